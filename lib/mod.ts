@@ -1,0 +1,10 @@
+/**
+ * Logistic regression is a neural network: the typed helpers behind the notebooks.
+ *
+ * Re-exports only; each file of `lib/` holds one idea.
+ *
+ * @module
+ */
+
+export * from "./validate.ts";
+export * from "./matrix.ts";
