@@ -1,0 +1,79 @@
+# Small JSON writing helpers for the reference scripts (base R only, no CRAN packages).
+#
+# Usage: source("scripts/reference_util.R") from the repository root, then
+#   write_json(list(r = R.version.string, x = runif(3), note = "text"), "data/reference/x.json")
+#
+# Conventions:
+# - numbers are written with sprintf("%.17g", x), so they parse back to the same double;
+# - NA, NaN, Inf and -Inf are written as null (JSON has no such numbers);
+# - a length-1 atomic vector is written as a scalar; wrap a value in I() to force an array,
+#   and a vector of any other length is always an array;
+# - a named list becomes an object, an unnamed list an array; NULL becomes null;
+# - a matrix is written as an array of its rows.
+
+json_escape <- function(s) {
+  s <- gsub("\\", "\\\\", s, fixed = TRUE)
+  s <- gsub("\"", "\\\"", s, fixed = TRUE)
+  s <- gsub("\n", "\\n", s, fixed = TRUE)
+  s <- gsub("\r", "\\r", s, fixed = TRUE)
+  s <- gsub("\t", "\\t", s, fixed = TRUE)
+  # Any other control character as \u00XX.
+  chars <- strsplit(s, "", useBytes = FALSE)
+  vapply(chars, function(cs) {
+    codes <- vapply(cs, function(ch) utf8ToInt(ch)[1], integer(1))
+    bad <- !is.na(codes) & codes < 32
+    cs[bad] <- sprintf("\\u%04x", codes[bad])
+    paste0(cs, collapse = "")
+  }, character(1))
+}
+
+json_numbers <- function(x) {
+  x <- as.double(x)
+  out <- sprintf("%.17g", x)
+  out[!is.finite(x)] <- "null"
+  out
+}
+
+json_atoms <- function(x) {
+  if (is.factor(x)) x <- as.character(x)
+  if (is.character(x)) {
+    out <- paste0("\"", json_escape(x), "\"")
+    out[is.na(x)] <- "null"
+    out
+  } else if (is.logical(x)) {
+    out <- ifelse(x, "true", "false")
+    out[is.na(x)] <- "null"
+    out
+  } else if (is.numeric(x)) {
+    json_numbers(x)
+  } else {
+    stop("json: cannot write a value of class ", paste(class(x), collapse = "/"))
+  }
+}
+
+to_json <- function(x) {
+  if (is.null(x)) return("null")
+  if (is.matrix(x) && !inherits(x, "AsIs")) {
+    rows <- vapply(seq_len(nrow(x)), function(i) to_json(I(unname(x[i, ]))), character(1))
+    return(paste0("[", paste0(rows, collapse = ","), "]"))
+  }
+  if (is.list(x)) {
+    values <- vapply(x, to_json, character(1))
+    if (!is.null(names(x))) {
+      keys <- paste0("\"", json_escape(names(x)), "\"")
+      return(paste0("{", paste0(keys, ":", values, collapse = ","), "}"))
+    }
+    return(paste0("[", paste0(values, collapse = ","), "]"))
+  }
+  atoms <- json_atoms(unclass(x))
+  if (length(x) == 1 && !inherits(x, "AsIs")) return(atoms)
+  paste0("[", paste0(atoms, collapse = ","), "]")
+}
+
+write_json <- function(x, path) {
+  dir.create(dirname(path), recursive = TRUE, showWarnings = FALSE)
+  tmp <- paste0(path, ".tmp")
+  writeLines(to_json(x), tmp, useBytes = TRUE)
+  file.rename(tmp, path)
+  invisible(path)
+}
