@@ -1,0 +1,150 @@
+/**
+ * Tables that read like R's printed output, in a terminal and in Jupyter.
+ *
+ * A {@linkcode Table} prints as aligned text (`toString()`) and shows as an HTML table in a Deno
+ * Jupyter notebook (its `[Symbol.for("Jupyter.display")]` bundle carries both forms). Numbers in a
+ * column are formatted like R's `format()` does for a data frame: enough decimals that every entry
+ * of the column shows `digits` significant digits, the same number of decimals down the column.
+ *
+ * @module
+ */
+
+/** A cell of a table: a number, a string, or `null` (printed as R's `NA`). */
+export type Cell = number | string | null;
+
+/** The MIME bundle a Jupyter front end renders. */
+export interface DisplayBundle {
+  /** Plain text, shown in terminals and as a fallback. */
+  "text/plain": string;
+  /** Other representations, e.g. `text/html` or `image/svg+xml`. */
+  [mime: string]: string;
+}
+
+/** Options of {@linkcode table}. */
+export interface TableOptions {
+  /** Column headers. */
+  columns: readonly string[];
+  /** Row labels printed in the first column (R's row names); default none. */
+  rowNames?: readonly string[];
+  /** Significant digits for numeric columns (R's default 7). */
+  digits?: number;
+  /** A caption printed above the table. */
+  caption?: string;
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * How many decimals `x` needs to show `digits` significant digits, without trailing zeros
+ * (R's `formatReal` for one number).
+ */
+function decimalsNeeded(x: number, digits: number): number {
+  if (x === 0 || !Number.isFinite(x)) return 0;
+  const [mantissa, exp] = Math.abs(x).toExponential(digits - 1).split("e");
+  const sig = mantissa.replace(".", "").replace(/0+$/, "").length;
+  return Math.max(0, sig - 1 - Number(exp));
+}
+
+/**
+ * Formats a column of numbers like R's `format(x, digits = 7)`: a common number of decimals, chosen
+ * so that the entry that needs most shows `digits` significant digits. Integers print without
+ * decimals; `null` and NaN print as `NA`.
+ *
+ * @example
+ * ```ts
+ * import { formatColumn } from "./display.ts";
+ * // R: format(c(1.125289034, -0.003352472)) gives "1.125289034" "-0.003352472"
+ * const [a, b] = formatColumn([1.125289034, -0.003352472]);
+ * console.assert(a === "1.125289034" && b === "-0.003352472");
+ * ```
+ */
+export function formatColumn(values: readonly (number | null)[], digits = 7): string[] {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const decimals = Math.min(15, Math.max(0, ...finite.map((v) => decimalsNeeded(v, digits))));
+  return values.map((v) => {
+    if (v === null || Number.isNaN(v)) return "NA";
+    if (v === Infinity) return "Inf";
+    if (v === -Infinity) return "-Inf";
+    return v.toFixed(decimals);
+  });
+}
+
+/** A table that prints like R and displays as HTML in Jupyter. Made by {@linkcode table}. */
+export class Table {
+  /** Column headers. */
+  readonly columns: readonly string[];
+  /** The cells as formatted strings, row by row. */
+  readonly cells: readonly (readonly string[])[];
+  /** Row labels, or an empty array. */
+  readonly rowNames: readonly string[];
+  /** Caption printed above the table, or "". */
+  readonly caption: string;
+
+  /** Prefer {@linkcode table}, which formats the cells. */
+  constructor(
+    columns: readonly string[],
+    cells: readonly (readonly string[])[],
+    rowNames: readonly string[] = [],
+    caption = "",
+  ) {
+    this.columns = columns;
+    this.cells = cells;
+    this.rowNames = rowNames;
+    this.caption = caption;
+  }
+
+  /** Aligned plain text, numbers right-aligned as R prints them. */
+  toString(): string {
+    const header = this.rowNames.length ? ["", ...this.columns] : [...this.columns];
+    const body = this.cells.map((r, i) => this.rowNames.length ? [this.rowNames[i], ...r] : [...r]);
+    const widths = header.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
+    const line = (r: readonly string[]) =>
+      r.map((c, j) =>
+        this.rowNames.length && j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j])
+      ).join(" ").trimEnd();
+    const lines = [line(header), ...body.map(line)];
+    return (this.caption ? this.caption + "\n" : "") + lines.join("\n");
+  }
+
+  /** An HTML `<table>`. */
+  toHtml(): string {
+    const head = (this.rowNames.length ? ["", ...this.columns] : this.columns)
+      .map((c) => `<th>${esc(c)}</th>`).join("");
+    const rows = this.cells.map((r, i) =>
+      "<tr>" + (this.rowNames.length ? `<th>${esc(this.rowNames[i])}</th>` : "") +
+      r.map((c) => `<td style="text-align:right">${esc(c)}</td>`).join("") + "</tr>"
+    ).join("\n");
+    const caption = this.caption ? `<caption>${esc(this.caption)}</caption>` : "";
+    return `<table class="dataframe">${caption}<thead><tr>${head}</tr></thead>\n` +
+      `<tbody>\n${rows}\n</tbody></table>`;
+  }
+
+  /** The MIME bundle Deno's Jupyter kernel displays. */
+  [Symbol.for("Jupyter.display")](): DisplayBundle {
+    return { "text/plain": this.toString(), "text/html": this.toHtml() };
+  }
+}
+
+/**
+ * Makes a {@linkcode Table} from rows of cells; numeric columns are formatted together like R.
+ *
+ * @example
+ * ```ts
+ * import { table } from "./display.ts";
+ * const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
+ * console.assert(t.toString() === "  X1 target\n1.50      1\n0.25      0");
+ * ```
+ */
+export function table(rows: readonly (readonly Cell[])[], options: TableOptions): Table {
+  const { columns, rowNames = [], digits = 7, caption = "" } = options;
+  const cells: string[][] = rows.map(() => []);
+  columns.forEach((_, j) => {
+    const col = rows.map((r) => r[j]);
+    const numeric = col.every((c) => typeof c === "number" || c === null);
+    const formatted = numeric
+      ? formatColumn(col as (number | null)[], digits)
+      : col.map((c) => c === null ? "NA" : String(c));
+    formatted.forEach((s, i) => cells[i].push(s));
+  });
+  return new Table(columns, cells, rowNames, caption);
+}

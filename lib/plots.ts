@@ -1,0 +1,122 @@
+/**
+ * Figures drawn with Observable Plot on a server-side DOM (linkedom), as standalone SVG that shows
+ * in JupyterLab, in the exported HTML book and as an image file.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { parseHTML } from "linkedom";
+import type { DisplayBundle } from "./display.ts";
+import type { Dataset } from "./data.ts";
+
+/** A rendered figure: SVG text that Jupyter displays as an image. */
+export class Figure {
+  /** The figure as a standalone `<svg>` document fragment. */
+  readonly svg: string;
+  /** Makes a figure from SVG text. */
+  constructor(svg: string) {
+    this.svg = svg;
+  }
+  /** The MIME bundle Deno's Jupyter kernel displays. */
+  [Symbol.for("Jupyter.display")](): DisplayBundle {
+    return { "text/plain": "[figure]", "image/svg+xml": this.svg };
+  }
+}
+
+/**
+ * Renders Observable Plot options to a {@linkcode Figure}. Legends and titles are not supported
+ * (they wrap the SVG in HTML); say those in the surrounding text instead.
+ *
+ * @example
+ * ```ts
+ * import * as Plot from "@observablehq/plot";
+ * import { plot } from "./plots.ts";
+ * const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+ * console.assert(fig.svg.startsWith("<svg"));
+ * ```
+ */
+export function plot(options: Plot.PlotOptions): Figure {
+  const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
+  // deno-lint-ignore no-explicit-any -- linkedom's Document stands in for the browser's
+  const el = Plot.plot({ ...options, document: document as any }) as unknown as Element;
+  if (el.tagName.toLowerCase() !== "svg") {
+    throw new Error("plot: the options produced a <figure> (title, caption or legend); drop those");
+  }
+  el.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  return new Figure(el.outerHTML);
+}
+
+/**
+ * Histograms of every feature of a dataset, one small panel a feature, with the mean marked.
+ *
+ * @example
+ * ```ts
+ * import { featureHistograms } from "./plots.ts";
+ * import { generateData } from "./data.ts";
+ * const fig = featureHistograms(generateData({ n: 50, k: 2 }));
+ * console.assert(fig.svg.includes("X2"));
+ * ```
+ */
+export function featureHistograms(ds: Dataset): Figure {
+  const { X, names } = ds;
+  const long: { feature: string; value: number }[] = [];
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < X.cols; j++) long.push({ feature: names[j], value: X.data[i * X.cols + j] });
+  }
+  const columns = Math.min(5, X.cols);
+  const fx = (d: { feature: string }) => names.indexOf(d.feature) % columns;
+  const fy = (d: { feature: string }) => Math.floor(names.indexOf(d.feature) / columns);
+  return plot({
+    width: 760,
+    height: 130 * Math.ceil(X.cols / columns) + 40,
+    marginLeft: 40,
+    fx: { axis: null },
+    fy: { axis: null },
+    x: { label: "value", grid: true },
+    y: { label: "count" },
+    marks: [
+      Plot.rectY(
+        long,
+        Plot.binX({ y: "count" }, { x: "value", fx, fy, thresholds: 20, fill: "steelblue" }),
+      ),
+      Plot.text(names.map((n) => ({ feature: n })), {
+        fx,
+        fy,
+        text: "feature",
+        frameAnchor: "top-left",
+        dx: 4,
+        dy: 4,
+        fontWeight: "bold",
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * A bar chart of how many rows have each label.
+ *
+ * @example
+ * ```ts
+ * import { targetBalance } from "./plots.ts";
+ * import { generateData } from "./data.ts";
+ * console.assert(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
+ * ```
+ */
+export function targetBalance(ds: Dataset): Figure {
+  const counts = [0, 0];
+  for (const v of ds.y) counts[v]++;
+  const data = counts.map((count, label) => ({ label: String(label), count }));
+  return plot({
+    width: 360,
+    height: 220,
+    x: { label: ds.target },
+    y: { label: "rows", grid: true },
+    marks: [
+      Plot.barY(data, { x: "label", y: "count", fill: "steelblue" }),
+      Plot.text(data, { x: "label", y: "count", text: "count", dy: -8 }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
