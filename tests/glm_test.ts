@@ -1,0 +1,270 @@
+import assert from "node:assert/strict";
+import {
+  glm,
+  type GlmFit,
+  pnorm,
+  predict,
+  WARNING_FITTED_0_1,
+  WARNING_NOT_CONVERGED,
+} from "../lib/glm.ts";
+import { fromColumnMajor, fromRows, type Matrix } from "../lib/matrix.ts";
+import { ArgumentError } from "../lib/validate.ts";
+
+interface RFit {
+  names: string[];
+  coefficients: (number | null)[];
+  standardErrors: (number | null)[];
+  zValues: (number | null)[];
+  pValues: (number | null)[];
+  deviance: number;
+  nullDeviance: number;
+  dfResidual: number;
+  dfNull: number;
+  aic: number;
+  iterations: number;
+  converged: boolean;
+  rank: number;
+  warnings: string[];
+  fitted: number[];
+  linearPredictors: number[];
+  trace: { deviance: number; coefficients: (number | null)[] }[];
+}
+interface RCase {
+  R: string;
+  case: string;
+  n: number;
+  k: number;
+  intercept: boolean;
+  maxit: number;
+  epsilon: number;
+  featureNames: string[];
+  xColumnMajor: number[];
+  y: number[];
+  fit: RFit;
+}
+
+const CASES = [
+  "tutorial",
+  "tutorial_intercept",
+  "maxit2",
+  "wide",
+  "collinear",
+  "constant",
+  "constant_no_intercept",
+  "quasi_separation",
+  "complete_separation",
+  "k_gt_n",
+  "mtcars",
+];
+
+/** Loads data/reference/glm_<name>.json (written by scripts/reference_glm.R). */
+export function loadCase(name: string): { ref: RCase; X: Matrix } {
+  const ref = JSON.parse(
+    Deno.readTextFileSync(new URL(`../data/reference/glm_${name}.json`, import.meta.url)),
+  ) as RCase;
+  return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };
+}
+
+/** Fits a reference case with R's settings. */
+export function fitCase(name: string): { ref: RCase; fit: GlmFit; X: Matrix } {
+  const { ref, X } = loadCase(name);
+  const fit = glm(X, ref.y, {
+    intercept: ref.intercept,
+    maxit: ref.maxit,
+    epsilon: ref.epsilon,
+    names: ref.featureNames,
+  });
+  return { ref, fit, X };
+}
+
+function relClose(actual: number | null, expected: number | null, tol: number, what: string) {
+  if (expected === null) {
+    assert.equal(actual, null, `${what}: R gives NA`);
+    return;
+  }
+  assert.notEqual(actual, null, `${what}: R gives ${expected}`);
+  const a = actual as number;
+  const err = Math.abs(a - expected) / Math.max(Math.abs(expected), 1e-300);
+  assert.ok(
+    err <= tol || a === expected,
+    `${what}: ${a} vs R ${expected} (relative error ${err.toExponential(2)})`,
+  );
+}
+
+function relCloseAll(
+  actual: ArrayLike<number | null>,
+  expected: ArrayLike<number | null>,
+  tol: number,
+  what: string,
+) {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) relClose(actual[i], expected[i], tol, `${what}[${i}]`);
+}
+
+// Every case, including those where R stops without converging (maxit2, complete separation):
+// the iterates are the same arithmetic as R's, so everything agrees to 1e-10 (in practice to the
+// last bit or two).
+for (const name of CASES) {
+  Deno.test(`glm agrees with R's glm within 1e-10 on the ${name} case`, () => {
+    const { ref, fit } = fitCase(name);
+    const r = ref.fit;
+    assert.deepEqual(fit.names, r.names);
+    assert.equal(fit.iterations, r.iterations);
+    assert.equal(fit.converged, r.converged);
+    assert.deepEqual(fit.warnings, r.warnings);
+    assert.equal(fit.rank, r.rank);
+    assert.equal(fit.dfResidual, r.dfResidual);
+    assert.equal(fit.dfNull, r.dfNull);
+    relCloseAll(fit.coefficients, r.coefficients, 1e-10, "coefficients");
+    relCloseAll(fit.standardErrors, r.standardErrors, 1e-10, "standardErrors");
+    relCloseAll(fit.zValues, r.zValues, 1e-10, "zValues");
+    relCloseAll(fit.pValues, r.pValues, 1e-10, "pValues");
+    relClose(fit.deviance, r.deviance, 1e-10, "deviance");
+    relClose(fit.nullDeviance, r.nullDeviance, 1e-10, "nullDeviance");
+    relClose(fit.aic, r.aic, 1e-10, "aic");
+    relCloseAll(fit.fitted, r.fitted, 1e-10, "fitted");
+    assert.equal(fit.trace.length, r.trace.length);
+    fit.trace.forEach((step, i) => {
+      relClose(step.deviance, r.trace[i].deviance, 1e-10, `trace[${i}].deviance`);
+      relCloseAll(step.coefficients, r.trace[i].coefficients, 1e-10, `trace[${i}].coefficients`);
+    });
+  });
+}
+
+Deno.test("glm reproduces GUIDE §4's tutorial numbers (4 iterations, deviance 1376.8255816654…)", () => {
+  const { fit } = fitCase("tutorial");
+  assert.equal(fit.iterations, 4);
+  assert.equal(fit.deviance.toFixed(10), "1376.8255816654");
+  assert.equal(fit.aic.toFixed(10), "1396.8255816654");
+});
+
+Deno.test("glm stops at maxit like R: same iterates, not converged, R's warning", () => {
+  const { ref, fit } = fitCase("maxit2");
+  const r = ref.fit;
+  assert.equal(fit.iterations, 2);
+  assert.equal(fit.converged, false);
+  assert.deepEqual(fit.warnings, [WARNING_NOT_CONVERGED]);
+  assert.deepEqual(fit.warnings, r.warnings);
+  relCloseAll(fit.coefficients, r.coefficients, 1e-10, "coefficients");
+  relCloseAll(fit.standardErrors, r.standardErrors, 1e-10, "standardErrors");
+  relClose(fit.deviance, r.deviance, 1e-10, "deviance");
+  relClose(fit.aic, r.aic, 1e-10, "aic");
+});
+
+Deno.test("glm marks aliased columns null where R gives NA", () => {
+  for (const name of ["collinear", "constant", "k_gt_n"]) {
+    const { ref, fit } = fitCase(name);
+    const naR = ref.fit.coefficients.map((c) => c === null);
+    assert.deepEqual(fit.coefficients.map((c) => c === null), naR, name);
+    assert.deepEqual(fit.standardErrors.map((c) => c === null), naR, name);
+    assert.ok(naR.some((x) => x), `${name} has an NA in R`);
+  }
+});
+
+// Separation: the likelihood has no maximum; R's iterates run off towards infinity and what it
+// reports depends on where it stops. We compare what is meaningful: iterations, convergence flag,
+// warnings, rank and NA pattern, deviance to an absolute 1e-6 and the fitted probabilities.
+for (const name of ["quasi_separation", "complete_separation", "k_gt_n"]) {
+  Deno.test(`glm matches R's iterations, warnings and NA pattern under ${name}`, () => {
+    const { ref, fit } = fitCase(name);
+    const r = ref.fit;
+    assert.equal(fit.iterations, r.iterations);
+    assert.equal(fit.converged, r.converged);
+    assert.deepEqual(fit.warnings, r.warnings);
+    assert.equal(fit.rank, r.rank);
+    assert.deepEqual(
+      fit.coefficients.map((c) => c === null),
+      r.coefficients.map((c) => c === null),
+    );
+    assert.ok(
+      Math.abs(fit.deviance - r.deviance) < 1e-6,
+      `deviance ${fit.deviance} vs ${r.deviance}`,
+    );
+    relClose(fit.nullDeviance, r.nullDeviance, 1e-10, "nullDeviance");
+    for (let i = 0; i < r.fitted.length; i++) {
+      assert.ok(Math.abs(fit.fitted[i] - r.fitted[i]) < 1e-6, `fitted[${i}]`);
+    }
+  });
+}
+
+Deno.test("glm warns of fitted probabilities 0 or 1 under separation", () => {
+  const { fit } = fitCase("complete_separation");
+  assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
+});
+
+Deno.test("pnorm matches R's pnorm far into the tail", () => {
+  const ref = JSON.parse(
+    Deno.readTextFileSync(new URL("../data/reference/glm_pnorm.json", import.meta.url)),
+  ) as { x: number[]; pnorm: number[] };
+  ref.x.forEach((x, i) => relClose(pnorm(x), ref.pnorm[i], 1e-14, `pnorm(${x})`));
+});
+
+Deno.test("predict gives the fit's linear predictors and probabilities on its own data", () => {
+  const { fit, X } = fitCase("tutorial_intercept");
+  const link = predict(fit, X);
+  const resp = predict(fit, X, { type: "response" });
+  for (let i = 0; i < X.rows; i++) {
+    assert.ok(Math.abs(link[i] - fit.linearPredictors[i]) < 1e-12);
+    assert.ok(Math.abs(resp[i] - fit.fitted[i]) < 1e-12);
+  }
+});
+
+Deno.test("predict rejects a matrix with the wrong number of columns or an unknown type", () => {
+  const { fit } = fitCase("mtcars");
+  assert.throws(() => predict(fit, fromRows([[1, 2, 3]])), ArgumentError);
+  assert.throws(
+    // @ts-expect-error: checking the run-time guard
+    () => predict(fit, fromRows([[1, 2]]), { type: "terms" }),
+    /`options.type` must be "link" or "response"/,
+  );
+});
+
+Deno.test("glm rejects bad input with messages naming the argument", () => {
+  const X = fromRows([[1, 2], [3, 4], [5, 7]]);
+  assert.throws(() => glm(X, [0, 1]), /`y` has 2 labels but X has 3 rows/);
+  assert.throws(() => glm(X, [0, 1, 2]), /`y` holds 2 at position 3/);
+  assert.throws(() => glm(X, [0, 1, NaN]), /`y` holds NaN/);
+  assert.throws(
+    () => glm(fromRows([[1, NaN], [3, 4]]), [0, 1]),
+    /`X` holds NaN at row 1, column 2/,
+  );
+  assert.throws(() => glm(fromRows([[1, Infinity], [3, 4]]), [0, 1]), /`X` holds Infinity/);
+  assert.throws(() => glm(fromRows([]), []), /`X` is empty/);
+  assert.throws(
+    () => glm(X, [0, 1, 1], { maxit: 0 }),
+    /`options.maxit` must be a positive integer/,
+  );
+  assert.throws(() => glm(X, [0, 1, 1], { maxit: 2.5 }), /`options.maxit`/);
+  assert.throws(
+    () => glm(X, [0, 1, 1], { epsilon: 0 }),
+    /`options.epsilon` must be greater than 0/,
+  );
+  assert.throws(() => glm(X, [0, 1, 1], { epsilon: -1 }), /`options.epsilon`/);
+  assert.throws(() => glm(X, [0, 1, 1], { epsilon: NaN }), /`options.epsilon` must be a finite/);
+  assert.throws(
+    () => glm(X, [0, 1, 1], { names: ["a"] }),
+    /`options.names` must hold one name per column of X \(2\), got 1/,
+  );
+});
+
+Deno.test("glm treats a constant column like R: aliased with an intercept, fine without", () => {
+  const c = fitCase("constant");
+  const iConst = c.fit.names.indexOf("c3");
+  assert.equal(c.fit.coefficients[iConst], null);
+  const nc = fitCase("constant_no_intercept");
+  assert.notEqual(nc.fit.coefficients[nc.fit.names.indexOf("c3")], null);
+});
+
+Deno.test("glm names columns X1..XK by default, as R prints Y ~ X - 1", () => {
+  const { fit, ref } = fitCase("tutorial");
+  const unnamed = glm(fromColumnMajor(ref.n, ref.k, ref.xColumnMajor), ref.y, { epsilon: 1e-10 });
+  assert.deepEqual(unnamed.names, fit.names);
+  assert.deepEqual(unnamed.names.slice(0, 2), ["X1", "X2"]);
+});
+
+for (const name of CASES) {
+  Deno.test(`glm reference data for ${name} was written by R 4.2.2`, () => {
+    const { ref } = loadCase(name);
+    assert.match(ref.R, /^R version 4\.2\.2/);
+  });
+}
