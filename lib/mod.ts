@@ -8,3 +8,5 @@
 
 export * from "./validate.ts";
 export * from "./matrix.ts";
+export * from "./random.ts";
+export * from "./data.ts";
