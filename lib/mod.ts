@@ -10,3 +10,6 @@ export * from "./validate.ts";
 export * from "./matrix.ts";
 export * from "./random.ts";
 export * from "./data.ts";
+export * from "./qr.ts";
+export * from "./glm.ts";
+export * from "./glm_summary.ts";

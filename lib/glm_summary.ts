@@ -1,0 +1,327 @@
+/**
+ * R's `summary.glm` for a {@linkcode GlmFit}: the same numbers laid out as R's
+ * `print.summary.glm` prints them (deviance residuals, the coefficient table with `printCoefmat`'s
+ * rounding and significance stars, the dispersion line, null and residual deviance, AIC and the
+ * number of Fisher scoring iterations), as text and as an HTML table, and shown as both in a
+ * Jupyter notebook. The `Call:` lines are left out: there is no formula to deparse.
+ *
+ * The number formatting re-implements R's `format()` (common formatting of a vector with a number
+ * of significant digits, choosing fixed or scientific notation by width) and `format.pval`.
+ *
+ * @module
+ */
+
+import type { GlmFit } from "./glm.ts";
+
+/** One row of the coefficient table, numbers and R's printed strings. */
+export interface GlmCoefficientRow {
+  /** Coefficient name. */
+  name: string;
+  /** Estimate, `null` where aliased. */
+  estimate: number | null;
+  /** Standard error, `null` where aliased. */
+  standardError: number | null;
+  /** z value, `null` where aliased. */
+  zValue: number | null;
+  /** Pr(>|z|), `null` where aliased. */
+  pValue: number | null;
+  /** Significance stars (`***`, `**`, `*`, `.` or a space). */
+  stars: string;
+  /** The four cells as R prints them (`NA` where aliased). */
+  cells: [string, string, string, string];
+}
+
+/** A summary of a fit, printable like R's `summary(glm(...))`. */
+export interface GlmSummary {
+  /** The coefficient table, in the fit's column order. */
+  coefficients: GlmCoefficientRow[];
+  /** Min, 1Q, Median, 3Q, Max of the deviance residuals. */
+  devianceResidualQuantiles: number[];
+  /** The summarised fit. */
+  fit: GlmFit;
+  /** R's printed text (without the `Call:` lines). */
+  toString(): string;
+  /** The same content as an HTML fragment. */
+  toHtml(): string;
+}
+
+const LEGEND = "0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
+
+interface Sci {
+  neg: boolean;
+  kpower: number;
+  nsig: number;
+}
+
+function scientific(x: number, digits: number): Sci {
+  if (x === 0) return { neg: false, kpower: 0, nsig: 1 };
+  const s = Math.abs(x).toExponential(digits - 1); // "d.ddde±k", rounded like C's sprintf
+  const [mant, exp] = s.split("e");
+  const ds = mant.replace(".", "").replace(/0+$/, "");
+  return { neg: x < 0, kpower: Number(exp), nsig: Math.max(1, ds.length) };
+}
+
+/**
+ * R's `format(x, digits = d)` for a numeric vector: all entries share one layout (fixed with a
+ * common number of decimals, or scientific) and one width. `null`/NaN entries print as `NA`.
+ */
+export function formatNumbers(values: (number | null)[], digits: number): string[] {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (finite.length === 0) return values.map(() => "NA");
+  let mxsl = 1, rgt = 0, mxns = 1, mxe = 0, mne = 0, anyNeg = false;
+  let first = true;
+  for (const v of finite) {
+    const { neg, kpower, nsig } = scientific(v, digits);
+    if (neg) anyNeg = true;
+    const sleft = (neg ? 1 : 0) + (kpower >= 0 ? kpower + 1 : 1);
+    mxsl = Math.max(mxsl, sleft);
+    rgt = Math.max(rgt, nsig - kpower - 1);
+    mxns = Math.max(mxns, nsig);
+    if (first || kpower > mxe) mxe = kpower;
+    if (first || kpower < mne) mne = kpower;
+    first = false;
+  }
+  rgt = Math.max(0, rgt);
+  const wF = mxsl + rgt + (rgt > 0 ? 1 : 0);
+  const e = mxe >= 100 || mne <= -99 ? 2 : 1;
+  const d = mxns - 1;
+  const wE = (anyNeg ? 1 : 0) + (d > 0 ? 1 : 0) + d + 4 + e;
+  let strs: string[];
+  if (wF <= wE) {
+    strs = values.map((v) => (v === null || !Number.isFinite(v) ? "NA" : v.toFixed(rgt)));
+  } else {
+    strs = values.map((v) => {
+      if (v === null || !Number.isFinite(v)) return "NA";
+      const [m, x] = v.toExponential(d).split("e");
+      const sign = x.startsWith("-") ? "-" : "+";
+      return `${m}e${sign}${x.replace(/^[+-]/, "").padStart(e + 1, "0")}`;
+    });
+  }
+  const w = Math.max(...strs.map((s) => s.length));
+  return strs.map((s) => s.padStart(w));
+}
+
+/** R's `round(x, d)` for the digits used here. */
+function roundTo(x: number, d: number): number {
+  return d > 300 ? x : Number(x.toFixed(Math.min(d, 100)));
+}
+
+/** R's `format.pval(pv, digits, eps = .Machine$double.eps)`. */
+function formatPval(pv: number[], digits: number): string[] {
+  const eps = 2.220446049250313e-16;
+  const out = new Array<string>(pv.length).fill("");
+  const notTiny = pv.map((p, i) => [p, i] as const).filter(([p]) => !(p < eps));
+  const isFix = (p: number) => {
+    const expo = Math.floor(Math.log10(p > 0 ? p : 1e-50));
+    return expo >= -3 || (expo === -4 && digits > 1);
+  };
+  const fixp = notTiny.filter(([p]) => isFix(p));
+  const expp = notTiny.filter(([p]) => !isFix(p));
+  for (const group of [fixp, expp]) {
+    if (group.length === 0) continue;
+    const f = formatNumbers(group.map(([p]) => p), digits);
+    group.forEach(([, i], j) => (out[i] = f[j]));
+  }
+  if (notTiny.length < pv.length) {
+    let dg = Math.max(1, digits - 2);
+    let sep = dg === 1 ? "" : " ";
+    if (notTiny.length > 0) {
+      const nc = Math.max(...notTiny.map(([, i]) => out[i].length));
+      if (dg > 1 && dg + 6 > nc) dg = Math.max(1, nc - 7);
+      sep = dg === 1 && nc <= 6 ? "" : " ";
+    }
+    const epsStr = formatNumbers([eps], dg)[0];
+    pv.forEach((p, i) => {
+      if (p < eps) out[i] = `<${sep}${epsStr}`;
+    });
+  }
+  return out;
+}
+
+function stars(p: number | null): string {
+  if (p === null) return "";
+  return p <= 0.001 ? "***" : p <= 0.01 ? "**" : p <= 0.05 ? "*" : p <= 0.1 ? "." : " ";
+}
+
+/** R's `quantile(x)` (type 7) at 0, .25, .5, .75, 1. */
+function quantiles(x: Float64Array): number[] {
+  const s = Float64Array.from(x).sort();
+  const n = s.length;
+  return [0, 0.25, 0.5, 0.75, 1].map((p) => {
+    const index = (n - 1) * p;
+    const lo = Math.floor(index), hi = Math.ceil(index);
+    const h = index - lo;
+    return h > 0 && s[hi] !== s[lo] ? (1 - h) * s[lo] + h * s[hi] : s[lo];
+  });
+}
+
+/** R 4.2's `zapsmall(x, digits)` (round() takes its non-integer digits to the nearest integer). */
+function zapsmall(x: number[], digits: number): number[] {
+  const mx = Math.max(...x.map(Math.abs));
+  const d = mx > 0 ? Math.max(0, digits - Math.log10(mx)) : digits;
+  return x.map((v) => roundTo(v, Math.floor(d + 0.5)) + 0);
+}
+
+/** printCoefmat(coefs, digits = 4) cells, without the stars column. */
+function coefCells(fit: GlmFit, digits: number): [string, string, string, string][] {
+  const p = fit.names.length;
+  const digTst = Math.max(1, Math.min(5, digits - 1));
+  const est = fit.coefficients, se = fit.standardErrors;
+  // Estimate and Std. Error are formatted together after rounding to a common number of decimals.
+  const acs = [...est, ...se].filter((v): v is number => v !== null && Number.isFinite(v))
+    .map(Math.abs).filter((v) => v !== 0);
+  const csVals = [...est, ...se];
+  let cs: string[];
+  if (acs.length > 0) {
+    const digmin = 1 + Math.floor(Math.log10(Math.min(...acs)));
+    const digmax = 1 + Math.floor(Math.log10(Math.max(...acs)));
+    const dr = Math.max(1, digits - digmin, digits - digmax);
+    cs = formatNumbers(csVals.map((v) => (v === null ? null : roundTo(v, dr))), digits);
+  } else {
+    cs = formatNumbers(csVals, digits);
+  }
+  // Entries shown as 0 although not 0 are re-formatted with one digit less.
+  const zeroFix = csVals.map((v, i) => [v, i] as const)
+    .filter(([v, i]) => v !== null && v !== 0 && Number(cs[i]) === 0);
+  if (zeroFix.length > 0) {
+    const f = formatNumbers(zeroFix.map(([v]) => v), Math.max(1, digits - 1));
+    zeroFix.forEach(([, i], j) => (cs[i] = f[j]));
+  }
+  const zs = formatNumbers(
+    fit.zValues.map((v) => (v === null ? null : roundTo(v, digTst))),
+    digits,
+  );
+  const okP = fit.pValues.map((v, i) => [v, i] as const).filter(([v]) => v !== null);
+  const ps = new Array<string>(p).fill("NA");
+  const f = formatPval(okP.map(([v]) => v as number), digTst);
+  okP.forEach(([, i], j) => (ps[i] = f[j]));
+  return fit.names.map((_, i) => [
+    est[i] === null ? "NA" : cs[i],
+    se[i] === null ? "NA" : cs[p + i],
+    fit.zValues[i] === null ? "NA" : zs[i],
+    ps[i],
+  ]);
+}
+
+const HEAD = ["Estimate", "Std. Error", "z value", "Pr(>|z|)"];
+
+/**
+ * Summarises a fit like R's `summary.glm` (dispersion 1 for the binomial family). The result
+ * prints as R's text (`String(s)`), renders as HTML (`s.toHtml()`), and shows itself in a Deno
+ * Jupyter notebook.
+ *
+ * @example
+ * ```ts
+ * import { glm } from "./glm.ts";
+ * import { summary } from "./glm_summary.ts";
+ * import { fromRows } from "./matrix.ts";
+ * const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
+ * const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
+ * console.assert(String(s).includes("Number of Fisher Scoring iterations: 4"));
+ * ```
+ */
+export function summary(fit: GlmFit): GlmSummary {
+  const digits = 4;
+  const cells = coefCells(fit, digits);
+  const anyStars = fit.pValues.some((p) => p !== null && p < 0.1);
+  const starCol = fit.pValues.map(stars);
+  const starW = Math.max(0, ...starCol.map((s) => s.length));
+  const rows: GlmCoefficientRow[] = fit.names.map((name, i) => ({
+    name,
+    estimate: fit.coefficients[i],
+    standardError: fit.standardErrors[i],
+    zValue: fit.zValues[i],
+    pValue: fit.pValues[i],
+    stars: starCol[i] === "" ? " " : starCol[i],
+    cells: cells[i],
+  }));
+  // residuals.glm(type = "deviance") is all zeros when there are no residual degrees of freedom.
+  const devRes = fit.dfResidual > 0 ? fit.devianceResiduals : new Float64Array(fit.fitted.length);
+  const q = fit.dfResidual > 5 ? quantiles(devRes) : Array.from(devRes);
+  const nAliased = fit.coefficients.filter((c) => c === null).length;
+
+  const text = (): string => {
+    const out: string[] = [];
+    out.push("Deviance Residuals: ");
+    const zq = zapsmall(q, digits + 1);
+    const fq = formatNumbers(zq, digits);
+    if (fit.dfResidual > 5) {
+      const labels = ["Min", "1Q", "Median", "3Q", "Max"];
+      const w = Math.max(fq[0].length, ...labels.map((l) => l.length));
+      out.push(labels.map((l) => l.padStart(w) + "  ").join(""));
+      out.push(fq.map((v) => v.padStart(w) + "  ").join(""));
+    } else {
+      out.push("[1]" + fq.map((v) => "  " + v).join(""));
+    }
+    out.push("");
+    out.push(
+      nAliased > 0
+        ? `Coefficients: (${nAliased} not defined because of singularities)`
+        : "Coefficients:",
+    );
+    const nameW = Math.max(...fit.names.map((n) => n.length));
+    const colW = HEAD.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
+    const line = (name: string, cs: string[], star: string | null) =>
+      name.padEnd(nameW) + cs.map((c, j) => " " + c.padStart(colW[j])).join("") +
+      (star === null ? "" : " " + star.padEnd(starW));
+    out.push(line("", HEAD, anyStars ? "" : null));
+    cells.forEach((c, i) => out.push(line(fit.names[i], c, anyStars ? starCol[i] : null)));
+    if (anyStars) {
+      out.push("---");
+      out.push(`Signif. codes:  ${LEGEND}`);
+    }
+    out.push("");
+    out.push("(Dispersion parameter for binomial family taken to be 1)");
+    out.push("");
+    const dv = formatNumbers([fit.nullDeviance, fit.deviance], Math.max(5, digits + 1));
+    const df = [String(fit.dfNull), String(fit.dfResidual)];
+    const dfW = Math.max(df[0].length, df[1].length);
+    out.push(`    Null deviance: ${dv[0]}  on ${df[0].padStart(dfW)}  degrees of freedom`);
+    out.push(`Residual deviance: ${dv[1]}  on ${df[1].padStart(dfW)}  degrees of freedom`);
+    out.push(`AIC: ${formatNumbers([fit.aic], Math.max(4, digits + 1))[0]}`);
+    out.push("");
+    out.push(`Number of Fisher Scoring iterations: ${fit.iterations}`);
+    out.push("");
+    return out.join("\n");
+  };
+
+  const html = (): string => {
+    const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const td = (s: string, left = false) =>
+      `<td style="text-align:${left ? "left" : "right"};font-family:monospace">${
+        esc(s.trim())
+      }</td>`;
+    const head = ["", ...HEAD, ...(anyStars ? [""] : [])]
+      .map((h) => `<th style="text-align:right">${esc(h)}</th>`).join("");
+    const body = rows.map((r) =>
+      `<tr>${td(r.name, true)}${r.cells.map((c) => td(c)).join("")}${
+        anyStars ? td(r.stars, true) : ""
+      }</tr>`
+    ).join("\n");
+    const dv = formatNumbers([fit.nullDeviance, fit.deviance], Math.max(5, digits + 1));
+    const notes = [
+      nAliased > 0 ? `${nAliased} not defined because of singularities` : "",
+      anyStars ? `Signif. codes: ${LEGEND}` : "",
+      "Dispersion parameter for binomial family taken to be 1",
+      `Null deviance: ${dv[0].trim()} on ${fit.dfNull} degrees of freedom`,
+      `Residual deviance: ${dv[1].trim()} on ${fit.dfResidual} degrees of freedom`,
+      `AIC: ${formatNumbers([fit.aic], Math.max(4, digits + 1))[0]}`,
+      `Number of Fisher Scoring iterations: ${fit.iterations}` +
+      (fit.converged ? "" : " (not converged)"),
+      ...fit.warnings.map((w) => `Warning: ${w}`),
+    ].filter((s) => s !== "");
+    return `<div class="glm-summary"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>\n` +
+      notes.map((n) => `<div>${esc(n)}</div>`).join("\n") + "\n</div>";
+  };
+
+  return {
+    coefficients: rows,
+    devianceResidualQuantiles: q,
+    fit,
+    toString: text,
+    toHtml: html,
+    [Symbol.for("Jupyter.display")]() {
+      return { "text/plain": text(), "text/html": html() };
+    },
+  } as GlmSummary;
+}
