@@ -95,8 +95,10 @@ export function linkinv(eta: number): number {
 
 /** dμ/dη as R's C `logit_mu_eta` computes it (ε outside ±30). */
 function muEta(eta: number): number {
-  const opexp = 1 + Math.exp(eta);
-  return eta > THRESH || eta < MTHRESH ? DBL_EPSILON : Math.exp(eta) / (opexp * opexp);
+  if (eta > THRESH || eta < MTHRESH) return DBL_EPSILON;
+  const e = Math.exp(eta);
+  const opexp = 1 + e;
+  return e / (opexp * opexp);
 }
 
 function yLogY(y: number, mu: number): number {
