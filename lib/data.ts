@@ -140,6 +140,44 @@ export function head(ds: Dataset, n = 6): number[][] {
   return out;
 }
 
+/** How far two datasets agree, value by value: see {@linkcode compareData}. */
+export interface DataComparison {
+  /** Values (features and labels) that are the very same double in both. */
+  identical: number;
+  /** Values compared: rows × (features + 1). */
+  total: number;
+  /** The largest absolute difference between corresponding values (0 when all are identical). */
+  maxAbsDifference: number;
+}
+
+/**
+ * Compares two datasets of the same shape value by value, bit for bit (`Object.is`).
+ *
+ * @example
+ * ```ts
+ * import { compareData, generateData } from "./data.ts";
+ * const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
+ * console.assert(c.identical === 55 && c.total === 55);
+ * ```
+ */
+export function compareData(a: Dataset, b: Dataset): DataComparison {
+  if (a.X.rows !== b.X.rows || a.X.cols !== b.X.cols) {
+    throw new ArgumentError(
+      "b",
+      `is ${b.X.rows}×${b.X.cols} but \`a\` is ${a.X.rows}×${a.X.cols}; compare datasets of one shape`,
+    );
+  }
+  let identical = 0, maxAbsDifference = 0;
+  const pairs: [ArrayLike<number>, ArrayLike<number>][] = [[a.X.data, b.X.data], [a.y, b.y]];
+  for (const [u, v] of pairs) {
+    for (let i = 0; i < u.length; i++) {
+      if (Object.is(u[i], v[i])) identical++;
+      else maxAbsDifference = Math.max(maxAbsDifference, Math.abs(u[i] - v[i]));
+    }
+  }
+  return { identical, total: a.X.data.length + a.y.length, maxAbsDifference };
+}
+
 // ---------------------------------------------------------------------------------------------
 // CSV
 

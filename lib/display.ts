@@ -32,6 +32,8 @@ export interface TableOptions {
   caption?: string;
 }
 
+import { type Dataset, head } from "./data.ts";
+
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
@@ -93,17 +95,39 @@ export class Table {
     this.caption = caption;
   }
 
-  /** Aligned plain text, numbers right-aligned as R prints them. */
-  toString(): string {
-    const header = this.rowNames.length ? ["", ...this.columns] : [...this.columns];
-    const body = this.cells.map((r, i) => this.rowNames.length ? [this.rowNames[i], ...r] : [...r]);
-    const widths = header.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
-    const line = (r: readonly string[]) =>
-      r.map((c, j) =>
-        this.rowNames.length && j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j])
-      ).join(" ").trimEnd();
-    const lines = [line(header), ...body.map(line)];
-    return (this.caption ? this.caption + "\n" : "") + lines.join("\n");
+  /**
+   * Aligned plain text as R prints a data frame: row names left-aligned, cells right-aligned, and
+   * columns that do not fit in `width` characters continued in a further block below.
+   */
+  toString(width = 80): string {
+    const named = this.rowNames.length > 0;
+    const nameWidth = named ? Math.max(0, ...this.rowNames.map((r) => r.length)) : 0;
+    const widths = this.columns.map((h, j) =>
+      Math.max(h.length, ...this.cells.map((r) => r[j].length))
+    );
+    const blocks: number[][] = [];
+    let used = Infinity;
+    widths.forEach((w, j) => {
+      const extra = (used === 0 && !named ? 0 : 1) + w;
+      if (blocks.length === 0 || used + extra > width) {
+        blocks.push([j]);
+        used = (named ? nameWidth : -1) + 1 + w;
+      } else {
+        blocks[blocks.length - 1].push(j);
+        used += extra;
+      }
+    });
+    const line = (name: string, cells: string[]) =>
+      (named ? [name.padEnd(nameWidth), ...cells] : cells).join(" ");
+    const text = blocks.map((cols) =>
+      [
+        line("", cols.map((j) => this.columns[j].padStart(widths[j]))),
+        ...this.cells.map((r, i) =>
+          line(this.rowNames[i] ?? "", cols.map((j) => r[j].padStart(widths[j])))
+        ),
+      ].join("\n")
+    ).join("\n");
+    return (this.caption ? this.caption + "\n" : "") + text;
   }
 
   /** An HTML `<table>`. */
@@ -147,4 +171,24 @@ export function table(rows: readonly (readonly Cell[])[], options: TableOptions)
     formatted.forEach((s, i) => cells[i].push(s));
   });
   return new Table(columns, cells, rowNames, caption);
+}
+
+/**
+ * The first `n` rows of a dataset as a table laid out like R's `head(data)`: features, then the
+ * target, row names 1, 2, ….
+ *
+ * @example
+ * ```ts
+ * import { headTable } from "./display.ts";
+ * import { generateData } from "./data.ts";
+ * const t = headTable(generateData(), 1);
+ * console.assert(t.toString().startsWith("         X1        X2"));
+ * ```
+ */
+export function headTable(ds: Dataset, n = 6): Table {
+  const rows = head(ds, n);
+  return table(rows, {
+    columns: [...ds.names, ds.target],
+    rowNames: rows.map((_, i) => String(i + 1)),
+  });
 }

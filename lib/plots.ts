@@ -62,7 +62,9 @@ export function featureHistograms(ds: Dataset): Figure {
   const { X, names } = ds;
   const long: { feature: string; value: number }[] = [];
   for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) long.push({ feature: names[j], value: X.data[i * X.cols + j] });
+    for (let j = 0; j < X.cols; j++) {
+      long.push({ feature: names[j], value: X.data[i * X.cols + j] });
+    }
   }
   const columns = Math.min(5, X.cols);
   const fx = (d: { feature: string }) => names.indexOf(d.feature) % columns;
@@ -78,7 +80,13 @@ export function featureHistograms(ds: Dataset): Figure {
     marks: [
       Plot.rectY(
         long,
-        Plot.binX({ y: "count" }, { x: "value", fx, fy, thresholds: 20, fill: "steelblue" }),
+        Plot.binX<Plot.RectYOptions>({ y: "count" }, {
+          x: "value",
+          fx,
+          fy,
+          thresholds: 20,
+          fill: "steelblue",
+        }),
       ),
       Plot.text(names.map((n) => ({ feature: n })), {
         fx,
@@ -111,7 +119,7 @@ export function targetBalance(ds: Dataset): Figure {
   return plot({
     width: 360,
     height: 220,
-    x: { label: ds.target },
+    x: { label: ds.target, type: "band" },
     y: { label: "rows", grid: true },
     marks: [
       Plot.barY(data, { x: "label", y: "count", fill: "steelblue" }),

@@ -72,7 +72,7 @@ async function venv(): Promise<void> {
 
 async function kernelspec(): Promise<void> {
   const spec = {
-    argv: [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"],
+    argv: [Deno.execPath(), "jupyter", "--quiet", "--kernel", "--conn", "{connection_file}"],
     display_name: "Deno",
     language: "typescript",
     env: { NO_COLOR: "1" },

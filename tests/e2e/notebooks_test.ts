@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { root } from "../scripts/jupyter.ts";
+import { root } from "../../scripts/jupyter.ts";
 
 const site = `${root}/site`;
 
