@@ -12,6 +12,19 @@
 /** A cell of a table: a number, a string, or `null` (printed as R's `NA`). */
 export type Cell = number | string | null;
 
+/**
+ * The key under which Deno's Jupyter kernel looks for a value's display method:
+ * `Symbol.for("Jupyter.display")`, typed so that `value[jupyterDisplay]()` type-checks.
+ *
+ * @example
+ * ```ts
+ * import { jupyterDisplay, table } from "./display.ts";
+ * const bundle = table([[1]], { columns: ["x"] })[jupyterDisplay]();
+ * console.assert(bundle["text/plain"] === "x\n1");
+ * ```
+ */
+export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display") as never;
+
 /** The MIME bundle a Jupyter front end renders. */
 export interface DisplayBundle {
   /** Plain text, shown in terminals and as a fallback. */
@@ -144,7 +157,7 @@ export class Table {
   }
 
   /** The MIME bundle Deno's Jupyter kernel displays. */
-  [Symbol.for("Jupyter.display")](): DisplayBundle {
+  [jupyterDisplay](): DisplayBundle {
     return { "text/plain": this.toString(), "text/html": this.toHtml() };
   }
 }

@@ -6,9 +6,13 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import type { PlotOptions } from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { DisplayBundle } from "./display.ts";
+import { type DisplayBundle, jupyterDisplay } from "./display.ts";
 import type { Dataset } from "./data.ts";
+
+/** Observable Plot's options, re-exported for {@linkcode plot}. */
+export type { PlotOptions } from "@observablehq/plot";
 
 /** A rendered figure: SVG text that Jupyter displays as an image. */
 export class Figure {
@@ -19,7 +23,7 @@ export class Figure {
     this.svg = svg;
   }
   /** The MIME bundle Deno's Jupyter kernel displays. */
-  [Symbol.for("Jupyter.display")](): DisplayBundle {
+  [jupyterDisplay](): DisplayBundle {
     return { "text/plain": "[figure]", "image/svg+xml": this.svg };
   }
 }
@@ -31,12 +35,13 @@ export class Figure {
  * @example
  * ```ts
  * import * as Plot from "@observablehq/plot";
+import type { PlotOptions } from "@observablehq/plot";
  * import { plot } from "./plots.ts";
  * const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
  * console.assert(fig.svg.startsWith("<svg"));
  * ```
  */
-export function plot(options: Plot.PlotOptions): Figure {
+export function plot(options: PlotOptions): Figure {
   const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
   // deno-lint-ignore no-explicit-any -- linkedom's Document stands in for the browser's
   const el = Plot.plot({ ...options, document: document as any }) as unknown as Element;
