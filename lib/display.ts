@@ -50,20 +50,10 @@ import { type Dataset, head } from "./data.ts";
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
- * How many decimals `x` needs to show `digits` significant digits, without trailing zeros
- * (R's `formatReal` for one number).
- */
-function decimalsNeeded(x: number, digits: number): number {
-  if (x === 0 || !Number.isFinite(x)) return 0;
-  const [mantissa, exp] = Math.abs(x).toExponential(digits - 1).split("e");
-  const sig = mantissa.replace(".", "").replace(/0+$/, "").length;
-  return Math.max(0, sig - 1 - Number(exp));
-}
-
-/**
  * Formats a column of numbers like R's `format(x, digits = 7)`: a common number of decimals, chosen
- * so that the entry that needs most shows `digits` significant digits. Integers print without
- * decimals; `null` and NaN print as `NA`.
+ * so that the entry that needs most shows `digits` significant digits. Like R, the column switches
+ * to scientific notation (with a common mantissa length) when that is narrower than fixed notation.
+ * Integers print without decimals; `null` and NaN print as `NA`.
  *
  * @example
  * ```ts
@@ -71,16 +61,35 @@ function decimalsNeeded(x: number, digits: number): number {
  * // R: format(c(1.125289034, -0.003352472)) gives "1.125289034" "-0.003352472"
  * const [a, b] = formatColumn([1.125289034, -0.003352472]);
  * console.assert(a === "1.125289034" && b === "-0.003352472");
+ * // R: format(c(2.848412e-04, 1.0606748e-08)) gives "2.848412e-04" "1.060675e-08"
+ * console.assert(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
  * ```
  */
 export function formatColumn(values: readonly (number | null)[], digits = 7): string[] {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  const decimals = Math.min(15, Math.max(0, ...finite.map((v) => decimalsNeeded(v, digits))));
+  const neg = finite.some((v) => v < 0) ? 1 : 0;
+  let rgt = 0, left = 1, sig = 1, expWidth = 2;
+  for (const v of finite) {
+    if (v === 0) continue;
+    const [mantissa, e] = Math.abs(v).toExponential(digits - 1).split("e");
+    const exp = Number(e);
+    const s = mantissa.replace(".", "").replace(/0+$/, "").length;
+    sig = Math.max(sig, s);
+    rgt = Math.max(rgt, s - 1 - exp);
+    left = Math.max(left, exp + 1);
+    if (Math.abs(exp) >= 100) expWidth = 3;
+  }
+  const fixedWidth = neg + left + (rgt > 0 ? rgt + 1 : 0);
+  const sciWidth = neg + (sig > 1 ? sig + 1 : 1) + 2 + expWidth;
+  const scientific = finite.length > 0 && (fixedWidth > sciWidth || rgt > 15);
   return values.map((v) => {
     if (v === null || Number.isNaN(v)) return "NA";
     if (v === Infinity) return "Inf";
     if (v === -Infinity) return "-Inf";
-    return v.toFixed(decimals);
+    if (!scientific) return v.toFixed(rgt);
+    const [m, e] = v.toExponential(sig - 1).split("e");
+    const exp = Number(e);
+    return `${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
   });
 }
 
@@ -204,4 +213,34 @@ export function headTable(ds: Dataset, n = 6): Table {
     columns: [...ds.names, ds.target],
     rowNames: rows.map((_, i) => String(i + 1)),
   });
+}
+
+/**
+ * Two blocks of text side by side, each under a heading: for showing R's printed output next to
+ * ours. In a terminal the blocks follow each other.
+ *
+ * @example
+ * ```ts
+ * import { sideBySide } from "./display.ts";
+ * const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
+ * console.assert(v.toString() === "R\na\n\nTypeScript\na");
+ * ```
+ */
+export function sideBySide(
+  left: readonly [heading: string, text: string],
+  right: readonly [heading: string, text: string],
+): { toString(): string; [jupyterDisplay](): DisplayBundle } {
+  const block = ([h, t]: readonly [string, string]) =>
+    `<div style="flex:1;min-width:0"><div style="font-weight:600;margin-bottom:4px">${
+      esc(h)
+    }</div>` +
+    `<pre style="font-size:11px;overflow-x:auto;margin:0">${esc(t)}</pre></div>`;
+  const text = `${left[0]}\n${left[1]}\n\n${right[0]}\n${right[1]}`;
+  return {
+    toString: () => text,
+    [jupyterDisplay]: () => ({
+      "text/plain": text,
+      "text/html": `<div style="display:flex;gap:16px">${block(left)}${block(right)}</div>`,
+    }),
+  };
 }

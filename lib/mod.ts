@@ -19,3 +19,4 @@ export * from "./loss.ts";
 export * from "./optimizers.ts";
 export * from "./progress.ts";
 export * from "./network.ts";
+export * from "./irls.ts";

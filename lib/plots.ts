@@ -10,6 +10,7 @@ import type { PlotOptions } from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { type DisplayBundle, jupyterDisplay } from "./display.ts";
 import type { Dataset } from "./data.ts";
+import type { GlmFit } from "./glm.ts";
 
 /** Observable Plot's options, re-exported for {@linkcode plot}. */
 export type { PlotOptions } from "@observablehq/plot";
@@ -130,6 +131,46 @@ export function targetBalance(ds: Dataset): Figure {
       Plot.barY(data, { x: "label", y: "count", fill: "steelblue" }),
       Plot.text(data, { x: "label", y: "count", text: "count", dy: -8 }),
       Plot.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * How fast IRLS closes in: for each iteration of a `glm` fit, the distance ‖β(i) − β̂‖ of the
+ * coefficients to the final ones, on a log scale (the last iteration, at distance 0, is left out).
+ * Quadratic convergence shows as a line that bends ever more steeply down.
+ *
+ * @example
+ * ```ts
+ * import { irlsConvergence } from "./plots.ts";
+ * import { glm } from "./glm.ts";
+ * import { generateData } from "./data.ts";
+ * const { X, y } = generateData({ n: 200 });
+ * console.assert(irlsConvergence(glm(X, y)).svg.includes("<path"));
+ * ```
+ */
+export function irlsConvergence(fit: GlmFit): Figure {
+  const final = fit.coefficients.map((c) => c ?? 0);
+  const points = fit.trace.map((step, i) => ({
+    iteration: i + 1,
+    distance: Math.hypot(...step.coefficients.map((c, j) => (c ?? 0) - final[j])),
+  })).filter((p) => p.distance > 0);
+  return plot({
+    width: 520,
+    height: 260,
+    marginLeft: 60,
+    x: { label: "IRLS iteration", ticks: points.length, tickFormat: "d" },
+    y: { type: "log", label: "‖β(i) − β̂‖", grid: true, tickFormat: ".0e" },
+    marks: [
+      Plot.line(points, { x: "iteration", y: "distance", stroke: "steelblue" }),
+      Plot.dot(points, { x: "iteration", y: "distance", fill: "steelblue", r: 4 }),
+      Plot.text(points, {
+        x: "iteration",
+        y: "distance",
+        text: (d: { distance: number }) => d.distance.toExponential(1),
+        dx: 8,
+        textAnchor: "start",
+      }),
     ],
   });
 }

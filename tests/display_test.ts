@@ -36,3 +36,13 @@ Deno.test("table displays in Jupyter as text and an HTML table with escaped cell
   assert.match(bundle["text/html"], /<caption>a &amp; b<\/caption>/);
   assert.match(bundle["text/html"], /<td style="text-align:right">&lt;b&gt;<\/td>/);
 });
+
+Deno.test("formatColumn agrees with R's format() on the recorded cases", async () => {
+  // data/reference/format.json: scripts/reference_format.R, R's format(x, digits = d).
+  const ref: { cases: { x: number[]; digits: number; formatted: string[] }[] } = JSON.parse(
+    await Deno.readTextFile(new URL("../data/reference/format.json", import.meta.url)),
+  );
+  for (const c of ref.cases) {
+    assert.deepEqual(formatColumn(c.x, c.digits), c.formatted.map((s) => s.trim()), `x = ${c.x}`);
+  }
+});
