@@ -1,0 +1,30 @@
+/**
+ * `deno bench --allow-read tests/network_bench.ts`: the issue's speed target, training the
+ * tutorial's network (1000 epochs, batch size 1000, 1000 × 10 data, Adam, zeros init) in
+ * float64 and float32.
+ */
+import { constant, dense, input, model } from "../lib/network.ts";
+import { adam as adamOptimizer } from "../lib/optimizers.ts";
+import { readCsv } from "../lib/data.ts";
+
+const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
+
+function train(dtype: "float64" | "float32") {
+  const inputs = input({ shape: [10] });
+  const outputs = dense({
+    units: 1,
+    activation: "sigmoid",
+    useBias: false,
+    kernelInitializer: constant(0),
+  }).apply(inputs);
+  const m = model({ inputs, outputs });
+  m.compile({ loss: "binary_crossentropy", optimizer: adamOptimizer() });
+  return m.fitSync(X, y, { epochs: 1000, batchSize: 1000, verbose: 0, dtype });
+}
+
+Deno.bench("fit 1000 epochs, batch 1000, 1000×10, float64", { baseline: true }, () => {
+  train("float64");
+});
+Deno.bench("fit 1000 epochs, batch 1000, 1000×10, float32", () => {
+  train("float32");
+});
