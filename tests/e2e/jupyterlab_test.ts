@@ -1,0 +1,294 @@
+/**
+ * The notebooks the way a JupyterLab reader meets them: a project-local JupyterLab (127.0.0.1, a
+ * random token) serves copies of `notebooks/*.ipynb`; each one is opened in headless Chromium, run
+ * with "Run All Cells", and checked: every code cell executed, no cell shows an error, every figure
+ * rendered with a non-zero size, and at least as many cells have outputs as in the stored file.
+ * On failure a screenshot is saved to `.cache/e2e/<notebook>.png` (path in the message).
+ *
+ * Needs the set-up of `deno task test` (the .venv with JupyterLab, the Deno kernelspec) and
+ * Chromium (`/usr/bin/chromium`, or the path in `CHROMIUM`). The notebooks in `notebooks/` are
+ * never opened by JupyterLab, only their copies (see `lab_server.ts`).
+ */
+
+import assert from "node:assert/strict";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { root } from "../../scripts/jupyter.ts";
+import { type LabServer, startLab } from "./lab_server.ts";
+
+/** Opening a notebook: JupyterLab's page plus the Deno kernel starting. */
+const OPEN_TIMEOUT_MS = 120_000;
+/** Running all cells of one notebook (training loops included). */
+const RUN_TIMEOUT_MS = 300_000;
+
+function findChromium(): string | undefined {
+  for (const p of [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
+    if (!p) continue;
+    try {
+      if (Deno.statSync(p).isFile) return p;
+    } catch { /* not there */ }
+  }
+  return undefined;
+}
+
+/** What a stored notebook holds: code cells with outputs, and image outputs (figures). */
+function storedCounts(file: string): { withOutputs: number; figures: number } {
+  const nb = JSON.parse(Deno.readTextFileSync(file)) as {
+    cells: { cell_type: string; outputs?: { data?: Record<string, unknown> }[] }[];
+  };
+  const code = nb.cells.filter((c) => c.cell_type === "code");
+  const isImage = (mime: string) => /^image\/(svg\+xml|png|jpeg|gif)$/.test(mime);
+  return {
+    withOutputs: code.filter((c) => (c.outputs?.length ?? 0) > 0).length,
+    figures: code.flatMap((c) => c.outputs ?? [])
+      .filter((o) => Object.keys(o.data ?? {}).some(isImage)).length,
+  };
+}
+
+/** What the page reports about the open notebook (computed in the browser). */
+interface Report {
+  kernel: string;
+  codeCells: number;
+  withOutputs: number;
+  /** Code cells (1-based among all cells) without an execution count. */
+  notExecuted: number[];
+  errors: { cell: number; text: string }[];
+  /** Figures (an `svg`, or an `img` such as JupyterLab's rendering of image/svg+xml). */
+  figures: { cell: number; tag: string; width: number; height: number; loaded: boolean }[];
+  firstBadCell: number | null;
+}
+
+// The page-side code reaches JupyterLab through `window.jupyterapp`
+// (`--LabApp.expose_app_in_browser`); its types are not available here.
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+/** The notebook panel for `path`, once its kernel is connected and idle (in the page). */
+function kernelIdle(path: string): boolean {
+  const app = (globalThis as Any).jupyterapp;
+  const panel = app?.shell?.currentWidget;
+  return panel?.context?.path === path && panel.context.isReady &&
+    panel.sessionContext?.session?.kernel?.status === "idle";
+}
+
+/** Starts "Run All Cells" without waiting; the outcome lands in `window.__e2eRun` (in the page). */
+function startRunAll(): void {
+  const g = globalThis as Any;
+  g.__e2eRun = { done: false };
+  g.jupyterapp.commands.execute("notebook:run-all-cells").then(
+    (ok: unknown) => g.__e2eRun = { done: true, ok },
+    (e: unknown) => g.__e2eRun = { done: true, error: String(e) },
+  );
+}
+
+/** True once the run finished, the kernel is idle and every code cell has a count (in the page). */
+function runFinished(): boolean {
+  const g = globalThis as Any;
+  const panel = g.jupyterapp.shell.currentWidget;
+  if (!g.__e2eRun?.done || panel.sessionContext.session?.kernel?.status !== "idle") return false;
+  const cells: Any[] = panel.content.widgets;
+  const images = [...panel.content.node.querySelectorAll(".jp-OutputArea-output img")];
+  return cells.every((c) => c.model.type !== "code" || c.model.executionCount != null) &&
+    images.every((img) => (img as HTMLImageElement).complete);
+}
+
+/** Collects the {@link Report} from the open notebook (in the page). */
+function inspect(): Report {
+  const panel = (globalThis as Any).jupyterapp.shell.currentWidget;
+  const report: Report = {
+    kernel: String(panel.sessionContext.session?.kernel?.status ?? "no kernel"),
+    codeCells: 0,
+    withOutputs: 0,
+    notExecuted: [],
+    errors: [],
+    figures: [],
+    firstBadCell: null,
+  };
+  const bad = (i: number) => report.firstBadCell ??= i;
+  panel.content.widgets.forEach((cell: Any, i: number) => {
+    if (cell.model.type !== "code") return;
+    const n = i + 1;
+    report.codeCells++;
+    if (cell.model.executionCount == null) {
+      report.notExecuted.push(n);
+      bad(i);
+    }
+    const outputs = cell.model.outputs;
+    if (outputs.length > 0) report.withOutputs++;
+    for (let k = 0; k < outputs.length; k++) {
+      const out = outputs.get(k).toJSON();
+      // An error output is shown with the same mime type as stderr (which may hold mere warnings),
+      // so errors are told apart by their output type in the model.
+      if (out.output_type === "error") {
+        report.errors.push({ cell: n, text: `${out.ename}: ${out.evalue}` });
+        bad(i);
+      }
+    }
+    if (cell.outputHidden) return;
+    const figures = [
+      ...cell.node.querySelectorAll(".jp-OutputArea-output svg, .jp-OutputArea-output img"),
+    ]
+      .filter((e: Element) => !e.parentElement?.closest("svg"));
+    for (const f of figures as Element[]) {
+      const r = f.getBoundingClientRect();
+      const img = f.tagName.toLowerCase() === "img" ? f as HTMLImageElement : null;
+      const loaded = img ? img.complete && img.naturalWidth > 0 && img.naturalHeight > 0 : true;
+      const width = Math.round(r.width), height = Math.round(r.height);
+      report.figures.push({ cell: n, tag: f.tagName.toLowerCase(), width, height, loaded });
+      if (!(width > 0 && height > 0 && loaded)) bad(i);
+    }
+  });
+  return report;
+}
+
+/** Scrolls the given cell into view (in the page), so the screenshot shows it. */
+function showCell(index: number | null): void {
+  const panel = (globalThis as Any).jupyterapp?.shell?.currentWidget;
+  const cell = index === null ? undefined : panel?.content?.widgets?.[index];
+  cell?.node?.scrollIntoView({ block: "start" });
+}
+
+async function screenshot(page: Page, name: string, cell: number | null): Promise<string> {
+  const path = `${root}/.cache/e2e/${name.replace(/\.ipynb$/, "")}.png`;
+  try {
+    await page.evaluate(showCell, cell);
+    await page.screenshot({ path });
+    return path;
+  } catch (e) {
+    return `(no screenshot: ${e instanceof Error ? e.message : e})`;
+  }
+}
+
+/** Deletes every kernel session left on the server (normally none). */
+async function shutDownSessions(lab: LabServer): Promise<void> {
+  const headers = { Authorization: `token ${lab.token}` };
+  const res = await fetch(`${lab.base}/api/sessions`, { headers });
+  const sessions = await res.json() as { id: string }[];
+  for (const s of sessions) {
+    const del = await fetch(`${lab.base}/api/sessions/${s.id}`, { method: "DELETE", headers });
+    await del.body?.cancel();
+  }
+}
+
+async function checkNotebook(
+  context: BrowserContext,
+  lab: LabServer,
+  name: string,
+): Promise<void> {
+  const stored = storedCounts(`${root}/notebooks/${name}`);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  let phase = "opening the notebook";
+  try {
+    // `reset` starts from an empty workspace, so only this notebook (and one kernel) is open.
+    await page.goto(`${lab.base}/lab/tree/${encodeURIComponent(name)}?reset&token=${lab.token}`);
+    phase = "waiting for the Deno kernel to be idle";
+    await page.waitForFunction(kernelIdle, name, { timeout: OPEN_TIMEOUT_MS, polling: 250 });
+    phase = "running all cells";
+    await page.evaluate(startRunAll);
+    let timedOut = "";
+    try {
+      await page.waitForFunction(runFinished, undefined, { timeout: RUN_TIMEOUT_MS, polling: 250 });
+    } catch {
+      // Report what the page shows (errors, cells not run) rather than just the timeout.
+      timedOut = `the run did not finish within ${RUN_TIMEOUT_MS / 1000} s`;
+    }
+    phase = "inspecting the outputs";
+    const r = await page.evaluate(inspect);
+    const problems: string[] = [];
+    if (timedOut) problems.push(timedOut);
+    for (const e of r.errors) problems.push(`cell ${e.cell} shows an error: ${e.text}`);
+    if (r.notExecuted.length > 0) {
+      problems.push(`cells not executed: ${r.notExecuted.join(", ")}`);
+    }
+    for (const f of r.figures) {
+      if (!(f.width > 0 && f.height > 0 && f.loaded)) {
+        problems.push(
+          `cell ${f.cell}: a figure (${f.tag}) has size ${f.width}×${f.height}` +
+            (f.loaded ? "" : " and did not load"),
+        );
+      }
+    }
+    if (r.withOutputs < stored.withOutputs) {
+      problems.push(
+        `${r.withOutputs} code cells have outputs, the stored notebook has ${stored.withOutputs}`,
+      );
+    }
+    if (r.figures.length < stored.figures) {
+      problems.push(
+        `${r.figures.length} figures rendered, the stored notebook has ${stored.figures}`,
+      );
+    }
+    if (r.kernel !== "idle") problems.push(`the kernel is ${r.kernel}`);
+    console.log(
+      `${name}: ${r.codeCells} code cells run, ${r.withOutputs} with outputs ` +
+        `(stored: ${stored.withOutputs}), ${r.figures.length} figures (stored: ${stored.figures})`,
+    );
+    if (problems.length > 0) {
+      const shot = await screenshot(page, name, r.firstBadCell);
+      assert.fail(
+        `${name} in JupyterLab:\n  ${problems.join("\n  ")}` +
+          (pageErrors.length ? `\npage errors: ${pageErrors.join("; ")}` : "") +
+          `\nscreenshot: ${shot}`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    const shot = await screenshot(page, name, null);
+    throw new Error(
+      `${name} in JupyterLab: failed while ${phase}: ${e instanceof Error ? e.message : e}` +
+        (pageErrors.length ? `\npage errors: ${pageErrors.join("; ")}` : "") +
+        `\nscreenshot: ${shot}\nJupyterLab log (tail):\n${lab.log().slice(-3000)}`,
+    );
+  } finally {
+    await page.evaluate(() =>
+      (globalThis as Any).jupyterapp?.shell?.currentWidget?.sessionContext
+        ?.shutdown()
+    ).catch(() => {});
+    await page.close();
+    await shutDownSessions(lab).catch(() => {});
+  }
+}
+
+const browser = findChromium();
+
+Deno.test({
+  name: "JupyterLab runs every notebook with no error output and rendered figures",
+  ignore: browser === undefined,
+  // Playwright's driver and JupyterLab's child process outlive single steps by design.
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn(t) {
+    const lab = await startLab();
+    let context: BrowserContext | undefined;
+    try {
+      assert.ok(lab.notebooks.length > 0, "no notebooks/*.ipynb to open");
+      // A persistent profile inside the scratch folder: Chromium writes nothing outside the repo.
+      context = await chromium.launchPersistentContext(`${lab.dir}/chromium`, {
+        executablePath: browser,
+        headless: true,
+        viewport: { width: 1280, height: 900 },
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+        ],
+      });
+      // JupyterLab needs nothing but its own server; anything else would hang without network.
+      await context.route(
+        (url) => url.origin !== lab.base && url.protocol !== "data:" && url.protocol !== "blob:",
+        (route) => route.abort(),
+      );
+      for (const name of lab.notebooks) {
+        await t.step(name, () => checkNotebook(context!, lab, name));
+      }
+    } finally {
+      await context?.close().catch(() => {});
+      await lab.stop();
+    }
+  },
+});
