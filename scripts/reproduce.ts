@@ -14,6 +14,7 @@
 import { parseArgs } from "node:util";
 import { type Dataset, generateData, head, readCsv } from "../lib/data.ts";
 import { table } from "../lib/display.ts";
+import { glm } from "../lib/glm.ts";
 
 /** The parsed command line. */
 export interface Options {
@@ -115,7 +116,13 @@ export async function loadData(o: Options): Promise<{ ds: Dataset; report: DataR
     try {
       ds = await readCsv(o.data);
     } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
+      if (e instanceof Deno.errors.NotFound) {
+        throw new UsageError(`--data: cannot read "${o.data}": no such file`);
+      }
+      if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.IsADirectory) {
+        throw new UsageError(`--data: cannot read "${o.data}": ${e.message}`);
+      }
+      throw new UsageError(`--data: ${e instanceof Error ? e.message : String(e)}`);
     }
   } else {
     ds = generateData({ n: o.n, k: o.k, seed: o.seed, rng: o.rng });
@@ -133,20 +140,93 @@ export async function loadData(o: Options): Promise<{ ds: Dataset; report: DataR
   return { ds, report };
 }
 
-/** Runs everything the options ask for and returns the report object. */
-export async function reproduce(o: Options): Promise<{ data: DataReport }> {
-  const { report } = await loadData(o);
-  return { data: report };
+/** The `glm` part of the report: R's `glm(..., family = binomial)` fitted by IRLS. */
+export interface GlmReport {
+  names: string[];
+  coefficients: (number | null)[];
+  standardErrors: (number | null)[];
+  zValues: (number | null)[];
+  pValues: (number | null)[];
+  deviance: number;
+  nullDeviance: number;
+  dfResidual: number;
+  dfNull: number;
+  aic: number;
+  iterations: number;
+  converged: boolean;
+  warnings: string[];
 }
 
-function printText(r: { data: DataReport }): void {
+/** The whole report; each part is added as the tutorial's sections are. */
+export interface Report {
+  data: DataReport;
+  glm: GlmReport;
+  timings: { glmMs: number };
+}
+
+/** Fits the logistic regression the options ask for. */
+export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number } {
+  const t0 = performance.now();
+  const fit = glm(ds.X, ds.y, {
+    intercept: o.intercept,
+    maxit: o.maxit,
+    epsilon: o.epsilon,
+    names: ds.names,
+  });
+  const ms = performance.now() - t0;
+  const report: GlmReport = {
+    names: fit.names,
+    coefficients: fit.coefficients,
+    standardErrors: fit.standardErrors,
+    zValues: fit.zValues,
+    pValues: fit.pValues,
+    deviance: fit.deviance,
+    nullDeviance: fit.nullDeviance,
+    dfResidual: fit.dfResidual,
+    dfNull: fit.dfNull,
+    aic: fit.aic,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    warnings: fit.warnings,
+  };
+  return { report, ms };
+}
+
+/** Runs everything the options ask for and returns the report object. */
+export async function reproduce(o: Options): Promise<Report> {
+  const { ds, report: data } = await loadData(o);
+  const g = fitGlm(ds, o);
+  return { data, glm: g.report, timings: { glmMs: g.ms } };
+}
+
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+
+function printText(r: Report): void {
   const d = r.data;
   const from = d.source === "file"
     ? `read from ${d.file}`
     : `generated with the ${d.rng === "r" ? "R-compatible" : "seedrandom"} stream, seed ${d.seed}`;
-  console.log(`Data: ${d.n} rows × ${d.k} features, ${from}\n`);
-  console.log(table(d.head, { columns: d.names, rowNames: d.head.map((_, i) => String(i + 1)) })
-    .toString());
+  console.log(`Data: ${d.n} rows × ${d.k} features, ${from}. First rows:\n`);
+  console.log(
+    table(d.head, { columns: d.names, rowNames: d.head.map((_, i) => String(i + 1)) })
+      .toString(),
+  );
+  const g = r.glm;
+  console.log(
+    `\nLogistic regression (glm by IRLS): ${g.iterations} Fisher scoring iterations, ` +
+      `${g.converged ? "converged" : "NOT converged"}, deviance ${g.deviance.toFixed(4)}, ` +
+      `AIC ${g.aic.toFixed(4)}, ${ms(r.timings.glmMs)}\n`,
+  );
+  console.log(
+    table(
+      g.names.map((_, j) => [g.coefficients[j], g.standardErrors[j], g.zValues[j], g.pValues[j]]),
+      {
+        columns: ["Estimate", "Std. Error", "z value", "Pr(>|z|)"],
+        rowNames: g.names,
+      },
+    ).toString(),
+  );
+  for (const w of g.warnings) console.log(`Warning: ${w}`);
 }
 
 if (import.meta.main) {
