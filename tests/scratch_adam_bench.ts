@@ -1,0 +1,32 @@
+/**
+ * Speed of the tutorial's from-scratch Adam: 1000 epochs, full batch, on the 1000×10 data
+ * (issue 5 asks ≤ 10 ms median). Run: `deno bench --allow-read tests/scratch_adam_bench.ts`.
+ * The R loop's time is recorded in data/reference/scratch_adam.json (`loop_seconds`).
+ */
+import { generateData } from "../lib/data.ts";
+import { rRng } from "../lib/random.ts";
+import { scratchAdam } from "../lib/scratch_adam.ts";
+
+const { X, y } = generateData();
+
+Deno.bench("scratchAdam: 1000 epochs, batch 1000, 1000×10 (the tutorial)", {
+  baseline: true,
+}, () => {
+  scratchAdam(X, y, { rng: rRng(42) });
+});
+
+Deno.bench("scratchAdam: 50 epochs, batch 100 (10 steps an epoch)", () => {
+  scratchAdam(X, y, { rng: rRng(42), epochs: 50, batchSize: 100 });
+});
+
+Deno.bench("R's sample(1000), 1000 times (the shuffling alone)", () => {
+  const rng = rRng(42);
+  for (let e = 0; e < 1000; e++) rng.sample(1000);
+});
+
+Deno.bench("1.1 million uniforms (the draws the shuffling needs)", () => {
+  const rng = rRng(42);
+  let s = 0;
+  for (let i = 0; i < 1_100_000; i++) s += rng.unifRand();
+  if (s < 0) throw new Error("unreachable");
+});

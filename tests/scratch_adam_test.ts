@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { generateData } from "../lib/data.ts";
+import { formatColumn } from "../lib/display.ts";
+import { glm } from "../lib/glm.ts";
+import { fromRows } from "../lib/matrix.ts";
+import { meanAbsolutePercentageError } from "../lib/metrics.ts";
+import { rRng } from "../lib/random.ts";
+import { scratchAdam } from "../lib/scratch_adam.ts";
+import { ArgumentError } from "../lib/validate.ts";
+
+interface TracePoint {
+  epoch: number;
+  theta: number[];
+}
+/** data/reference/scratch_adam.json, written by scripts/reference_adam.R. */
+interface FullBatchReference {
+  R: string;
+  epochs: number;
+  batch_size: number;
+  theta: number[];
+  lr_coefs: number[];
+  mape: number;
+  mape_cat: string;
+  mape_format7: string;
+  trace: TracePoint[];
+}
+/** data/reference/scratch_adam_minibatch.json, written by scripts/reference_adam.R. */
+interface MinibatchReference {
+  R: string;
+  runs: {
+    name: string;
+    epochs: number;
+    batch_size: number;
+    theta: number[];
+    trace: TracePoint[];
+  }[];
+}
+
+const read = (name: string) =>
+  JSON.parse(Deno.readTextFileSync(new URL(`../data/reference/${name}`, import.meta.url)));
+const full: FullBatchReference = read("scratch_adam.json");
+const minibatch: MinibatchReference = read("scratch_adam_minibatch.json");
+
+function maxRelDiff(actual: ArrayLike<number>, expected: readonly number[]): number {
+  assert.equal(actual.length, expected.length);
+  let m = 0;
+  for (let i = 0; i < expected.length; i++) {
+    m = Math.max(m, Math.abs(actual[i] - expected[i]) / Math.abs(expected[i]));
+  }
+  return m;
+}
+
+Deno.test("scratchAdam equals R's from-scratch loop (tutorial: 1000 epochs, full batch) to 1e-10", () => {
+  const { X, y, rng } = generateData(); // R's stream after the tutorial's data step
+  const fit = scratchAdam(X, y, { rng, trace: true });
+  assert.equal(fit.steps, 1000);
+  assert.ok(maxRelDiff(fit.theta, full.theta) < 1e-10);
+  for (const point of full.trace) {
+    assert.equal(fit.trace!.epoch[point.epoch - 1], point.epoch);
+    assert.ok(
+      maxRelDiff(fit.trace!.theta[point.epoch - 1], point.theta) < 1e-10,
+      `epoch ${point.epoch}`,
+    );
+  }
+});
+
+Deno.test("scratchAdam equals R's loop with minibatches (shuffled, last batch short) to 1e-10", () => {
+  for (const run of minibatch.runs) {
+    const { X, y, rng } = generateData();
+    const fit = scratchAdam(X, y, {
+      rng,
+      epochs: run.epochs,
+      batchSize: run.batch_size,
+      trace: true,
+    });
+    assert.equal(fit.steps, run.epochs * Math.ceil(1000 / run.batch_size), run.name);
+    assert.ok(maxRelDiff(fit.theta, run.theta) < 1e-10, run.name);
+    for (const point of run.trace) {
+      assert.ok(
+        maxRelDiff(fit.trace!.theta[point.epoch - 1], point.theta) < 1e-10,
+        `${run.name} epoch ${point.epoch}`,
+      );
+    }
+  }
+});
+
+Deno.test("scratchAdam reproduces the tutorial's MAPE against glm, 0.000326558 (In [17])", () => {
+  const { X, y, rng } = generateData();
+  const { theta } = scratchAdam(X, y, { rng });
+  const fit = glm(X, y, { maxit: 25, epsilon: 1e-10 });
+  const mape = meanAbsolutePercentageError(fit.coefficients, theta);
+  // The tutorial printed "0.000326558" with cat() (7 significant digits); R's run wrote the same.
+  assert.equal(full.mape_cat, "0.000326558");
+  assert.equal(formatColumn([mape], 7)[0], full.mape_format7);
+  assert.equal(formatColumn([mape], 7)[0], "0.000326558");
+  // Against R's own glm coefficients too.
+  assert.equal(
+    formatColumn([meanAbsolutePercentageError(full.lr_coefs, theta)], 7)[0],
+    "0.000326558",
+  );
+});
+
+Deno.test("scratchAdam's trace records θ and a rising log-likelihood every epoch", () => {
+  const { X, y } = generateData();
+  const { trace, theta } = scratchAdam(X, y, { epochs: 50, trace: true });
+  assert.ok(trace);
+  assert.deepEqual(trace.epoch, Array.from({ length: 50 }, (_, i) => i + 1));
+  assert.equal(trace.theta.length, 50);
+  assert.deepEqual(Array.from(trace.theta[49]), Array.from(theta));
+  // θ = 0 has log-likelihood N·log(1/2); Adam's small steps improve on it epoch after epoch here.
+  assert.ok(trace.logLikelihood[0] > 1000 * Math.log(0.5));
+  for (let e = 1; e < 50; e++) assert.ok(trace.logLikelihood[e] > trace.logLikelihood[e - 1]);
+});
+
+Deno.test("scratchAdam's first step is α·sign(g) per weight (bias-corrected m̂/√v̂ = g/|g|)", () => {
+  // Hand computation: at θ = 0, p̂ = 1/2; m̂ = g, v̂ = g², so each θⱼ moves by α·g/(|g| + ε).
+  const X = fromRows([[1, 2], [-1, 1], [2, -1]]);
+  const y = [1, 0, 0];
+  const { theta } = scratchAdam(X, y, { epochs: 1, batchSize: 3, seed: 1 });
+  // g = −Xᵀ(p̂ − y) = −[0.5·(−1)·1... ]: r = (−0.5, 0.5, 0.5); g₁ = −(−0.5 − 0.5 + 1) = 0,
+  // g₂ = −(−1 + 0.5 − 0.5) = 1.
+  assert.equal(theta[0], 0); // m̂ = 0: no move
+  assert.ok(Math.abs(theta[1] - 0.001 * 1 / (1 + 1e-7)) < 1e-18);
+});
+
+Deno.test("scratchAdam with gradient 'mean' differs from 'sum' only through ε and is otherwise scale-free", () => {
+  const { X, y } = generateData();
+  const sum = scratchAdam(X, y, { epochs: 200, seed: 7 }).theta;
+  const mean = scratchAdam(X, y, { epochs: 200, seed: 7, gradient: "mean" }).theta;
+  // Adam's step m̂/(√v̂ + ε) is invariant to scaling g, except for ε: the relative difference is tiny.
+  assert.ok(maxRelDiff(mean, Array.from(sum)) < 1e-3);
+  assert.notDeepEqual(Array.from(mean), Array.from(sum));
+});
+
+Deno.test("scratchAdam rejects bad input, naming the argument", () => {
+  const { X, y } = generateData({ n: 20, k: 2 });
+  const bad: [string, () => unknown][] = [
+    ["X", () => scratchAdam({ rows: 1, cols: 1, data: new Float64Array([NaN]) }, [1])],
+    ["y", () => scratchAdam(X, Array(20).fill(2))],
+    ["y", () => scratchAdam(X, [0, 1])],
+    ["epochs", () => scratchAdam(X, y, { epochs: 0 })],
+    ["epochs", () => scratchAdam(X, y, { epochs: 1.5 })],
+    ["batchSize", () => scratchAdam(X, y, { batchSize: -1 })],
+    ["alpha", () => scratchAdam(X, y, { alpha: 0 })],
+    ["beta1", () => scratchAdam(X, y, { beta1: 1 })],
+    ["beta2", () => scratchAdam(X, y, { beta2: -0.1 })],
+    ["eps", () => scratchAdam(X, y, { eps: NaN })],
+    ["seed", () => scratchAdam(X, y, { seed: 1, rng: rRng(1) })],
+    ["seed", () => scratchAdam(X, y, { seed: 0.5 })],
+    ["init", () => scratchAdam(X, y, { init: [0] })],
+    ["init[1]", () => scratchAdam(X, y, { init: [0, Infinity] })],
+    ["gradient", () => scratchAdam(X, y, { gradient: "median" as "sum" })],
+  ];
+  for (const [argument, f] of bad) {
+    assert.throws(
+      f,
+      (e: unknown) => e instanceof ArgumentError && e.argument === argument,
+      argument,
+    );
+  }
+});
