@@ -12,6 +12,7 @@
 import type { Matrix } from "./matrix.ts";
 import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
 import { qrls } from "./qr.ts";
+import { weightedCrossprod } from "./crossprod.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 const THRESH = 30;
@@ -33,6 +34,20 @@ export interface GlmOptions {
   epsilon?: number;
   /** Names of the K columns of X (default `X1`..`XK`, as R prints `Y ~ X - 1` for a matrix `X`). */
   names?: string[];
+  /**
+   * How each IRLS step's weighted least-squares problem is solved (default `"auto"`):
+   * - `"qr"`: R's own way, a Householder QR of √W X (LINPACK `dqrdc2`, see `qr.ts`) — the same
+   *   arithmetic as R, to the last bit or two; O(N p²) with a large constant.
+   * - `"cholesky"`: the normal equations XᵀWX β = XᵀWz, accumulated in one pass over X (a
+   *   WebAssembly SIMD kernel, `crossprod.ts`) and solved by Cholesky; several times faster.
+   *   Falls back to `"qr"` for the whole fit if a relative pivot of the factorisation drops below
+   *   1e-10, i.e. wherever R's QR might find a column aliased, so R's `NA`s stay R's.
+   * - `"auto"`: `"cholesky"` when N ≥ 20 p and N p ≥ 100 000 and, at every iteration, the
+   *   condition number of the equilibrated XᵀWX is at most 1e6, and the fit ends without a
+   *   warning (no convergence, fitted probabilities 0 or 1); otherwise `"qr"` (from the start).
+   * The method actually used is reported in {@linkcode GlmFit.method}.
+   */
+  method?: "auto" | "qr" | "cholesky";
 }
 
 /** One Fisher-scoring iteration: the deviance and coefficients after it (0 where aliased). */
@@ -85,6 +100,8 @@ export interface GlmFit {
   intercept: boolean;
   /** The per-iteration path: deviance and coefficients after each iteration. */
   trace: GlmTraceStep[];
+  /** How the weighted least-squares steps were solved (see {@linkcode GlmOptions.method}). */
+  method: "qr" | "cholesky";
 }
 
 /** Logistic function as R's C `logit_linkinv` computes it (η clamped at ±30). */
@@ -245,12 +262,18 @@ export function pnorm(x: number): number {
 }
 
 function validateOptions(k: number, options: GlmOptions) {
-  const { intercept = false, maxit = 25, epsilon = 1e-8, names } = options;
+  const { intercept = false, maxit = 25, epsilon = 1e-8, names, method = "auto" } = options;
   if (typeof intercept !== "boolean") {
     throw new ArgumentError("options.intercept", `must be true or false, got ${String(intercept)}`);
   }
   checkInteger("options.maxit", maxit, 1);
   checkFinite("options.epsilon", epsilon, { positive: true });
+  if (method !== "auto" && method !== "qr" && method !== "cholesky") {
+    throw new ArgumentError(
+      "options.method",
+      `must be "auto", "qr" or "cholesky", got ${String(method)}`,
+    );
+  }
   let colNames: string[];
   if (names === undefined) {
     colNames = Array.from({ length: k }, (_, j) => `X${j + 1}`);
@@ -265,7 +288,177 @@ function validateOptions(k: number, options: GlmOptions) {
     }
     colNames = names.map(String);
   }
-  return { intercept, maxit, epsilon, colNames };
+  return { intercept, maxit, epsilon, colNames, method };
+}
+
+/**
+ * One weighted least-squares solve per IRLS iteration: `solve` gets the working response `z` and
+ * R's weights `w` (the square roots of the IRLS weights) — both may be overwritten — and returns
+ * the coefficients in the original column order, or `null` when it cannot be trusted to give R's
+ * answer (the fit is then redone by QR).
+ */
+interface WlsSolver {
+  solve(z: Float64Array, w: Float64Array): WlsStep | null;
+  /** Standard errors (dispersion 1) of the last solve, original order; NaN where aliased. */
+  standardErrors(): Float64Array;
+}
+
+interface WlsStep {
+  /** Coefficients in the original column order; 0 where aliased. */
+  coefficients: Float64Array;
+  /** Aliased columns (original order): R's `NA`. */
+  aliased: Uint8Array;
+  rank: number;
+}
+
+/** R's path: Householder QR (LINPACK dqrdc2/dqrsl) of √W X, exactly as `glm.fit` calls it. */
+function qrSolver(X: Matrix, intercept: boolean, tol: number): WlsSolver {
+  const n = X.rows, k = X.cols, Xd = X.data;
+  const off = intercept ? 1 : 0;
+  const p = k + off;
+  const A = new Float64Array(n * p);
+  let last: ReturnType<typeof qrls> | null = null;
+  return {
+    solve(z, w) {
+      // A = diag(w) X in column-major order; z ← z w.
+      if (intercept) { for (let i = 0; i < n; i++) A[i] = w[i]; }
+      for (let i = 0; i < n; i++) {
+        const wi = w[i], r = i * k;
+        for (let j = 0; j < k; j++) A[(j + off) * n + i] = Xd[r + j] * wi;
+        z[i] *= wi;
+      }
+      const fit = qrls(A, n, p, z, tol);
+      last = fit;
+      const coefficients = new Float64Array(p);
+      const aliased = new Uint8Array(p);
+      for (let j = 0; j < p; j++) coefficients[fit.pivot[j]] = fit.coefficients[j];
+      for (let j = fit.rank; j < p; j++) aliased[fit.pivot[j]] = 1;
+      return { coefficients, aliased, rank: fit.rank };
+    },
+    standardErrors() {
+      const qr = last!;
+      const se = seFromR(qr.qr, qr.n, qr.rank);
+      const out = new Float64Array(p).fill(NaN);
+      for (let a = 0; a < qr.rank; a++) out[qr.pivot[a]] = se[a];
+      return out;
+    },
+  };
+}
+
+/**
+ * The smallest relative pivot the Cholesky path accepts. The j-th pivot of the equilibrated
+ * matrix D^-½ XᵀWX D^-½ is (‖residual of column j of √W X after projecting out columns
+ * 1..j−1‖ / ‖column j‖)², the square of the ratio R's dqrdc2 compares with `tol` (≤ 1e-7) to
+ * declare a column aliased. Formed from XᵀWX it carries an absolute error of roughly p ε, so it
+ * cannot tell 1e-14 from 0; demanding 1e-10 — a ratio of 1e-5, a hundred times R's `tol` —
+ * means that wherever R might alias a column, we have fallen back to R's own QR.
+ */
+const MIN_RELATIVE_PIVOT = 1e-10;
+/**
+ * The largest 1-norm condition number of the equilibrated XᵀWX that `"auto"` accepts. The
+ * normal equations square the condition number of √W X (cond(XᵀWX) = cond(√W X)²), and the
+ * solution's relative error is about cond · ε in the worst case; 1e6 keeps that near 1e-10 and
+ * typically far below (well-posed data such as the benchmark's have condition numbers < 10).
+ * Scaling columns does not matter: the check is on the equilibrated matrix, and Cholesky's error
+ * bound depends on that one (van der Sluis).
+ */
+const MAX_AUTO_CONDITION = 1e6;
+
+/**
+ * The normal-equations path: A = XᵀWX and b = XᵀWz in one pass over X, then Cholesky on the
+ * equilibrated A (so that badly scaled columns do no harm). Returns `null` from `solve` (→ QR)
+ * when a relative pivot is below {@linkcode MIN_RELATIVE_PIVOT}, or (with `maxCondition`) when
+ * the equilibrated A's condition number exceeds it.
+ */
+function choleskySolver(X: Matrix, intercept: boolean, maxCondition: number): WlsSolver {
+  const p = X.cols + (intercept ? 1 : 0);
+  const cp = weightedCrossprod(X, { intercept });
+  const L = new Float64Array(p * p); // lower triangle of the Cholesky factor of S, row-major
+  const Sinv = new Float64Array(p * p); // S⁻¹ (full), S = D^-½ A D^-½
+  const d = new Float64Array(p); // √diag(A)
+  const y = new Float64Array(p);
+  return {
+    solve(z, w) {
+      for (let i = 0; i < z.length; i++) z[i] *= w[i];
+      const { A, b } = cp.compute(w, z);
+      for (let j = 0; j < p; j++) {
+        const ajj = A[j * p + j];
+        if (!(ajj > 0 && ajj < Infinity)) return null;
+        d[j] = Math.sqrt(ajj);
+      }
+      // Cholesky S = L Lᵀ, row by row.
+      for (let i = 0; i < p; i++) {
+        const ri = i * p;
+        for (let j = 0; j <= i; j++) {
+          const rj = j * p;
+          let s = A[ri + j] / (d[i] * d[j]);
+          for (let m = 0; m < j; m++) s -= L[ri + m] * L[rj + m];
+          if (i === j) {
+            if (!(s >= MIN_RELATIVE_PIVOT)) return null;
+            L[ri + i] = Math.sqrt(s);
+          } else {
+            L[ri + j] = s / L[rj + j];
+          }
+        }
+      }
+      // S (D β) = D⁻¹ b: forward then back substitution.
+      for (let i = 0; i < p; i++) {
+        let s = b[i] / d[i];
+        for (let m = 0; m < i; m++) s -= L[i * p + m] * y[m];
+        y[i] = s / L[i * p + i];
+      }
+      for (let i = p - 1; i >= 0; i--) {
+        let s = y[i];
+        for (let m = i + 1; m < p; m++) s -= L[m * p + i] * y[m];
+        y[i] = s / L[i * p + i];
+      }
+      invertFromCholesky(L, p, Sinv);
+      if (maxCondition < Infinity) {
+        // cond₁(S) = ‖S‖₁ ‖S⁻¹‖₁ (both symmetric: max row sums).
+        let nS = 0, nInv = 0;
+        for (let i = 0; i < p; i++) {
+          let a = 0, c = 0;
+          for (let j = 0; j < p; j++) {
+            a += Math.abs(A[i * p + j]) / (d[i] * d[j]);
+            c += Math.abs(Sinv[i * p + j]);
+          }
+          nS = Math.max(nS, a);
+          nInv = Math.max(nInv, c);
+        }
+        if (!(nS * nInv <= maxCondition)) return null;
+      }
+      const coefficients = new Float64Array(p);
+      for (let j = 0; j < p; j++) coefficients[j] = y[j] / d[j];
+      return { coefficients, aliased: new Uint8Array(p), rank: p };
+    },
+    standardErrors() {
+      // diag(A⁻¹) = diag(S⁻¹) / d².
+      return Float64Array.from(d, (dj, j) => Math.sqrt(Sinv[j * p + j]) / dj);
+    },
+  };
+}
+
+/** S⁻¹ = L⁻ᵀ L⁻¹ from the lower Cholesky factor L (row-major p × p), into `out` (full). */
+function invertFromCholesky(L: Float64Array, p: number, out: Float64Array): void {
+  // M = L⁻¹ (lower), computed column by column into out's lower triangle.
+  const M = new Float64Array(p * p);
+  for (let c = 0; c < p; c++) {
+    M[c * p + c] = 1 / L[c * p + c];
+    for (let r = c + 1; r < p; r++) {
+      let s = 0;
+      for (let m = c; m < r; m++) s -= L[r * p + m] * M[m * p + c];
+      M[r * p + c] = s / L[r * p + r];
+    }
+  }
+  // (Mᵀ M)_ij = Σ_{m ≥ max(i,j)} M_mi M_mj.
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let m = i; m < p; m++) s += M[m * p + i] * M[m * p + j];
+      out[i * p + j] = s;
+      out[j * p + i] = s;
+    }
+  }
 }
 
 /**
@@ -276,6 +469,14 @@ function validateOptions(k: number, options: GlmOptions) {
  * columns beyond N when K > N) get `null` coefficients, like R's `NA`. Non-convergence and
  * fitted probabilities of 0 or 1 are reported in `warnings` with R's texts, not thrown.
  *
+ * Each iteration's weighted least-squares problem is solved either by R's own QR or, for large
+ * well-conditioned problems, by the normal equations (several times faster; see
+ * {@linkcode GlmOptions.method}). Normal equations are safe here because the conditioning is
+ * checked at every iteration: cond(XᵀWX) = cond(√W X)², harmless while it is far from 1/ε
+ * (≈ 4.5e15); `"auto"` demands ≤ 1e6 for the equilibrated matrix, and any sign of rank
+ * deficiency, a condition number above that, or a fit ending with a warning sends the fit back to
+ * the QR path from the start, so aliasing (`null` coefficients) and R's exact behaviour stay.
+ *
  * @example
  * ```ts
  * import { glm } from "./glm.ts";
@@ -283,25 +484,49 @@ function validateOptions(k: number, options: GlmOptions) {
  * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
  * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
  * console.assert(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
+ * const fast = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true, method: "cholesky" });
+ * console.assert(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
  * ```
  */
 export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): GlmFit {
   checkMatrix("X", X);
   checkLabels("y", y, X.rows);
-  const { intercept, maxit, epsilon, colNames } = validateOptions(X.cols, options);
+  const settings = validateOptions(X.cols, options);
+  const n = X.rows, p = X.cols + (settings.intercept ? 1 : 0);
+  const tol = Math.min(1e-7, settings.epsilon / 1000);
+  const useCholesky = settings.method === "cholesky" ||
+    (settings.method === "auto" && n >= 20 * p && n * p >= 100_000);
+  if (useCholesky) {
+    const maxCond = settings.method === "auto" ? MAX_AUTO_CONDITION : Infinity;
+    const fit = irls(X, y, settings, choleskySolver(X, settings.intercept, maxCond), "cholesky");
+    // "auto" also redoes by QR any fit that ends with a warning (no convergence, separation):
+    // there the iterates drift without converging and amplify rounding differences, so only R's
+    // own arithmetic reproduces R's numbers.
+    if (fit !== null && (settings.method === "cholesky" || fit.warnings.length === 0)) return fit;
+  }
+  return irls(X, y, settings, qrSolver(X, settings.intercept, tol), "qr")!;
+}
+
+/** R's `glm.fit` loop around a weighted least-squares solver; `null` if the solver gave up. */
+function irls(
+  X: Matrix,
+  y: ArrayLike<number>,
+  settings: ReturnType<typeof validateOptions>,
+  solver: WlsSolver,
+  method: "qr" | "cholesky",
+): GlmFit | null {
+  const { intercept, maxit, epsilon, colNames } = settings;
   const n = X.rows, k = X.cols;
   const p = k + (intercept ? 1 : 0);
   const off = intercept ? 1 : 0;
   const names = intercept ? ["(Intercept)", ...colNames] : colNames;
   const Xd = X.data;
-  const tol = Math.min(1e-7, epsilon / 1000);
 
   const yv = Float64Array.from(y);
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
   const z = new Float64Array(n);
   const w = new Float64Array(n);
-  const A = new Float64Array(n * p);
 
   // family$initialize: mustart = (y + 0.5)/2; eta = linkfun(mustart); mu = linkinv(eta).
   for (let i = 0; i < n; i++) {
@@ -323,13 +548,13 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
   let devold = deviance();
   let dev = devold;
   let coefold: Float64Array | null = null;
-  let start = new Float64Array(p);
-  let coef = new Float64Array(p);
+  let start: Float64Array = new Float64Array(p);
+  let coef: Float64Array = new Float64Array(p);
   let conv = false, boundary = false;
   let iter = 0;
   const warnings: string[] = [];
   const trace: GlmTraceStep[] = [];
-  let fit: ReturnType<typeof qrls> | null = null;
+  let step: WlsStep | null = null;
 
   for (iter = 1; iter <= maxit; iter++) {
     // Working response z and weights w (all observations are "good": μ.η ≥ ε > 0).
@@ -339,23 +564,16 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
       z[i] = eta[i] + (yv[i] - m) / me;
       w[i] = Math.sqrt((me * me) / (m * (1 - m)));
     }
-    // A = diag(w) X in column-major order; z ← z w.
-    if (intercept) { for (let i = 0; i < n; i++) A[i] = w[i]; }
-    for (let i = 0; i < n; i++) {
-      const wi = w[i], r = i * k;
-      for (let j = 0; j < k; j++) A[(j + off) * n + i] = Xd[r + j] * wi;
-      z[i] *= wi;
-    }
-    fit = qrls(A, n, p, z, tol);
+    step = solver.solve(z, w);
+    if (step === null) return null;
     let finite = true;
-    for (let j = 0; j < p; j++) if (!Number.isFinite(fit.coefficients[j])) finite = false;
+    for (let j = 0; j < p; j++) if (!Number.isFinite(step.coefficients[j])) finite = false;
     if (!finite) {
       conv = false;
       warnings.push(`non-finite coefficients at iteration ${iter}`);
       break;
     }
-    start = new Float64Array(p);
-    for (let j = 0; j < p; j++) start[fit.pivot[j]] = fit.coefficients[j];
+    start = step.coefficients;
     computeEta(start);
     dev = deviance();
     boundary = false;
@@ -377,11 +595,10 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
       boundary = true;
     }
     // validmu: finite and strictly inside (0, 1); linkinv keeps it there, so no halving needed.
-    const aliasedNow = new Set<number>();
-    for (let j = fit.rank; j < p; j++) aliasedNow.add(fit.pivot[j]);
+    const aliasedNow = step.aliased;
     trace.push({
       deviance: dev,
-      coefficients: Array.from(start, (b, j) => (aliasedNow.has(j) ? null : b)),
+      coefficients: Array.from(start, (b, j) => (aliasedNow[j] ? null : b)),
     });
     if (Math.abs(dev - devold) / (0.1 + Math.abs(dev)) < epsilon) {
       conv = true;
@@ -399,21 +616,21 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
   for (let i = 0; i < n; i++) if (mu[i] > 1 - eps || mu[i] < eps) extreme = true;
   if (extreme) warnings.push(WARNING_FITTED_0_1);
 
-  const qr = fit!;
-  const rank = qr.rank;
-  const coefficients: (number | null)[] = Array.from(coef, (b) => b);
-  for (let j = rank; j < p; j++) coefficients[qr.pivot[j]] = null;
+  const last = step!;
+  const rank = last.rank;
+  const coefficients: (number | null)[] = Array.from(coef, (b, j) => last.aliased[j] ? null : b);
 
-  // summary.glm: covariance = chol2inv(R[1:rank, 1:rank]) (dispersion 1), in pivoted order.
+  // summary.glm: covariance = chol2inv(R[1:rank, 1:rank]) (dispersion 1), i.e. (XᵀWX)⁻¹ at the
+  // weights of the last weighted least-squares fit.
   const standardErrors: (number | null)[] = new Array(p).fill(null);
   const zValues: (number | null)[] = new Array(p).fill(null);
   const pValues: (number | null)[] = new Array(p).fill(null);
-  const se = seFromR(qr.qr, qr.n, rank);
-  for (let a = 0; a < rank; a++) {
-    const j = qr.pivot[a];
+  const se = solver.standardErrors();
+  for (let j = 0; j < p; j++) {
+    if (last.aliased[j]) continue;
     const b = coefficients[j] as number;
-    standardErrors[j] = se[a];
-    const zv = b / se[a];
+    standardErrors[j] = se[j];
+    const zv = b / se[j];
     zValues[j] = zv;
     pValues[j] = 2 * pnorm(-Math.abs(zv));
   }
@@ -447,6 +664,7 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
     rank,
     intercept,
     trace,
+    method,
   };
 }
 

@@ -1,19 +1,21 @@
 /**
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
- *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100]
+ *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
  * `set.seed(SEED)` (R) and `rRng(SEED)` (ours, bit-identical to R's stream; checked by comparing
  * sums). Each side times only the fit (median of `reps` runs); data generation and I/O are
  * excluded. Our peak memory is measured in a child process: the kernel's peak resident set
  * (VmHWM, reset through /proc/self/clear_refs just before the fit) minus the resident set before
- * the fit, compared with the size of X.
+ * the fit, compared with the size of X. `--method` (auto, qr or cholesky; default auto) is passed
+ * to `glm`; the table shows the method the fit used (for auto, the one it chose).
  *
  * @module
  */
 
-import { glm } from "../lib/glm.ts";
+import { glm, type GlmOptions } from "../lib/glm.ts";
+import { wasmCrossprodAvailable } from "../lib/crossprod.ts";
 import { fromColumnMajor } from "../lib/matrix.ts";
 import { rRng } from "../lib/random.ts";
 
@@ -48,7 +50,7 @@ function procStatus(key: string): number {
 }
 
 /** Child mode: one timed fit with peak-memory measurement; prints one JSON line. */
-async function child(n: number, k: number, reps: number) {
+async function child(n: number, k: number, reps: number, method: GlmOptions["method"]) {
   const { X, y } = generate(n, k);
   const g = (globalThis as { gc?: () => void }).gc;
   const seconds: number[] = [];
@@ -61,7 +63,7 @@ async function child(n: number, k: number, reps: number) {
     const rssBefore = procStatus("VmRSS");
     Deno.writeTextFileSync("/proc/self/clear_refs", "5");
     const t0 = performance.now();
-    fit = glm(X, y, { maxit: 25, epsilon: 1e-8 });
+    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method });
     seconds.push((performance.now() - t0) / 1000);
     peakExtra = Math.max(peakExtra, procStatus("VmHWM") - rssBefore);
   }
@@ -72,6 +74,7 @@ async function child(n: number, k: number, reps: number) {
     checksumY: sum(y),
     seconds,
     iterations: fit!.iterations,
+    method: fit!.method,
     coefficients: fit!.coefficients,
     peakExtraBytes: peakExtra,
     xBytes: X.data.byteLength,
@@ -87,6 +90,7 @@ async function run(cmd: string, args: string[]): Promise<Record<string, unknown>
 
 async function main() {
   const reps = Number(arg("reps", "3"));
+  const method = arg("method", "auto");
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
@@ -101,6 +105,7 @@ async function main() {
       String(n),
       String(k),
       String(reps),
+      method,
     ]);
     const r = await run("Rscript", [
       new URL("./bench_glm.R", import.meta.url).pathname,
@@ -123,6 +128,7 @@ async function main() {
       tOurs.toFixed(3),
       (tR / tOurs).toFixed(1) + "×",
       `${r.iterations}/${ours.iterations}`,
+      String(ours.method),
       maxRel.toExponential(1) + (maxRel <= 1e-9 ? " ✓" : " ✗"),
       sameData ? "yes" : "NO",
       `${((ours.peakExtraBytes as number) / 2 ** 20).toFixed(0)} MiB`,
@@ -135,6 +141,7 @@ async function main() {
     "ours s",
     "speed-up",
     "iter R/ours",
+    `method (${method})`,
     "max rel. coef diff",
     "same data",
     "our peak extra",
@@ -147,12 +154,18 @@ async function main() {
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows) console.log(line(r));
   console.log(
-    `\n(${reps} runs each, median; ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno})`,
+    `\n(${reps} runs each, median; ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}; ` +
+      `cross-products by ${wasmCrossprodAvailable() ? "WebAssembly SIMD" : "TypeScript"})`,
   );
 }
 
 if (Deno.args[0] === "--child") {
-  await child(Number(Deno.args[1]), Number(Deno.args[2]), Number(Deno.args[3]));
+  await child(
+    Number(Deno.args[1]),
+    Number(Deno.args[2]),
+    Number(Deno.args[3]),
+    (Deno.args[4] ?? "auto") as GlmOptions["method"],
+  );
 } else {
   await main();
 }

@@ -65,14 +65,18 @@ export function loadCase(name: string): { ref: RCase; X: Matrix } {
   return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };
 }
 
-/** Fits a reference case with R's settings. */
-export function fitCase(name: string): { ref: RCase; fit: GlmFit; X: Matrix } {
+/** Fits a reference case with R's settings (and the given solver, default "auto"). */
+export function fitCase(
+  name: string,
+  method?: "auto" | "qr" | "cholesky",
+): { ref: RCase; fit: GlmFit; X: Matrix } {
   const { ref, X } = loadCase(name);
   const fit = glm(X, ref.y, {
     intercept: ref.intercept,
     maxit: ref.maxit,
     epsilon: ref.epsilon,
     names: ref.featureNames,
+    method,
   });
   return { ref, fit, X };
 }
@@ -104,31 +108,34 @@ function relCloseAll(
 // Every case, including those where R stops without converging (maxit2, complete separation):
 // the iterates are the same arithmetic as R's, so everything agrees to 1e-10 (in practice to the
 // last bit or two).
+const METHODS = ["qr", "cholesky", "auto"] as const;
 for (const name of CASES) {
-  Deno.test(`glm agrees with R's glm within 1e-10 on the ${name} case`, () => {
-    const { ref, fit } = fitCase(name);
-    const r = ref.fit;
-    assert.deepEqual(fit.names, r.names);
-    assert.equal(fit.iterations, r.iterations);
-    assert.equal(fit.converged, r.converged);
-    assert.deepEqual(fit.warnings, r.warnings);
-    assert.equal(fit.rank, r.rank);
-    assert.equal(fit.dfResidual, r.dfResidual);
-    assert.equal(fit.dfNull, r.dfNull);
-    relCloseAll(fit.coefficients, r.coefficients, 1e-10, "coefficients");
-    relCloseAll(fit.standardErrors, r.standardErrors, 1e-10, "standardErrors");
-    relCloseAll(fit.zValues, r.zValues, 1e-10, "zValues");
-    relCloseAll(fit.pValues, r.pValues, 1e-10, "pValues");
-    relClose(fit.deviance, r.deviance, 1e-10, "deviance");
-    relClose(fit.nullDeviance, r.nullDeviance, 1e-10, "nullDeviance");
-    relClose(fit.aic, r.aic, 1e-10, "aic");
-    relCloseAll(fit.fitted, r.fitted, 1e-10, "fitted");
-    assert.equal(fit.trace.length, r.trace.length);
-    fit.trace.forEach((step, i) => {
-      relClose(step.deviance, r.trace[i].deviance, 1e-10, `trace[${i}].deviance`);
-      relCloseAll(step.coefficients, r.trace[i].coefficients, 1e-10, `trace[${i}].coefficients`);
+  for (const method of METHODS) {
+    Deno.test(`glm agrees with R's glm within 1e-10 on the ${name} case (method ${method})`, () => {
+      const { ref, fit } = fitCase(name, method);
+      const r = ref.fit;
+      assert.deepEqual(fit.names, r.names);
+      assert.equal(fit.iterations, r.iterations);
+      assert.equal(fit.converged, r.converged);
+      assert.deepEqual(fit.warnings, r.warnings);
+      assert.equal(fit.rank, r.rank);
+      assert.equal(fit.dfResidual, r.dfResidual);
+      assert.equal(fit.dfNull, r.dfNull);
+      relCloseAll(fit.coefficients, r.coefficients, 1e-10, "coefficients");
+      relCloseAll(fit.standardErrors, r.standardErrors, 1e-10, "standardErrors");
+      relCloseAll(fit.zValues, r.zValues, 1e-10, "zValues");
+      relCloseAll(fit.pValues, r.pValues, 1e-10, "pValues");
+      relClose(fit.deviance, r.deviance, 1e-10, "deviance");
+      relClose(fit.nullDeviance, r.nullDeviance, 1e-10, "nullDeviance");
+      relClose(fit.aic, r.aic, 1e-10, "aic");
+      relCloseAll(fit.fitted, r.fitted, 1e-10, "fitted");
+      assert.equal(fit.trace.length, r.trace.length);
+      fit.trace.forEach((step, i) => {
+        relClose(step.deviance, r.trace[i].deviance, 1e-10, `trace[${i}].deviance`);
+        relCloseAll(step.coefficients, r.trace[i].coefficients, 1e-10, `trace[${i}].coefficients`);
+      });
     });
-  });
+  }
 }
 
 Deno.test("glm reproduces GUIDE §4's tutorial numbers (4 iterations, deviance 1376.8255816654…)", () => {

@@ -1,0 +1,309 @@
+/**
+ * The weighted cross-products an IRLS step needs for its normal equations, fast:
+ * `A = Xᵀ W X` and `b = Xᵀ W z` for a row-major N × K matrix X (optionally with a leading
+ * column of ones for the intercept), given `sw = √w` and `zw = √w · z`.
+ *
+ * The hot loop is a tiny WebAssembly SIMD kernel, assembled below from its opcodes (no build
+ * step, no file or network access: the bytes are made in memory and compiled once). It works on
+ * chunks of rows copied into WebAssembly memory: each chunk's rows are scaled by `√wᵢ` (so the
+ * chunk holds `V = √W X`, the matrix R's QR path factorises), then `VᵀV` is accumulated in 4 × 4
+ * blocks of the upper triangle, 8 two-lane accumulators per block, reading each row of the block
+ * once; `Vᵀ√w` and `Vᵀzw` are accumulated alongside. Products and sums are plain IEEE multiply
+ * and add (no fused multiply-add), so the result is the same on every machine. Where
+ * WebAssembly SIMD is missing, a plain TypeScript loop computes the same sums.
+ *
+ * @module
+ */
+
+/** Which implementation computes the cross-products. */
+export type CrossprodEngine = "wasm" | "js";
+
+/** `Xᵀ W X` and `Xᵀ W z` of {@linkcode weightedCrossprod}. */
+export interface Crossprod {
+  /** The p × p matrix `Xᵀ W X` (row-major, both triangles filled), p = K (+ 1 with intercept). */
+  readonly A: Float64Array;
+  /** The p-vector `Xᵀ W z`. */
+  readonly b: Float64Array;
+  /** Number of columns p (K, plus one for the intercept column of ones, which comes first). */
+  readonly p: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A minimal WebAssembly assembler, just enough for one function.
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
+const I32 = 0x7f, V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const i32 = (v: number) => [0x41, ...sleb(v)];
+const ADD = [0x6a], MUL = [0x6c], GE_U = [0x4f];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+const vload = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
+const vstore = (offset = 0) => [...simd(0x0b), 4, ...uleb(offset)];
+const splat = (offset = 0) => [...simd(0x0a), 3, ...uleb(offset)]; // v128.load64_splat
+const VZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
+const FADD2 = simd(0xf0), FMUL2 = simd(0xf2);
+const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2];
+const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = [0x0b];
+const BR = (d: number) => [0x0c, d], BR_IF = (d: number) => [0x0d, d];
+
+/**
+ * The kernel `chunk(v, sw, zw, a, g, k, kp, m)` (all i32; pointers are byte addresses):
+ * 1. scales row r of the m × k row-major block at `v` by `sw[r]`;
+ * 2. adds `VᵀV` to the kp × kp row-major block at `a` (upper triangle in 4 × 4 blocks; entries
+ *    with a row or column index ≥ k are scratch and meaningless);
+ * 3. adds `Vᵀsw` to `g[0..kp)` and `Vᵀzw` to `g[kp..2kp)` (entries ≥ k are scratch).
+ * The 64 bytes after the block must be readable (they are read as scratch, never trusted).
+ */
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  // Parameters 0..7, then i32 locals 8..16, then v128 locals 17..31.
+  const V = 0, SW = 1, ZW = 2, A = 3, G = 4, K = 5, KP = 6, M = 7;
+  const ROWB = 8, END_ = 9, P = 10, Q = 11, J = 12, L = 13, ADDR = 14, R = 15, E = 16;
+  const S = 17, ACC = 18, S0 = 26, Y0 = 30, Y1 = 31, SZ = 18; // SZ reuses ACC in part 3
+  const c: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) c.push(...part);
+  };
+  // rowBytes = 8k; end = v + m·rowBytes.
+  emit(get(K), i32(8), MUL, set(ROWB), get(V), get(M), get(ROWB), MUL, ADD, set(END_));
+
+  // 1. Scale rows: V[r, ·] *= sw[r].
+  emit(get(V), set(P), get(SW), set(R));
+  emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
+  emit(get(R), splat(), set(S), i32(0), set(J));
+  emit(BLOCK, LOOP, get(J), i32(16), ADD, get(ROWB), [0x4b], /* gt_u */ BR_IF(1));
+  emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(S), FMUL2, vstore());
+  emit(get(J), i32(16), ADD, set(J), BR(0), END, END);
+  // Odd k: the last element of the row, alone.
+  emit(get(J), get(ROWB), [0x49], /* lt_u */ [0x04, 0x40] /* if */);
+  emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), F64LOAD, get(R), F64LOAD, F64MUL, F64STORE, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(R), i32(8), ADD, set(R), BR(0), END, END);
+
+  // 2. VᵀV in 4 × 4 blocks (j, l), l ≥ j, both multiples of 4.
+  emit(i32(0), set(J));
+  emit(BLOCK, LOOP, get(J), get(K), GE_U, BR_IF(1));
+  emit(get(J), set(L));
+  emit(BLOCK, LOOP, get(L), get(K), GE_U, BR_IF(1));
+  for (let a = 0; a < 8; a++) emit(VZERO, set(ACC + a));
+  emit(get(V), get(J), i32(8), MUL, ADD, set(P)); // p → V[0, j]
+  emit(get(V), get(L), i32(8), MUL, ADD, set(Q)); // q → V[0, l]
+  emit(get(P), get(M), get(ROWB), MUL, ADD, set(E));
+  emit(BLOCK, LOOP, get(P), get(E), GE_U, BR_IF(1));
+  for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a));
+  emit(get(Q), vload(0), set(Y0), get(Q), vload(16), set(Y1));
+  for (let a = 0; a < 4; a++) {
+    for (let h = 0; h < 2; h++) {
+      const acc = ACC + 2 * a + h;
+      emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
+    }
+  }
+  emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
+  // a[(j + r)·kp + l + 2h ..] += acc
+  for (let a = 0; a < 4; a++) {
+    emit(get(A), get(J), i32(a), ADD, get(KP), MUL, get(L), ADD, i32(8), MUL, ADD, set(ADDR));
+    for (let h = 0; h < 2; h++) {
+      emit(get(ADDR), get(ADDR), vload(16 * h), get(ACC + 2 * a + h), FADD2, vstore(16 * h));
+    }
+  }
+  emit(get(L), i32(4), ADD, set(L), BR(0), END, END);
+  emit(get(J), i32(4), ADD, set(J), BR(0), END, END);
+
+  // 3. g[j] += Σ_r V[r, j] sw[r]; g[kp + j] += Σ_r V[r, j] zw[r], two columns at a time.
+  emit(get(V), set(P), i32(0), set(R));
+  emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
+  emit(get(SW), get(R), ADD, splat(), set(S), get(ZW), get(R), ADD, splat(), set(SZ));
+  emit(i32(0), set(J));
+  emit(BLOCK, LOOP, get(J), get(ROWB), GE_U, BR_IF(1));
+  emit(get(P), get(J), ADD, vload(), set(Y0));
+  emit(get(G), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(S), FMUL2, FADD2, vstore());
+  emit(get(ADDR), get(KP), i32(8), MUL, ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(SZ));
+  emit(FMUL2, FADD2, vstore());
+  emit(get(J), i32(16), ADD, set(J), BR(0), END, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(R), i32(8), ADD, set(R), BR(0), END, END);
+  emit(END);
+
+  const locals = vec([[...uleb(9), I32], [...uleb(15), V128]]);
+  const body = [...locals, ...c];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), 0x00]])),
+    ...section(2, vec([[...name("m"), ...name("mem"), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec([[0x00]])),
+    ...section(7, vec([[...name("chunk"), 0x00, 0x00]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]);
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or `null` where WebAssembly SIMD is not available. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = kernelBytes();
+      compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes)
+        ? new WebAssembly.Module(bytes)
+        : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD kernel is available here (otherwise the TypeScript loop runs). */
+export function wasmCrossprodAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A reusable computer of `Xᵀ W X` and `Xᵀ W z` for one X: allocate once per fit, call once per
+ * IRLS iteration. Its memory is a few chunks of rows plus the p × p result, whatever N is.
+ *
+ * @example
+ * ```ts
+ * import { weightedCrossprod } from "./crossprod.ts";
+ * import { fromRows } from "./matrix.ts";
+ * const X = fromRows([[1, 2], [3, 4], [5, 6]]);
+ * const cp = weightedCrossprod(X, { intercept: true });
+ * // Weights w = (1, 4, 9), working response z = (1, 0, 1): pass √w and √w·z.
+ * const { A, b } = cp.compute(Float64Array.of(1, 2, 3), Float64Array.of(1, 0, 3));
+ * console.assert(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+ * console.assert(b[0] === 10 && b[2] === 2 + 54);
+ * ```
+ */
+export function weightedCrossprod(
+  X: { rows: number; cols: number; data: Float64Array },
+  options: { intercept?: boolean; engine?: CrossprodEngine; chunkRows?: number } = {},
+): { compute(sw: Float64Array, zw: Float64Array): Crossprod; readonly engine: CrossprodEngine } {
+  const { intercept = false } = options;
+  const n = X.rows, k = X.cols, Xd = X.data;
+  const off = intercept ? 1 : 0;
+  const p = k + off;
+  const mod = options.engine === "js" ? null : kernelModule();
+  if (options.engine === "wasm" && mod === null) {
+    throw new Error('WebAssembly SIMD is not available here: use engine "js"');
+  }
+  const A = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  const result: Crossprod = { A, b, p };
+  const kp = (k + 3) & ~3;
+  // Rows per chunk: about 256 KiB of X, which stays in the L2 cache while the blocks stream it.
+  const rowsPerChunk = Math.max(4, Math.min(n, options.chunkRows ?? Math.floor(32768 / k)));
+
+  /** Copies VᵀV (upper kp × kp blocks) and g into A and b, adding the intercept terms. */
+  const finish = (acc: Float64Array, g: Float64Array, sww: number, swz: number) => {
+    if (intercept) {
+      A[0] = sww;
+      b[0] = swz;
+      for (let j = 0; j < k; j++) {
+        A[j + 1] = g[j];
+        A[(j + 1) * p] = g[j];
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      b[j + off] = g[kp + j];
+      for (let l = j; l < k; l++) {
+        const v = acc[j * kp + l];
+        A[(j + off) * p + l + off] = v;
+        A[(l + off) * p + j + off] = v;
+      }
+    }
+  };
+  const interceptSums = (sw: Float64Array, zw: Float64Array) => {
+    let sww = 0, swz = 0;
+    if (intercept) {
+      for (let i = 0; i < n; i++) {
+        sww += sw[i] * sw[i];
+        swz += sw[i] * zw[i];
+      }
+    }
+    return [sww, swz];
+  };
+
+  if (mod === null) {
+    const acc = new Float64Array(kp * kp);
+    const g = new Float64Array(2 * kp);
+    const v = new Float64Array(k);
+    return {
+      engine: "js",
+      compute(sw, zw) {
+        acc.fill(0);
+        g.fill(0);
+        for (let i = 0; i < n; i++) {
+          const s = sw[i], t = zw[i], r = i * k;
+          for (let j = 0; j < k; j++) v[j] = Xd[r + j] * s;
+          for (let j = 0; j < k; j++) {
+            const vj = v[j], row = j * kp;
+            for (let l = j; l < k; l++) acc[row + l] += vj * v[l];
+            g[j] += vj * s;
+            g[kp + j] += vj * t;
+          }
+        }
+        const [sww, swz] = interceptSums(sw, zw);
+        finish(acc, g, sww, swz);
+        return result;
+      },
+    };
+  }
+
+  // Memory layout (bytes): acc (kp²) | g (2 kp) | sw (chunk) | zw (chunk) | V (chunk × k + pad).
+  const accOff = 0;
+  const gOff = accOff + kp * kp * 8;
+  const swOff = gOff + 2 * kp * 8;
+  const zwOff = swOff + rowsPerChunk * 8;
+  const vOff = zwOff + rowsPerChunk * 8;
+  const total = vOff + rowsPerChunk * k * 8 + 64;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
+  const instance = new WebAssembly.Instance(mod, { m: { mem: memory } });
+  const chunk = instance.exports.chunk as (...args: number[]) => void;
+  const heap = new Float64Array(memory.buffer);
+  const acc = heap.subarray(accOff / 8, gOff / 8);
+  const g = heap.subarray(gOff / 8, swOff / 8);
+  return {
+    engine: "wasm",
+    compute(sw, zw) {
+      acc.fill(0);
+      g.fill(0);
+      for (let i0 = 0; i0 < n; i0 += rowsPerChunk) {
+        const m = Math.min(rowsPerChunk, n - i0);
+        heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
+        heap.set(sw.subarray(i0, i0 + m), swOff / 8);
+        heap.set(zw.subarray(i0, i0 + m), zwOff / 8);
+        chunk(vOff, swOff, zwOff, accOff, gOff, k, kp, m);
+      }
+      const [sww, swz] = interceptSums(sw, zw);
+      finish(acc, g, sww, swz);
+      return result;
+    },
+  };
+}
