@@ -14,7 +14,8 @@ export * from "./qr.ts";
 export * from "./glm.ts";
 export * from "./glm_summary.ts";
 export * from "./display.ts";
-export * from "./plots.ts";
+// `plot` itself takes Observable Plot's option types, which are not part of this API.
+export { featureHistograms, Figure, irlsConvergence, targetBalance } from "./plots.ts";
 export * from "./loss.ts";
 export * from "./optimizers.ts";
 export * from "./progress.ts";

@@ -12,9 +12,6 @@ import { type DisplayBundle, jupyterDisplay } from "./display.ts";
 import type { Dataset } from "./data.ts";
 import type { GlmFit } from "./glm.ts";
 
-/** Observable Plot's options, re-exported for {@linkcode plot}. */
-export type { PlotOptions } from "@observablehq/plot";
-
 /** A rendered figure: SVG text that Jupyter displays as an image. */
 export class Figure {
   /** The figure as a standalone `<svg>` document fragment. */
