@@ -37,14 +37,15 @@
  * Fisher–Yates shuffle takes (it is counter-based, so advancing is one addition). With several
  * batches per epoch the permutation is drawn and the rows gathered into a scratch batch.
  *
- * **Speed.** The only supported shape, one unit on K inputs, is trained by a kernel specialised to
- * K (generated once per K, with the weights and gradient held in local variables) that computes
- * the logits, sigmoid, loss and gradient of a batch in one pass over its rows. Its exp is a
- * table-driven exp accurate to 2 ulp, valid while every |z| ≤ 30; a batch with a larger |z| is
- * recomputed by the plain stable kernel (`Math.exp`, `Math.log1p`). Its loss sums
- * log(1 + e^−z) as the log of a running product (flushed before it could overflow), which costs
- * one `Math.log` per ~60 rows instead of one `log1p` per row; both orders of rounding are within
- * a few ulp of N·ε.
+ * **Speed.** Only one unit on K inputs is supported, and its batches run through one of two
+ * kernels that compute the logits, sigmoid, loss and gradient of a batch in one pass over its
+ * rows: by default a WebAssembly SIMD kernel assembled for this K (`network_wasm.ts`; two rows per
+ * 128-bit register), else (`engine: "js"`, or no SIMD) JavaScript generated for this K with the
+ * weights and gradient in local variables. Both use an exp of their own (accurate to about 2 ulp)
+ * that is valid while every |z| ≤ 30; a batch with a larger |z| is recomputed by the plain stable
+ * kernel (`Math.exp`, `Math.log1p`). Both sum log(1 + e^−z) as the log of a running product kept
+ * from overflowing, which saves a `log1p` per row. The kernels agree with each other and with
+ * `loss.ts` to rounding (tested); float32 mode and the accuracy metric use plain JavaScript.
  *
  * @module
  */
@@ -52,6 +53,7 @@
 import { jupyterDisplay } from "./display.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import { sigmoid } from "./loss.ts";
+import { wasmKernel } from "./network_wasm.ts";
 import { type Dtype, getOptimizer, type Optimizer, type OptimizerName } from "./optimizers.ts";
 import {
   type Callback,
@@ -498,6 +500,12 @@ export interface FitOptions {
   dtype?: Dtype;
   /** Called during training; see {@linkcode Callback}. */
   callbacks?: readonly Callback[];
+  /**
+   * Which float64 kernel runs the batches: `"auto"` (default: WebAssembly SIMD where available,
+   * else the generated JavaScript kernel), `"wasm"` or `"js"`. All compute the same numbers up to
+   * summation order; float32 mode and the accuracy metric always use JavaScript.
+   */
+  engine?: "auto" | "wasm" | "js";
 }
 
 /** What `fit` returns, as Keras' `History`. */
@@ -688,6 +696,7 @@ export class Model {
       shuffle = true,
       seed = 0,
       dtype = "float64",
+      engine = "auto",
     } = options ?? {};
     checkInteger("epochs", epochs);
     checkInteger("batchSize", batchSize);
@@ -712,6 +721,18 @@ export class Model {
     const B = Math.min(batchSize, n);
     const steps = Math.ceil(n / B);
     const wantAcc = this.#metrics.some((m) => m !== "binary_crossentropy");
+    if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
+      throw new ArgumentError("engine", `must be "auto", "wasm" or "js", got ${String(engine)}`);
+    }
+    const wasm = !f32 && !wantAcc && engine !== "js" && k <= 256
+      ? wasmKernel(k, useBias)
+      : undefined;
+    if (engine === "wasm" && !wasm) {
+      throw new ArgumentError(
+        "engine",
+        '"wasm" needs float64, no accuracy metric, K ≤ 256 and WebAssembly SIMD; use "auto"',
+      );
+    }
     const kernel = f32
       ? float32Kernel(k, useBias)
       : k <= 64
@@ -725,6 +746,10 @@ export class Model {
     const Xb = gather ? new Float64Array(B * k) : Xd;
     const yb = gather ? new Float64Array(B) : yd;
     const out: BatchResult = { lossSum: 0, hits: 0 };
+    if (wasm) {
+      wasm.reserve(B);
+      if (steps === 1) wasm.load(Xd, yd, 0, n); // once: every epoch is this one batch
+    }
     const history: History = {
       epoch: [],
       history: { loss: [] },
@@ -746,17 +771,22 @@ export class Model {
       let total = 0, hits = 0;
       for (let s = 0; s < steps; s++) {
         const start = s * B, end = Math.min(n, start + B), size = end - start;
-        let a = start, b = end;
-        if (gather) {
-          for (let r = 0; r < size; r++) {
-            const src = perm[start + r];
-            Xb.set(Xd.subarray(src * k, src * k + k), r * k);
-            yb[r] = yd[src];
-          }
-          a = 0;
-          b = size;
+        const a = gather ? 0 : start, b = gather ? size : end;
+        let done = false;
+        if (wasm) { // batches are copied to slots 0..size (in shuffled order when shuffling)
+          if (steps > 1) { for (let r = 0; r < size; r++) wasm.setRow(r, Xd, yd, perm[start + r]); }
+          done = wasm.run(w, g, 0, size, out);
         }
-        if (!(kernel && kernel(Xb, yb, w, g, a, b, out))) safe(Xb, yb, w, g, a, b, out);
+        if (!done) {
+          if (gather) {
+            for (let r = 0; r < size; r++) {
+              const src = perm[start + r];
+              Xb.set(Xd.subarray(src * k, src * k + k), r * k);
+              yb[r] = yd[src];
+            }
+          }
+          if (wasm || !(kernel && kernel(Xb, yb, w, g, a, b, out))) safe(Xb, yb, w, g, a, b, out);
+        }
         if (f32) {
           opt.step(w, g); // the float32 kernel already scaled by 1/size
           total += Math.fround(out.lossSum / size) * size;

@@ -58,12 +58,14 @@ function maxGap(w: Matrix): number {
 
 Deno.test("Model.fit reproduces the tutorial's Keras weights within 3e-7 in float64", async () => {
   const { X, y } = await tutorialData();
-  const m = tutorialModel();
-  const h = await m.fit(X, y, { epochs: 1000, batchSize: 1000, verbose: 0 });
-  const gap = maxGap(m.getWeights()[0]);
-  assert.ok(gap <= 3e-7, `max |w − Keras| = ${gap}`);
-  assert.equal(h.history.loss.length, 1000);
-  assert.deepEqual(h.epoch.slice(0, 3), [0, 1, 2]);
+  for (const engine of ["wasm", "js"] as const) {
+    const m = tutorialModel();
+    const h = await m.fit(X, y, { epochs: 1000, batchSize: 1000, verbose: 0, engine });
+    const gap = maxGap(m.getWeights()[0]);
+    assert.ok(gap <= 3e-7, `${engine}: max |w − Keras| = ${gap}`);
+    assert.equal(h.history.loss.length, 1000);
+    assert.deepEqual(h.epoch.slice(0, 3), [0, 1, 2]);
+  }
 });
 
 Deno.test("Model.fit reproduces the tutorial's Keras weights within 1.5e-7 in float32", async () => {
@@ -89,17 +91,46 @@ Deno.test("Model.fit with one batch takes exactly one Keras-Adam step on the mea
   const X = fromRows([[1.2, -0.4], [0.3, 0.9], [-0.8, 0.2], [1.5, 1.1], [-0.2, -1.3]]);
   const y = [1, 0, 0, 1, 1];
   const start = [0.3, -0.2];
-  const m = tutorialModel(2);
-  m.setWeights([matrix(2, 1, start)]);
-  const h = m.fitSync(X, y, { epochs: 2, batchSize: 100, verbose: 0 });
-  const w = Float64Array.from(start);
-  const opt = adam();
-  for (let e = 0; e < 2; e++) {
-    close(h.history.loss[e], binaryCrossEntropyLoss(X, y, w, { reduction: "mean" }), 1e-15);
-    opt.step(w, binaryCrossEntropyGradient(X, y, w, { reduction: "mean" }));
+  for (const engine of ["wasm", "js"] as const) {
+    const m = tutorialModel(2);
+    m.setWeights([matrix(2, 1, start)]);
+    const h = m.fitSync(X, y, { epochs: 2, batchSize: 100, verbose: 0, engine });
+    const w = Float64Array.from(start);
+    const opt = adam();
+    for (let e = 0; e < 2; e++) {
+      close(h.history.loss[e], binaryCrossEntropyLoss(X, y, w, { reduction: "mean" }), 1e-15);
+      opt.step(w, binaryCrossEntropyGradient(X, y, w, { reduction: "mean" }));
+    }
+    const got = m.getWeights()[0].data;
+    for (let j = 0; j < 2; j++) close(got[j], w[j], 1e-16, engine);
   }
-  const got = m.getWeights()[0].data;
-  for (let j = 0; j < 2; j++) close(got[j], w[j], 1e-16);
+});
+
+Deno.test("Model.fit: the wasm and js kernels agree (odd N, odd batches, bias, shuffling)", () => {
+  const rows = Array.from({ length: 23 }, (_, i) => [Math.sin(i), Math.cos(2 * i), 0.3 * (i % 5)]);
+  const X = fromRows(rows), y = rows.map((_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+  for (
+    const [batchSize, shuffle, useBias] of [[23, true, false], [5, true, true], [
+      4,
+      false,
+      true,
+    ]] as const
+  ) {
+    const run = (engine: "wasm" | "js") => {
+      const inputs = input({ shape: [3] });
+      const m = model({
+        inputs,
+        outputs: dense({ units: 1, useBias, kernelInitializer: glorotUniform({ seed: 2 }) })
+          .apply(inputs),
+      });
+      m.compile({ loss: "binary_crossentropy", optimizer: adam({ learningRate: 0.05 }) });
+      const h = m.fitSync(X, y, { epochs: 30, batchSize, shuffle, seed: 5, verbose: 0, engine });
+      return { h, w: m.getWeights().flatMap((x) => Array.from(x.data)) };
+    };
+    const a = run("wasm"), b = run("js");
+    a.w.forEach((v, j) => close(v, b.w[j], 1e-13, `weight ${j} (batch ${batchSize})`));
+    a.h.history.loss.forEach((v, e) => close(v, b.h.history.loss[e], 1e-14, `loss ${e}`));
+  }
 });
 
 Deno.test("Model.fit takes the same steps when some |Xθ| is large (stable fallback path)", () => {
@@ -107,16 +138,18 @@ Deno.test("Model.fit takes the same steps when some |Xθ| is large (stable fallb
   const X = fromRows([[50, -1], [-40, 2], [3, 0.5], [1, 1]]);
   const y = [0, 1, 1, 0];
   for (const start of [[100, 2], [1, 0.5], [-20, 3]]) {
-    const m = tutorialModel(2);
-    m.setWeights([matrix(2, 1, start)]);
-    const h = m.fitSync(X, y, { epochs: 1, batchSize: 4, verbose: 0 });
-    const w = Float64Array.from(start);
-    const loss = binaryCrossEntropyLoss(X, y, w, { reduction: "mean" });
-    assert.ok(Number.isFinite(h.history.loss[0]));
-    close(h.history.loss[0], loss, 1e-12 * Math.max(1, loss));
-    adam().step(w, binaryCrossEntropyGradient(X, y, w, { reduction: "mean" }));
-    const got = m.getWeights()[0].data;
-    for (let j = 0; j < 2; j++) close(got[j], w[j], 1e-15);
+    for (const engine of ["wasm", "js"] as const) {
+      const m = tutorialModel(2);
+      m.setWeights([matrix(2, 1, start)]);
+      const h = m.fitSync(X, y, { epochs: 1, batchSize: 4, verbose: 0, engine });
+      const w = Float64Array.from(start);
+      const loss = binaryCrossEntropyLoss(X, y, w, { reduction: "mean" });
+      assert.ok(Number.isFinite(h.history.loss[0]));
+      close(h.history.loss[0], loss, 1e-12 * Math.max(1, loss));
+      adam().step(w, binaryCrossEntropyGradient(X, y, w, { reduction: "mean" }));
+      const got = m.getWeights()[0].data;
+      for (let j = 0; j < 2; j++) close(got[j], w[j], 1e-15);
+    }
   }
 });
 
@@ -283,6 +316,8 @@ Deno.test("network rejects bad input naming the argument", async () => {
   assert.throws(() => fit(X, [1, 0, 1], { batchSize: -3 }), arg("batchSize"));
   assert.throws(() => fit(X, [1, 0, 1], { verbose: 3 }), arg("verbose"));
   assert.throws(() => fit(X, [1, 0, 1], { dtype: "float16" }), arg("dtype"));
+  assert.throws(() => fit(X, [1, 0, 1], { engine: "gpu" }), arg("engine"));
+  assert.throws(() => fit(X, [1, 0, 1], { engine: "wasm", dtype: "float32" }), arg("engine"));
   await assert.rejects(() => m.fit(X, [1, 0], { verbose: 0 }), arg("y"));
   assert.throws(() => adam({ learningRate: 0 }), arg("learningRate"));
   assert.throws(() => adam({ learningRate: -0.1 }), arg("learningRate"));

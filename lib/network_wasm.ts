@@ -1,0 +1,326 @@
+/**
+ * The hot loop of `network.ts` as WebAssembly with 128-bit SIMD: for one sigmoid unit on K inputs,
+ * the logits, sigmoid, loss and summed gradient Σ(p̂ − y)[x, 1] of a batch in one pass over its
+ * rows. The module is assembled here, byte by byte, specialised to K (the loop over features is
+ * unrolled, two rows share each 128-bit register, one per lane); no toolchain or binary blob is
+ * involved, and the generated code is validated by `WebAssembly.validate` before use.
+ *
+ * It computes what the JavaScript kernel of `network.ts` computes, up to rounding: p̂ = 1/(1 + e^−z),
+ * the gradient Σ(p̂ − y)x and the loss Σ (1 − y)z + log Π(1 + e^−z), the product kept in [1, 2) by
+ * moving its binary exponent into an integer sum after every row. Its exp reduces −z = k·ln 2 + r
+ * (|r| ≤ ln 2/2) and sums the Taylor series of e^r to degree 13 (truncation below 5e-18) by
+ * Estrin's scheme, then scales by 2^k through the exponent bits: about 2 ulp, valid for |z| ≤ 30;
+ * beyond, `run` returns false and the caller uses the stable kernel.
+ *
+ * Where WebAssembly SIMD is not available, {@linkcode wasmKernel} returns `undefined`.
+ *
+ * @module
+ */
+
+/** A compiled kernel for one K, with its own memory holding the batch. */
+export interface WasmKernel {
+  /** K, the number of features. */
+  readonly k: number;
+  /** Makes room for `rows` rows. */
+  reserve(rows: number): void;
+  /** Copies `count` rows of X (row-major, K columns) and y from row `from` into slots 0..count. */
+  load(X: Float64Array, y: Float64Array, from: number, count: number): void;
+  /** Copies source row `src` of X and y into slot `slot`. */
+  setRow(slot: number, X: Float64Array, y: Float64Array, src: number): void;
+  /**
+   * Runs slots [start, end) at weights `w` (K entries, then the bias if any), writing the summed
+   * gradient to `g` and the summed loss to `out.lossSum`. False when some |z| > 30.
+   */
+  run(
+    w: Float64Array,
+    g: Float64Array,
+    start: number,
+    end: number,
+    out: { lossSum: number },
+  ): boolean;
+}
+
+// --- a tiny assembler -------------------------------------------------------------------------
+
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n: bigint): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = Number(n & 0x7fn);
+    n >>= 7n;
+    if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+};
+const f64bytes = (x: number): number[] => Array.from(new Uint8Array(new Float64Array([x]).buffer));
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const str = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
+
+// opcodes
+const I32 = 0x7f, V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const i32c = (x: number) => [0x41, ...sleb(BigInt(x))];
+const simd = (op: number) => [0xfd, ...uleb(op)];
+
+const f64x2 = (a: number, b = a): number[] => [0xfd, 0x0c, ...f64bytes(a), ...f64bytes(b)];
+const i64x2 = (a: bigint): number[] => {
+  const v = new BigInt64Array([a, a]);
+  return [0xfd, 0x0c, ...new Uint8Array(v.buffer)];
+};
+const V = {
+  load: (offset = 0) => [0xfd, 0x00, 4, ...uleb(offset)],
+  load64splat: (offset = 0) => [0xfd, 0x0a, 3, ...uleb(offset)],
+  store: (offset = 0) => [0xfd, 0x0b, 4, ...uleb(offset)],
+  and: simd(0x4e),
+  or: simd(0x50),
+  abs: simd(0xec),
+  neg: simd(0xed),
+  add: simd(0xf0),
+  sub: simd(0xf1),
+  mul: simd(0xf2),
+  div: simd(0xf3),
+  max: simd(0xf5),
+  nearest: simd(0x94),
+  i64shl: simd(0xcb),
+  i64shru: simd(0xcd),
+  i64add: simd(0xce),
+};
+
+/** exp's reduction: x = k·ln2 + r with |r| ≤ ln2/2 (fdlibm's split of ln2). */
+const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
+/** 1.5·2^52 + 1023: adding it to an integer-valued k leaves k + 1023 in the low bits. */
+const MAGIC = 6755399441055744 + 1023;
+/** Taylor degree: |r|^14/14! < 5e-18 for |r| ≤ ln2/2, below half an ulp. */
+const DEGREE = 13;
+
+/**
+ * Assembles the kernel for `k` features. Two rows share each SIMD register, one per lane: the
+ * batch is stored pair-interleaved (for rows 2p and 2p + 1, feature j: [x₂ₚⱼ, x₂ₚ₊₁ⱼ]), so the
+ * whole computation, exp included, runs on both rows at once. Accumulators keep the two lanes
+ * apart; the caller adds them.
+ */
+function assemble(k: number, useBias: boolean): Uint8Array<ArrayBuffer> {
+  // params: 0 xPtr, 1 yPtr, 2 yEnd, 3 wPtr, 4 gPtr, 5 outPtr (all i32); locals v128
+  let next = 6;
+  const G = Array.from({ length: k }, () => next++);
+  const [Z, KD, RR, R2, R4, R8, OPE, Y, R, LIN, PROD, EXPO, ZMAX, GB, BIAS] = Array.from(
+    { length: 15 },
+    () => next++,
+  );
+  const nV128 = next - 6;
+  const c: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
+  const zero = f64x2(0);
+  for (const gj of G) emit(zero, set(gj));
+  emit(zero, set(LIN), f64x2(1), set(PROD), zero, set(EXPO), zero, set(ZMAX), zero, set(GB));
+  emit(useBias ? [...get(3), ...V.load64splat(8 * k)] : zero, set(BIAS));
+  emit([0x03, 0x40]); // loop
+  // z = Σⱼ xⱼ wⱼ + b, for both rows
+  // (as a balanced tree of additions: short dependency chains let successive pairs overlap)
+  const tree = (parts: number[][]): number[] => {
+    while (parts.length > 1) {
+      const next: number[][] = [];
+      for (let i = 0; i < parts.length; i += 2) {
+        next.push(i + 1 < parts.length ? [...parts[i], ...parts[i + 1], ...V.add] : parts[i]);
+      }
+      parts = next;
+    }
+    return parts[0];
+  };
+  emit(tree(Array.from({ length: k }, (_, j) => [
+    ...get(0),
+    ...V.load(16 * j),
+    ...get(3),
+    ...V.load64splat(8 * j),
+    ...V.mul,
+  ])));
+  emit(get(BIAS), V.add, tee(Z));
+  emit(V.abs, get(ZMAX), V.max, set(ZMAX));
+  // e = exp(−z): k = nearest(−z/ln2), r = −z − k·ln2, e = 2^k · Σ rⁿ/n!
+  emit(get(Z), V.neg, f64x2(1 / Math.LN2), V.mul, V.nearest, set(KD));
+  emit(get(Z), V.neg, get(KD), f64x2(LN2_HI), V.mul, V.sub, get(KD), f64x2(LN2_LO), V.mul, V.sub);
+  emit(set(RR));
+  // Σ rⁿ/n! by Estrin's scheme: pairs c₂ᵢ + c₂ᵢ₊₁r, then combined with r², r⁴, r⁸ (shallow)
+  const coef: number[] = [];
+  for (let n = 0, f = 1; n <= DEGREE; n++, f *= n) coef.push(1 / f);
+  emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
+  let level: number[][] = [];
+  for (let n = 0; n <= DEGREE; n += 2) {
+    level.push(
+      n + 1 <= DEGREE
+        ? [...f64x2(coef[n]), ...get(RR), ...f64x2(coef[n + 1]), ...V.mul, ...V.add]
+        : f64x2(coef[n]),
+    );
+  }
+  for (const power of [R2, R4, R8]) {
+    const next: number[][] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(
+        i + 1 < level.length
+          ? [...level[i], ...level[i + 1], ...get(power), ...V.mul, ...V.add]
+          : level[i],
+      );
+    }
+    level = next;
+  }
+  emit(level[0]);
+  emit(get(KD), f64x2(MAGIC), V.add, i32c(52), V.i64shl, V.mul);
+  // r = 1/(1 + e) − y
+  emit(f64x2(1), V.add, set(OPE));
+  emit(f64x2(1), get(OPE), V.div, get(1), V.load(0), tee(Y), V.sub, set(R));
+  // loss: lin += (1 − y)·z; prod *= 1 + e, kept in [1, 2) with its exponent summed apart
+  emit(get(LIN), f64x2(1), get(Y), V.sub, get(Z), V.mul, V.add, set(LIN));
+  emit(get(PROD), get(OPE), V.mul, tee(PROD), i32c(52), V.i64shru, get(EXPO), V.i64add, set(EXPO));
+  emit(get(PROD), i64x2(0x000fffffffffffffn), V.and, i64x2(0x3ff0000000000000n), V.or, set(PROD));
+  // gradient: g += r·x, gb += r
+  for (let j = 0; j < k; j++) {
+    emit(get(G[j]), get(R), get(0), V.load(16 * j), V.mul, V.add, set(G[j]));
+  }
+  emit(get(GB), get(R), V.add, set(GB));
+  // next pair
+  emit(get(0), i32c(16 * k), [0x6a], set(0));
+  emit(get(1), i32c(16), [0x6a], tee(1), get(2), [0x47], [0x0d, 0]); // br_if loop
+  emit([0x0b]); // end loop
+  for (let j = 0; j < k; j++) emit(get(4), get(G[j]), V.store(16 * j));
+  emit(get(4), get(GB), V.store(16 * k));
+  emit(get(5), get(LIN), V.store(0), get(5), get(PROD), V.store(16));
+  emit(get(5), get(EXPO), V.store(32), get(5), get(ZMAX), V.store(48));
+  emit([0x0b]); // end function
+
+  const body = [1, ...uleb(nV128), V128, ...c];
+  const code = [1, ...uleb(body.length), ...body];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(3, [1, 0]),
+    ...section(5, [1, 0, 1]),
+    ...section(7, [2, ...str("kernel"), 0, 0, ...str("mem"), 2, 0]),
+    ...section(10, code),
+  ]);
+}
+
+const cache = new Map<string, WasmKernel | null>();
+
+/**
+ * A compiled SIMD kernel for `k` features, or `undefined` when WebAssembly SIMD is unavailable.
+ * Compiled once per (k, useBias) and cached.
+ *
+ * @example
+ * ```ts
+ * import { wasmKernel } from "./network_wasm.ts";
+ * const kern = wasmKernel(2, false);
+ * if (kern) {
+ *   kern.reserve(3);
+ *   kern.load(new Float64Array([1, 0, 0, 1, 1, 1]), new Float64Array([1, 0, 1]), 0, 3);
+ *   const g = new Float64Array(2), out = { lossSum: 0 };
+ *   kern.run(new Float64Array(2), g, 0, 3, out); // at w = 0 every p̂ = 1/2
+ *   console.assert(Math.abs(out.lossSum - 3 * Math.LN2) < 1e-15);
+ *   console.assert(g[0] === -1 && g[1] === 0); // Σ(1/2 − y)x
+ * }
+ * ```
+ */
+export function wasmKernel(k: number, useBias: boolean): WasmKernel | undefined {
+  const key = `${k}/${useBias}`;
+  if (cache.has(key)) return cache.get(key) ?? undefined;
+  let made: WasmKernel | null = null;
+  try {
+    const bytes = assemble(k, useBias);
+    if (WebAssembly.validate(bytes)) made = instantiate(k, useBias, bytes);
+  } catch {
+    made = null;
+  }
+  cache.set(key, made);
+  return made ?? undefined;
+}
+
+const LIMIT = 30;
+
+function instantiate(k: number, useBias: boolean, bytes: Uint8Array<ArrayBuffer>): WasmKernel {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+  const mem = instance.exports.mem as WebAssembly.Memory;
+  const fn = instance.exports.kernel as (...a: number[]) => void;
+  const outPtr = 0, wPtr = 64, gPtr = wPtr + 16 * Math.ceil((k + 1) / 2);
+  const yPtr = gPtr + 16 * (k + 1);
+  let capacity = 0, xPtr = yPtr;
+  let f64 = new Float64Array(mem.buffer);
+  let i64 = new BigInt64Array(mem.buffer); // the exponent sums are integers
+  /** f64 index of feature j of slot s. */
+  const xAt = (s: number, j: number) => xPtr / 8 + ((s >> 1) * k + j) * 2 + (s & 1);
+  return {
+    k,
+    reserve(rows) {
+      if (rows <= capacity) return;
+      const pairs = Math.ceil(rows / 2);
+      xPtr = yPtr + 16 * pairs;
+      const need = xPtr + 16 * k * pairs;
+      const pages = Math.ceil((need - mem.buffer.byteLength) / 65536);
+      if (pages > 0) mem.grow(pages);
+      f64 = new Float64Array(mem.buffer);
+      i64 = new BigInt64Array(mem.buffer);
+      capacity = rows;
+    },
+    load(X, y, from, count) {
+      for (let r = 0; r < count; r++) this.setRow(r, X, y, from + r);
+    },
+    setRow(slot, X, y, src) {
+      const o = src * k;
+      let d = xAt(slot, 0);
+      for (let j = 0; j < k; j++, d += 2) f64[d] = X[o + j];
+      f64[yPtr / 8 + slot] = y[src];
+    },
+    run(w, g, start, end, out) {
+      if ((start & 1) !== 0) throw new RangeError("wasm kernel: batches start at an even slot");
+      const w0 = wPtr / 8;
+      for (let j = 0; j < k; j++) f64[w0 + j] = w[j];
+      const b = useBias ? w[k] : 0;
+      f64[w0 + k] = b;
+      const pairs = (end - start) >> 1;
+      let lossSum = 0;
+      if (pairs > 0) {
+        fn(
+          xPtr + 16 * k * (start >> 1),
+          yPtr + 8 * start,
+          yPtr + 8 * start + 16 * pairs,
+          wPtr,
+          gPtr,
+          outPtr,
+        );
+        const o = outPtr / 8, g0 = gPtr / 8;
+        if (!(Math.max(f64[o + 6], f64[o + 7]) <= LIMIT)) return false;
+        for (let j = 0; j < k; j++) g[j] = f64[g0 + 2 * j] + f64[g0 + 2 * j + 1];
+        if (useBias) g[k] = f64[g0 + 2 * k] + f64[g0 + 2 * k + 1];
+        lossSum = f64[o] + f64[o + 1] + Math.log(f64[o + 2]) + Math.log(f64[o + 3]) +
+          (Number(i64[o + 4]) + Number(i64[o + 5]) - 1023 * 2 * pairs) * Math.LN2;
+      } else {
+        g.fill(0);
+      }
+      if (((end - start) & 1) !== 0) { // the odd last row, by the stable formulas
+        const s = end - 1;
+        let z = b;
+        for (let j = 0; j < k; j++) z += f64[xAt(s, j)] * w[j];
+        if (!(Math.abs(z) <= LIMIT)) return false;
+        const e = Math.exp(-Math.abs(z)), q = 1 / (1 + e), p = z >= 0 ? q : e * q;
+        const yi = f64[yPtr / 8 + s], r = p - yi;
+        for (let j = 0; j < k; j++) g[j] += r * f64[xAt(s, j)];
+        if (useBias) g[k] += r;
+        lossSum += (z > 0 ? z : 0) - z * yi + Math.log1p(e);
+      }
+      out.lossSum = lossSum;
+      return true;
+    },
+  };
+}
