@@ -56,8 +56,11 @@ export interface ScratchAdamOptions {
   rng?: Rng;
   /** Seed of a fresh `rRng(seed)` when `rng` is not given; default 42. Not both. */
   seed?: number;
-  /** Record θ and the log-likelihood after every epoch; default false. */
-  trace?: boolean;
+  /**
+   * Record θ and the log-likelihood after every epoch (`true`), θ only (`"theta"`, which costs
+   * no extra pass over the data), or nothing (default `false`).
+   */
+  trace?: boolean | "theta";
   /** Starting weights (length K); default all zeros, as the tutorial. */
   init?: ArrayLike<number>;
   /**
@@ -73,7 +76,7 @@ export interface ScratchAdamTrace {
   epoch: number[];
   /** θ after each epoch (a copy per epoch). */
   theta: Float64Array[];
-  /** The Bernoulli log-likelihood of all N rows at θ after each epoch. */
+  /** The Bernoulli log-likelihood of all N rows at θ after each epoch (empty with `"theta"`). */
   logLikelihood: number[];
 }
 
@@ -256,7 +259,7 @@ export function scratchAdam(
     if (path) {
       path.epoch.push(epoch);
       path.theta.push(theta.slice());
-      path.logLikelihood.push(logLikelihoodOf(data, labels, n, k, theta));
+      if (trace === true) path.logLikelihood.push(logLikelihoodOf(data, labels, n, k, theta));
     }
   }
   return path ? { theta, steps, trace: path } : { theta, steps };
