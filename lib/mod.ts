@@ -21,3 +21,8 @@ export * from "./optimizers.ts";
 export * from "./progress.ts";
 export * from "./network.ts";
 export * from "./irls.ts";
+export * from "./scratch_adam.ts";
+export * from "./metrics.ts";
+export * from "./gd.ts";
+export * from "./experiments.ts";
+export * from "./figures.ts";
