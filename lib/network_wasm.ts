@@ -106,6 +106,10 @@ const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
 const MAGIC = 6755399441055744 + 1023;
 /** Taylor degree: |r|^14/14! < 5e-18 for |r| ≤ ln2/2, below half an ulp. */
 const DEGREE = 13;
+/** Row pairs per loop iteration. */
+const UNROLL = 2;
+/** Rows per loop iteration. */
+const STRIDE = 2 * UNROLL;
 
 /**
  * Assembles the kernel for `k` features. Two rows share each SIMD register, one per lane: the
@@ -129,71 +133,77 @@ function assemble(k: number, useBias: boolean): Uint8Array<ArrayBuffer> {
   emit(zero, set(LIN), f64x2(1), set(PROD), zero, set(EXPO), zero, set(ZMAX), zero, set(GB));
   emit(useBias ? [...get(3), ...V.load64splat(8 * k)] : zero, set(BIAS));
   emit([0x03, 0x40]); // loop
-  // z = Σⱼ xⱼ wⱼ + b, for both rows
-  // (as a balanced tree of additions: short dependency chains let successive pairs overlap)
-  const tree = (parts: number[][]): number[] => {
-    while (parts.length > 1) {
-      const next: number[][] = [];
-      for (let i = 0; i < parts.length; i += 2) {
-        next.push(i + 1 < parts.length ? [...parts[i], ...parts[i + 1], ...V.add] : parts[i]);
+  for (let u = 0; u < UNROLL; u++) { // pairs per iteration
+    // z = Σⱼ xⱼ wⱼ + b, for both rows
+    // (as a balanced tree of additions: short dependency chains let successive pairs overlap)
+    const tree = (parts: number[][]): number[] => {
+      while (parts.length > 1) {
+        const next: number[][] = [];
+        for (let i = 0; i < parts.length; i += 2) {
+          next.push(i + 1 < parts.length ? [...parts[i], ...parts[i + 1], ...V.add] : parts[i]);
+        }
+        parts = next;
       }
-      parts = next;
-    }
-    return parts[0];
-  };
-  emit(tree(Array.from({ length: k }, (_, j) => [
-    ...get(0),
-    ...V.load(16 * j),
-    ...get(3),
-    ...V.load64splat(8 * j),
-    ...V.mul,
-  ])));
-  emit(get(BIAS), V.add, tee(Z));
-  emit(V.abs, get(ZMAX), V.max, set(ZMAX));
-  // e = exp(−z): k = nearest(−z/ln2), r = −z − k·ln2, e = 2^k · Σ rⁿ/n!
-  emit(get(Z), V.neg, f64x2(1 / Math.LN2), V.mul, V.nearest, set(KD));
-  emit(get(Z), V.neg, get(KD), f64x2(LN2_HI), V.mul, V.sub, get(KD), f64x2(LN2_LO), V.mul, V.sub);
-  emit(set(RR));
-  // Σ rⁿ/n! by Estrin's scheme: pairs c₂ᵢ + c₂ᵢ₊₁r, then combined with r², r⁴, r⁸ (shallow)
-  const coef: number[] = [];
-  for (let n = 0, f = 1; n <= DEGREE; n++, f *= n) coef.push(1 / f);
-  emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
-  let level: number[][] = [];
-  for (let n = 0; n <= DEGREE; n += 2) {
-    level.push(
-      n + 1 <= DEGREE
-        ? [...f64x2(coef[n]), ...get(RR), ...f64x2(coef[n + 1]), ...V.mul, ...V.add]
-        : f64x2(coef[n]),
-    );
-  }
-  for (const power of [R2, R4, R8]) {
-    const next: number[][] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      next.push(
-        i + 1 < level.length
-          ? [...level[i], ...level[i + 1], ...get(power), ...V.mul, ...V.add]
-          : level[i],
+      return parts[0];
+    };
+    emit(tree(Array.from({ length: k }, (_, j) => [
+      ...get(0),
+      ...V.load(16 * (k * u + j)),
+      ...get(3),
+      ...V.load64splat(8 * j),
+      ...V.mul,
+    ])));
+    emit(get(BIAS), V.add, tee(Z));
+    emit(V.abs, get(ZMAX), V.max, set(ZMAX));
+    // e = exp(−z): k = nearest(−z/ln2), r = −z − k·ln2, e = 2^k · Σ rⁿ/n!
+    emit(get(Z), V.neg, f64x2(1 / Math.LN2), V.mul, V.nearest, set(KD));
+    emit(get(Z), V.neg, get(KD), f64x2(LN2_HI), V.mul, V.sub, get(KD), f64x2(LN2_LO), V.mul, V.sub);
+    emit(set(RR));
+    // Σ rⁿ/n! by Estrin's scheme: pairs c₂ᵢ + c₂ᵢ₊₁r, then combined with r², r⁴, r⁸ (shallow)
+    const coef: number[] = [];
+    for (let n = 0, f = 1; n <= DEGREE; n++, f *= n) coef.push(1 / f);
+    emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
+    let level: number[][] = [];
+    for (let n = 0; n <= DEGREE; n += 2) {
+      level.push(
+        n + 1 <= DEGREE
+          ? [...f64x2(coef[n]), ...get(RR), ...f64x2(coef[n + 1]), ...V.mul, ...V.add]
+          : f64x2(coef[n]),
       );
     }
-    level = next;
+    for (const power of [R2, R4, R8]) {
+      const next: number[][] = [];
+      for (let i = 0; i < level.length; i += 2) {
+        next.push(
+          i + 1 < level.length
+            ? [...level[i], ...level[i + 1], ...get(power), ...V.mul, ...V.add]
+            : level[i],
+        );
+      }
+      level = next;
+    }
+    emit(level[0]);
+    emit(get(KD), f64x2(MAGIC), V.add, i32c(52), V.i64shl, V.mul);
+    // r = 1/(1 + e) − y
+    emit(f64x2(1), V.add, set(OPE));
+    emit(f64x2(1), get(OPE), V.div, get(1), V.load(16 * u), tee(Y), V.sub, set(R));
+    // loss: lin += (1 − y)·z; prod *= 1 + e, kept in [1, 2) with its exponent summed apart
+    emit(get(LIN), f64x2(1), get(Y), V.sub, get(Z), V.mul, V.add, set(LIN));
+    emit(get(PROD), get(OPE), V.mul, set(PROD));
+    if (u === UNROLL - 1) { // once per iteration: at most 2·UNROLL factors ≤ 2^44 each
+      emit(get(PROD), i32c(52), V.i64shru, get(EXPO), V.i64add, set(EXPO));
+      emit(get(PROD), i64x2(0x000fffffffffffffn), V.and, i64x2(0x3ff0000000000000n), V.or);
+      emit(set(PROD));
+    }
+    // gradient: g += r·x, gb += r
+    for (let j = 0; j < k; j++) {
+      emit(get(G[j]), get(R), get(0), V.load(16 * (k * u + j)), V.mul, V.add, set(G[j]));
+    }
+    emit(get(GB), get(R), V.add, set(GB));
   }
-  emit(level[0]);
-  emit(get(KD), f64x2(MAGIC), V.add, i32c(52), V.i64shl, V.mul);
-  // r = 1/(1 + e) − y
-  emit(f64x2(1), V.add, set(OPE));
-  emit(f64x2(1), get(OPE), V.div, get(1), V.load(0), tee(Y), V.sub, set(R));
-  // loss: lin += (1 − y)·z; prod *= 1 + e, kept in [1, 2) with its exponent summed apart
-  emit(get(LIN), f64x2(1), get(Y), V.sub, get(Z), V.mul, V.add, set(LIN));
-  emit(get(PROD), get(OPE), V.mul, tee(PROD), i32c(52), V.i64shru, get(EXPO), V.i64add, set(EXPO));
-  emit(get(PROD), i64x2(0x000fffffffffffffn), V.and, i64x2(0x3ff0000000000000n), V.or, set(PROD));
-  // gradient: g += r·x, gb += r
-  for (let j = 0; j < k; j++) {
-    emit(get(G[j]), get(R), get(0), V.load(16 * j), V.mul, V.add, set(G[j]));
-  }
-  emit(get(GB), get(R), V.add, set(GB));
   // next pair
-  emit(get(0), i32c(16 * k), [0x6a], set(0));
-  emit(get(1), i32c(16), [0x6a], tee(1), get(2), [0x47], [0x0d, 0]); // br_if loop
+  emit(get(0), i32c(16 * k * UNROLL), [0x6a], set(0));
+  emit(get(1), i32c(16 * UNROLL), [0x6a], tee(1), get(2), [0x47], [0x0d, 0]); // br_if loop
   emit([0x0b]); // end loop
   for (let j = 0; j < k; j++) emit(get(4), get(G[j]), V.store(16 * j));
   emit(get(4), get(GB), V.store(16 * k));
@@ -283,33 +293,29 @@ function instantiate(k: number, useBias: boolean, bytes: Uint8Array<ArrayBuffer>
       f64[yPtr / 8 + slot] = y[src];
     },
     run(w, g, start, end, out) {
-      if ((start & 1) !== 0) throw new RangeError("wasm kernel: batches start at an even slot");
+      if (start % STRIDE !== 0) {
+        throw new RangeError(`wasm kernel: start must be a multiple of ${STRIDE}`);
+      }
       const w0 = wPtr / 8;
       for (let j = 0; j < k; j++) f64[w0 + j] = w[j];
       const b = useBias ? w[k] : 0;
       f64[w0 + k] = b;
-      const pairs = (end - start) >> 1;
+      const size = end - start,
+        iterations = Math.floor(size / STRIDE),
+        tail = start + STRIDE * iterations;
       let lossSum = 0;
-      if (pairs > 0) {
-        fn(
-          xPtr + 16 * k * (start >> 1),
-          yPtr + 8 * start,
-          yPtr + 8 * start + 16 * pairs,
-          wPtr,
-          gPtr,
-          outPtr,
-        );
+      g.fill(0);
+      if (iterations > 0) {
+        const y0 = yPtr + 8 * start;
+        fn(xPtr + 8 * k * start, y0, y0 + 8 * STRIDE * iterations, wPtr, gPtr, outPtr);
         const o = outPtr / 8, g0 = gPtr / 8;
         if (!(Math.max(f64[o + 6], f64[o + 7]) <= LIMIT)) return false;
         for (let j = 0; j < k; j++) g[j] = f64[g0 + 2 * j] + f64[g0 + 2 * j + 1];
         if (useBias) g[k] = f64[g0 + 2 * k] + f64[g0 + 2 * k + 1];
         lossSum = f64[o] + f64[o + 1] + Math.log(f64[o + 2]) + Math.log(f64[o + 3]) +
-          (Number(i64[o + 4]) + Number(i64[o + 5]) - 1023 * 2 * pairs) * Math.LN2;
-      } else {
-        g.fill(0);
+          (Number(i64[o + 4]) + Number(i64[o + 5]) - 1023 * 2 * iterations) * Math.LN2;
       }
-      if (((end - start) & 1) !== 0) { // the odd last row, by the stable formulas
-        const s = end - 1;
+      for (let s = tail; s < end; s++) { // the last size mod 4 rows, by the stable formulas
         let z = b;
         for (let j = 0; j < k; j++) z += f64[xAt(s, j)] * w[j];
         if (!(Math.abs(z) <= LIMIT)) return false;
