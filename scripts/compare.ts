@@ -38,7 +38,7 @@ const gap = (w: ArrayLike<number>) => Math.max(...KERAS.map((k, j) => Math.abs(k
 
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 
-function ours(dtype: "float64" | "float32") {
+function ours(dtype: "float64" | "float32", engine: "auto" | "js" = "auto") {
   const inputs = input({ shape: [X.cols] });
   const outputs = dense({
     units: 1,
@@ -49,7 +49,7 @@ function ours(dtype: "float64" | "float32") {
   const m = model({ inputs, outputs });
   m.compile({ loss: "binary_crossentropy", optimizer: adam(), metrics: ["binary_crossentropy"] });
   const t0 = performance.now();
-  m.fitSync(X, y, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, dtype });
+  m.fitSync(X, y, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, dtype, engine });
   return { ms: performance.now() - t0, weights: Array.from(m.getWeights()[0].data) };
 }
 
@@ -69,7 +69,16 @@ rows.push({
   runs: 20,
   medianMs: median(r64.map((r) => r.ms)),
   maxGapToKeras: gap(r64[0].weights),
-  note: "mean BCE, Keras Adam",
+  note: "mean BCE, Keras Adam; WebAssembly SIMD kernel",
+});
+for (let i = 0; i < 5; i++) ours("float64", "js");
+const rjs = Array.from({ length: 20 }, () => ours("float64", "js"));
+rows.push({
+  name: "this lib (float64, js)",
+  runs: 20,
+  medianMs: median(rjs.map((r) => r.ms)),
+  maxGapToKeras: gap(rjs[0].weights),
+  note: 'engine: "js" (generated JavaScript kernel)',
 });
 for (let i = 0; i < 2; i++) ours("float32");
 const r32 = Array.from({ length: 10 }, () => ours("float32"));

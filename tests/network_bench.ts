@@ -9,7 +9,7 @@ import { readCsv } from "../lib/data.ts";
 
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 
-function train(dtype: "float64" | "float32") {
+function train(dtype: "float64" | "float32", engine: "auto" | "js" = "auto") {
   const inputs = input({ shape: [10] });
   const outputs = dense({
     units: 1,
@@ -19,11 +19,14 @@ function train(dtype: "float64" | "float32") {
   }).apply(inputs);
   const m = model({ inputs, outputs });
   m.compile({ loss: "binary_crossentropy", optimizer: adamOptimizer() });
-  return m.fitSync(X, y, { epochs: 1000, batchSize: 1000, verbose: 0, dtype });
+  return m.fitSync(X, y, { epochs: 1000, batchSize: 1000, verbose: 0, dtype, engine });
 }
 
 Deno.bench("fit 1000 epochs, batch 1000, 1000×10, float64", { baseline: true }, () => {
   train("float64");
+});
+Deno.bench("fit 1000 epochs, batch 1000, 1000×10, float64, engine js", () => {
+  train("float64", "js");
 });
 Deno.bench("fit 1000 epochs, batch 1000, 1000×10, float32", () => {
   train("float32");
