@@ -15,7 +15,17 @@ export * from "./glm.ts";
 export * from "./glm_summary.ts";
 export * from "./display.ts";
 // `plot` itself takes Observable Plot's option types, which are not part of this API.
-export { featureHistograms, Figure, irlsConvergence, targetBalance } from "./plots.ts";
+export {
+  featureHistograms,
+  Figure,
+  irlsConvergence,
+  logLikelihoodSurface,
+  lossAlongCoefficient,
+  type LossAlongOptions,
+  sigmoidCurve,
+  type SurfaceOptions,
+  targetBalance,
+} from "./plots.ts";
 export * from "./loss.ts";
 export * from "./optimizers.ts";
 export * from "./progress.ts";

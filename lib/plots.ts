@@ -11,6 +11,8 @@ import { parseHTML } from "linkedom";
 import { type DisplayBundle, jupyterDisplay } from "./display.ts";
 import type { Dataset } from "./data.ts";
 import type { GlmFit } from "./glm.ts";
+import { bernoulliLogLikelihood, binaryCrossEntropyLoss, sigmoid } from "./loss.ts";
+import type { Matrix } from "./matrix.ts";
 
 /** A rendered figure: SVG text that Jupyter displays as an image. */
 export class Figure {
@@ -167,6 +169,190 @@ export function irlsConvergence(fit: GlmFit): Figure {
         text: (d: { distance: number }) => d.distance.toExponential(1),
         dx: 8,
         textAnchor: "start",
+      }),
+    ],
+  });
+}
+
+/**
+ * The sigmoid σ(z) = 1/(1 + e^(−z)) over `[-range, range]`, with its midpoint σ(0) = 1/2 marked.
+ *
+ * @example
+ * ```ts
+ * import { sigmoidCurve } from "./plots.ts";
+ * console.assert(sigmoidCurve().svg.includes("<path"));
+ * ```
+ */
+export function sigmoidCurve(range = 8): Figure {
+  const points = Array.from({ length: 201 }, (_, i) => {
+    const z = -range + (2 * range * i) / 200;
+    return { z, p: sigmoid(z) };
+  });
+  return plot({
+    width: 520,
+    height: 240,
+    x: { label: "z = xᵀθ", grid: true },
+    y: { label: "σ(z)", domain: [0, 1], grid: true },
+    marks: [
+      Plot.ruleY([0, 1], { stroke: "#999" }),
+      Plot.line(points, { x: "z", y: "p", stroke: "steelblue", strokeWidth: 2 }),
+      Plot.dot([{ z: 0, p: 0.5 }], { x: "z", y: "p", fill: "steelblue", r: 4 }),
+      Plot.text([{ z: 0, p: 0.5 }], {
+        x: "z",
+        y: "p",
+        text: () => "σ(0) = ½",
+        dx: 10,
+        textAnchor: "start",
+      }),
+    ],
+  });
+}
+
+/** Options of {@linkcode lossAlongCoefficient}. */
+export interface LossAlongOptions {
+  /** The 0-based coefficient to vary. */
+  index: number;
+  /** Half-width of the range around `theta[index]` (default 1). */
+  halfWidth?: number;
+  /** The coefficient's name for the axis label (default `θ<index+1>`). */
+  name?: string;
+}
+
+/**
+ * Binary cross-entropy (summed) and the negative log-likelihood as one coefficient varies and the
+ * others stay at `theta`: the two curves coincide, and their minimum sits at `theta[index]` when
+ * `theta` is the maximum-likelihood estimate (marked).
+ *
+ * @example
+ * ```ts
+ * import { lossAlongCoefficient } from "./plots.ts";
+ * import { generateData } from "./data.ts";
+ * const { X, y } = generateData({ n: 100, k: 2 });
+ * console.assert(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
+ * ```
+ */
+export function lossAlongCoefficient(
+  X: Matrix,
+  y: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  { index, halfWidth = 1, name = `θ${index + 1}` }: LossAlongOptions,
+): Figure {
+  const t = Float64Array.from(theta);
+  const centre = t[index];
+  const points: { value: number; loss: number; curve: string }[] = [];
+  for (let i = 0; i <= 80; i++) {
+    t[index] = centre - halfWidth + (2 * halfWidth * i) / 80;
+    points.push({ value: t[index], loss: binaryCrossEntropyLoss(X, y, t), curve: "BCE" });
+    points.push({ value: t[index], loss: -bernoulliLogLikelihood(X, y, t), curve: "−log L" });
+  }
+  t[index] = centre;
+  const best = { value: centre, loss: binaryCrossEntropyLoss(X, y, t) };
+  return plot({
+    width: 520,
+    height: 260,
+    marginLeft: 60,
+    x: { label: name, grid: true },
+    y: { label: "loss", grid: true },
+    marks: [
+      Plot.line(points.filter((p) => p.curve === "BCE"), {
+        x: "value",
+        y: "loss",
+        stroke: "steelblue",
+        strokeWidth: 5,
+        strokeOpacity: 0.4,
+      }),
+      Plot.line(points.filter((p) => p.curve !== "BCE"), {
+        x: "value",
+        y: "loss",
+        stroke: "darkorange",
+        strokeDasharray: "4,3",
+      }),
+      Plot.dot([best], { x: "value", y: "loss", fill: "black", r: 4 }),
+      Plot.text([best], {
+        x: "value",
+        y: "loss",
+        text: (d: { value: number }) => `minimum at ${d.value.toFixed(4)}`,
+        dy: -12,
+      }),
+    ],
+  });
+}
+
+/** Options of {@linkcode logLikelihoodSurface}. */
+export interface SurfaceOptions {
+  /** The two 0-based coefficients that span the surface. */
+  indices: [number, number];
+  /** Half-width of the grid around `theta` in each direction (default 0.6). */
+  halfWidth?: number;
+  /** Grid points per axis (default 61). */
+  resolution?: number;
+  /** Axis names (default `θi`, `θj`). */
+  names?: [string, string];
+}
+
+/**
+ * The log-likelihood over a grid of two coefficients (the others held at `theta`), as filled
+ * contours, with `theta` marked: a single smooth hill, the picture of a concave function.
+ *
+ * @example
+ * ```ts
+ * import { logLikelihoodSurface } from "./plots.ts";
+ * import { generateData } from "./data.ts";
+ * const { X, y } = generateData({ n: 100, k: 2 });
+ * const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
+ * console.assert(fig.svg.includes("<path"));
+ * ```
+ */
+export function logLikelihoodSurface(
+  X: Matrix,
+  y: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  {
+    indices: [a, b],
+    halfWidth = 0.6,
+    resolution = 61,
+    names = [`θ${a + 1}`, `θ${b + 1}`],
+  }: SurfaceOptions,
+): Figure {
+  const t = Float64Array.from(theta);
+  const [ca, cb] = [t[a], t[b]];
+  const values = new Float64Array(resolution * resolution);
+  for (let r = 0; r < resolution; r++) {
+    t[b] = cb + halfWidth - (2 * halfWidth * r) / (resolution - 1); // top row = largest
+    for (let c = 0; c < resolution; c++) {
+      t[a] = ca - halfWidth + (2 * halfWidth * c) / (resolution - 1);
+      values[r * resolution + c] = bernoulliLogLikelihood(X, y, t);
+    }
+  }
+  const d = 2 * halfWidth / (resolution - 1) / 2;
+  return plot({
+    width: 460,
+    height: 420,
+    marginLeft: 55,
+    x: { label: names[0], domain: [ca - halfWidth - d, ca + halfWidth + d] },
+    y: { label: names[1], domain: [cb - halfWidth - d, cb + halfWidth + d] },
+    color: { type: "linear", scheme: "viridis" },
+    marks: [
+      Plot.contour(Array.from(values), {
+        width: resolution,
+        height: resolution,
+        x1: ca - halfWidth - d,
+        x2: ca + halfWidth + d,
+        y1: cb + halfWidth + d,
+        y2: cb - halfWidth - d,
+        fill: Plot.identity,
+        stroke: "white",
+        strokeOpacity: 0.5,
+        thresholds: 15,
+      }),
+      Plot.dot([{ x: ca, y: cb }], { x: "x", y: "y", fill: "white", stroke: "black", r: 5 }),
+      Plot.text([{ x: ca, y: cb }], {
+        x: "x",
+        y: "y",
+        text: () => "maximum",
+        dy: -12,
+        fill: "white",
+        fontWeight: "bold",
       }),
     ],
   });
