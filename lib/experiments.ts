@@ -295,7 +295,7 @@ export interface SumMeanRow {
  */
 export function sumVersusMean(
   p: Problem,
-  { epsilons = [1e-7, 1e-5, 1e-3, 1e-2, 1e-1], epochs = [1000, 3000] }: {
+  { epsilons = [1e-7, 1e-5, 1e-3, 1e-2, 1e-1], epochs = [1000, 2000] }: {
     epsilons?: number[];
     epochs?: number[];
   } = {},
