@@ -1,8 +1,9 @@
 /**
  * The notebooks the way a JupyterLab reader meets them: a project-local JupyterLab (127.0.0.1, a
- * random token) serves copies of `notebooks/*.ipynb`; each one is opened in headless Chromium, run
- * with "Run All Cells", and checked: every code cell executed, no cell shows an error, every figure
- * rendered with a non-zero size, and at least as many cells have outputs as in the stored file.
+ * random token) serves copies of `notebooks/*.ipynb`; each one is opened in headless Chromium, its
+ * cells are run from top to bottom (see `RUN_ALL`), and it is checked: every code cell executed, no
+ * cell shows an error or another cell's result, every figure rendered with a non-zero size, and at
+ * least as many cells have outputs (and figures) as in the stored file.
  * On failure a screenshot is saved to `.cache/e2e/<notebook>.png` (path in the message).
  *
  * Needs the set-up of `deno task test` (the .venv with JupyterLab, the Deno kernelspec) and
@@ -19,6 +20,13 @@ import { type LabServer, startLab } from "./lab_server.ts";
 const OPEN_TIMEOUT_MS = 120_000;
 /** Running all cells of one notebook (training loops included). */
 const RUN_TIMEOUT_MS = 300_000;
+/**
+ * `E2E_LAB_RUN_ALL=1` runs each notebook with "Run All Cells" instead of cell by cell. Deno 2.9.6's
+ * kernel, given several queued execute requests, sometimes publishes a cell's result under the next
+ * cell's request, so JupyterLab shows it one cell too low (the test then fails with "cell N has 2
+ * execution results"); running cell by cell is what keeps this test deterministic.
+ */
+const RUN_ALL = Deno.env.get("E2E_LAB_RUN_ALL") === "1";
 
 function findChromium(): string | undefined {
   for (const p of [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
@@ -31,7 +39,9 @@ function findChromium(): string | undefined {
 }
 
 /** What a stored notebook holds: code cells with outputs, and image outputs (figures). */
-function storedCounts(file: string): { withOutputs: number; figures: number } {
+function storedCounts(
+  file: string,
+): { withOutputs: number; figures: number; cellsWithOutputs: number[] } {
   const nb = JSON.parse(Deno.readTextFileSync(file)) as {
     cells: { cell_type: string; outputs?: { data?: Record<string, unknown> }[] }[];
   };
@@ -39,6 +49,9 @@ function storedCounts(file: string): { withOutputs: number; figures: number } {
   const isImage = (mime: string) => /^image\/(svg\+xml|png|jpeg|gif)$/.test(mime);
   return {
     withOutputs: code.filter((c) => (c.outputs?.length ?? 0) > 0).length,
+    cellsWithOutputs: nb.cells.flatMap((c, i) =>
+      c.cell_type === "code" && (c.outputs?.length ?? 0) > 0 ? [i + 1] : []
+    ),
     figures: code.flatMap((c) => c.outputs ?? [])
       .filter((o) => Object.keys(o.data ?? {}).some(isImage)).length,
   };
@@ -49,9 +62,13 @@ interface Report {
   kernel: string;
   codeCells: number;
   withOutputs: number;
+  /** Cells (1-based among all cells) with at least one output. */
+  cellsWithOutputs: number[];
   /** Code cells (1-based among all cells) without an execution count. */
   notExecuted: number[];
   errors: { cell: number; text: string }[];
+  /** Cells showing more than one execution result (one belongs to another cell). */
+  doubled: number[];
   /** Figures (an `svg`, or an `img` such as JupyterLab's rendering of image/svg+xml). */
   figures: { cell: number; tag: string; width: number; height: number; loaded: boolean }[];
   firstBadCell: number | null;
@@ -70,25 +87,55 @@ function kernelIdle(path: string): boolean {
     panel.sessionContext?.session?.kernel?.status === "idle";
 }
 
-/** Starts "Run All Cells" without waiting; the outcome lands in `window.__e2eRun` (in the page). */
-function startRunAll(): void {
+/**
+ * Starts running the notebook without waiting; the outcome lands in `window.__e2eRun` (in the page).
+ *
+ * With `runAll`, this is the menu's "Run → Run All Cells", which sends every cell's execute request
+ * at once. Otherwise each code cell is selected and run in turn once the previous one has finished,
+ * as a reader pressing Shift+Enter down the notebook, stopping at the first cell that fails.
+ */
+function startRun(runAll: boolean): void {
   const g = globalThis as Any;
   g.__e2eRun = { done: false };
-  g.jupyterapp.commands.execute("notebook:run-all-cells").then(
+  const app = g.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  const run = async () => {
+    if (runAll) return await app.commands.execute("notebook:run-all-cells");
+    for (let i = 0; i < notebook.widgets.length; i++) {
+      if (notebook.widgets[i].model.type !== "code") continue;
+      notebook.activeCellIndex = i;
+      notebook.deselectAll();
+      if (!await app.commands.execute("notebook:run-cell")) return false;
+    }
+    return true;
+  };
+  run().then(
     (ok: unknown) => g.__e2eRun = { done: true, ok },
     (e: unknown) => g.__e2eRun = { done: true, error: String(e) },
   );
 }
 
-/** True once the run finished, the kernel is idle and every code cell has a count (in the page). */
+/**
+ * True once the run has settled with the kernel idle and the output images loaded, and
+ * every code cell has an execution count, unless a cell failed (the kernel may then skip the rest)
+ * or the kernel died (in the page).
+ */
 function runFinished(): boolean {
   const g = globalThis as Any;
   const panel = g.jupyterapp.shell.currentWidget;
-  if (!g.__e2eRun?.done || panel.sessionContext.session?.kernel?.status !== "idle") return false;
-  const cells: Any[] = panel.content.widgets;
+  if (!g.__e2eRun?.done) return false;
+  const status = panel.sessionContext.session?.kernel?.status;
+  if (status === "dead" || status === undefined) return true;
+  if (status !== "idle") return false;
   const images = [...panel.content.node.querySelectorAll(".jp-OutputArea-output img")];
-  return cells.every((c) => c.model.type !== "code" || c.model.executionCount != null) &&
-    images.every((img) => (img as HTMLImageElement).complete);
+  if (!images.every((img) => (img as HTMLImageElement).complete)) return false;
+  const cells: Any[] = panel.content.widgets.filter((c: Any) => c.model.type === "code");
+  const failed = g.__e2eRun.ok === false || cells.some((c) => {
+    const outputs = c.model.outputs;
+    for (let k = 0; k < outputs.length; k++) if (outputs.get(k).type === "error") return true;
+    return false;
+  });
+  return failed || cells.every((c) => c.model.executionCount != null);
 }
 
 /** Collects the {@link Report} from the open notebook (in the page). */
@@ -98,8 +145,10 @@ function inspect(): Report {
     kernel: String(panel.sessionContext.session?.kernel?.status ?? "no kernel"),
     codeCells: 0,
     withOutputs: 0,
+    cellsWithOutputs: [],
     notExecuted: [],
     errors: [],
+    doubled: [],
     figures: [],
     firstBadCell: null,
   };
@@ -113,15 +162,24 @@ function inspect(): Report {
       bad(i);
     }
     const outputs = cell.model.outputs;
-    if (outputs.length > 0) report.withOutputs++;
+    if (outputs.length > 0) {
+      report.withOutputs++;
+      report.cellsWithOutputs.push(n);
+    }
+    let results = 0;
     for (let k = 0; k < outputs.length; k++) {
       const out = outputs.get(k).toJSON();
+      if (out.output_type === "execute_result") results++;
       // An error output is shown with the same mime type as stderr (which may hold mere warnings),
       // so errors are told apart by their output type in the model.
       if (out.output_type === "error") {
         report.errors.push({ cell: n, text: `${out.ename}: ${out.evalue}` });
         bad(i);
       }
+    }
+    if (results > 1) {
+      report.doubled.push(n);
+      bad(i);
     }
     if (cell.outputHidden) return;
     const figures = [
@@ -185,7 +243,7 @@ async function checkNotebook(
     phase = "waiting for the Deno kernel to be idle";
     await page.waitForFunction(kernelIdle, name, { timeout: OPEN_TIMEOUT_MS, polling: 250 });
     phase = "running all cells";
-    await page.evaluate(startRunAll);
+    await page.evaluate(startRun, RUN_ALL);
     let timedOut = "";
     try {
       await page.waitForFunction(runFinished, undefined, { timeout: RUN_TIMEOUT_MS, polling: 250 });
@@ -195,9 +253,14 @@ async function checkNotebook(
     }
     phase = "inspecting the outputs";
     const r = await page.evaluate(inspect);
+    const runError = await page.evaluate(() => (globalThis as Any).__e2eRun?.error as string);
     const problems: string[] = [];
     if (timedOut) problems.push(timedOut);
+    if (runError) problems.push(`running the cells failed: ${runError}`);
     for (const e of r.errors) problems.push(`cell ${e.cell} shows an error: ${e.text}`);
+    for (const n of r.doubled) {
+      problems.push(`cell ${n} has several execution results (one is another cell's)`);
+    }
     if (r.notExecuted.length > 0) {
       problems.push(`cells not executed: ${r.notExecuted.join(", ")}`);
     }
@@ -211,7 +274,10 @@ async function checkNotebook(
     }
     if (r.withOutputs < stored.withOutputs) {
       problems.push(
-        `${r.withOutputs} code cells have outputs, the stored notebook has ${stored.withOutputs}`,
+        `${r.withOutputs} code cells have outputs, the stored notebook has ${stored.withOutputs}` +
+          ` (cells with stored outputs but none now: ${
+            stored.cellsWithOutputs.filter((c) => !r.cellsWithOutputs.includes(c)).join(", ")
+          })`,
       );
     }
     if (r.figures.length < stored.figures) {
@@ -221,7 +287,7 @@ async function checkNotebook(
     }
     if (r.kernel !== "idle") problems.push(`the kernel is ${r.kernel}`);
     console.log(
-      `${name}: ${r.codeCells} code cells run, ${r.withOutputs} with outputs ` +
+      `${name}: ${r.codeCells} code cells, ${r.withOutputs} with outputs ` +
         `(stored: ${stored.withOutputs}), ${r.figures.length} figures (stored: ${stored.figures})`,
     );
     if (problems.length > 0) {
