@@ -110,12 +110,10 @@ export function linkinv(eta: number): number {
   return tmp / (1 + tmp);
 }
 
-/** dμ/dη as R's C `logit_mu_eta` computes it (ε outside ±30). */
-function muEta(eta: number): number {
-  if (eta > THRESH || eta < MTHRESH) return DBL_EPSILON;
-  const e = Math.exp(eta);
-  const opexp = 1 + e;
-  return e / (opexp * opexp);
+/** The clamped exp(η) of {@linkcode linkinv} and linkinv(η) itself. */
+function linkinvParts(eta: number): [number, number] {
+  const tmp = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
+  return [tmp, tmp / (1 + tmp)];
 }
 
 function yLogY(y: number, mu: number): number {
@@ -528,21 +526,75 @@ function irls(
   const z = new Float64Array(n);
   const w = new Float64Array(n);
 
-  // family$initialize: mustart = (y + 0.5)/2; eta = linkfun(mustart); mu = linkinv(eta).
+  // exp(η) as linkinv clamps it, kept for mu.eta: R's C code computes the same exp twice.
+  const ex = new Float64Array(n);
+  const setMu = (i: number, e: number) => {
+    const t = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : Math.exp(e);
+    ex[i] = t;
+    mu[i] = t / (1 + t);
+  };
+
+  // family$initialize: mustart = (y + 0.5)/2; eta = linkfun(mustart); mu = linkinv(eta). With y
+  // in {0, 1} there are two distinct rows' worth of values: compute them once each.
+  const start1 = Math.log(0.75 / (1 - 0.75)), start0 = Math.log(0.25 / (1 - 0.25));
+  const s1 = linkinvParts(start1), s0 = linkinvParts(start0);
   for (let i = 0; i < n; i++) {
-    const m = (yv[i] + 0.5) / 2;
-    eta[i] = Math.log(m / (1 - m));
-    mu[i] = linkinv(eta[i]);
+    const one = yv[i] === 1;
+    eta[i] = one ? start1 : start0;
+    ex[i] = one ? s1[0] : s0[0];
+    mu[i] = one ? s1[1] : s0[1];
   }
-  const deviance = () => sumAccurate((i) => devResid(yv[i], mu[i]), n);
-  const computeEta = (beta: Float64Array) => {
+  // Unit deviances of the latest μ, kept for the deviance residuals.
+  const devianceResiduals = new Float64Array(n);
+  const deviance = () => {
+    // Σ binomial unit deviances, accurately (Neumaier), as `sumAccurate` but inlined: hot.
+    let s = 0, c = 0;
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      if (intercept) s += beta[0];
+      const x = devResid(yv[i], mu[i]);
+      devianceResiduals[i] = x;
+      const t = s + x;
+      c += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+      s = t;
+    }
+    return s + c;
+  };
+  // η = Xβ with each row's terms added in column order, as R's dgemv does; four rows at a time
+  // for four independent dependency chains.
+  const computeEta = (beta: Float64Array) => {
+    const b0 = intercept ? beta[0] : 0;
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      if (intercept) {
+        s0 =
+          s1 =
+          s2 =
+          s3 =
+            b0;
+      }
+      const r0 = i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+      for (let j = 0; j < k; j++) {
+        const bj = beta[j + off];
+        s0 += Xd[r0 + j] * bj;
+        s1 += Xd[r1 + j] * bj;
+        s2 += Xd[r2 + j] * bj;
+        s3 += Xd[r3 + j] * bj;
+      }
+      eta[i] = s0;
+      eta[i + 1] = s1;
+      eta[i + 2] = s2;
+      eta[i + 3] = s3;
+      setMu(i, s0);
+      setMu(i + 1, s1);
+      setMu(i + 2, s2);
+      setMu(i + 3, s3);
+    }
+    for (; i < n; i++) {
+      let s = b0;
       const r = i * k;
       for (let j = 0; j < k; j++) s += Xd[r + j] * beta[j + off];
       eta[i] = s;
-      mu[i] = linkinv(s);
+      setMu(i, s);
     }
   };
   let devold = deviance();
@@ -559,7 +611,9 @@ function irls(
   for (iter = 1; iter <= maxit; iter++) {
     // Working response z and weights w (all observations are "good": μ.η ≥ ε > 0).
     for (let i = 0; i < n; i++) {
-      const me = muEta(eta[i]);
+      // mu.eta, R's C logit_mu_eta: ε outside ±30, else e / (1 + e)².
+      const e = eta[i], t = ex[i];
+      const me = e > THRESH || e < MTHRESH ? DBL_EPSILON : t / ((1 + t) * (1 + t));
       const m = mu[i];
       z[i] = eta[i] + (yv[i] - m) / me;
       w[i] = Math.sqrt((me * me) / (m * (1 - m)));
@@ -635,12 +689,14 @@ function irls(
     pValues[j] = 2 * pnorm(-Math.abs(zv));
   }
 
-  const wtdmu = intercept ? sumAccurate((i) => yv[i], n) / n : linkinv(0);
-  const nullDeviance = sumAccurate((i) => devResid(yv[i], wtdmu), n);
+  let ones = 0;
+  for (let i = 0; i < n; i++) ones += yv[i];
+  const wtdmu = intercept ? ones / n : linkinv(0);
+  // Σ devResid(yᵢ, wtdmu): n₁ equal terms for y = 1 and n₀ for y = 0.
+  const nullDeviance = ones * devResid(1, wtdmu) + (n - ones) * devResid(0, wtdmu);
   const aic = -2 * sumAccurate((i) => logDbinom1(yv[i], mu[i]), n) + 2 * rank;
-  const devianceResiduals = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const d = Math.sqrt(Math.max(devResid(yv[i], mu[i]), 0));
+    const d = Math.sqrt(Math.max(devianceResiduals[i], 0));
     devianceResiduals[i] = yv[i] > mu[i] ? d : -d;
   }
   return {
