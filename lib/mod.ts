@@ -22,6 +22,7 @@ export {
   logLikelihoodSurface,
   lossAlongCoefficient,
   type LossAlongOptions,
+  lossCurve,
   sigmoidCurve,
   type SurfaceOptions,
   targetBalance,
@@ -36,3 +37,4 @@ export * from "./metrics.ts";
 export * from "./gd.ts";
 export * from "./experiments.ts";
 export * from "./figures.ts";
+export * from "./tutorial.ts";

@@ -13,6 +13,7 @@ import type { Dataset } from "./data.ts";
 import type { GlmFit } from "./glm.ts";
 import { bernoulliLogLikelihood, binaryCrossEntropyLoss, sigmoid } from "./loss.ts";
 import type { Matrix } from "./matrix.ts";
+import type { History } from "./network.ts";
 
 /** A rendered figure: SVG text that Jupyter displays as an image. */
 export class Figure {
@@ -355,5 +356,30 @@ export function logLikelihoodSurface(
         fontWeight: "bold",
       }),
     ],
+  });
+}
+
+/**
+ * The training loss per epoch from a network's {@linkcode History}, on a linear or log scale.
+ *
+ * @example
+ * ```ts
+ * import { lossCurve } from "./plots.ts";
+ * const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
+ * console.assert(fig.svg.includes("<path"));
+ * ```
+ */
+export function lossCurve(
+  history: Pick<History, "epoch" | "history">,
+  { log = false }: { log?: boolean } = {},
+): Figure {
+  const points = history.epoch.map((e, i) => ({ epoch: e + 1, loss: history.history.loss[i] }));
+  return plot({
+    width: 560,
+    height: 260,
+    marginLeft: 60,
+    x: { label: "epoch", grid: true },
+    y: { label: "loss (mean BCE)", grid: true, ...(log ? { type: "log" as const } : {}) },
+    marks: [Plot.line(points, { x: "epoch", y: "loss", stroke: "steelblue", strokeWidth: 2 })],
   });
 }
