@@ -125,18 +125,6 @@ function devResid(y: number, mu: number): number {
   return 2 * (yLogY(y, mu) + yLogY(1 - y, 1 - mu));
 }
 
-/** Accurate sum (Neumaier), standing in for R's long-double accumulation in `sum()`. */
-function sumAccurate(f: (i: number) => number, n: number): number {
-  let s = 0, c = 0;
-  for (let i = 0; i < n; i++) {
-    const x = f(i);
-    const t = s + x;
-    c += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
-    s = t;
-  }
-  return s + c;
-}
-
 /** R's `bd0(x, np)` (nmath/bd0.c, R 4.2): x log(x/np) + np − x, accurately. */
 function bd0(x: number, np: number): number {
   if (Math.abs(x - np) < 0.1 * (x + np)) {
@@ -290,13 +278,13 @@ function validateOptions(k: number, options: GlmOptions) {
 }
 
 /**
- * One weighted least-squares solve per IRLS iteration: `solve` gets the working response `z` and
- * R's weights `w` (the square roots of the IRLS weights) — both may be overwritten — and returns
+ * One weighted least-squares solve per IRLS iteration: `solve` gets the weighted working response
+ * `zw = z·w` and R's weights `w` (the square roots of the IRLS weights) and returns
  * the coefficients in the original column order, or `null` when it cannot be trusted to give R's
  * answer (the fit is then redone by QR).
  */
 interface WlsSolver {
-  solve(z: Float64Array, w: Float64Array): WlsStep | null;
+  solve(zw: Float64Array, w: Float64Array): WlsStep | null;
   /** Standard errors (dispersion 1) of the last solve, original order; NaN where aliased. */
   standardErrors(): Float64Array;
 }
@@ -317,15 +305,14 @@ function qrSolver(X: Matrix, intercept: boolean, tol: number): WlsSolver {
   const A = new Float64Array(n * p);
   let last: ReturnType<typeof qrls> | null = null;
   return {
-    solve(z, w) {
-      // A = diag(w) X in column-major order; z ← z w.
+    solve(zw, w) {
+      // A = diag(w) X in column-major order.
       if (intercept) { for (let i = 0; i < n; i++) A[i] = w[i]; }
       for (let i = 0; i < n; i++) {
         const wi = w[i], r = i * k;
         for (let j = 0; j < k; j++) A[(j + off) * n + i] = Xd[r + j] * wi;
-        z[i] *= wi;
       }
-      const fit = qrls(A, n, p, z, tol);
+      const fit = qrls(A, n, p, zw, tol);
       last = fit;
       const coefficients = new Float64Array(p);
       const aliased = new Uint8Array(p);
@@ -376,9 +363,8 @@ function choleskySolver(X: Matrix, intercept: boolean, maxCondition: number): Wl
   const d = new Float64Array(p); // √diag(A)
   const y = new Float64Array(p);
   return {
-    solve(z, w) {
-      for (let i = 0; i < z.length; i++) z[i] *= w[i];
-      const { A, b } = cp.compute(w, z);
+    solve(zw, w) {
+      const { A, b } = cp.compute(w, zw);
       for (let j = 0; j < p; j++) {
         const ajj = A[j * p + j];
         if (!(ajj > 0 && ajj < Infinity)) return null;
@@ -520,14 +506,15 @@ function irls(
   const names = intercept ? ["(Intercept)", ...colNames] : colNames;
   const Xd = X.data;
 
-  const yv = Float64Array.from(y);
+  const yv = y instanceof Float64Array ? y : Float64Array.from(y); // read only
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
   const z = new Float64Array(n);
   const w = new Float64Array(n);
 
-  // exp(η) as linkinv clamps it, kept for mu.eta: R's C code computes the same exp twice.
-  const ex = new Float64Array(n);
+  // exp(η) as linkinv clamps it, kept for mu.eta (R's C code computes the same exp twice). It is
+  // kept in z, whose slot i is read just before the working response overwrites it.
+  const ex = z;
   const setMu = (i: number, e: number) => {
     const t = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : Math.exp(e);
     ex[i] = t;
@@ -615,8 +602,9 @@ function irls(
       const e = eta[i], t = ex[i];
       const me = e > THRESH || e < MTHRESH ? DBL_EPSILON : t / ((1 + t) * (1 + t));
       const m = mu[i];
-      z[i] = eta[i] + (yv[i] - m) / me;
-      w[i] = Math.sqrt((me * me) / (m * (1 - m)));
+      const wi = Math.sqrt((me * me) / (m * (1 - m)));
+      w[i] = wi;
+      z[i] = (e + (yv[i] - m) / me) * wi; // R: z * w, the weighted working response
     }
     step = solver.solve(z, w);
     if (step === null) return null;
@@ -694,7 +682,14 @@ function irls(
   const wtdmu = intercept ? ones / n : linkinv(0);
   // Σ devResid(yᵢ, wtdmu): n₁ equal terms for y = 1 and n₀ for y = 0.
   const nullDeviance = ones * devResid(1, wtdmu) + (n - ones) * devResid(0, wtdmu);
-  const aic = -2 * sumAccurate((i) => logDbinom1(yv[i], mu[i]), n) + 2 * rank;
+  let ll = 0, llc = 0; // Σ log dbinom(yᵢ, 1, μᵢ), Neumaier-compensated
+  for (let i = 0; i < n; i++) {
+    const x = logDbinom1(yv[i], mu[i]);
+    const t = ll + x;
+    llc += Math.abs(ll) >= Math.abs(x) ? (ll - t) + x : (x - t) + ll;
+    ll = t;
+  }
+  const aic = -2 * (ll + llc) + 2 * rank;
   for (let i = 0; i < n; i++) {
     const d = Math.sqrt(Math.max(devianceResiduals[i], 0));
     devianceResiduals[i] = yv[i] > mu[i] ? d : -d;
