@@ -8,12 +8,15 @@ set.seed(seed)
 X <- matrix(rnorm(n * k), ncol = k)
 y <- rbinom(n, 1, 0.5)
 times <- numeric()
+cpu <- numeric()
 for (r in seq_len(reps)) {
   gc()
   t <- system.time(fit <- glm.fit(X, y, family = binomial(), intercept = FALSE,
-    control = list(maxit = 25, epsilon = 1e-8)))[["elapsed"]]
-  times <- c(times, t)
+    control = list(maxit = 25, epsilon = 1e-8)))
+  times <- c(times, t[["elapsed"]])
+  cpu <- c(cpu, t[["user.self"]] + t[["sys.self"]])
 }
-cat(sprintf("{\"R\":\"%s\",\"n\":%d,\"k\":%d,\"checksumX\":%.17g,\"checksumY\":%.17g,\"seconds\":[%s],\"iterations\":%d,\"coefficients\":[%s]}\n",
+cat(sprintf("{\"R\":\"%s\",\"n\":%d,\"k\":%d,\"checksumX\":%.17g,\"checksumY\":%.17g,\"seconds\":[%s],\"cpuSeconds\":[%s],\"iterations\":%d,\"coefficients\":[%s]}\n",
   R.version.string, n, k, sum(X), sum(y), paste(sprintf("%.17g", times), collapse = ","),
+  paste(sprintf("%.17g", cpu), collapse = ","),
   fit$iter, paste(sprintf("%.17g", fit$coefficients), collapse = ",")))
