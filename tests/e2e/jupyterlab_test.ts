@@ -205,8 +205,11 @@ function showCell(index: number | null): void {
   cell?.node?.scrollIntoView({ block: "start" });
 }
 
+/** Where a failing notebook's screenshot goes. */
+const screenshotPath = (name: string) => `${root}/.cache/e2e/${name.replace(/\.ipynb$/, "")}.png`;
+
 async function screenshot(page: Page, name: string, cell: number | null): Promise<string> {
-  const path = `${root}/.cache/e2e/${name.replace(/\.ipynb$/, "")}.png`;
+  const path = screenshotPath(name);
   try {
     await page.evaluate(showCell, cell);
     await page.screenshot({ path });
@@ -298,6 +301,8 @@ async function checkNotebook(
           `\nscreenshot: ${shot}`,
       );
     }
+    // A screenshot left from an earlier failing run would only mislead.
+    await Deno.remove(screenshotPath(name)).catch(() => {});
   } catch (e) {
     if (e instanceof assert.AssertionError) throw e;
     const shot = await screenshot(page, name, null);
@@ -329,11 +334,18 @@ Deno.test({
     let context: BrowserContext | undefined;
     try {
       assert.ok(lab.notebooks.length > 0, "no notebooks/*.ipynb to open");
-      // A persistent profile inside the scratch folder: Chromium writes nothing outside the repo.
+      // A persistent profile inside the scratch folder, so Chromium keeps its files in the repo.
       context = await chromium.launchPersistentContext(`${lab.dir}/chromium`, {
         executablePath: browser,
         headless: true,
         viewport: { width: 1280, height: 900 },
+        // Its crash-report settings, dconf and caches go to the scratch folder, not `~`.
+        env: {
+          ...Deno.env.toObject(),
+          HOME: `${lab.dir}/home`,
+          XDG_CONFIG_HOME: `${lab.dir}/home/.config`,
+          XDG_CACHE_HOME: `${lab.dir}/home/.cache`,
+        },
         args: [
           "--no-sandbox",
           "--disable-gpu",
