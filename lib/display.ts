@@ -103,6 +103,8 @@ export class Table {
   readonly rowNames: readonly string[];
   /** Caption printed above the table, or "". */
   readonly caption: string;
+  /** Which columns hold numbers (right-aligned in HTML; text columns are left-aligned). */
+  readonly numeric: readonly boolean[];
 
   /** Prefer {@linkcode table}, which formats the cells. */
   constructor(
@@ -110,11 +112,13 @@ export class Table {
     cells: readonly (readonly string[])[],
     rowNames: readonly string[] = [],
     caption = "",
+    numeric: readonly boolean[] = columns.map(() => true),
   ) {
     this.columns = columns;
     this.cells = cells;
     this.rowNames = rowNames;
     this.caption = caption;
+    this.numeric = numeric;
   }
 
   /**
@@ -158,7 +162,9 @@ export class Table {
       .map((c) => `<th>${esc(c)}</th>`).join("");
     const rows = this.cells.map((r, i) =>
       "<tr>" + (this.rowNames.length ? `<th>${esc(this.rowNames[i])}</th>` : "") +
-      r.map((c) => `<td style="text-align:right">${esc(c)}</td>`).join("") + "</tr>"
+      r.map((c, j) => `<td style="text-align:${this.numeric[j] ? "right" : "left"}">${esc(c)}</td>`)
+        .join("") +
+      "</tr>"
     ).join("\n");
     const caption = this.caption ? `<caption>${esc(this.caption)}</caption>` : "";
     return `<table class="dataframe">${caption}<thead><tr>${head}</tr></thead>\n` +
@@ -184,15 +190,17 @@ export class Table {
 export function table(rows: readonly (readonly Cell[])[], options: TableOptions): Table {
   const { columns, rowNames = [], digits = 7, caption = "" } = options;
   const cells: string[][] = rows.map(() => []);
+  const numericColumns: boolean[] = [];
   columns.forEach((_, j) => {
     const col = rows.map((r) => r[j]);
     const numeric = col.every((c) => typeof c === "number" || c === null);
+    numericColumns.push(numeric);
     const formatted = numeric
       ? formatColumn(col as (number | null)[], digits)
       : col.map((c) => c === null ? "NA" : String(c));
     formatted.forEach((s, i) => cells[i].push(s));
   });
-  return new Table(columns, cells, rowNames, caption);
+  return new Table(columns, cells, rowNames, caption, numericColumns);
 }
 
 /**

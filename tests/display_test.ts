@@ -34,7 +34,8 @@ Deno.test("table displays in Jupyter as text and an HTML table with escaped cell
   const bundle = t[jupyterDisplay]();
   assert.equal(bundle["text/plain"], "a & b\nname x\n <b> 1");
   assert.match(bundle["text/html"], /<caption>a &amp; b<\/caption>/);
-  assert.match(bundle["text/html"], /<td style="text-align:right">&lt;b&gt;<\/td>/);
+  assert.match(bundle["text/html"], /<td style="text-align:left">&lt;b&gt;<\/td>/);
+  assert.match(bundle["text/html"], /<td style="text-align:right">1<\/td>/);
 });
 
 Deno.test("formatColumn agrees with R's format() on the recorded cases", async () => {
