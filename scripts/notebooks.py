@@ -169,7 +169,13 @@ def drift(stored, fresh, path: str) -> list[str]:
             what = f"the fresh run has {len(b)} output(s) where {len(a)} are stored"
         else:
             k = next(j for j in range(len(a)) if a[j] != b[j])
-            what = f"output {k + 1} differs: stored {str(a[k])[:160]!r}, fresh {str(b[k])[:160]!r}"
+            sa, sb = str(a[k]), str(b[k])
+            at = next((i for i in range(min(len(sa), len(sb))) if sa[i] != sb[i]), min(len(sa), len(sb)))
+            lo = max(0, at - 60)
+            what = (
+                f"output {k + 1} differs from character {at}: "
+                f"stored …{sa[lo:at + 60]!r}…, fresh …{sb[lo:at + 60]!r}…"
+            )
         problems.append(f"{path}: {cell_number(fresh, i)}: {what}")
     return problems
 
