@@ -13,7 +13,14 @@
 
 import { parseArgs } from "node:util";
 import { type Dataset, generateData, head, readCsv } from "../lib/data.ts";
-import { table } from "../lib/display.ts";
+import { formatColumn, table } from "../lib/display.ts";
+import { type Matrix, matrix } from "../lib/matrix.ts";
+import { meanAbsolutePercentageError } from "../lib/metrics.ts";
+import { constant, dense, input, model } from "../lib/network.ts";
+import { adam } from "../lib/optimizers.ts";
+import { type Rng, rRng, seedrandomRng } from "../lib/random.ts";
+import { scratchAdam } from "../lib/scratch_adam.ts";
+import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/tutorial.ts";
 import { glm } from "../lib/glm.ts";
 
 /** The parsed command line. */
@@ -110,8 +117,11 @@ export interface DataReport {
 }
 
 /** Loads or generates the data the options ask for. */
-export async function loadData(o: Options): Promise<{ ds: Dataset; report: DataReport }> {
+export async function loadData(
+  o: Options,
+): Promise<{ ds: Dataset; rng: Rng; report: DataReport }> {
   let ds: Dataset;
+  let rng: Rng;
   if (o.data !== undefined) {
     try {
       ds = await readCsv(o.data);
@@ -124,8 +134,11 @@ export async function loadData(o: Options): Promise<{ ds: Dataset; report: DataR
       }
       throw new UsageError(`--data: ${e instanceof Error ? e.message : String(e)}`);
     }
+    rng = o.rng === "r" ? rRng(o.seed) : seedrandomRng(o.seed);
   } else {
-    ds = generateData({ n: o.n, k: o.k, seed: o.seed, rng: o.rng });
+    const generated = generateData({ n: o.n, k: o.k, seed: o.seed, rng: o.rng });
+    ds = generated;
+    rng = generated.rng; // the tutorial's loop continues R's stream after the data step
   }
   const report: DataReport = {
     source: o.data === undefined ? "generated" : "file",
@@ -137,7 +150,7 @@ export async function loadData(o: Options): Promise<{ ds: Dataset; report: DataR
     names: [...ds.names, ds.target],
     head: head(ds),
   };
-  return { ds, report };
+  return { ds, rng, report };
 }
 
 /** The `glm` part of the report: R's `glm(..., family = binomial)` fitted by IRLS. */
@@ -157,11 +170,24 @@ export interface GlmReport {
   warnings: string[];
 }
 
-/** The whole report; each part is added as the tutorial's sections are. */
+/** The `network` part: the Keras-equivalent one-unit network, trained like the tutorial's. */
+export interface NetworkReport {
+  weights: number[];
+  bias: number | null;
+  finalLoss: number;
+  epochs: number;
+  batchSize: number;
+  dtype: "float64" | "float32";
+}
+
+/** The whole report: the tutorial's comparison, part by part. */
 export interface Report {
   data: DataReport;
   glm: GlmReport;
-  timings: { glmMs: number };
+  network: NetworkReport;
+  scratchAdam: { theta: number[] };
+  mape: { networkVsGlm: number | null; scratchAdamVsGlm: number | null };
+  timings: { glmMs: number; networkMs: number; scratchAdamMs: number };
 }
 
 /** Fits the logistic regression the options ask for. */
@@ -192,11 +218,84 @@ export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number
   return { report, ms };
 }
 
+/** Trains the network the tutorial builds with Keras (a bias only with `--intercept`). */
+export async function trainNetwork(
+  ds: Dataset,
+  o: Options,
+): Promise<{ report: NetworkReport; ms: number }> {
+  const inputs = input({ shape: [ds.X.cols] });
+  const outputs = dense({
+    units: 1,
+    kernelInitializer: constant(0),
+    activation: "sigmoid",
+    useBias: o.intercept,
+  }).apply(inputs);
+  const net = model({ inputs, outputs });
+  net.compile({ loss: "binary_crossentropy", optimizer: adam(), metrics: ["binary_crossentropy"] });
+  const dtype = o.float32 ? "float32" : "float64";
+  const t0 = performance.now();
+  const history = await net.fit(ds.X, ds.y, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    dtype,
+    verbose: 0,
+  });
+  const ms = performance.now() - t0;
+  const [kernel, bias] = net.getWeights();
+  return {
+    report: {
+      weights: Array.from(kernel.data),
+      bias: bias === undefined ? null : bias.data[0],
+      finalLoss: history.history.loss[history.history.loss.length - 1],
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      dtype,
+    },
+    ms,
+  };
+}
+
+/** The design matrix with a leading column of ones, for the intercept. */
+function withOnes(X: Matrix): Matrix {
+  const out = matrix(X.rows, X.cols + 1);
+  for (let i = 0; i < X.rows; i++) {
+    out.data[i * (X.cols + 1)] = 1;
+    out.data.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), i * (X.cols + 1) + 1);
+  }
+  return out;
+}
+
+/** MAPE against glm, or null where it is undefined (an aliased or zero coefficient). */
+function mapeOrNull(reference: (number | null)[], estimate: ArrayLike<number>): number | null {
+  if (reference.some((c) => c === null || c === 0)) return null;
+  return meanAbsolutePercentageError(reference, estimate);
+}
+
 /** Runs everything the options ask for and returns the report object. */
 export async function reproduce(o: Options): Promise<Report> {
-  const { ds, report: data } = await loadData(o);
+  const { ds, rng, report: data } = await loadData(o);
   const g = fitGlm(ds, o);
-  return { data, glm: g.report, timings: { glmMs: g.ms } };
+  const n = await trainNetwork(ds, o);
+  const t0 = performance.now();
+  const scratch = scratchAdam(o.intercept ? withOnes(ds.X) : ds.X, ds.y, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    rng,
+  });
+  const scratchMs = performance.now() - t0;
+  const theta = Array.from(scratch.theta);
+  const nnAll = n.report.bias === null ? n.report.weights : [n.report.bias, ...n.report.weights];
+  return {
+    data,
+    glm: g.report,
+    network: n.report,
+    scratchAdam: { theta },
+    mape: {
+      networkVsGlm: mapeOrNull(g.report.coefficients, nnAll),
+      scratchAdamVsGlm: mapeOrNull(g.report.coefficients, theta),
+    },
+    timings: { glmMs: g.ms, networkMs: n.ms, scratchAdamMs: scratchMs },
+  };
 }
 
 const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
@@ -211,22 +310,38 @@ function printText(r: Report): void {
     table(d.head, { columns: d.names, rowNames: d.head.map((_, i) => String(i + 1)) })
       .toString(),
   );
-  const g = r.glm;
+  const g = r.glm, nw = r.network;
+  const nnAll = nw.bias === null ? nw.weights : [nw.bias, ...nw.weights];
   console.log(
-    `\nLogistic regression (glm by IRLS): ${g.iterations} Fisher scoring iterations, ` +
-      `${g.converged ? "converged" : "NOT converged"}, deviance ${g.deviance.toFixed(4)}, ` +
-      `AIC ${g.aic.toFixed(4)}, ${ms(r.timings.glmMs)}\n`,
+    `\nThe weights, three ways (network: ${nw.epochs} epochs, batch size ${nw.batchSize}, ` +
+      `${nw.dtype}, final loss ${nw.finalLoss.toFixed(6)}):\n`,
   );
   console.log(
-    table(
-      g.names.map((_, j) => [g.coefficients[j], g.standardErrors[j], g.zValues[j], g.pValues[j]]),
-      {
-        columns: ["Estimate", "Std. Error", "z value", "Pr(>|z|)"],
-        rowNames: g.names,
-      },
-    ).toString(),
+    table(g.names.map((_, j) => [g.coefficients[j], nnAll[j], r.scratchAdam.theta[j]]), {
+      columns: ["glm (IRLS)", "network (Keras' Adam)", "Adam by hand"],
+      rowNames: g.names,
+    }).toString(),
+  );
+  const pct = (x: number | null) =>
+    x === null ? "undefined (aliased or zero coefficient)" : `${formatColumn([x], 7)[0]} %`;
+  console.log(`\nMean absolute percentage error against glm:`);
+  console.log(
+    `  network      ${pct(r.mape.networkVsGlm)}   (tutorial's Keras run: ${TUTORIAL_KERAS_MAPE} %)`,
+  );
+  console.log(
+    `  Adam by hand ${pct(r.mape.scratchAdamVsGlm)}   (tutorial: ${TUTORIAL_SCRATCH_ADAM_MAPE} %)`,
+  );
+  console.log(
+    `\nglm: ${g.iterations} Fisher scoring iterations, ${
+      g.converged ? "converged" : "NOT converged"
+    }, ` +
+      `deviance ${g.deviance.toFixed(4)}, AIC ${g.aic.toFixed(4)}`,
   );
   for (const w of g.warnings) console.log(`Warning: ${w}`);
+  const t = r.timings;
+  console.log(
+    `Times: glm ${ms(t.glmMs)}, network ${ms(t.networkMs)}, Adam by hand ${ms(t.scratchAdamMs)}`,
+  );
 }
 
 if (import.meta.main) {

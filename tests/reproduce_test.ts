@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { formatColumn } from "../lib/display.ts";
+import { TUTORIAL_KERAS_WEIGHTS } from "../lib/tutorial.ts";
 import { parseOptions, reproduce, UsageError } from "../scripts/reproduce.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -71,4 +73,34 @@ Deno.test("reproduce explains an unreadable data file", async () => {
     () => reproduce(parseOptions(["--data", "no/such/file.csv"])),
     /--data: cannot read "no\/such\/file.csv": no such file/,
   );
+});
+
+Deno.test("reproduce adds the network, the hand-written Adam and their errors against glm", async () => {
+  const r = await reproduce(parseOptions([]));
+  // The tutorial's printed Keras weights (In [12]) and MAPEs (In [15], In [17]).
+  TUTORIAL_KERAS_WEIGHTS.forEach((w, j) => assert.ok(Math.abs(r.network.weights[j] - w) < 3e-7));
+  assert.equal(r.network.bias, null);
+  assert.deepEqual([r.network.epochs, r.network.batchSize, r.network.dtype], [
+    1000,
+    1000,
+    "float64",
+  ]);
+  assert.equal(formatColumn([r.mape.scratchAdamVsGlm!], 7)[0], "0.000326558");
+  assert.ok(r.mape.networkVsGlm! > 0 && r.mape.networkVsGlm! < 1e-3);
+  // R's own run of the tutorial's loop: data/reference/scratch_adam.json (scripts/reference_adam.R).
+  const fromR = JSON.parse(
+    await Deno.readTextFile(new URL("../data/reference/scratch_adam.json", import.meta.url)),
+  );
+  r.scratchAdam.theta.forEach((t, j) => assert.ok(rel(t, fromR.theta[j]) < 1e-10));
+  assert.deepEqual(Object.keys(r.timings), ["glmMs", "networkMs", "scratchAdamMs"]);
+});
+
+Deno.test("reproduce trains a bias when asked for an intercept, in float32 when asked", async () => {
+  const r = await reproduce(
+    parseOptions(["--intercept", "--n", "300", "--k", "3", "--epochs", "50", "--float32"]),
+  );
+  assert.equal(typeof r.network.bias, "number");
+  assert.equal(r.network.dtype, "float32");
+  assert.equal(r.scratchAdam.theta.length, 4);
+  assert.equal(r.glm.names.length, 4);
 });
