@@ -36,6 +36,27 @@ MATHJAX_URL = "mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
 COMPARED_MIMES = ("text/plain", "text/html", "text/markdown", "image/svg+xml")
 # Tag for a cell whose output legitimately differs from run to run (e.g. a timing table).
 VARIES_TAG = "output-varies"
+# Tag `figure:NAME` on a cell: its SVG output is also stored as notebooks/figures/NAME.svg (for the
+# README), and checked against the fresh run like the notebook itself.
+FIGURE_TAG = "figure:"
+
+
+def tagged_figures(nb) -> dict[str, str]:
+    """The SVG outputs of cells tagged `figure:NAME`, by NAME."""
+    figures = {}
+    for cell in nb.cells:
+        for tag in cell.get("metadata", {}).get("tags", []):
+            if not tag.startswith(FIGURE_TAG):
+                continue
+            svgs = [o["data"]["image/svg+xml"] for o in cell.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+            if svgs:
+                svg = svgs[-1]
+                figures[tag[len(FIGURE_TAG):]] = svg if isinstance(svg, str) else "".join(svg)
+    return figures
+
+
+def figure_path(notebook: str, name: str) -> Path:
+    return Path(notebook).parent / "figures" / f"{name}.svg"
 
 
 class DrainingClient(NotebookClient):
@@ -312,6 +333,10 @@ def main() -> int:
             stored = nbformat.reads(r["stored"], as_version=4)
             fresh = nbformat.reads(r["nb"], as_version=4)
             problems += drift(stored, fresh, r["path"])
+            for name, svg in tagged_figures(fresh).items():
+                path = figure_path(r["path"], name)
+                if not path.exists() or path.read_text(encoding="utf-8") != svg + "\n":
+                    problems.append(f"{path}: differs from the figure of the fresh run")
         if problems:
             print(
                 "\nStored outputs differ from a fresh run (refresh them with `deno task notebooks`):\n"
@@ -328,6 +353,11 @@ def main() -> int:
             nbformat.write(nb, str(tmp))
             tmp.replace(r["path"])
             print(f"stored outputs in {r['path']}")
+            for name, svg in tagged_figures(nb).items():
+                path = figure_path(r["path"], name)
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(svg + "\n", encoding="utf-8")
+                print(f"stored figure {path}")
 
     if args.html:
         links = [(args.api, "API reference", "— every helper in lib/, with examples.")] if args.api else []
