@@ -66,6 +66,9 @@ t0 <- proc.time()
 run <- scratch_adam(X, Y, 1000, 1000, trace_at = c(1, 2, 3, 10, 100, 500, 1000))
 loop_time <- proc.time() - t0
 theta <- run$theta
+# Where the stream stands after the loop's 1000 sample() calls (checks that a port advances the
+# generator exactly as R does, even if it never builds the permutations).
+runif_after <- runif(5)
 
 e <- mape(lr_coefs, theta)
 cat_text <- capture.output(cat(e))
@@ -96,6 +99,7 @@ write_json(list(
   mape_cat = cat_text,
   mape_format7 = format(e, digits = 7),
   trace = run$trace,
+  runif5_after = I(runif_after),
   loop_seconds = list(
     user = loop_time[["user.self"]],
     system = loop_time[["sys.self"]],
@@ -109,23 +113,42 @@ write_json(list(
 # ---------------------------------------------------------------------------------------------
 # 2. Minibatches: each configuration starts from a fresh set.seed(42) and data step (no glm call
 #    needed: glm draws no random numbers), so sample() starts where the tutorial's loop starts.
+#    Full-batch runs on a part of the data (odd N, odd K) and on separable data (each row of X
+#    times 1000 (2y − 1), so that |z| exceeds 30 from the second epoch on) check the
+#    full-batch fast path of lib/scratch_adam.ts and its fallback.
+#    `rows`, `cols`: the leading rows and columns of X used; X is multiplied by `scale` and, with
+#    `sign_by_label`, each row by 2y − 1.
 configs <- list(
   list(name = "batch100_epochs50", epochs = 50L, batch_size = 100L, trace_at = c(1, 2, 10, 50)),
-  list(name = "batch300_epochs20", epochs = 20L, batch_size = 300L, trace_at = c(1, 2, 20))
+  list(name = "batch300_epochs20", epochs = 20L, batch_size = 300L, trace_at = c(1, 2, 20)),
+  list(name = "rows999_cols3_full_epochs300", epochs = 300L, batch_size = 999L, rows = 999L,
+    cols = 3L, trace_at = c(1, 300)),
+  list(name = "separable_full_epochs50", epochs = 50L, batch_size = 1000L, scale = 1000,
+    sign_by_label = TRUE, trace_at = c(1, 2, 50))
 )
 runs <- lapply(configs, function(cfg) {
   d <- make_data()
-  r <- scratch_adam(d$X, d$Y, cfg$epochs, cfg$batch_size, trace_at = cfg$trace_at)
+  rows <- if (is.null(cfg$rows)) 1000L else cfg$rows
+  cols <- if (is.null(cfg$cols)) 10L else cfg$cols
+  scale <- if (is.null(cfg$scale)) 1 else cfg$scale
+  sign_by_label <- isTRUE(cfg$sign_by_label)
+  X <- d$X[1:rows, 1:cols, drop = FALSE] * scale
+  Y <- d$Y[1:rows, , drop = FALSE]
+  if (sign_by_label) X <- X * as.vector(2 * Y - 1)
+  r <- scratch_adam(X, Y, cfg$epochs, cfg$batch_size, trace_at = cfg$trace_at)
   list(
     name = cfg$name, epochs = cfg$epochs, batch_size = cfg$batch_size,
-    theta = I(r$theta), trace = r$trace
+    rows = rows, cols = cols, scale = scale, sign_by_label = sign_by_label,
+    theta = I(r$theta), trace = r$trace, runif5_after = I(runif(5))
   )
 })
 write_json(list(
   R = R.version.string,
   note = paste(
     "the tutorial's from-scratch Adam with minibatches; each run starts from set.seed(42) and the",
-    "tutorial's data step; batch_size 300 leaves a last batch of 100 rows"
+    "tutorial's data step; batch_size 300 leaves a last batch of 100 rows; rows/cols/scale:",
+    "the loop ran on X[1:rows, 1:cols] * scale (each row times 2y - 1 if sign_by_label) and",
+    "Y[1:rows]; runif5_after: runif(5) right after"
   ),
   runs = runs
 ), "data/reference/scratch_adam_minibatch.json")

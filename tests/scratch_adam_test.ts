@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { generateData } from "../lib/data.ts";
 import { formatColumn } from "../lib/display.ts";
 import { glm } from "../lib/glm.ts";
-import { fromRows } from "../lib/matrix.ts";
+import { fromRows, type Matrix } from "../lib/matrix.ts";
 import { meanAbsolutePercentageError } from "../lib/metrics.ts";
-import { rRng } from "../lib/random.ts";
+import { rRng, seedrandomRng } from "../lib/random.ts";
 import { scratchAdam } from "../lib/scratch_adam.ts";
 import { ArgumentError } from "../lib/validate.ts";
 
@@ -23,6 +23,8 @@ interface FullBatchReference {
   mape_cat: string;
   mape_format7: string;
   trace: TracePoint[];
+  /** runif(5) right after the loop: where R's stream stands after its 1000 sample() calls. */
+  runif5_after: number[];
 }
 /** data/reference/scratch_adam_minibatch.json, written by scripts/reference_adam.R. */
 interface MinibatchReference {
@@ -31,8 +33,14 @@ interface MinibatchReference {
     name: string;
     epochs: number;
     batch_size: number;
+    /** The loop ran on X[1:rows, 1:cols] · scale (each row · (2y − 1) if sign_by_label), y[1:rows]. */
+    rows: number;
+    cols: number;
+    scale: number;
+    sign_by_label: boolean;
     theta: number[];
     trace: TracePoint[];
+    runif5_after: number[];
   }[];
 }
 
@@ -50,6 +58,23 @@ function maxRelDiff(actual: ArrayLike<number>, expected: readonly number[]): num
   return m;
 }
 
+/** The R script's `X[1:rows, 1:cols] * scale`, then each row times 2y − 1 if `signByLabel`. */
+function part(
+  X: Matrix,
+  y: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  scale: number,
+  signByLabel: boolean,
+): Matrix {
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const sign = signByLabel ? 2 * y[i] - 1 : 1;
+    for (let j = 0; j < cols; j++) data[i * cols + j] = X.data[i * X.cols + j] * scale * sign;
+  }
+  return { rows, cols, data };
+}
+
 Deno.test("scratchAdam equals R's from-scratch loop (tutorial: 1000 epochs, full batch) to 1e-10", () => {
   const { X, y, rng } = generateData(); // R's stream after the tutorial's data step
   const fit = scratchAdam(X, y, { rng, trace: true });
@@ -64,16 +89,31 @@ Deno.test("scratchAdam equals R's from-scratch loop (tutorial: 1000 epochs, full
   }
 });
 
-Deno.test("scratchAdam equals R's loop with minibatches (shuffled, last batch short) to 1e-10", () => {
+Deno.test("scratchAdam leaves the generator where R's 1000 sample(1000) calls leave R's", () => {
+  // Full batch never builds the permutations, but must draw what R's sample() draws.
+  const { X, y, rng } = generateData();
+  scratchAdam(X, y, { rng });
+  assert.deepEqual(Array.from(rng.runif(5)), full.runif5_after);
+});
+
+Deno.test("scratchAdam equals R's loop with minibatches, odd N and K, and |z| > 30 to 1e-10", () => {
+  // Minibatches (shuffled, a short last batch); full batch on 999 rows × 3 columns (rows that
+  // fill no whole SIMD iteration); full batch on separable data scaled by 1000, where |z|
+  // exceeds 30 from the fourth epoch on (the JavaScript fallback of the SIMD kernel). After
+  // each run the generator stands where R's does.
+  assert.ok(minibatch.runs.length >= 4);
   for (const run of minibatch.runs) {
-    const { X, y, rng } = generateData();
+    const data = generateData(), rng = data.rng;
+    const X = part(data.X, data.y, run.rows, run.cols, run.scale, run.sign_by_label);
+    const y = Array.from(data.y).slice(0, run.rows);
     const fit = scratchAdam(X, y, {
       rng,
       epochs: run.epochs,
       batchSize: run.batch_size,
       trace: true,
     });
-    assert.equal(fit.steps, run.epochs * Math.ceil(1000 / run.batch_size), run.name);
+    assert.equal(fit.steps, run.epochs * Math.ceil(run.rows / run.batch_size), run.name);
+    assert.deepEqual(Array.from(rng.runif(5)), run.runif5_after, run.name);
     assert.ok(maxRelDiff(fit.theta, run.theta) < 1e-10, run.name);
     for (const point of run.trace) {
       assert.ok(
@@ -130,6 +170,27 @@ Deno.test("scratchAdam with gradient 'mean' differs from 'sum' only through ε a
   // Adam's step m̂/(√v̂ + ε) is invariant to scaling g, except for ε: the relative difference is tiny.
   assert.ok(maxRelDiff(mean, Array.from(sum)) < 1e-3);
   assert.notDeepEqual(Array.from(mean), Array.from(sum));
+});
+
+Deno.test("Rng.skipSample advances the stream exactly as sample() does", () => {
+  // sample() itself is checked against R in random_test.ts; skipSample must draw the same
+  // uniforms (rejections included) for n around the bit-count boundaries and beyond 2^15.
+  for (const n of [0, 1, 2, 3, 4, 5, 17, 100, 1000, 1024, 1025, 32768, 32769, 70000]) {
+    for (const seed of [1, 42, -7]) {
+      const a = rRng(seed), b = rRng(seed);
+      for (let r = 0; r < 3; r++) {
+        a.sample(n);
+        b.skipSample(n);
+      }
+      assert.deepEqual(Array.from(b.runif(3)), Array.from(a.runif(3)), `n = ${n}, seed ${seed}`);
+    }
+  }
+  const a = seedrandomRng(3), b = seedrandomRng(3);
+  a.sample(500);
+  b.skipSample(500);
+  assert.equal(b.unifRand(), a.unifRand());
+  assert.throws(() => rRng(1).skipSample(-1), ArgumentError);
+  assert.throws(() => rRng(1).skipSample(1.5), ArgumentError);
 });
 
 Deno.test("scratchAdam rejects bad input, naming the argument", () => {
