@@ -2,6 +2,9 @@
  * Speed of the tutorial's from-scratch Adam: 1000 epochs, full batch, on the 1000×10 data
  * (issue 5 asks ≤ 10 ms median). Run: `deno bench --allow-read tests/scratch_adam_bench.ts`.
  * The R loop's time is recorded in data/reference/scratch_adam.json (`loop_seconds`).
+ *
+ * Full batch never builds the permutations (`skipSample` advances R's stream instead) and takes
+ * the gradient from a WebAssembly SIMD kernel; the skipSample benchmark is the generator's share.
  */
 import { generateData } from "../lib/data.ts";
 import { rRng } from "../lib/random.ts";
@@ -22,6 +25,11 @@ Deno.bench("scratchAdam: 50 epochs, batch 100 (10 steps an epoch)", () => {
 Deno.bench("R's sample(1000), 1000 times (the shuffling alone)", () => {
   const rng = rRng(42);
   for (let e = 0; e < 1000; e++) rng.sample(1000);
+});
+
+Deno.bench("skipSample(1000), 1000 times (what full batch draws instead)", () => {
+  const rng = rRng(42);
+  for (let e = 0; e < 1000; e++) rng.skipSample(1000);
 });
 
 Deno.bench("1.1 million uniforms (the draws the shuffling needs)", () => {
