@@ -21,7 +21,7 @@ import { adam } from "../lib/optimizers.ts";
 import { type Rng, rRng, seedrandomRng } from "../lib/random.ts";
 import { scratchAdam } from "../lib/scratch_adam.ts";
 import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/tutorial.ts";
-import { glm } from "../lib/glm.ts";
+import { glm, type GlmFit } from "../lib/glm.ts";
 
 /** The parsed command line. */
 export interface Options {
@@ -154,21 +154,22 @@ export async function loadData(
 }
 
 /** The `glm` part of the report: R's `glm(..., family = binomial)` fitted by IRLS. */
-export interface GlmReport {
-  names: string[];
-  coefficients: (number | null)[];
-  standardErrors: (number | null)[];
-  zValues: (number | null)[];
-  pValues: (number | null)[];
-  deviance: number;
-  nullDeviance: number;
-  dfResidual: number;
-  dfNull: number;
-  aic: number;
-  iterations: number;
-  converged: boolean;
-  warnings: string[];
-}
+export type GlmReport = Pick<
+  GlmFit,
+  | "names"
+  | "coefficients"
+  | "standardErrors"
+  | "zValues"
+  | "pValues"
+  | "deviance"
+  | "nullDeviance"
+  | "dfResidual"
+  | "dfNull"
+  | "aic"
+  | "iterations"
+  | "converged"
+  | "warnings"
+>;
 
 /** The `network` part: the Keras-equivalent one-unit network, trained like the tutorial's. */
 export interface NetworkReport {
@@ -200,20 +201,11 @@ export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number
     names: ds.names,
   });
   const ms = performance.now() - t0;
+  const { names, coefficients, standardErrors, zValues, pValues, deviance, nullDeviance } = fit;
+  const { dfResidual, dfNull, aic, iterations, converged, warnings } = fit;
   const report: GlmReport = {
-    names: fit.names,
-    coefficients: fit.coefficients,
-    standardErrors: fit.standardErrors,
-    zValues: fit.zValues,
-    pValues: fit.pValues,
-    deviance: fit.deviance,
-    nullDeviance: fit.nullDeviance,
-    dfResidual: fit.dfResidual,
-    dfNull: fit.dfNull,
-    aic: fit.aic,
-    iterations: fit.iterations,
-    converged: fit.converged,
-    warnings: fit.warnings,
+    ...{ names, coefficients, standardErrors, zValues, pValues, deviance, nullDeviance },
+    ...{ dfResidual, dfNull, aic, iterations, converged, warnings },
   };
   return { report, ms };
 }

@@ -1,3 +1,4 @@
+import { TUTORIAL_KERAS_WEIGHTS } from "../lib/tutorial.ts";
 import assert from "node:assert/strict";
 import {
   constant,
@@ -33,20 +34,9 @@ function tutorialModel(k = 10, useBias = false): Model {
   return m;
 }
 
-// get_weights(nn_model)[1] as printed in the tutorial (shared/tutorial.md, "In [12]"), after
-// fit(X, Y, epochs = 1000, batch_size = 1000) with Keras.
-const KERAS_WEIGHTS = [
-  -0.003036723,
-  -0.005477559,
-  0.149673387,
-  -0.211892888,
-  0.006067039,
-  -0.126188636,
-  0.02324024,
-  0.038955178,
-  0.108082101,
-  0.118358888,
-];
+// get_weights(nn_model)[1] as printed in the tutorial (In [12]), after
+// fit(X, Y, epochs = 1000, batch_size = 1000) with Keras: lib/tutorial.ts copies it from the text.
+const KERAS_WEIGHTS = TUTORIAL_KERAS_WEIGHTS;
 
 async function tutorialData() {
   return await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
