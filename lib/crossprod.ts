@@ -28,6 +28,26 @@ export interface Crossprod {
   readonly p: number;
 }
 
+/**
+ * Writes the weights of rows `start .. start + count − 1` into `sw[0 .. count)` (their `√wᵢ`) and
+ * `zw[0 .. count)` (their `√wᵢ · zᵢ`); see {@linkcode WeightedCrossprod.computeRows}.
+ */
+export type RowWeights = (start: number, count: number, sw: Float64Array, zw: Float64Array) => void;
+
+/** The reusable computer returned by {@linkcode weightedCrossprod}. */
+export interface WeightedCrossprod {
+  /** `Xᵀ W X` and `Xᵀ W z` from `sw = √w` and `zw = √w · z` (N entries each). */
+  compute(sw: Float64Array, zw: Float64Array): Crossprod;
+  /**
+   * The same, with the weights produced chunk by chunk by `fill` (called once per chunk of rows,
+   * in order; only the first `count` entries of its arrays are read). This lets a caller compute
+   * each row's weights just before they are used, without N-long arrays of them.
+   */
+  computeRows(fill: RowWeights): Crossprod;
+  /** Which implementation runs. */
+  readonly engine: CrossprodEngine;
+}
+
 // ---------------------------------------------------------------------------------------------
 // A minimal WebAssembly assembler, just enough for one function.
 
@@ -204,7 +224,7 @@ export function wasmCrossprodAvailable(): boolean {
 export function weightedCrossprod(
   X: { rows: number; cols: number; data: Float64Array },
   options: { intercept?: boolean; engine?: CrossprodEngine; chunkRows?: number } = {},
-): { compute(sw: Float64Array, zw: Float64Array): Crossprod; readonly engine: CrossprodEngine } {
+): WeightedCrossprod {
   const { intercept = false } = options;
   const n = X.rows, k = X.cols, Xd = X.data;
   const off = intercept ? 1 : 0;
@@ -239,29 +259,29 @@ export function weightedCrossprod(
       }
     }
   };
-  const interceptSums = (sw: Float64Array, zw: Float64Array) => {
-    let sww = 0, swz = 0;
-    if (intercept) {
-      for (let i = 0; i < n; i++) {
-        sww += sw[i] * sw[i];
-        swz += sw[i] * zw[i];
-      }
-    }
-    return [sww, swz];
+  /** `compute` in terms of `computeRows`: copies each chunk's slice of `sw` and `zw`. */
+  const fromArrays = (sw: Float64Array, zw: Float64Array): RowWeights => (start, count, a, b) => {
+    a.set(sw.subarray(start, start + count));
+    b.set(zw.subarray(start, start + count));
   };
 
   if (mod === null) {
     const acc = new Float64Array(kp * kp);
     const g = new Float64Array(2 * kp);
     const v = new Float64Array(k);
-    return {
-      engine: "js",
-      compute(sw, zw) {
-        acc.fill(0);
-        g.fill(0);
-        for (let i = 0; i < n; i++) {
-          const s = sw[i], t = zw[i], r = i * k;
-          for (let j = 0; j < k; j++) v[j] = Xd[r + j] * s;
+    const swc = new Float64Array(rowsPerChunk), zwc = new Float64Array(rowsPerChunk);
+    const computeRows = (fill: RowWeights): Crossprod => {
+      acc.fill(0);
+      g.fill(0);
+      let sww = 0, swz = 0;
+      for (let i0 = 0; i0 < n; i0 += rowsPerChunk) {
+        const m = Math.min(rowsPerChunk, n - i0);
+        fill(i0, m, swc, zwc);
+        for (let r = 0; r < m; r++) {
+          const s = swc[r], t = zwc[r], row0 = (i0 + r) * k;
+          sww += s * s;
+          swz += s * t;
+          for (let j = 0; j < k; j++) v[j] = Xd[row0 + j] * s;
           for (let j = 0; j < k; j++) {
             const vj = v[j], row = j * kp;
             for (let l = j; l < k; l++) acc[row + l] += vj * v[l];
@@ -269,10 +289,14 @@ export function weightedCrossprod(
             g[kp + j] += vj * t;
           }
         }
-        const [sww, swz] = interceptSums(sw, zw);
-        finish(acc, g, sww, swz);
-        return result;
-      },
+      }
+      finish(acc, g, sww, swz);
+      return result;
+    };
+    return {
+      engine: "js",
+      computeRows,
+      compute: (sw, zw) => computeRows(fromArrays(sw, zw)),
     };
   }
 
@@ -289,21 +313,30 @@ export function weightedCrossprod(
   const heap = new Float64Array(memory.buffer);
   const acc = heap.subarray(accOff / 8, gOff / 8);
   const g = heap.subarray(gOff / 8, swOff / 8);
+  const swc = heap.subarray(swOff / 8, zwOff / 8);
+  const zwc = heap.subarray(zwOff / 8, vOff / 8);
+  const computeRows = (fill: RowWeights): Crossprod => {
+    acc.fill(0);
+    g.fill(0);
+    let sww = 0, swz = 0;
+    for (let i0 = 0; i0 < n; i0 += rowsPerChunk) {
+      const m = Math.min(rowsPerChunk, n - i0);
+      fill(i0, m, swc, zwc);
+      if (intercept) {
+        for (let r = 0; r < m; r++) {
+          sww += swc[r] * swc[r];
+          swz += swc[r] * zwc[r];
+        }
+      }
+      heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
+      chunk(vOff, swOff, zwOff, accOff, gOff, k, kp, m);
+    }
+    finish(acc, g, sww, swz);
+    return result;
+  };
   return {
     engine: "wasm",
-    compute(sw, zw) {
-      acc.fill(0);
-      g.fill(0);
-      for (let i0 = 0; i0 < n; i0 += rowsPerChunk) {
-        const m = Math.min(rowsPerChunk, n - i0);
-        heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
-        heap.set(sw.subarray(i0, i0 + m), swOff / 8);
-        heap.set(zw.subarray(i0, i0 + m), zwOff / 8);
-        chunk(vOff, swOff, zwOff, accOff, gOff, k, kp, m);
-      }
-      const [sww, swz] = interceptSums(sw, zw);
-      finish(acc, g, sww, swz);
-      return result;
-    },
+    computeRows,
+    compute: (sw, zw) => computeRows(fromArrays(sw, zw)),
   };
 }

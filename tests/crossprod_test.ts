@@ -73,3 +73,33 @@ for (const engine of ["wasm", "js"] as const) {
 Deno.test("wasmCrossprodAvailable is true under Deno (WebAssembly SIMD)", () => {
   assert.equal(wasmCrossprodAvailable(), true);
 });
+
+for (const engine of ["wasm", "js"] as const) {
+  Deno.test(`weightedCrossprod (${engine}) computeRows gives exactly what compute gives`, () => {
+    if (engine === "wasm" && !wasmCrossprodAvailable()) return;
+    const n = 1000, k = 7;
+    const r = lcg(99);
+    const x = Float64Array.from({ length: n * k }, r);
+    const sw = Float64Array.from({ length: n }, () => r() + 1);
+    const zw = Float64Array.from({ length: n }, r);
+    const cp = weightedCrossprod({ rows: n, cols: k, data: x }, {
+      intercept: true,
+      engine,
+      chunkRows: 96,
+    });
+    const a = cp.compute(sw, zw);
+    const A = a.A.slice(), b = a.b.slice();
+    const starts: number[] = [];
+    const c = cp.computeRows((start, count, s, z) => {
+      starts.push(start);
+      assert.ok(count <= 96 && s.length >= count && z.length >= count);
+      for (let i = 0; i < count; i++) {
+        s[i] = sw[start + i];
+        z[i] = zw[start + i];
+      }
+    });
+    assert.deepEqual(starts, Array.from({ length: Math.ceil(n / 96) }, (_, i) => 96 * i));
+    assert.deepEqual(c.A, A);
+    assert.deepEqual(c.b, b);
+  });
+}

@@ -209,6 +209,29 @@ Deno.test("glm auto redoes a fit that ends with warnings (separation) by QR, lik
   assert.deepEqual(fit.warnings, ref.fit.warnings);
 });
 
+Deno.test("glm reports a non-finite X on the normal-equations path as checkMatrix does", () => {
+  // There X's finiteness is certified by the first XᵀWX instead of a separate pass over X.
+  const { X, y } = replicated("tutorial", 10);
+  assert.equal(glm(X, y).method, "cholesky");
+  const k = X.cols;
+  for (
+    const [bad, method] of [[NaN, "auto"], [Infinity, "auto"], [-Infinity, "cholesky"]] as const
+  ) {
+    const data = X.data.slice();
+    data[4321 * k + 7] = bad;
+    const Xbad = { rows: X.rows, cols: k, data };
+    assert.throws(
+      () => glm(Xbad, y, { method }),
+      (e: unknown) =>
+        e instanceof ArgumentError &&
+        e.message.includes(`\`X\` holds ${bad} at row 4322, column 8`),
+    );
+    // X is reported before a bad y or a bad option, as when it is checked first.
+    assert.throws(() => glm(Xbad, y.slice(1)), /`X` holds/);
+    assert.throws(() => glm(Xbad, y, { maxit: 0 }), /`X` holds/);
+  }
+});
+
 Deno.test("glm auto keeps QR for small data", () => {
   assert.equal(fitCase("tutorial").fit.method, "qr");
 });
