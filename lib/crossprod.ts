@@ -83,7 +83,7 @@ const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];
 const tee = (i: number) => [0x22, ...uleb(i)];
 const i32 = (v: number) => [0x41, ...sleb(v)];
-const ADD = [0x6a], MUL = [0x6c], GE_U = [0x4f];
+const ADD = [0x6a], SUB = [0x6b], MUL = [0x6c], GE_U = [0x4f], LE_S = [0x4c];
 const simd = (op: number) => [0xfd, ...uleb(op)];
 const vload = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
 const vstore = (offset = 0) => [...simd(0x0b), 4, ...uleb(offset)];
@@ -91,7 +91,7 @@ const splat = (offset = 0) => [...simd(0x0a), 3, ...uleb(offset)]; // v128.load6
 const VZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
 const FADD2 = simd(0xf0), FMUL2 = simd(0xf2);
 const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2];
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = [0x0b];
+const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], IF = [0x04, 0x40], ELSE = [0x05], END = [0x0b];
 const BR = (d: number) => [0x0c, d], BR_IF = (d: number) => [0x0d, d];
 
 /**
@@ -126,32 +126,43 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), F64LOAD, get(R), F64LOAD, F64MUL, F64STORE, END);
   emit(get(P), get(ROWB), ADD, set(P), get(R), i32(8), ADD, set(R), BR(0), END, END);
 
-  // 2. VᵀV in 4 × 4 blocks (j, l), l ≥ j, both multiples of 4.
+  // 2. VᵀV in 4 × 4 (or 4 × 2) blocks (j, l), l ≥ j, both multiples of 4.
   emit(i32(0), set(J));
   emit(BLOCK, LOOP, get(J), get(K), GE_U, BR_IF(1));
   emit(get(J), set(L));
   emit(BLOCK, LOOP, get(L), get(K), GE_U, BR_IF(1));
-  for (let a = 0; a < 8; a++) emit(VZERO, set(ACC + a));
-  emit(get(V), get(J), i32(8), MUL, ADD, set(P)); // p → V[0, j]
-  emit(get(V), get(L), i32(8), MUL, ADD, set(Q)); // q → V[0, l]
-  emit(get(P), get(M), get(ROWB), MUL, ADD, set(E));
-  emit(BLOCK, LOOP, get(P), get(E), GE_U, BR_IF(1));
-  for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a));
-  emit(get(Q), vload(0), set(Y0), get(Q), vload(16), set(Y1));
-  for (let a = 0; a < 4; a++) {
-    for (let h = 0; h < 2; h++) {
-      const acc = ACC + 2 * a + h;
-      emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
+  // A block whose columns l.. are the last one or two (k mod 4 ∈ {1, 2}) gets half the
+  // accumulators: only the first two-lane half of each row of it is needed.
+  const blockBody = (halves: number) => {
+    for (let a = 0; a < 4 * halves; a++) emit(VZERO, set(ACC + a));
+    emit(get(V), get(J), i32(8), MUL, ADD, set(P)); // p → V[0, j]
+    emit(get(V), get(L), i32(8), MUL, ADD, set(Q)); // q → V[0, l]
+    emit(get(P), get(M), get(ROWB), MUL, ADD, set(E));
+    emit(BLOCK, LOOP, get(P), get(E), GE_U, BR_IF(1));
+    for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a));
+    emit(get(Q), vload(0), set(Y0));
+    if (halves === 2) emit(get(Q), vload(16), set(Y1));
+    for (let a = 0; a < 4; a++) {
+      for (let h = 0; h < halves; h++) {
+        const acc = ACC + halves * a + h;
+        emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
+      }
     }
-  }
-  emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
-  // a[(j + r)·kp + l + 2h ..] += acc
-  for (let a = 0; a < 4; a++) {
-    emit(get(A), get(J), i32(a), ADD, get(KP), MUL, get(L), ADD, i32(8), MUL, ADD, set(ADDR));
-    for (let h = 0; h < 2; h++) {
-      emit(get(ADDR), get(ADDR), vload(16 * h), get(ACC + 2 * a + h), FADD2, vstore(16 * h));
+    emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
+    // a[(j + r)·kp + l + 2h ..] += acc
+    for (let a = 0; a < 4; a++) {
+      emit(get(A), get(J), i32(a), ADD, get(KP), MUL, get(L), ADD, i32(8), MUL, ADD, set(ADDR));
+      for (let h = 0; h < halves; h++) {
+        const acc = ACC + halves * a + h;
+        emit(get(ADDR), get(ADDR), vload(16 * h), get(acc), FADD2, vstore(16 * h));
+      }
     }
-  }
+  };
+  emit(get(K), get(L), SUB, i32(2), LE_S, IF);
+  blockBody(1);
+  emit(ELSE);
+  blockBody(2);
+  emit(END);
   emit(get(L), i32(4), ADD, set(L), BR(0), END, END);
   emit(get(J), i32(4), ADD, set(J), BR(0), END, END);
 
