@@ -536,8 +536,12 @@ function fillRows(
 /**
  * One pass over the rows for new coefficients: η = Xβ (each row's terms added in column order, as
  * R's dgemv does; four rows at a time for four independent dependency chains), then per row R's C
- * linkinv (exp(η), clamped, kept in `ex` for mu.eta), μ, and the binomial unit deviance into `dr`;
- * returns their sum. All inline (a helper returning a double would box it on every call).
+ * linkinv (exp(η), clamped, kept in `ex` for mu.eta), μ, and the deviance: the sum of the binomial
+ * unit deviances 2 log(1/aᵢ), aᵢ = μᵢ (yᵢ = 1) or 1 − μᵢ (yᵢ = 0), as R's binomial_dev_resids. With
+ * `grouped`, a group of four rows' terms is summed as 2 log(1/(a₁a₂a₃a₄)): one logarithm per four
+ * rows; the product of four numbers ≥ ε/(1+ε) neither underflows nor loses more than 3 ε, so each
+ * group's sum has an absolute error of a few ε, like four separately rounded logarithms. All inline
+ * (a helper returning a double would box it on every call).
  */
 function updateRows(
   X: Matrix,
@@ -547,7 +551,7 @@ function updateRows(
   eta: Float64Array,
   ex: Float64Array,
   mu: Float64Array,
-  dr: Float64Array,
+  grouped: boolean,
 ): number {
   const n = X.rows, k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
   const b0 = intercept ? beta[0] : 0;
@@ -575,21 +579,21 @@ function updateRows(
         eta[r] = s;
       }
     }
-    let group = 0;
+    let group = 0, prod = 1;
     for (let r = i; r < end; r++) {
       const e = eta[r];
       const t = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : Math.exp(e);
       const m = t / (1 + t);
       ex[r] = t;
       mu[r] = m;
-      // 2 (y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) with one term 0: 2 log(1/μ) for y = 1,
-      // 2 log(1/(1 − μ)) for y = 0, the argument selected without a branch and exactly
-      // (0 + 1·μ = μ, 1 + (−1)·μ = 1 − μ), as R's binomial_dev_resids computes it.
+      // y log(y/μ) + (1 − y) log((1 − y)/(1 − μ)) has one term 0: log(1/a) with a = μ for y = 1,
+      // 1 − μ for y = 0, selected without a branch and exactly (0 + 1·μ, 1 + (−1)·μ).
       const yi = yv[r];
-      const d = 2 * Math.log(1 / ((1 - yi) + (2 * yi - 1) * m));
-      dr[r] = d;
-      group += d;
+      const arg = (1 - yi) + (2 * yi - 1) * m;
+      if (grouped) prod *= arg;
+      else group += 2 * Math.log(1 / arg);
     }
+    if (grouped) group = 2 * Math.log(1 / prod);
     const yk = group - comp, t = sum + yk;
     comp = (t - sum) - yk;
     sum = t;
@@ -615,10 +619,9 @@ function irls(
   for (let i = 0; i < n; i++) ones += yv[i];
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
-  // exp(η) as linkinv clamps it, kept for mu.eta (R's C code computes the same exp twice).
+  // exp(η) as linkinv clamps it, kept for mu.eta (R's C code computes the same exp twice); its
+  // storage becomes the deviance residuals at the end.
   const ex = new Float64Array(n);
-  // Unit deviances of the latest μ; at the end, the deviance residuals.
-  const devianceResiduals = new Float64Array(n);
 
   // family$initialize: mustart = (y + 0.5)/2; eta = linkfun(mustart); mu = linkinv(eta). With y
   // in {0, 1} every row holds one of two sets of values: computed once each, and written to the
@@ -633,7 +636,6 @@ function irls(
       eta[i] = startEta[c];
       ex[i] = startParts[c][0];
       mu[i] = startParts[c][1];
-      devianceResiduals[i] = startDev[c];
     }
   };
   // Σ dev.resids at the start: n₁ equal terms for y = 1 and n₀ for y = 0.
@@ -666,7 +668,7 @@ function irls(
 
   const update = (beta: Float64Array): number => {
     atStart = false;
-    return updateRows(X, intercept, beta, yv, eta, ex, mu, devianceResiduals);
+    return updateRows(X, intercept, beta, yv, eta, ex, mu, method === "cholesky");
   };
 
   let dev = devold;
@@ -728,14 +730,25 @@ function irls(
   if (iter > maxit) iter = maxit;
   if (!conv) warnings.push(WARNING_NOT_CONVERGED);
   if (boundary) warnings.push("glm.fit: algorithm stopped at boundary value");
+  // The unit deviances of the final μ row by row, as R's binomial_dev_resids, summed
+  // (Kahan; they are ≥ 0) for the deviance reported — also as the last step's in the trace — and
+  // made the deviance residuals sign(y − μ)·√dᵢ, in the storage of exp(η), no longer needed.
+  const devianceResiduals = ex;
   const eps = 10 * DBL_EPSILON;
   let extreme = false;
+  let sum = 0, comp = 0;
   for (let i = 0; i < n; i++) {
-    const m = mu[i];
+    const m = mu[i], yi = yv[i];
     if (m > 1 - eps || m < eps) extreme = true;
-    const d = Math.sqrt(Math.max(devianceResiduals[i], 0));
-    devianceResiduals[i] = yv[i] > m ? d : -d;
+    const u = 2 * Math.log(1 / ((1 - yi) + (2 * yi - 1) * m));
+    const yk = u - comp, t = sum + yk;
+    comp = (t - sum) - yk;
+    sum = t;
+    const d = Math.sqrt(Math.max(u, 0));
+    devianceResiduals[i] = yi > m ? d : -d;
   }
+  dev = sum - comp;
+  if (trace.length > 0) trace[trace.length - 1].deviance = dev;
   if (extreme) warnings.push(WARNING_FITTED_0_1);
 
   const last = step!;
