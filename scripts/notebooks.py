@@ -227,7 +227,7 @@ def title_and_summary(nb, fallback: str) -> tuple[str, str]:
             continue
         for line in cell.source.splitlines():
             if line.startswith("# "):
-                title = line[2:].strip()
+                title = re.sub(r"[`*]", "", line[2:]).strip()  # plain text: no Markdown marks
                 break
         break
     return title, summary
