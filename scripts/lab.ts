@@ -14,6 +14,8 @@ const child = new Deno.Command(`${root}/.venv/bin/jupyter`, {
     "--no-browser",
     `--ServerApp.root_dir=${root}/notebooks`,
     "--MultiKernelManager.default_kernel_name=deno",
+    // Jupyter refuses to run as root unless told; containers often are root.
+    ...(Deno.uid() === 0 ? ["--allow-root"] : []),
     ...Deno.args,
   ],
   cwd: root,
