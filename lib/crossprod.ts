@@ -8,7 +8,10 @@
  * chunks of rows copied into WebAssembly memory: each chunk's rows are scaled by `√wᵢ` (so the
  * chunk holds `V = √W X`, the matrix R's QR path factorises), then `VᵀV` is accumulated in 4 × 4
  * blocks of the upper triangle, 8 two-lane accumulators per block, reading each row of the block
- * once; `Vᵀ√w` and `Vᵀzw` are accumulated alongside. Products and sums are plain IEEE multiply
+ * once (4 × 2 blocks, with 4 accumulators, for the last columns when K mod 4 is 1 or 2, where a
+ * 4 × 4 block would be mostly padding); `Vᵀ√w` and `Vᵀzw` are accumulated alongside. The
+ * weights can be computed chunk by chunk as the kernel needs them (`computeRows`), so a caller
+ * needs no N-long arrays of them. Products and sums are plain IEEE multiply
  * and add (no fused multiply-add), so the result is the same on every machine. Where
  * WebAssembly SIMD is missing, a plain TypeScript loop computes the same sums.
  *
@@ -97,8 +100,8 @@ const BR = (d: number) => [0x0c, d], BR_IF = (d: number) => [0x0d, d];
 /**
  * The kernel `chunk(v, sw, zw, a, g, k, kp, m)` (all i32; pointers are byte addresses):
  * 1. scales row r of the m × k row-major block at `v` by `sw[r]`;
- * 2. adds `VᵀV` to the kp × kp row-major block at `a` (upper triangle in 4 × 4 blocks; entries
- *    with a row or column index ≥ k are scratch and meaningless);
+ * 2. adds `VᵀV` to the kp × kp row-major block at `a` (upper triangle in 4 × 4 or 4 × 2 blocks;
+ *    entries with a row or column index ≥ k are scratch and meaningless);
  * 3. adds `Vᵀsw` to `g[0..kp)` and `Vᵀzw` to `g[kp..2kp)` (entries ≥ k are scratch).
  * The 64 bytes after the block must be readable (they are read as scratch, never trusted).
  */

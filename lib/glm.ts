@@ -41,7 +41,10 @@ export interface GlmOptions {
    * - `"cholesky"`: the normal equations XᵀWX β = XᵀWz, accumulated in one pass over X (a
    *   WebAssembly SIMD kernel, `crossprod.ts`) and solved by Cholesky; several times faster.
    *   Falls back to `"qr"` for the whole fit if a relative pivot of the factorisation drops below
-   *   1e-10, i.e. wherever R's QR might find a column aliased, so R's `NA`s stay R's.
+   *   1e-10, i.e. wherever R's QR might find a column aliased, so R's `NA`s stay R's. The
+   *   deviance of each iteration (for the convergence test and the trace) is summed with one
+   *   logarithm per four rows (of the product of their terms' arguments), equal to R's sum to a
+   *   few ε; the final deviance and residuals are computed row by row, as R does.
    * - `"auto"`: `"cholesky"` when N ≥ 20 p and N p ≥ 100 000 and, at every iteration, the
    *   condition number of the equilibrated XᵀWX is at most 1e6, and the fit ends without a
    *   warning (no convergence, fitted probabilities 0 or 1); otherwise `"qr"` (from the start).
