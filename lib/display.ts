@@ -50,15 +50,16 @@ import { type Dataset, head } from "./data.ts";
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
- * Formats a column of numbers like R's `format(x, digits = 7)`: a common number of decimals, chosen
- * so that the entry that needs most shows `digits` significant digits. Like R, the column switches
- * to scientific notation (with a common mantissa length) when that is narrower than fixed notation.
- * Integers print without decimals; `null` and NaN print as `NA`.
+ * Formats a column of numbers like R's `format(x, digits = 7)` (its C `formatReal`), without the
+ * padding: a common number of decimals, chosen so that the entry that needs most shows `digits`
+ * significant digits, or scientific notation with a common mantissa length when that is narrower.
+ * Integers print without decimals; `null` and NaN print as `NA`, infinities as `Inf`/`-Inf`.
+ * {@linkcode formatNumbers} pads the result to one width, as `format()` does.
  *
  * @example
  * ```ts
  * import { formatColumn } from "./display.ts";
- * // R: format(c(1.125289034, -0.003352472)) gives "1.125289034" "-0.003352472"
+ * // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
  * const [a, b] = formatColumn([1.125289034, -0.003352472]);
  * console.assert(a === "1.125289034" && b === "-0.003352472");
  * // R: format(c(2.848412e-04, 1.0606748e-08)) gives "2.848412e-04" "1.060675e-08"
@@ -67,33 +68,68 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  */
 export function formatColumn(values: readonly (number | null)[], digits = 7): string[] {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  const neg = finite.some((v) => v < 0) ? 1 : 0;
-  let rgt = 0, left = 1, sig = 1, expWidth = 2;
+  let mxsl = 1, rgt = 0, mxns = 1, mxe = -Infinity, mne = Infinity, anyNeg = false;
   for (const v of finite) {
-    if (v === 0) continue;
-    const [mantissa, e] = Math.abs(v).toExponential(digits - 1).split("e");
-    const exp = Number(e);
-    const s = mantissa.replace(".", "").replace(/0+$/, "").length;
-    sig = Math.max(sig, s);
-    rgt = Math.max(rgt, s - 1 - exp);
-    left = Math.max(left, exp + 1);
-    if (Math.abs(exp) >= 100) expWidth = 3;
+    // Significant digits needed (≤ digits) and the decimal exponent, after rounding, as C's
+    // sprintf("%.*e") rounds.
+    let kpower = 0, nsig = 1;
+    if (v !== 0) {
+      const [mantissa, e] = Math.abs(v).toExponential(digits - 1).split("e");
+      kpower = Number(e);
+      nsig = Math.max(1, mantissa.replace(".", "").replace(/0+$/, "").length);
+    }
+    if (v < 0) anyNeg = true;
+    mxsl = Math.max(mxsl, (v < 0 ? 1 : 0) + (kpower >= 0 ? kpower + 1 : 1));
+    rgt = Math.max(rgt, nsig - kpower - 1);
+    mxns = Math.max(mxns, nsig);
+    mxe = Math.max(mxe, kpower);
+    mne = Math.min(mne, kpower);
   }
-  const fixedWidth = neg + left + (rgt > 0 ? rgt + 1 : 0);
-  const sciWidth = neg + (sig > 1 ? sig + 1 : 1) + 2 + expWidth;
+  // R: fixed notation unless it is wider than scientific (R_print.scipen = 0).
+  const fixedWidth = mxsl + rgt + (rgt > 0 ? 1 : 0);
+  const expDigits = mxe >= 100 || mne <= -99 ? 2 : 1;
+  const mantissaDecimals = mxns - 1;
+  const sciWidth = (anyNeg ? 1 : 0) + (mantissaDecimals > 0 ? mantissaDecimals + 1 : 0) + 4 +
+    expDigits;
   const scientific = finite.length > 0 && (fixedWidth > sciWidth || rgt > 15);
   return values.map((v) => {
     if (v === null || Number.isNaN(v)) return "NA";
     if (v === Infinity) return "Inf";
     if (v === -Infinity) return "-Inf";
     if (!scientific) return v.toFixed(rgt);
-    const [m, e] = v.toExponential(sig - 1).split("e");
+    const [m, e] = v.toExponential(mantissaDecimals).split("e");
     const exp = Number(e);
     return `${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
   });
 }
 
-/** A table that prints like R and displays as HTML in Jupyter. Made by {@linkcode table}. */
+/**
+ * R's `format(x, digits = d)` for a numeric vector: {@linkcode formatColumn}, right-justified to
+ * one width.
+ *
+ * @example
+ * ```ts
+ * import { formatNumbers } from "./display.ts";
+ * // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
+ * console.assert(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
+ * ```
+ */
+export function formatNumbers(values: readonly (number | null)[], digits = 7): string[] {
+  const strs = formatColumn(values, digits);
+  const width = Math.max(0, ...strs.map((t) => t.length));
+  return strs.map((t) => t.padStart(width));
+}
+
+/**
+ * A table that prints like R and displays as HTML in Jupyter. Made by {@linkcode table}.
+ *
+ * @example
+ * ```ts
+ * import { table } from "./display.ts";
+ * const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
+ * console.assert(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
+ * ```
+ */
 export class Table {
   /** Column headers. */
   readonly columns: readonly string[];

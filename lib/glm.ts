@@ -19,9 +19,30 @@ const THRESH = 30;
 const MTHRESH = -30;
 const INVEPS = 1 / DBL_EPSILON;
 
-/** R's warning when `maxit` iterations did not meet the convergence test. */
+/**
+ * R's warning when `maxit` iterations did not meet the convergence test.
+ *
+ * @example
+ * ```ts
+ * import { glm, WARNING_NOT_CONVERGED } from "./glm.ts";
+ * import { generateData } from "./data.ts";
+ * const { X, y } = generateData({ n: 100, k: 2 });
+ * console.assert(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
+ * ```
+ */
 export const WARNING_NOT_CONVERGED = "glm.fit: algorithm did not converge";
-/** R's warning when some fitted probability is within 10 ε of 0 or 1 (separation). */
+/**
+ * R's warning when some fitted probability is within 10 ε of 0 or 1 (separation).
+ *
+ * @example
+ * ```ts
+ * import { glm, WARNING_FITTED_0_1 } from "./glm.ts";
+ * import { fromRows } from "./matrix.ts";
+ * // x separates the labels completely: the likelihood has no maximum.
+ * const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
+ * console.assert(fit.warnings.includes(WARNING_FITTED_0_1));
+ * ```
+ */
 export const WARNING_FITTED_0_1 = "glm.fit: fitted probabilities numerically 0 or 1 occurred";
 
 /** Options of {@linkcode glm}. */
@@ -107,7 +128,15 @@ export interface GlmFit {
   method: "qr" | "cholesky";
 }
 
-/** Logistic function as R's C `logit_linkinv` computes it (η clamped at ±30). */
+/**
+ * Logistic function as R's C `logit_linkinv` computes it (η clamped at ±30).
+ *
+ * @example
+ * ```ts
+ * import { linkinv } from "./glm.ts";
+ * console.assert(linkinv(0) === 0.5 && linkinv(1000) < 1);
+ * ```
+ */
 export function linkinv(eta: number): number {
   const tmp = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
   return tmp / (1 + tmp);

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { formatNumbers } from "./display.ts";
 import type { GlmFit } from "./glm.ts";
 
 /** One row of the coefficient table, numbers and R's printed strings. */
@@ -46,60 +47,6 @@ export interface GlmSummary {
 }
 
 const LEGEND = "0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
-
-interface Sci {
-  neg: boolean;
-  kpower: number;
-  nsig: number;
-}
-
-function scientific(x: number, digits: number): Sci {
-  if (x === 0) return { neg: false, kpower: 0, nsig: 1 };
-  const s = Math.abs(x).toExponential(digits - 1); // "d.ddde±k", rounded like C's sprintf
-  const [mant, exp] = s.split("e");
-  const ds = mant.replace(".", "").replace(/0+$/, "");
-  return { neg: x < 0, kpower: Number(exp), nsig: Math.max(1, ds.length) };
-}
-
-/**
- * R's `format(x, digits = d)` for a numeric vector: all entries share one layout (fixed with a
- * common number of decimals, or scientific) and one width. `null`/NaN entries print as `NA`.
- */
-export function formatNumbers(values: (number | null)[], digits: number): string[] {
-  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (finite.length === 0) return values.map(() => "NA");
-  let mxsl = 1, rgt = 0, mxns = 1, mxe = 0, mne = 0, anyNeg = false;
-  let first = true;
-  for (const v of finite) {
-    const { neg, kpower, nsig } = scientific(v, digits);
-    if (neg) anyNeg = true;
-    const sleft = (neg ? 1 : 0) + (kpower >= 0 ? kpower + 1 : 1);
-    mxsl = Math.max(mxsl, sleft);
-    rgt = Math.max(rgt, nsig - kpower - 1);
-    mxns = Math.max(mxns, nsig);
-    if (first || kpower > mxe) mxe = kpower;
-    if (first || kpower < mne) mne = kpower;
-    first = false;
-  }
-  rgt = Math.max(0, rgt);
-  const wF = mxsl + rgt + (rgt > 0 ? 1 : 0);
-  const e = mxe >= 100 || mne <= -99 ? 2 : 1;
-  const d = mxns - 1;
-  const wE = (anyNeg ? 1 : 0) + (d > 0 ? 1 : 0) + d + 4 + e;
-  let strs: string[];
-  if (wF <= wE) {
-    strs = values.map((v) => (v === null || !Number.isFinite(v) ? "NA" : v.toFixed(rgt)));
-  } else {
-    strs = values.map((v) => {
-      if (v === null || !Number.isFinite(v)) return "NA";
-      const [m, x] = v.toExponential(d).split("e");
-      const sign = x.startsWith("-") ? "-" : "+";
-      return `${m}e${sign}${x.replace(/^[+-]/, "").padStart(e + 1, "0")}`;
-    });
-  }
-  const w = Math.max(...strs.map((s) => s.length));
-  return strs.map((s) => s.padStart(w));
-}
 
 /** R's `round(x, d)` for the digits used here. */
 function roundTo(x: number, d: number): number {

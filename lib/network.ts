@@ -228,7 +228,17 @@ export interface DenseOptions {
   name?: string;
 }
 
-/** A fully connected layer: `activation(X · kernel + bias)`. Made by {@linkcode dense}. */
+/**
+ * A fully connected layer: `activation(X · kernel + bias)`. Made by {@linkcode dense}.
+ *
+ * @example
+ * ```ts
+ * import { constant, dense, input } from "./network.ts";
+ * const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
+ * const out = layer.apply(input({ shape: [3] }));
+ * console.assert(out.shape[1] === 1);
+ * ```
+ */
 export class Dense {
   /** `"Dense"`. */
   readonly type = "Dense" as const;
@@ -530,7 +540,17 @@ export interface LayerSummary {
 
 const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** The table `summary()` returns: prints like Keras, and shows as an HTML table in Jupyter. */
+/**
+ * The table `summary()` returns: prints like Keras, and shows as an HTML table in Jupyter.
+ *
+ * @example
+ * ```ts
+ * import { dense, input, model } from "./network.ts";
+ * const inputs = input({ shape: [10] });
+ * const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
+ * console.assert(m.summary().toString().includes("Total params: 11"));
+ * ```
+ */
 export class ModelSummary {
   /** The model's name. */
   readonly name: string;
@@ -585,7 +605,25 @@ export class ModelSummary {
 
 const f32copy = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a));
 
-/** The model: an input connected to one dense layer. Made by {@linkcode model}. */
+/**
+ * The model: an input connected to one dense layer. Made by {@linkcode model}.
+ *
+ * @example
+ * ```ts
+ * import { constant, dense, input, model } from "./network.ts";
+ * import { fromRows } from "./matrix.ts";
+ * const inputs = input({ shape: [1] });
+ * const m = model({
+ *   inputs,
+ *   outputs: dense({ units: 1, activation: "sigmoid", useBias: false, kernelInitializer: constant(0) })
+ *     .apply(inputs),
+ * });
+ * m.compile({ loss: "binary_crossentropy", optimizer: "adam" });
+ * const X = fromRows([[-1], [-2], [1], [2]]);
+ * m.fitSync(X, [0, 0, 1, 1], { epochs: 50, batchSize: 4, verbose: 0 });
+ * console.assert(m.getWeights()[0].data[0] > 0); // larger x goes with y = 1
+ * ```
+ */
 export class Model {
   /** The model's name. */
   readonly name: string;

@@ -15,7 +15,17 @@ import { bernoulliLogLikelihood, binaryCrossEntropyLoss, sigmoid } from "./loss.
 import type { Matrix } from "./matrix.ts";
 import type { History } from "./network.ts";
 
-/** A rendered figure: SVG text that Jupyter displays as an image. */
+/**
+ * A rendered figure: SVG text that Jupyter displays as an image.
+ *
+ * @example
+ * ```ts
+ * import { Figure } from "./plots.ts";
+ * import { jupyterDisplay } from "./display.ts";
+ * const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+ * console.assert(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
+ * ```
+ */
 export class Figure {
   /** The figure as a standalone `<svg>` document fragment. */
   readonly svg: string;

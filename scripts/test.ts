@@ -14,10 +14,15 @@
 
 import { root } from "./jupyter.ts";
 
+const libTests: string[] = [];
+for (const e of Deno.readDirSync(`${root}/tests`)) {
+  if (e.isFile && e.name.endsWith("_test.ts")) libTests.push(`tests/${e.name}`);
+}
+
 const suites: { name: string; args: string[] }[] = [
   {
     name: "lib",
-    args: ["--allow-read", "--allow-write=.cache", "--doc", "lib/", "tests/", "--ignore=tests/e2e"],
+    args: ["--allow-read", "--allow-write=.cache", "--doc", "lib/", ...libTests.sort()],
   },
   { name: "e2e", args: ["--allow-all", "tests/e2e/"] },
 ];

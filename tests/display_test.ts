@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatColumn, headTable, jupyterDisplay, table } from "../lib/display.ts";
+import { formatColumn, formatNumbers, headTable, jupyterDisplay, table } from "../lib/display.ts";
 import { generateData } from "../lib/data.ts";
 
 Deno.test("headTable prints the tutorial's data exactly as R's head(data) does", async () => {
@@ -38,12 +38,13 @@ Deno.test("table displays in Jupyter as text and an HTML table with escaped cell
   assert.match(bundle["text/html"], /<td style="text-align:right">1<\/td>/);
 });
 
-Deno.test("formatColumn agrees with R's format() on the recorded cases", async () => {
+Deno.test("formatColumn and formatNumbers agree with R's format() on the recorded cases", async () => {
   // data/reference/format.json: scripts/reference_format.R, R's format(x, digits = d).
   const ref: { cases: { x: number[]; digits: number; formatted: string[] }[] } = JSON.parse(
     await Deno.readTextFile(new URL("../data/reference/format.json", import.meta.url)),
   );
   for (const c of ref.cases) {
     assert.deepEqual(formatColumn(c.x, c.digits), c.formatted.map((s) => s.trim()), `x = ${c.x}`);
+    assert.deepEqual(formatNumbers(c.x, c.digits), c.formatted, `padded, x = ${c.x}`);
   }
 });

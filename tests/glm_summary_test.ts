@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { formatNumbers, summary } from "../lib/glm_summary.ts";
+import { formatNumbers } from "../lib/display.ts";
+import { summary } from "../lib/glm_summary.ts";
 import { fitCase } from "./glm_test.ts";
 
 const CASES = [
