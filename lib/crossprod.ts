@@ -225,14 +225,15 @@ export function wasmCrossprodAvailable(): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { weightedCrossprod } from "./crossprod.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1, 2], [3, 4], [5, 6]]);
  * const cp = weightedCrossprod(X, { intercept: true });
  * // Weights w = (1, 4, 9), working response z = (1, 0, 1): pass √w and √w·z.
  * const { A, b } = cp.compute(Float64Array.of(1, 2, 3), Float64Array.of(1, 0, 3));
- * console.assert(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
- * console.assert(b[0] === 10 && b[2] === 2 + 54);
+ * assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+ * assert.ok(b[0] === 10 && b[2] === 2 + 54);
  * ```
  */
 export function weightedCrossprod(

@@ -70,11 +70,12 @@ export interface GeneratedData extends Dataset {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateData } from "./data.ts";
  * const ds = generateData();
  * // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
- * console.assert(ds.X.rows === 1000 && ds.X.cols === 10);
- * console.assert(Math.abs(ds.X.data[0] - 1.6854792) < 5e-8 && ds.y[0] === 1);
+ * assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
+ * assert.ok(Math.abs(ds.X.data[0] - 1.6854792) < 5e-8 && ds.y[0] === 1);
  * ```
  */
 export function generateData(options: GenerateOptions = {}): GeneratedData {
@@ -122,10 +123,11 @@ export function generateData(options: GenerateOptions = {}): GeneratedData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { head } from "./data.ts";
  * import { fromRows } from "./matrix.ts";
  * const ds = { X: fromRows([[1, 2], [3, 4]]), y: Float64Array.of(0, 1), names: ["a", "b"], target: "target" };
- * console.assert(JSON.stringify(head(ds, 1)) === "[[1,2,0]]");
+ * assert.ok(JSON.stringify(head(ds, 1)) === "[[1,2,0]]");
  * ```
  */
 export function head(ds: Dataset, n = 6): number[][] {
@@ -155,9 +157,10 @@ export interface DataComparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareData, generateData } from "./data.ts";
  * const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
- * console.assert(c.identical === 55 && c.total === 55);
+ * assert.ok(c.identical === 55 && c.total === 55);
  * ```
  */
 export function compareData(a: Dataset, b: Dataset): DataComparison {
@@ -187,9 +190,10 @@ export function compareData(a: Dataset, b: Dataset): DataComparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CsvError } from "./data.ts";
  * const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
- * console.assert(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
+ * assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
  * ```
  */
 export class CsvError extends Error {
@@ -264,9 +268,10 @@ function splitLine(line: string, source: string, lineNo: number): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "./data.ts";
  * const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
- * console.assert(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
+ * assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
  * ```
  */
 export function parseCsv(text: string, { source = "data.csv" }: { source?: string } = {}): Dataset {
@@ -371,10 +376,11 @@ function formatName(name: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCsv } from "./data.ts";
  * import { fromRows } from "./matrix.ts";
  * const ds = { X: fromRows([[0.1 + 0.2, -0]]), y: Float64Array.of(1), names: ["a", "b"], target: "target" };
- * console.assert(formatCsv(ds) === "a,b,target\n0.30000000000000004,-0,1\n");
+ * assert.ok(formatCsv(ds) === "a,b,target\n0.30000000000000004,-0,1\n");
  * ```
  */
 export function formatCsv(ds: Dataset): string {

@@ -18,9 +18,10 @@ export type Cell = number | string | null;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jupyterDisplay, table } from "./display.ts";
  * const bundle = table([[1]], { columns: ["x"] })[jupyterDisplay]();
- * console.assert(bundle["text/plain"] === "x\n1");
+ * assert.ok(bundle["text/plain"] === "x\n1");
  * ```
  */
 export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display") as never;
@@ -58,12 +59,13 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatColumn } from "./display.ts";
  * // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
  * const [a, b] = formatColumn([1.125289034, -0.003352472]);
- * console.assert(a === "1.125289034" && b === "-0.003352472");
+ * assert.ok(a === "1.125289034" && b === "-0.003352472");
  * // R: format(c(2.848412e-04, 1.0606748e-08)) gives "2.848412e-04" "1.060675e-08"
- * console.assert(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
+ * assert.ok(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
  * ```
  */
 export function formatColumn(values: readonly (number | null)[], digits = 7): string[] {
@@ -109,9 +111,10 @@ export function formatColumn(values: readonly (number | null)[], digits = 7): st
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatNumbers } from "./display.ts";
  * // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
- * console.assert(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
+ * assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
  * ```
  */
 export function formatNumbers(values: readonly (number | null)[], digits = 7): string[] {
@@ -125,9 +128,10 @@ export function formatNumbers(values: readonly (number | null)[], digits = 7): s
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "./display.ts";
  * const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
- * console.assert(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
+ * assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
  * ```
  */
 export class Table {
@@ -218,9 +222,10 @@ export class Table {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { table } from "./display.ts";
  * const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
- * console.assert(t.toString() === "  X1 target\n1.50      1\n0.25      0");
+ * assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
  * ```
  */
 export function table(rows: readonly (readonly Cell[])[], options: TableOptions): Table {
@@ -245,10 +250,11 @@ export function table(rows: readonly (readonly Cell[])[], options: TableOptions)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { headTable } from "./display.ts";
  * import { generateData } from "./data.ts";
  * const t = headTable(generateData(), 1);
- * console.assert(t.toString().startsWith("         X1        X2"));
+ * assert.ok(t.toString().startsWith("        X1       X2"));
  * ```
  */
 export function headTable(ds: Dataset, n = 6): Table {
@@ -265,9 +271,10 @@ export function headTable(ds: Dataset, n = 6): Table {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sideBySide } from "./display.ts";
  * const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
- * console.assert(v.toString() === "R\na\n\nTypeScript\na");
+ * assert.ok(v.toString() === "R\na\n\nTypeScript\na");
  * ```
  */
 export function sideBySide(

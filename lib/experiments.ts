@@ -39,9 +39,10 @@ export interface Problem {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tutorialProblem } from "./experiments.ts";
  * const p = tutorialProblem();
- * console.assert(p.X.rows === 1000 && p.glm.length === 10);
+ * assert.ok(p.X.rows === 1000 && p.glm.length === 10);
  * ```
  */
 export function tutorialProblem(X?: Matrix, y?: ArrayLike<number>): Problem {
@@ -133,9 +134,10 @@ function checkList(name: string, values: readonly number[], integer: boolean): v
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { agreementVsEpochs, tutorialProblem } from "./experiments.ts";
  * const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
- * console.assert(rows.length === 4 && rows[1].mape < rows[0].mape);
+ * assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
  * ```
  */
 export function agreementVsEpochs(
@@ -159,9 +161,10 @@ export function agreementVsEpochs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { agreementVsLearningRate, tutorialProblem } from "./experiments.ts";
  * const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
- * console.assert(rows.length === 2);
+ * assert.ok(rows.length === 2);
  * ```
  */
 export function agreementVsLearningRate(
@@ -189,9 +192,10 @@ export function agreementVsLearningRate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { agreementVsBatchSize, tutorialProblem } from "./experiments.ts";
  * const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
- * console.assert(rows.length === 4);
+ * assert.ok(rows.length === 4);
  * ```
  */
 export function agreementVsBatchSize(
@@ -232,9 +236,10 @@ export interface InitialisationRow extends AgreementRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { agreementVsInitialisation, tutorialProblem } from "./experiments.ts";
  * const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
- * console.assert(rows.length === 6 && rows[0].init === "zeros");
+ * assert.ok(rows.length === 6 && rows[0].init === "zeros");
  * ```
  */
 export function agreementVsInitialisation(
@@ -288,9 +293,10 @@ export interface SumMeanRow {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sumVersusMean, tutorialProblem } from "./experiments.ts";
  * const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
- * console.assert(row.maxAbsDiff < 1e-6);
+ * assert.ok(row.maxAbsDiff < 1e-6);
  * ```
  */
 export function sumVersusMean(
@@ -364,9 +370,10 @@ function logSpaced(n: number, count: number): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { convergence, tutorialProblem } from "./experiments.ts";
  * const rows = convergence(tutorialProblem(), { epochs: 50 });
- * console.assert(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
+ * assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
  * ```
  */
 export function convergence(
@@ -431,9 +438,10 @@ export interface SeparationResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { separation } from "./experiments.ts";
  * const s = separation({ n: 200, epochs: 100 });
- * console.assert(s.warnings.length > 0);
+ * assert.ok(s.warnings.length > 0);
  * ```
  */
 export function separation(
@@ -497,9 +505,10 @@ export interface CollinearityResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collinearitySplit } from "./experiments.ts";
  * const c = collinearitySplit({ epochs: 20 });
- * console.assert(c.glm[10] === null);
+ * assert.ok(c.glm[10] === null);
  * ```
  */
 export function collinearitySplit(

@@ -48,12 +48,13 @@ function labelledLines<T>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { weightsOverEpochs } from "./figures.ts";
  * const fig = weightsOverEpochs(
  *   { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
  *   [0.3, -0.2],
  * );
- * console.assert(fig.svg.includes("X2"));
+ * assert.ok(fig.svg.includes("X2"));
  * ```
  */
 export function weightsOverEpochs(
@@ -100,12 +101,13 @@ export function weightsOverEpochs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { convergenceFigure } from "./figures.ts";
  * const fig = convergenceFigure([
  *   { method: "IRLS", iteration: 1, distance: 0.1 }, { method: "IRLS", iteration: 2, distance: 1e-4 },
  *   { method: "Adam", iteration: 1, distance: 0.3 }, { method: "Adam", iteration: 10, distance: 0.2 },
  * ]);
- * console.assert(fig.svg.includes("IRLS"));
+ * assert.ok(fig.svg.includes("IRLS"));
  * ```
  */
 export function convergenceFigure(rows: readonly ConvergenceRow[]): Figure {
@@ -136,12 +138,13 @@ export function convergenceFigure(rows: readonly ConvergenceRow[]): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { agreementFigure } from "./figures.ts";
  * const fig = agreementFigure([
  *   { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
  *   { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
  * ], { label: "epochs" });
- * console.assert(fig.svg.includes("epochs"));
+ * assert.ok(fig.svg.includes("epochs"));
  * ```
  */
 export function agreementFigure(
@@ -170,12 +173,13 @@ export function agreementFigure(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initialisationFigure } from "./figures.ts";
  * const fig = initialisationFigure([
  *   { method: "network", value: 0, mape: 1e-3, maxAbsDiff: 1e-6, init: "zeros", seed: 0, startDistance: 0.3 },
  *   { method: "network", value: 1, mape: 50, maxAbsDiff: 0.1, init: "normal(0, 1)", seed: 1, startDistance: 2 },
  * ]);
- * console.assert(fig.svg.includes("zeros"));
+ * assert.ok(fig.svg.includes("zeros"));
  * ```
  */
 export function initialisationFigure(
@@ -212,12 +216,13 @@ export function initialisationFigure(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sumMeanFigure } from "./figures.ts";
  * const fig = sumMeanFigure([
  *   { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
  *   { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
  * ]);
- * console.assert(fig.svg.includes("mean"));
+ * assert.ok(fig.svg.includes("mean"));
  * ```
  */
 export function sumMeanFigure(
@@ -252,12 +257,13 @@ export function sumMeanFigure(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { separationFigure } from "./figures.ts";
  * const fig = separationFigure({ rows: [
  *   { method: "glm", step: 1, norm: 4 }, { method: "glm", step: 2, norm: 7 },
  *   { method: "network", step: 1, norm: 0.003 }, { method: "network", step: 100, norm: 0.2 },
  * ], warnings: [], converged: false, iterations: 2, glm: [], network: new Float64Array() });
- * console.assert(fig.svg.includes("network"));
+ * assert.ok(fig.svg.includes("network"));
  * ```
  */
 export function separationFigure(result: SeparationResult): Figure {
@@ -287,6 +293,7 @@ export function separationFigure(result: SeparationResult): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collinearityFigure } from "./figures.ts";
  * const fig = collinearityFigure({
  *   rows: [
@@ -296,7 +303,7 @@ export function separationFigure(result: SeparationResult): Figure {
  *   glm: [-0.003, null],
  *   glmCoefficient: -0.003,
  * });
- * console.assert(fig.svg.includes("sum"));
+ * assert.ok(fig.svg.includes("sum"));
  * ```
  */
 export function collinearityFigure(result: CollinearityResult): Figure {

@@ -41,11 +41,12 @@ export interface GradientDescentResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lipschitzStep } from "./gd.ts";
  * import { fromRows } from "./matrix.ts";
  * // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
  * const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
- * console.assert(Math.abs(eta - 1) < 1e-12);
+ * assert.ok(Math.abs(eta - 1) < 1e-12);
  * ```
  */
 export function lipschitzStep(X: Matrix): number {
@@ -73,11 +74,12 @@ export function lipschitzStep(X: Matrix): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gradientDescent } from "./gd.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
  * const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
- * console.assert(theta[1] > 0); // larger x₂ goes with y = 1
+ * assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
  * ```
  */
 export function gradientDescent(

@@ -24,10 +24,11 @@ const INVEPS = 1 / DBL_EPSILON;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glm, WARNING_NOT_CONVERGED } from "./glm.ts";
  * import { generateData } from "./data.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
- * console.assert(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
+ * assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
  * ```
  */
 export const WARNING_NOT_CONVERGED = "glm.fit: algorithm did not converge";
@@ -36,11 +37,12 @@ export const WARNING_NOT_CONVERGED = "glm.fit: algorithm did not converge";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glm, WARNING_FITTED_0_1 } from "./glm.ts";
  * import { fromRows } from "./matrix.ts";
  * // x separates the labels completely: the likelihood has no maximum.
  * const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
- * console.assert(fit.warnings.includes(WARNING_FITTED_0_1));
+ * assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
  * ```
  */
 export const WARNING_FITTED_0_1 = "glm.fit: fitted probabilities numerically 0 or 1 occurred";
@@ -133,8 +135,9 @@ export interface GlmFit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linkinv } from "./glm.ts";
- * console.assert(linkinv(0) === 0.5 && linkinv(1000) < 1);
+ * assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
  * ```
  */
 export function linkinv(eta: number): number {
@@ -191,8 +194,9 @@ function logDbinom1(y: number, p: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pnorm } from "./glm.ts";
- * console.assert(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
+ * assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
  * ```
  */
 export function pnorm(x: number): number {
@@ -497,13 +501,14 @@ function invertFromCholesky(L: Float64Array, p: number, out: Float64Array): void
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glm } from "./glm.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
  * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
- * console.assert(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
+ * assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
  * const fast = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true, method: "cholesky" });
- * console.assert(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
+ * assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
  * ```
  */
 export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): GlmFit {
@@ -880,12 +885,13 @@ export interface PredictOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glm, predict } from "./glm.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
  * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
  * const p = predict(fit, X, { type: "response" });
- * console.assert(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
+ * assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
  * ```
  */
 export function predict(fit: GlmFit, X: Matrix, options: PredictOptions = {}): Float64Array {

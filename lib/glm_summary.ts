@@ -159,12 +159,13 @@ const HEAD = ["Estimate", "Std. Error", "z value", "Pr(>|z|)"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glm } from "./glm.ts";
  * import { summary } from "./glm_summary.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
  * const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
- * console.assert(String(s).includes("Number of Fisher Scoring iterations: 4"));
+ * assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
  * ```
  */
 export function summary(fit: GlmFit): GlmSummary {

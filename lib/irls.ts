@@ -36,9 +36,10 @@ export interface IrlsStep {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { irlsStart } from "./irls.ts";
  * const eta = irlsStart([0, 1]);
- * console.assert(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
+ * assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
  * ```
  */
 export function irlsStart(y: ArrayLike<number>): Float64Array {
@@ -59,13 +60,14 @@ export function irlsStart(y: ArrayLike<number>): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { irlsStart, irlsStep } from "./irls.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
  * const y = [1, 0, 1, 0];
  * let eta = irlsStart(y);
  * for (let i = 0; i < 3; i++) eta = irlsStep(X, y, eta).nextEta;
- * console.assert(eta.length === 4);
+ * assert.ok(eta.length === 4);
  * ```
  */
 export function irlsStep(

@@ -38,9 +38,10 @@ export type Reduction = "sum" | "mean";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sigmoid } from "./loss.ts";
- * console.assert(sigmoid(0) === 0.5);
- * console.assert(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
+ * assert.ok(sigmoid(0) === 0.5);
+ * assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
  * ```
  */
 export function sigmoid(z: number): number {
@@ -54,9 +55,10 @@ export function sigmoid(z: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softplus } from "./loss.ts";
- * console.assert(softplus(0) === Math.LN2);
- * console.assert(softplus(1e4) === 1e4);
+ * assert.ok(softplus(0) === Math.LN2);
+ * assert.ok(softplus(1e4) === 1e4);
  * ```
  */
 export function softplus(z: number): number {
@@ -69,9 +71,10 @@ export function softplus(z: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logSigmoid } from "./loss.ts";
- * console.assert(logSigmoid(-1e4) === -1e4);
- * console.assert(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
+ * assert.ok(logSigmoid(-1e4) === -1e4);
+ * assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
  * ```
  */
 export function logSigmoid(z: number): number {
@@ -103,10 +106,11 @@ function checkVector(name: string, v: ArrayLike<number>, n?: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linearPredictor } from "./loss.ts";
  * import { fromRows } from "./matrix.ts";
  * const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
- * console.assert(z[0] === -1 && z[1] === -1);
+ * assert.ok(z[0] === -1 && z[1] === -1);
  * ```
  */
 export function linearPredictor(X: Matrix, theta: ArrayLike<number>): Float64Array {
@@ -129,10 +133,11 @@ export function linearPredictor(X: Matrix, theta: ArrayLike<number>): Float64Arr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryCrossEntropyWithLogits } from "./loss.ts";
  * // one observation with p̂ = 0.5 costs log 2, whatever its label
- * console.assert(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
- * console.assert(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
+ * assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
+ * assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
  * ```
  */
 export function binaryCrossEntropyWithLogits(
@@ -155,10 +160,11 @@ export function binaryCrossEntropyWithLogits(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryCrossEntropy } from "./loss.ts";
- * console.assert(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
+ * assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
  * // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
- * console.assert(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
+ * assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
  * ```
  */
 export function binaryCrossEntropy(
@@ -197,10 +203,11 @@ function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryCrossEntropyLoss } from "./loss.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1], [2]]);
- * console.assert(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
+ * assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
  * ```
  */
 export function binaryCrossEntropyLoss(
@@ -219,10 +226,11 @@ export function binaryCrossEntropyLoss(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bernoulliLogLikelihood, binaryCrossEntropyLoss } from "./loss.ts";
  * import { fromRows } from "./matrix.ts";
  * const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
- * console.assert(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
+ * assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
  * ```
  */
 export function bernoulliLogLikelihood(
@@ -240,11 +248,12 @@ export function bernoulliLogLikelihood(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryCrossEntropyGradient } from "./loss.ts";
  * import { fromRows } from "./matrix.ts";
  * // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
  * const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
- * console.assert(g[0] === -1);
+ * assert.ok(g[0] === -1);
  * ```
  */
 export function binaryCrossEntropyGradient(
@@ -274,9 +283,10 @@ export function binaryCrossEntropyGradient(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bernoulliLogLikelihoodGradient } from "./loss.ts";
  * import { fromRows } from "./matrix.ts";
- * console.assert(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
+ * assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
  * ```
  */
 export function bernoulliLogLikelihoodGradient(
@@ -296,9 +306,10 @@ export function bernoulliLogLikelihoodGradient(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { numericalGradient } from "./loss.ts";
  * const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
- * console.assert(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
+ * assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
  * ```
  */
 export function numericalGradient(

@@ -24,9 +24,10 @@ export interface Matrix {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matrix } from "./matrix.ts";
  * const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
- * console.assert(m.data[1 * 3 + 0] === 4);
+ * assert.ok(m.data[1 * 3 + 0] === 4);
  * ```
  */
 export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Matrix {
@@ -51,9 +52,10 @@ export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Ma
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromRows } from "./matrix.ts";
  * const m = fromRows([[1, 2], [3, 4]]);
- * console.assert(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
+ * assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
  * ```
  */
 export function fromRows(rows: ReadonlyArray<ArrayLike<number>>): Matrix {
@@ -74,9 +76,10 @@ export function fromRows(rows: ReadonlyArray<ArrayLike<number>>): Matrix {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromColumnMajor } from "./matrix.ts";
  * const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
- * console.assert(m.data[0] === 1 && m.data[1] === 3);
+ * assert.ok(m.data[0] === 1 && m.data[1] === 3);
  * ```
  */
 export function fromColumnMajor(rows: number, cols: number, values: ArrayLike<number>): Matrix {
@@ -98,8 +101,9 @@ export function fromColumnMajor(rows: number, cols: number, values: ArrayLike<nu
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromRows, row } from "./matrix.ts";
- * console.assert(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
+ * assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
  * ```
  */
 export function row(m: Matrix, i: number): Float64Array {
@@ -111,8 +115,9 @@ export function row(m: Matrix, i: number): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { column, fromRows } from "./matrix.ts";
- * console.assert(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
+ * assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
  * ```
  */
 export function column(m: Matrix, j: number): Float64Array {
@@ -126,8 +131,9 @@ export function column(m: Matrix, j: number): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fromRows, toRows } from "./matrix.ts";
- * console.assert(toRows(fromRows([[1, 2]]))[0][1] === 2);
+ * assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
  * ```
  */
 export function toRows(m: Matrix): number[][] {

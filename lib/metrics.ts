@@ -50,10 +50,11 @@ function checkPair(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { meanAbsolutePercentageError } from "./metrics.ts";
  * // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
  * const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
- * console.assert(Math.abs(e - 7.5) < 1e-12);
+ * assert.ok(Math.abs(e - 7.5) < 1e-12);
  * ```
  */
 export function meanAbsolutePercentageError(
@@ -82,8 +83,9 @@ export function meanAbsolutePercentageError(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maxAbsDifference } from "./metrics.ts";
- * console.assert(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
+ * assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
  * ```
  */
 export function maxAbsDifference(
@@ -104,8 +106,9 @@ export function maxAbsDifference(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { distance } from "./metrics.ts";
- * console.assert(distance([0, 0], [3, 4]) === 5);
+ * assert.ok(distance([0, 0], [3, 4]) === 5);
  * ```
  */
 export function distance(

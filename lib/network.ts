@@ -109,8 +109,9 @@ export type InitializerName = "zeros" | "ones" | "glorotUniform" | "glorot_unifo
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constant } from "./network.ts";
- * console.assert(constant(0).initialize(3, 1).every((w) => w === 0));
+ * assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
  * ```
  */
 export function constant(value: number): Initializer {
@@ -127,9 +128,10 @@ export function constant(value: number): Initializer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { glorotUniform } from "./network.ts";
  * const w = glorotUniform({ seed: 1 }).initialize(10, 1);
- * console.assert(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
+ * assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
  * ```
  */
 export function glorotUniform({ seed = 0 }: { seed?: number } = {}): Initializer {
@@ -190,9 +192,10 @@ export interface InputLayer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { input } from "./network.ts";
  * const inputs = input({ shape: [10] });
- * console.assert(inputs.shape[0] === null && inputs.shape[1] === 10);
+ * assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
  * ```
  */
 export function input(
@@ -233,10 +236,11 @@ export interface DenseOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constant, dense, input } from "./network.ts";
  * const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
  * const out = layer.apply(input({ shape: [3] }));
- * console.assert(out.shape[1] === 1);
+ * assert.ok(out.shape[1] === 1);
  * ```
  */
 export class Dense {
@@ -321,10 +325,11 @@ export class Dense {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constant, dense, input } from "./network.ts";
  * const outputs = dense({ units: 1, activation: "sigmoid", useBias: false,
  *   kernelInitializer: constant(0) }).apply(input({ shape: [3] }));
- * console.assert(outputs.shape[1] === 1);
+ * assert.ok(outputs.shape[1] === 1);
  * ```
  */
 export function dense(options: DenseOptions): Dense {
@@ -545,10 +550,11 @@ const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").repla
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dense, input, model } from "./network.ts";
  * const inputs = input({ shape: [10] });
  * const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
- * console.assert(m.summary().toString().includes("Total params: 11"));
+ * assert.ok(m.summary().toString().includes("Total params: 11"));
  * ```
  */
 export class ModelSummary {
@@ -610,6 +616,7 @@ const f32copy = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { constant, dense, input, model } from "./network.ts";
  * import { fromRows } from "./matrix.ts";
  * const inputs = input({ shape: [1] });
@@ -621,7 +628,7 @@ const f32copy = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a)
  * m.compile({ loss: "binary_crossentropy", optimizer: "adam" });
  * const X = fromRows([[-1], [-2], [1], [2]]);
  * m.fitSync(X, [0, 0, 1, 1], { epochs: 50, batchSize: 4, verbose: 0 });
- * console.assert(m.getWeights()[0].data[0] > 0); // larger x goes with y = 1
+ * assert.ok(m.getWeights()[0].data[0] > 0); // larger x goes with y = 1
  * ```
  */
 export class Model {
@@ -1019,6 +1026,7 @@ export class Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adam, constant, dense, fromRows, input, model } from "./mod.ts";
  * const inputs = input({ shape: [2] });
  * const outputs = dense({ units: 1, activation: "sigmoid", useBias: false,
@@ -1027,9 +1035,9 @@ export class Model {
  * m.compile({ loss: "binary_crossentropy", optimizer: adam(), metrics: ["binary_crossentropy"] });
  * const X = fromRows([[1, 0], [0, 1], [1, 1], [0.5, 2]]);
  * const history = await m.fit(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 });
- * console.assert(history.history.loss.length === 5);
- * console.assert(Math.abs(history.history.loss[0] - Math.LN2) < 1e-15); // p̂ = 1/2 at θ = 0
- * console.assert(m.getWeights()[0].rows === 2);
+ * assert.ok(history.history.loss.length === 5);
+ * assert.ok(Math.abs(history.history.loss[0] - Math.LN2) < 1e-15); // p̂ = 1/2 at θ = 0
+ * assert.ok(m.getWeights()[0].rows === 2);
  * ```
  */
 export function model(

@@ -231,6 +231,7 @@ const cache = new Map<string, WasmKernel | null>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wasmKernel } from "./network_wasm.ts";
  * const kern = wasmKernel(2, false);
  * if (kern) {
@@ -238,8 +239,8 @@ const cache = new Map<string, WasmKernel | null>();
  *   kern.load(new Float64Array([1, 0, 0, 1, 1, 1]), new Float64Array([1, 0, 1]), 0, 3);
  *   const g = new Float64Array(2), out = { lossSum: 0 };
  *   kern.run(new Float64Array(2), g, 0, 3, out); // at w = 0 every p̂ = 1/2
- *   console.assert(Math.abs(out.lossSum - 3 * Math.LN2) < 1e-15);
- *   console.assert(g[0] === -1 && g[1] === 0); // Σ(1/2 − y)x
+ *   assert.ok(Math.abs(out.lossSum - 3 * Math.LN2) < 1e-15);
+ *   assert.ok(g[0] === -1 && g[1] === 0); // Σ(1/2 − y)x
  * }
  * ```
  */

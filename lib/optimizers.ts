@@ -216,11 +216,12 @@ class Adam implements Optimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adam } from "./optimizers.ts";
  * const opt = adam();
  * const w = new Float64Array([0]);
  * opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
- * console.assert(Math.abs(w[0] + 0.001) < 1e-8 && opt.iterations === 1);
+ * assert.ok(Math.abs(w[0] + 0.001) < 1e-8 && opt.iterations === 1);
  * ```
  */
 export function adam(options: AdamOptions = {}): Optimizer {
@@ -233,10 +234,11 @@ export function adam(options: AdamOptions = {}): Optimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adamPaper } from "./optimizers.ts";
  * const w = new Float64Array([0]);
  * adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
- * console.assert(Math.abs(w[0] + 0.001) < 1e-9);
+ * assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
  * ```
  */
 export function adamPaper(options: AdamOptions = {}): Optimizer {
@@ -300,10 +302,11 @@ class Sgd implements Optimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sgd } from "./optimizers.ts";
  * const w = new Float64Array([1]);
  * sgd({ learningRate: 0.1 }).step(w, [2]);
- * console.assert(Math.abs(w[0] - 0.8) < 1e-15);
+ * assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
  * ```
  */
 export function sgd(options: SgdOptions = {}): Optimizer {
@@ -319,8 +322,9 @@ export type OptimizerName = "adam" | "sgd";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getOptimizer } from "./optimizers.ts";
- * console.assert(getOptimizer("adam").learningRate === 0.001);
+ * assert.ok(getOptimizer("adam").learningRate === 0.001);
  * ```
  */
 export function getOptimizer(optimizer: OptimizerName | Optimizer): Optimizer {

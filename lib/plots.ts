@@ -20,10 +20,11 @@ import type { History } from "./network.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Figure } from "./plots.ts";
  * import { jupyterDisplay } from "./display.ts";
  * const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
- * console.assert(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
+ * assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
  * ```
  */
 export class Figure {
@@ -45,11 +46,12 @@ export class Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as Plot from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
  * import { plot } from "./plots.ts";
  * const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
- * console.assert(fig.svg.startsWith("<svg"));
+ * assert.ok(fig.svg.startsWith("<svg"));
  * ```
  */
 export function plot(options: PlotOptions): Figure {
@@ -68,10 +70,11 @@ export function plot(options: PlotOptions): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { featureHistograms } from "./plots.ts";
  * import { generateData } from "./data.ts";
  * const fig = featureHistograms(generateData({ n: 50, k: 2 }));
- * console.assert(fig.svg.includes("X2"));
+ * assert.ok(fig.svg.includes("X2"));
  * ```
  */
 export function featureHistograms(ds: Dataset): Figure {
@@ -123,9 +126,10 @@ export function featureHistograms(ds: Dataset): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { targetBalance } from "./plots.ts";
  * import { generateData } from "./data.ts";
- * console.assert(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
+ * assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
  * ```
  */
 export function targetBalance(ds: Dataset): Figure {
@@ -152,11 +156,12 @@ export function targetBalance(ds: Dataset): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { irlsConvergence } from "./plots.ts";
  * import { glm } from "./glm.ts";
  * import { generateData } from "./data.ts";
  * const { X, y } = generateData({ n: 200 });
- * console.assert(irlsConvergence(glm(X, y)).svg.includes("<path"));
+ * assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
  * ```
  */
 export function irlsConvergence(fit: GlmFit): Figure {
@@ -190,8 +195,9 @@ export function irlsConvergence(fit: GlmFit): Figure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sigmoidCurve } from "./plots.ts";
- * console.assert(sigmoidCurve().svg.includes("<path"));
+ * assert.ok(sigmoidCurve().svg.includes("<path"));
  * ```
  */
 export function sigmoidCurve(range = 8): Figure {
@@ -236,10 +242,11 @@ export interface LossAlongOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lossAlongCoefficient } from "./plots.ts";
  * import { generateData } from "./data.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
- * console.assert(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
+ * assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
  * ```
  */
 export function lossAlongCoefficient(
@@ -307,11 +314,12 @@ export interface SurfaceOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logLikelihoodSurface } from "./plots.ts";
  * import { generateData } from "./data.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
  * const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
- * console.assert(fig.svg.includes("<path"));
+ * assert.ok(fig.svg.includes("<path"));
  * ```
  */
 export function logLikelihoodSurface(
@@ -374,9 +382,10 @@ export function logLikelihoodSurface(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lossCurve } from "./plots.ts";
  * const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
- * console.assert(fig.svg.includes("<path"));
+ * assert.ok(fig.svg.includes("<path"));
  * ```
  */
 export function lossCurve(

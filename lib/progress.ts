@@ -54,9 +54,10 @@ export type Verbosity = 0 | 1 | 2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatEpoch } from "./progress.ts";
  * const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
- * console.assert(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
+ * assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
  * ```
  */
 export function formatEpoch(
@@ -76,8 +77,9 @@ export function formatEpoch(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inJupyterKernel } from "./progress.ts";
- * console.assert(inJupyterKernel() === false); // under `deno test`
+ * assert.ok(inJupyterKernel() === false); // under `deno test`
  * ```
  */
 export function inJupyterKernel(): boolean {
@@ -96,12 +98,13 @@ export function inJupyterKernel(): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { terminalProgress } from "./progress.ts";
  * const out: string[] = [];
  * const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
  * r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
  * for (let e = 0; e < 4; e++) r.onEpochEnd?.(e, { loss: 1 / (e + 1) });
- * console.assert(out.length === 2 && out[1].startsWith("Epoch 4/4"));
+ * assert.ok(out.length === 2 && out[1].startsWith("Epoch 4/4"));
  * ```
  */
 export function terminalProgress(
@@ -156,12 +159,13 @@ function escapeHtml(s: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { jupyterProgress } from "./progress.ts";
  * const calls: { update?: boolean }[] = [];
  * const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
  * r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
  * for (let e = 0; e < 3; e++) r.onEpochEnd?.(e, { loss: 0.5 });
- * console.assert(calls.length === 4 && !calls[0].update && calls[3].update === true);
+ * assert.ok(calls.length === 4 && !calls[0].update && calls[3].update === true);
  * ```
  */
 export function jupyterProgress(
@@ -211,8 +215,9 @@ export function jupyterProgress(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { progressFor } from "./progress.ts";
- * console.assert(progressFor(0) === undefined);
+ * assert.ok(progressFor(0) === undefined);
  * ```
  */
 export function progressFor(verbose: Verbosity): ProgressReporter | undefined {

@@ -57,12 +57,13 @@ function nrm2(x: Float64Array, from: number, len: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dqrdc2 } from "./qr.ts";
  * // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
  * const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
  * const pivot = Int32Array.from([0, 1]);
  * const rank = dqrdc2(x, 3, 2, 1e-7, new Float64Array(2), pivot);
- * console.assert(rank === 1);
+ * assert.ok(rank === 1);
  * ```
  */
 export function dqrdc2(
@@ -179,10 +180,11 @@ function updateNorm(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { qrls } from "./qr.ts";
  * // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
  * const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
- * console.assert(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
+ * assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
  * ```
  */
 export function qrls(x: Float64Array, n: number, p: number, y: Float64Array, tol: number): QrLs {

@@ -349,9 +349,10 @@ function logR(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { qnorm } from "./random.ts";
- * console.assert(qnorm(0.5) === 0);
- * console.assert(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
+ * assert.ok(qnorm(0.5) === 0);
+ * assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
  * ```
  */
 export function qnorm(p: number): number {
@@ -643,17 +644,18 @@ function makeRng(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rRng } from "./random.ts";
  * // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
  * const u = rRng(42).runif(2);
- * console.assert(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
+ * assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
  * // R: set.seed(42); sample(5)  ->  1 5 4 3 2 (R >= 3.6)
- * console.assert(rRng(42).sample(5).join(" ") === "1 5 4 3 2");
+ * assert.ok(rRng(42).sample(5).join(" ") === "1 5 4 3 2");
  * // skipSample(n) moves the stream as sample(n) does, without building the permutation
  * const a = rRng(42), b = rRng(42);
  * a.sample(1000);
  * b.skipSample(1000);
- * console.assert(a.unifRand() === b.unifRand());
+ * assert.ok(a.unifRand() === b.unifRand());
  * ```
  */
 export function rRng(seed: number): Rng {
@@ -679,9 +681,10 @@ export function rRng(seed: number): Rng {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seedrandomRng } from "./random.ts";
  * const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
- * console.assert(a.every((x, i) => x === b[i]));
+ * assert.ok(a.every((x, i) => x === b[i]));
  * ```
  */
 export function seedrandomRng(seed: number | string): Rng {

@@ -379,12 +379,13 @@ function logLikelihoodOf(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scratchAdam } from "./scratch_adam.ts";
  * import { generateData } from "./data.ts";
  * const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
  * const { theta } = scratchAdam(X, y, { rng });
  * // R (the tutorial's loop): theta[3] = 0.14967359670324604
- * console.assert(Math.abs(theta[2] - 0.14967359670324604) < 1e-15);
+ * assert.ok(Math.abs(theta[2] - 0.14967359670324604) < 1e-15);
  * ```
  */
 export function scratchAdam(

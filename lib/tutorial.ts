@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TUTORIAL_KERAS_WEIGHTS } from "./tutorial.ts";
- * console.assert(TUTORIAL_KERAS_WEIGHTS.length === 10);
+ * assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
  * ```
  */
 export const TUTORIAL_KERAS_WEIGHTS: readonly number[] = Object.freeze([
@@ -35,8 +36,9 @@ export const TUTORIAL_KERAS_WEIGHTS: readonly number[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TUTORIAL_KERAS_MAPE } from "./tutorial.ts";
- * console.assert(TUTORIAL_KERAS_MAPE < 0.001);
+ * assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
  * ```
  */
 export const TUTORIAL_KERAS_MAPE = 0.0002394773;
@@ -47,8 +49,9 @@ export const TUTORIAL_KERAS_MAPE = 0.0002394773;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TUTORIAL_SCRATCH_ADAM_MAPE } from "./tutorial.ts";
- * console.assert(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
+ * assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
  * ```
  */
 export const TUTORIAL_SCRATCH_ADAM_MAPE = 0.000326558;

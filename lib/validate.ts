@@ -13,9 +13,10 @@ import type { Matrix } from "./matrix.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ArgumentError } from "./validate.ts";
  * const e = new ArgumentError("epochs", "must be a positive integer, got 0");
- * console.assert(e.message === "`epochs` must be a positive integer, got 0");
+ * assert.ok(e.message === "`epochs` must be a positive integer, got 0");
  * ```
  */
 export class ArgumentError extends RangeError {
