@@ -18,8 +18,7 @@ import { glm, type GlmFit } from "./glm.ts";
 import { irlsStart, irlsStep } from "./irls.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import { distance, maxAbsDifference, meanAbsolutePercentageError } from "./metrics.ts";
-import { constant, dense, glorotUniform, input, model } from "./network.ts";
-import { adam } from "./optimizers.ts";
+import { glorotUniform, tutorialNetwork } from "./network.ts";
 import { rRng } from "./random.ts";
 import { scratchAdam } from "./scratch_adam.ts";
 import { ArgumentError, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
@@ -73,15 +72,7 @@ function trainNetwork(
   y: ArrayLike<number>,
   { epochs, batchSize = X.rows, learningRate = 0.001, init, recordAt, seed = 0 }: NetworkRun,
 ): { weights: Float64Array; recorded: Map<number, Float64Array> } {
-  const inputs = input({ shape: [X.cols] });
-  const outputs = dense({
-    units: 1,
-    activation: "sigmoid",
-    useBias: false,
-    kernelInitializer: constant(0),
-  }).apply(inputs);
-  const net = model({ inputs, outputs });
-  net.compile({ loss: "binary_crossentropy", optimizer: adam({ learningRate }) });
+  const net = tutorialNetwork(X.cols, { learningRate });
   if (init !== undefined) net.setWeights([matrix(X.cols, 1, init)]);
   const recorded = new Map<number, Float64Array>();
   const callbacks = recordAt === undefined ? [] : [{

@@ -54,7 +54,13 @@ import { jupyterDisplay } from "./display.ts";
 import { type Matrix, matrix } from "./matrix.ts";
 import { sigmoid } from "./loss.ts";
 import { wasmKernel } from "./network_wasm.ts";
-import { type Dtype, getOptimizer, type Optimizer, type OptimizerName } from "./optimizers.ts";
+import {
+  adam,
+  type Dtype,
+  getOptimizer,
+  type Optimizer,
+  type OptimizerName,
+} from "./optimizers.ts";
 import {
   type Callback,
   type EpochLogs,
@@ -1048,4 +1054,46 @@ export function model(
   },
 ): Model {
   return new Model(inputs, outputs, name);
+}
+
+/** Options of {@linkcode tutorialNetwork}. */
+export interface TutorialNetworkOptions {
+  /** Add a bias (an intercept); the tutorial has none. Default false. */
+  useBias?: boolean;
+  /** Adam's learning rate; default Keras' 0.001. */
+  learningRate?: number;
+}
+
+/**
+ * The tutorial's network in one call, compiled and ready to `fit`: an input of `k` features, one
+ * dense sigmoid unit starting from zero weights (no bias unless asked), binary cross-entropy and
+ * Adam with Keras' defaults. Notebook 3 builds the same thing step by step.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tutorialNetwork } from "./network.ts";
+ * const net = tutorialNetwork(10);
+ * assert.equal(net.countParams(), 10);
+ * ```
+ */
+export function tutorialNetwork(
+  k: number,
+  { useBias = false, learningRate = 0.001 }: TutorialNetworkOptions = {},
+): Model {
+  checkInteger("k", k);
+  const inputs = input({ shape: [k] });
+  const outputs = dense({
+    units: 1,
+    activation: "sigmoid",
+    useBias,
+    kernelInitializer: constant(0),
+  }).apply(inputs);
+  const net = model({ inputs, outputs });
+  net.compile({
+    loss: "binary_crossentropy",
+    optimizer: adam({ learningRate }),
+    metrics: ["binary_crossentropy"],
+  });
+  return net;
 }

@@ -10,15 +10,7 @@
  *
  * Run: `deno run -A scripts/compare.ts` (add `--json` for one JSON object).
  */
-import {
-  adam,
-  constant,
-  dense,
-  input,
-  model,
-  scratchAdam,
-  TUTORIAL_KERAS_WEIGHTS,
-} from "../lib/mod.ts";
+import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
 import { readCsv } from "../lib/data.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
@@ -36,15 +28,7 @@ const gap = (w: ArrayLike<number>) => Math.max(...KERAS.map((k, j) => Math.abs(k
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 
 function ours(dtype: "float64" | "float32", engine: "auto" | "js" = "auto") {
-  const inputs = input({ shape: [X.cols] });
-  const outputs = dense({
-    units: 1,
-    activation: "sigmoid",
-    useBias: false,
-    kernelInitializer: constant(0),
-  }).apply(inputs);
-  const m = model({ inputs, outputs });
-  m.compile({ loss: "binary_crossentropy", optimizer: adam(), metrics: ["binary_crossentropy"] });
+  const m = tutorialNetwork(X.cols);
   const t0 = performance.now();
   m.fitSync(X, y, { epochs: EPOCHS, batchSize: BATCH, verbose: 0, dtype, engine });
   return { ms: performance.now() - t0, weights: Array.from(m.getWeights()[0].data) };

@@ -133,6 +133,8 @@ def execute(path: str) -> dict:
         if index is not None:
             source = nb.cells[index].source.strip().splitlines()
             error += "\n  cell source:\n" + "\n".join("    " + line for line in source[:15])
+    except FileNotFoundError as e:  # the kernelspec names a Deno binary that is not there
+        error = f"{path}: the Deno kernel could not start ({e}); run `deno task setup` to point it at this Deno"
     except Exception as e:  # kernel died, could not start, ...
         error = f"{path}: {type(e).__name__}: {strip_ansi(str(e))}"
     return {

@@ -16,8 +16,7 @@ import { type Dataset, generateData, head, readCsv } from "../lib/data.ts";
 import { formatColumn, table } from "../lib/display.ts";
 import { type Matrix, matrix } from "../lib/matrix.ts";
 import { meanAbsolutePercentageError } from "../lib/metrics.ts";
-import { constant, dense, input, model } from "../lib/network.ts";
-import { adam } from "../lib/optimizers.ts";
+import { tutorialNetwork } from "../lib/network.ts";
 import { type Rng, rRng, seedrandomRng } from "../lib/random.ts";
 import { scratchAdam } from "../lib/scratch_adam.ts";
 import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/tutorial.ts";
@@ -215,15 +214,7 @@ export async function trainNetwork(
   ds: Dataset,
   o: Options,
 ): Promise<{ report: NetworkReport; ms: number }> {
-  const inputs = input({ shape: [ds.X.cols] });
-  const outputs = dense({
-    units: 1,
-    kernelInitializer: constant(0),
-    activation: "sigmoid",
-    useBias: o.intercept,
-  }).apply(inputs);
-  const net = model({ inputs, outputs });
-  net.compile({ loss: "binary_crossentropy", optimizer: adam(), metrics: ["binary_crossentropy"] });
+  const net = tutorialNetwork(ds.X.cols, { useBias: o.intercept });
   const dtype = o.float32 ? "float32" : "float64";
   const t0 = performance.now();
   const history = await net.fit(ds.X, ds.y, {

@@ -3,22 +3,13 @@
  * tutorial's network (1000 epochs, batch size 1000, 1000 × 10 data, Adam, zeros init) in
  * float64 and float32.
  */
-import { constant, dense, input, model } from "../lib/network.ts";
-import { adam as adamOptimizer } from "../lib/optimizers.ts";
+import { tutorialNetwork } from "../lib/network.ts";
 import { readCsv } from "../lib/data.ts";
 
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 
 function train(dtype: "float64" | "float32", engine: "auto" | "js" = "auto") {
-  const inputs = input({ shape: [10] });
-  const outputs = dense({
-    units: 1,
-    activation: "sigmoid",
-    useBias: false,
-    kernelInitializer: constant(0),
-  }).apply(inputs);
-  const m = model({ inputs, outputs });
-  m.compile({ loss: "binary_crossentropy", optimizer: adamOptimizer() });
+  const m = tutorialNetwork(10);
   return m.fitSync(X, y, { epochs: 1000, batchSize: 1000, verbose: 0, dtype, engine });
 }
 
