@@ -351,6 +351,17 @@ def main() -> int:
     if args.write:
         for r in results:
             nb = clean(nbformat.reads(r["nb"], as_version=4))
+            stored = nbformat.reads(r["stored"], as_version=4)
+            if len(stored.cells) == len(nb.cells):
+                # Keep a cell's stored outputs when they differ only in what legitimately varies
+                # (times), so that refreshing does not churn the diff.
+                for s_cell, f_cell in zip(stored.cells, nb.cells):
+                    if (
+                        f_cell.cell_type == "code"
+                        and s_cell.get("outputs")
+                        and normalise(s_cell.outputs) == normalise(f_cell.outputs)
+                    ):
+                        f_cell.outputs = s_cell.outputs
             tmp = Path(r["path"] + ".tmp")
             nbformat.write(nb, str(tmp))
             tmp.replace(r["path"])
