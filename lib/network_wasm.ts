@@ -17,6 +17,24 @@
  * @module
  */
 
+// The assembler (./wasm.ts), with the short names the kernel below is written in.
+import {
+  brIf,
+  compileModule,
+  control,
+  f64x2,
+  i32,
+  i32Const as i32c,
+  i64x2,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  simd as V,
+  sumTree,
+  V128,
+  wasmModule,
+} from "./wasm.ts";
+
 /** A compiled kernel for one K, with its own memory holding the batch. */
 export interface WasmKernel {
   /** K, the number of features. */
@@ -39,66 +57,6 @@ export interface WasmKernel {
     out: { lossSum: number },
   ): boolean;
 }
-
-// --- a tiny assembler -------------------------------------------------------------------------
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: bigint): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(n & 0x7fn);
-    n >>= 7n;
-    if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
-const f64bytes = (x: number): number[] => Array.from(new Uint8Array(new Float64Array([x]).buffer));
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
-
-// opcodes
-const I32 = 0x7f, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32c = (x: number) => [0x41, ...sleb(BigInt(x))];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-
-const f64x2 = (a: number, b = a): number[] => [0xfd, 0x0c, ...f64bytes(a), ...f64bytes(b)];
-const i64x2 = (a: bigint): number[] => {
-  const v = new BigInt64Array([a, a]);
-  return [0xfd, 0x0c, ...new Uint8Array(v.buffer)];
-};
-const V = {
-  load: (offset = 0) => [0xfd, 0x00, 4, ...uleb(offset)],
-  load64splat: (offset = 0) => [0xfd, 0x0a, 3, ...uleb(offset)],
-  store: (offset = 0) => [0xfd, 0x0b, 4, ...uleb(offset)],
-  and: simd(0x4e),
-  or: simd(0x50),
-  abs: simd(0xec),
-  neg: simd(0xed),
-  add: simd(0xf0),
-  sub: simd(0xf1),
-  mul: simd(0xf2),
-  div: simd(0xf3),
-  max: simd(0xf5),
-  nearest: simd(0x94),
-  i64shl: simd(0xcb),
-  i64shru: simd(0xcd),
-  i64add: simd(0xce),
-};
 
 /** exp's reduction: x = k·ln2 + r with |r| ≤ ln2/2 (fdlibm's split of ln2). */
 const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
@@ -132,27 +90,20 @@ function assemble(k: number, useBias: boolean): Uint8Array<ArrayBuffer> {
   for (const gj of G) emit(zero, set(gj));
   emit(zero, set(LIN), f64x2(1), set(PROD), zero, set(EXPO), zero, set(ZMAX), zero, set(GB));
   emit(useBias ? [...get(3), ...V.load64splat(8 * k)] : zero, set(BIAS));
-  emit([0x03, 0x40]); // loop
+  emit(control.loop);
   for (let u = 0; u < UNROLL; u++) { // pairs per iteration
     // z = Σⱼ xⱼ wⱼ + b, for both rows
     // (as a balanced tree of additions: short dependency chains let successive pairs overlap)
-    const tree = (parts: number[][]): number[] => {
-      while (parts.length > 1) {
-        const next: number[][] = [];
-        for (let i = 0; i < parts.length; i += 2) {
-          next.push(i + 1 < parts.length ? [...parts[i], ...parts[i + 1], ...V.add] : parts[i]);
-        }
-        parts = next;
-      }
-      return parts[0];
-    };
-    emit(tree(Array.from({ length: k }, (_, j) => [
-      ...get(0),
-      ...V.load(16 * (k * u + j)),
-      ...get(3),
-      ...V.load64splat(8 * j),
-      ...V.mul,
-    ])));
+    emit(sumTree(
+      Array.from({ length: k }, (_, j) => [
+        ...get(0),
+        ...V.load(16 * (k * u + j)),
+        ...get(3),
+        ...V.load64splat(8 * j),
+        ...V.mul,
+      ]),
+      V.add,
+    ));
     emit(get(BIAS), V.add, tee(Z));
     emit(V.abs, get(ZMAX), V.max, set(ZMAX));
     // e = exp(−z): k = nearest(−z/ln2), r = −z − k·ln2, e = 2^k · Σ rⁿ/n!
@@ -202,25 +153,22 @@ function assemble(k: number, useBias: boolean): Uint8Array<ArrayBuffer> {
     emit(get(GB), get(R), V.add, set(GB));
   }
   // next pair
-  emit(get(0), i32c(16 * k * UNROLL), [0x6a], set(0));
-  emit(get(1), i32c(16 * UNROLL), [0x6a], tee(1), get(2), [0x47], [0x0d, 0]); // br_if loop
-  emit([0x0b]); // end loop
+  emit(get(0), i32c(16 * k * UNROLL), i32.add, set(0));
+  emit(get(1), i32c(16 * UNROLL), i32.add, tee(1), get(2), i32.ne, brIf(0)); // to the loop's start
+  emit(control.end); // loop
   for (let j = 0; j < k; j++) emit(get(4), get(G[j]), V.store(16 * j));
   emit(get(4), get(GB), V.store(16 * k));
   emit(get(5), get(LIN), V.store(0), get(5), get(PROD), V.store(16));
   emit(get(5), get(EXPO), V.store(32), get(5), get(ZMAX), V.store(48));
-  emit([0x0b]); // end function
+  emit(control.end); // function
 
-  const body = [1, ...uleb(nV128), V128, ...c];
-  const code = [1, ...uleb(body.length), ...body];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0, 1]),
-    ...section(7, [2, ...str("kernel"), 0, 0, ...str("mem"), 2, 0]),
-    ...section(10, code),
-  ]);
+  return wasmModule({
+    exportName: "kernel",
+    params: 6,
+    locals: [[nV128, V128]],
+    body: c,
+    memory: { export: "mem" },
+  });
 }
 
 const cache = new Map<string, WasmKernel | null>();
@@ -247,10 +195,10 @@ const cache = new Map<string, WasmKernel | null>();
 export function wasmKernel(k: number, useBias: boolean): WasmKernel | undefined {
   const key = `${k}/${useBias}`;
   if (cache.has(key)) return cache.get(key) ?? undefined;
+  const mod = compileModule(() => assemble(k, useBias));
   let made: WasmKernel | null = null;
   try {
-    const bytes = assemble(k, useBias);
-    if (WebAssembly.validate(bytes)) made = instantiate(k, useBias, bytes);
+    if (mod !== null) made = instantiate(k, useBias, mod);
   } catch {
     made = null;
   }
@@ -260,8 +208,8 @@ export function wasmKernel(k: number, useBias: boolean): WasmKernel | undefined 
 
 const LIMIT = 30;
 
-function instantiate(k: number, useBias: boolean, bytes: Uint8Array<ArrayBuffer>): WasmKernel {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+function instantiate(k: number, useBias: boolean, mod: WebAssembly.Module): WasmKernel {
+  const instance = new WebAssembly.Instance(mod);
   const mem = instance.exports.mem as WebAssembly.Memory;
   const fn = instance.exports.kernel as (...a: number[]) => void;
   const outPtr = 0, wPtr = 64, gPtr = wPtr + 16 * Math.ceil((k + 1) / 2);
