@@ -36,6 +36,22 @@
 import type { Matrix } from "./matrix.ts";
 import { type Rng, rRng } from "./random.ts";
 import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
+// The assembler (./wasm.ts), with the short names the kernel below is written in.
+import {
+  brIf,
+  compileModule,
+  control,
+  f64x2,
+  i32,
+  i32Const,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  simd,
+  sumTree,
+  V128,
+  wasmModule,
+} from "./wasm.ts";
 
 /** How the per-observation gradients of a batch are combined. */
 export type GradientReduction = "sum" | "mean";
@@ -168,30 +184,10 @@ interface GradientKernel {
   run(theta: Float64Array, g: Float64Array): boolean;
 }
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const f64x2 = (x: number): number[] => [
-  0xfd,
-  0x0c,
-  ...new Uint8Array(new Float64Array([x, x]).buffer),
-];
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const op = (code: number) => [0xfd, ...uleb(code)];
-const load = (offset: number) => [0xfd, 0x00, 4, ...uleb(offset)];
-const splat = (offset: number) => [0xfd, 0x0a, 3, ...uleb(offset)];
-const store = (offset: number) => [0xfd, 0x0b, 4, ...uleb(offset)];
-const ABS = op(0xec), ADD = op(0xf0), SUB = op(0xf1), MUL = op(0xf2), DIV = op(0xf3);
-const MAX = op(0xf5), NEAREST = op(0x94), SHL64 = op(0xcb);
+// The SIMD instructions by the short names used below (arithmetic on two doubles, f64x2).
+const { load, store, load64splat: splat } = simd;
+const { abs: ABS, add: ADD, sub: SUB, mul: MUL, div: DIV, max: MAX, nearest: NEAREST } = simd;
+const SHL64 = simd.i64shl;
 const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
 /** 1.5·2⁵² + 1023: added to an integer-valued k, leaves k + 1023 in the low bits. */
 const MAGIC = 6755399441055744 + 1023;
@@ -211,10 +207,10 @@ function assemble(k: number, unroll: number, fused: boolean): Uint8Array<ArrayBu
   const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
   /** a·b + c: relaxed-SIMD's f64x2.relaxed_madd when `fused` (fused on CPUs with FMA). */
   const madd = (a: number[], b: number[], c: number[]): number[] =>
-    fused ? [...a, ...b, ...c, ...op(0x107)] : [...a, ...b, ...MUL, ...c, ...ADD];
+    fused ? [...a, ...b, ...c, ...simd.relaxedMadd] : [...a, ...b, ...MUL, ...c, ...ADD];
   for (const gj of G) emit(f64x2(0), set(gj));
   emit(f64x2(0), set(ZMAX));
-  emit([0x03, 0x40]); // loop
+  emit(control.loop);
   for (let u = 0; u < unroll; u++) {
     const x = (j: number) => [...get(0), ...load(16 * (k * u + j))];
     const w = (j: number) => [...get(3), ...splat(8 * j)];
@@ -225,15 +221,7 @@ function assemble(k: number, unroll: number, fused: boolean): Uint8Array<ArrayBu
       for (let j = h + CHAINS; j < k; j += CHAINS) sum = madd(x(j), w(j), sum);
       chains.push(sum);
     }
-    let parts = chains;
-    while (parts.length > 1) {
-      const level: number[][] = [];
-      for (let i = 0; i < parts.length; i += 2) {
-        level.push(i + 1 < parts.length ? [...parts[i], ...parts[i + 1], ...ADD] : parts[i]);
-      }
-      parts = level;
-    }
-    emit(parts[0], tee(T), ABS, get(ZMAX), MAX, set(ZMAX));
+    emit(sumTree(chains, ADD), tee(T), ABS, get(ZMAX), MAX, set(ZMAX));
     // t = kd·ln2 + r, |r| ≤ ln2/2 (fdlibm's two-part ln2)
     emit(get(T), f64x2(1 / Math.LN2), MUL, NEAREST, set(KD));
     emit(get(T), get(KD), f64x2(LN2_HI), MUL, SUB, get(KD), f64x2(LN2_LO), MUL, SUB, tee(R));
@@ -253,7 +241,7 @@ function assemble(k: number, unroll: number, fused: boolean): Uint8Array<ArrayBu
       get(KD),
       f64x2(MAGIC),
       ADD,
-      [0x41, 52],
+      i32Const(52),
       SHL64,
       MUL,
       ADD,
@@ -263,34 +251,21 @@ function assemble(k: number, unroll: number, fused: boolean): Uint8Array<ArrayBu
     emit(get(1), load(16 * u), SUB, set(R));
     for (let j = 0; j < k; j++) emit(madd(get(R), x(j), get(G[j])), set(G[j]));
   }
-  emit(get(0), [0x41, ...sleb(16 * k * unroll)], [0x6a], set(0));
-  emit(get(1), [0x41, ...sleb(16 * unroll)], [0x6a], tee(1), get(2), [0x47], [0x0d, 0]);
-  emit([0x0b]); // end loop
+  // next pairs: x += 16·k·unroll, y += 16·unroll, again while y ≠ yEnd
+  emit(get(0), i32Const(16 * k * unroll), i32.add, set(0));
+  emit(get(1), i32Const(16 * unroll), i32.add, tee(1), get(2), i32.ne, brIf(0));
+  emit(control.end); // loop
   for (let j = 0; j < k; j++) emit(get(4), get(G[j]), store(16 * j));
   emit(get(4), get(ZMAX), store(16 * k));
-  emit([0x0b]);
-  const body = [1, ...uleb(next - 5), 0x7b, ...c];
-  const code = [1, ...uleb(body.length), ...body];
-  const section = (id: number, b: number[]) => [id, ...uleb(b.length), ...b];
-  const name = (s: string) => [s.length, ...new TextEncoder().encode(s)];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0, 1]),
-    ...section(7, [2, ...name("kernel"), 0, 0, ...name("mem"), 2, 0]),
-    ...section(10, code),
-  ]);
+  emit(control.end); // function
+  return wasmModule({
+    exportName: "kernel",
+    params: 5,
+    locals: [[next - 5, V128]],
+    body: c,
+    memory: { export: "mem" },
+  });
 }
-
-const sleb = (n: number): number[] => { // n ≥ 0
-  const out = uleb(n);
-  if (out[out.length - 1] & 0x40) {
-    out[out.length - 1] |= 0x80;
-    out.push(0);
-  }
-  return out;
-};
 
 /** Rows per loop iteration of the kernel: two lanes times UNROLL pairs. */
 const UNROLL = 2;
@@ -311,18 +286,9 @@ function gradientKernel(
 ): GradientKernel | undefined {
   let mod = modules.get(k);
   if (mod === undefined) {
-    mod = null;
-    for (const fused of [true, false]) { // relaxed SIMD if there is, plain SIMD otherwise
-      try {
-        const bytes = assemble(k, UNROLL, fused);
-        if (WebAssembly.validate(bytes)) {
-          mod = new WebAssembly.Module(bytes);
-          break;
-        }
-      } catch {
-        mod = null;
-      }
-    }
+    // relaxed SIMD if there is, plain SIMD otherwise
+    mod = compileModule(() => assemble(k, UNROLL, true)) ??
+      compileModule(() => assemble(k, UNROLL, false));
     modules.set(k, mod);
   }
   if (mod === null) return undefined;
