@@ -3,10 +3,10 @@
  * `A = Xᵀ W X` and `b = Xᵀ W z` for a row-major N × K matrix X (optionally with a leading
  * column of ones for the intercept), given `sw = √w` and `zw = √w · z`.
  *
- * The hot loop is a tiny WebAssembly SIMD kernel, assembled below from its opcodes (no build
- * step, no file or network access: the bytes are made in memory and compiled once). It works on
- * chunks of rows copied into WebAssembly memory: each chunk's rows are scaled by `√wᵢ` (so the
- * chunk holds `V = √W X`, the matrix R's QR path factorises), then `VᵀV` is accumulated in 4 × 4
+ * The hot loop is a tiny WebAssembly SIMD kernel, assembled below from its opcodes with the
+ * assembler of `wasm.ts` (no build step, no file or network access: the bytes are made in memory
+ * and compiled once). It works on chunks of rows copied into WebAssembly memory: each chunk's
+ * rows are scaled by `√wᵢ` (so the chunk holds `V = √W X`, the matrix R's QR path factorises), then `VᵀV` is accumulated in 4 × 4
  * blocks of the upper triangle, 8 two-lane accumulators per block, reading each row of the block
  * once (4 × 2 blocks, with 4 accumulators, for the last columns when K mod 4 is 1 or 2, where a
  * 4 × 4 block would be mostly padding); `Vᵀ√w` and `Vᵀzw` are accumulated alongside. The
@@ -17,6 +17,23 @@
  *
  * @module
  */
+
+import {
+  br as BR,
+  brIf as BR_IF,
+  compileModule,
+  control,
+  f64x2,
+  I32,
+  i32,
+  i32Const as i32c,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  simd,
+  V128,
+  wasmModule,
+} from "./wasm.ts";
 
 /** Which implementation computes the cross-products. */
 export type CrossprodEngine = "wasm" | "js";
@@ -52,50 +69,13 @@ export interface WeightedCrossprod {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A minimal WebAssembly assembler, just enough for one function.
+// The kernel, in the assembler's instructions (./wasm.ts) under short names.
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().encode(s)];
-const I32 = 0x7f, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const ADD = [0x6a], SUB = [0x6b], MUL = [0x6c], GE_U = [0x4f], LE_S = [0x4c];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const vload = (offset = 0) => [...simd(0x00), 4, ...uleb(offset)];
-const vstore = (offset = 0) => [...simd(0x0b), 4, ...uleb(offset)];
-const splat = (offset = 0) => [...simd(0x0a), 3, ...uleb(offset)]; // v128.load64_splat
-const VZERO = [...simd(0x0c), ...new Array<number>(16).fill(0)];
-const FADD2 = simd(0xf0), FMUL2 = simd(0xf2);
-const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2];
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], IF = [0x04, 0x40], ELSE = [0x05], END = [0x0b];
-const BR = (d: number) => [0x0c, d], BR_IF = (d: number) => [0x0d, d];
+const { add: ADD, sub: SUB, mul: MUL, geU: GE_U, leS: LE_S, gtU: GT_U, ltU: LT_U } = i32;
+const { block: BLOCK, loop: LOOP, if: IF, else: ELSE, end: END } = control;
+const { load: vload, store: vstore, load64splat: splat, add: FADD2, mul: FMUL2 } = simd;
+const VZERO = f64x2(0);
+const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2]; // f64.load/store/mul
 
 /**
  * The kernel `chunk(v, sw, zw, a, g, k, kp, m)` (all i32; pointers are byte addresses):
@@ -115,22 +95,22 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
     for (const part of parts) c.push(...part);
   };
   // rowBytes = 8k; end = v + m·rowBytes.
-  emit(get(K), i32(8), MUL, set(ROWB), get(V), get(M), get(ROWB), MUL, ADD, set(END_));
+  emit(get(K), i32c(8), MUL, set(ROWB), get(V), get(M), get(ROWB), MUL, ADD, set(END_));
 
   // 1. Scale rows: V[r, ·] *= sw[r].
   emit(get(V), set(P), get(SW), set(R));
   emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
-  emit(get(R), splat(), set(S), i32(0), set(J));
-  emit(BLOCK, LOOP, get(J), i32(16), ADD, get(ROWB), [0x4b], /* gt_u */ BR_IF(1));
+  emit(get(R), splat(), set(S), i32c(0), set(J));
+  emit(BLOCK, LOOP, get(J), i32c(16), ADD, get(ROWB), GT_U, BR_IF(1));
   emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(S), FMUL2, vstore());
-  emit(get(J), i32(16), ADD, set(J), BR(0), END, END);
+  emit(get(J), i32c(16), ADD, set(J), BR(0), END, END);
   // Odd k: the last element of the row, alone.
-  emit(get(J), get(ROWB), [0x49], /* lt_u */ [0x04, 0x40] /* if */);
+  emit(get(J), get(ROWB), LT_U, IF);
   emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), F64LOAD, get(R), F64LOAD, F64MUL, F64STORE, END);
-  emit(get(P), get(ROWB), ADD, set(P), get(R), i32(8), ADD, set(R), BR(0), END, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(R), i32c(8), ADD, set(R), BR(0), END, END);
 
   // 2. VᵀV in 4 × 4 (or 4 × 2) blocks (j, l), l ≥ j, both multiples of 4.
-  emit(i32(0), set(J));
+  emit(i32c(0), set(J));
   emit(BLOCK, LOOP, get(J), get(K), GE_U, BR_IF(1));
   emit(get(J), set(L));
   emit(BLOCK, LOOP, get(L), get(K), GE_U, BR_IF(1));
@@ -138,8 +118,8 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   // accumulators: only the first two-lane half of each row of it is needed.
   const blockBody = (halves: number) => {
     for (let a = 0; a < 4 * halves; a++) emit(VZERO, set(ACC + a));
-    emit(get(V), get(J), i32(8), MUL, ADD, set(P)); // p → V[0, j]
-    emit(get(V), get(L), i32(8), MUL, ADD, set(Q)); // q → V[0, l]
+    emit(get(V), get(J), i32c(8), MUL, ADD, set(P)); // p → V[0, j]
+    emit(get(V), get(L), i32c(8), MUL, ADD, set(Q)); // q → V[0, l]
     emit(get(P), get(M), get(ROWB), MUL, ADD, set(E));
     emit(BLOCK, LOOP, get(P), get(E), GE_U, BR_IF(1));
     for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a));
@@ -154,61 +134,49 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
     emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
     // a[(j + r)·kp + l + 2h ..] += acc
     for (let a = 0; a < 4; a++) {
-      emit(get(A), get(J), i32(a), ADD, get(KP), MUL, get(L), ADD, i32(8), MUL, ADD, set(ADDR));
+      emit(get(A), get(J), i32c(a), ADD, get(KP), MUL, get(L), ADD, i32c(8), MUL, ADD, set(ADDR));
       for (let h = 0; h < halves; h++) {
         const acc = ACC + halves * a + h;
         emit(get(ADDR), get(ADDR), vload(16 * h), get(acc), FADD2, vstore(16 * h));
       }
     }
   };
-  emit(get(K), get(L), SUB, i32(2), LE_S, IF);
+  emit(get(K), get(L), SUB, i32c(2), LE_S, IF);
   blockBody(1);
   emit(ELSE);
   blockBody(2);
   emit(END);
-  emit(get(L), i32(4), ADD, set(L), BR(0), END, END);
-  emit(get(J), i32(4), ADD, set(J), BR(0), END, END);
+  emit(get(L), i32c(4), ADD, set(L), BR(0), END, END);
+  emit(get(J), i32c(4), ADD, set(J), BR(0), END, END);
 
   // 3. g[j] += Σ_r V[r, j] sw[r]; g[kp + j] += Σ_r V[r, j] zw[r], two columns at a time.
-  emit(get(V), set(P), i32(0), set(R));
+  emit(get(V), set(P), i32c(0), set(R));
   emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
   emit(get(SW), get(R), ADD, splat(), set(S), get(ZW), get(R), ADD, splat(), set(SZ));
-  emit(i32(0), set(J));
+  emit(i32c(0), set(J));
   emit(BLOCK, LOOP, get(J), get(ROWB), GE_U, BR_IF(1));
   emit(get(P), get(J), ADD, vload(), set(Y0));
   emit(get(G), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(S), FMUL2, FADD2, vstore());
-  emit(get(ADDR), get(KP), i32(8), MUL, ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(SZ));
+  emit(get(ADDR), get(KP), i32c(8), MUL, ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(SZ));
   emit(FMUL2, FADD2, vstore());
-  emit(get(J), i32(16), ADD, set(J), BR(0), END, END);
-  emit(get(P), get(ROWB), ADD, set(P), get(R), i32(8), ADD, set(R), BR(0), END, END);
+  emit(get(J), i32c(16), ADD, set(J), BR(0), END, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(R), i32c(8), ADD, set(R), BR(0), END, END);
   emit(END);
 
-  const locals = vec([[...uleb(9), I32], [...uleb(15), V128]]);
-  const body = [...locals, ...c];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), 0x00]])),
-    ...section(2, vec([[...name("m"), ...name("mem"), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([[0x00]])),
-    ...section(7, vec([[...name("chunk"), 0x00, 0x00]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
+  return wasmModule({
+    exportName: "chunk",
+    params: 8,
+    locals: [[9, I32], [15, V128]],
+    body: c,
+    memory: { import: ["m", "mem"] },
+  });
 }
 
 let compiled: WebAssembly.Module | null | undefined;
 
 /** The compiled kernel, or `null` where WebAssembly SIMD is not available. */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const bytes = kernelBytes();
-      compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes)
-        ? new WebAssembly.Module(bytes)
-        : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileModule(kernelBytes);
   return compiled;
 }
 
