@@ -2,7 +2,8 @@
  * Sets up everything the book, the tests and JupyterLab need, and does nothing when it is all in
  * place already (a second run takes well under a second):
  *
- * - `.venv/` with the pinned Jupyter from `scripts/requirements.lock` (Python 3.9 or newer);
+ * - `.venv/` with the pinned Jupyter from `scripts/requirements.txt` (Python 3.9 or newer; the
+ *   three Jupyter packages are pinned exactly, their dependencies resolved for that Python);
  * - `.jupyter/data/kernels/deno/kernel.json`, the Deno kernel on this very Deno binary;
  * - `node_modules/` with the npm packages of `deno.json`, as the lock file pins them.
  *
@@ -58,7 +59,7 @@ async function findPython(): Promise<string> {
 }
 
 async function venv(): Promise<void> {
-  const lock = `${root}/scripts/requirements.lock`;
+  const lock = `${root}/scripts/requirements.txt`;
   const stamp = `${root}/.venv/.requirements.sha256`;
   const want = await sha256(lock);
   if (await exists(python) && await exists(stamp) && (await Deno.readTextFile(stamp)) === want) {
