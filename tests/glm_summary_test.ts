@@ -1,21 +1,7 @@
 import assert from "node:assert/strict";
 import { formatNumbers } from "../lib/display.ts";
 import { summary } from "../lib/glm_summary.ts";
-import { fitCase } from "./glm_test.ts";
-
-const CASES = [
-  "tutorial",
-  "tutorial_intercept",
-  "maxit2",
-  "wide",
-  "collinear",
-  "constant",
-  "constant_no_intercept",
-  "quasi_separation",
-  "complete_separation",
-  "k_gt_n",
-  "mtcars",
-];
+import { CASES, fitCase } from "./glm_cases.ts";
 
 /** R's printed summary (scripts/reference_glm.R), from "Deviance Residuals:" on (no Call:). */
 function rText(name: string): string {

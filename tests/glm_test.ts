@@ -1,85 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  glm,
-  type GlmFit,
-  pnorm,
-  predict,
-  WARNING_FITTED_0_1,
-  WARNING_NOT_CONVERGED,
-} from "../lib/glm.ts";
-import { fromColumnMajor, fromRows, type Matrix } from "../lib/matrix.ts";
+import { glm, pnorm, predict, WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm.ts";
+import { fromColumnMajor, fromRows } from "../lib/matrix.ts";
+import { CASES, fitCase, loadCase } from "./glm_cases.ts";
 import { ArgumentError } from "../lib/validate.ts";
-
-interface RFit {
-  names: string[];
-  coefficients: (number | null)[];
-  standardErrors: (number | null)[];
-  zValues: (number | null)[];
-  pValues: (number | null)[];
-  deviance: number;
-  nullDeviance: number;
-  dfResidual: number;
-  dfNull: number;
-  aic: number;
-  iterations: number;
-  converged: boolean;
-  rank: number;
-  warnings: string[];
-  fitted: number[];
-  linearPredictors: number[];
-  trace: { deviance: number; coefficients: (number | null)[] }[];
-}
-interface RCase {
-  R: string;
-  case: string;
-  n: number;
-  k: number;
-  intercept: boolean;
-  maxit: number;
-  epsilon: number;
-  featureNames: string[];
-  xColumnMajor: number[];
-  y: number[];
-  fit: RFit;
-}
-
-const CASES = [
-  "tutorial",
-  "tutorial_intercept",
-  "maxit2",
-  "wide",
-  "collinear",
-  "constant",
-  "constant_no_intercept",
-  "quasi_separation",
-  "complete_separation",
-  "k_gt_n",
-  "mtcars",
-];
-
-/** Loads data/reference/glm_<name>.json (written by scripts/reference_glm.R). */
-export function loadCase(name: string): { ref: RCase; X: Matrix } {
-  const ref = JSON.parse(
-    Deno.readTextFileSync(new URL(`../data/reference/glm_${name}.json`, import.meta.url)),
-  ) as RCase;
-  return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };
-}
-
-/** Fits a reference case with R's settings (and the given solver, default "auto"). */
-export function fitCase(
-  name: string,
-  method?: "auto" | "qr" | "cholesky",
-): { ref: RCase; fit: GlmFit; X: Matrix } {
-  const { ref, X } = loadCase(name);
-  const fit = glm(X, ref.y, {
-    intercept: ref.intercept,
-    maxit: ref.maxit,
-    epsilon: ref.epsilon,
-    names: ref.featureNames,
-    method,
-  });
-  return { ref, fit, X };
-}
 
 function relClose(actual: number | null, expected: number | null, tol: number, what: string) {
   if (expected === null) {

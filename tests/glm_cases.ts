@@ -1,0 +1,80 @@
+/**
+ * The R reference cases for glm (data/reference/glm_<case>.json, written by
+ * scripts/reference_glm.R), shared by the glm and summary tests. Not a test file itself.
+ */
+import { glm, type GlmFit } from "../lib/glm.ts";
+import { fromColumnMajor, type Matrix } from "../lib/matrix.ts";
+
+/** R's fit as scripts/reference_glm.R records it. */
+export interface RFit {
+  names: string[];
+  coefficients: (number | null)[];
+  standardErrors: (number | null)[];
+  zValues: (number | null)[];
+  pValues: (number | null)[];
+  deviance: number;
+  nullDeviance: number;
+  dfResidual: number;
+  dfNull: number;
+  aic: number;
+  iterations: number;
+  converged: boolean;
+  rank: number;
+  warnings: string[];
+  fitted: number[];
+  linearPredictors: number[];
+  trace: { deviance: number; coefficients: (number | null)[] }[];
+}
+/** One reference case: the data and R's fit. */
+export interface RCase {
+  R: string;
+  case: string;
+  n: number;
+  k: number;
+  intercept: boolean;
+  maxit: number;
+  epsilon: number;
+  featureNames: string[];
+  xColumnMajor: number[];
+  y: number[];
+  fit: RFit;
+}
+
+/** The cases scripts/reference_glm.R writes to data/reference/glm_<case>.json. */
+export const CASES = [
+  "tutorial",
+  "tutorial_intercept",
+  "maxit2",
+  "wide",
+  "collinear",
+  "constant",
+  "constant_no_intercept",
+  "quasi_separation",
+  "complete_separation",
+  "k_gt_n",
+  "mtcars",
+];
+
+/** Loads data/reference/glm_<name>.json (written by scripts/reference_glm.R). */
+export function loadCase(name: string): { ref: RCase; X: Matrix } {
+  const ref = JSON.parse(
+    Deno.readTextFileSync(new URL(`../data/reference/glm_${name}.json`, import.meta.url)),
+  ) as RCase;
+  return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };
+}
+
+/** Fits a reference case with R's settings (and the given solver, default "auto"). */
+export function fitCase(
+  name: string,
+  method?: "auto" | "qr" | "cholesky",
+): { ref: RCase; fit: GlmFit; X: Matrix } {
+  const { ref, X } = loadCase(name);
+  const fit = glm(X, ref.y, {
+    intercept: ref.intercept,
+    maxit: ref.maxit,
+    epsilon: ref.epsilon,
+    names: ref.featureNames,
+    method,
+  });
+  return { ref, fit, X };
+}
