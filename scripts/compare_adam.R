@@ -12,37 +12,12 @@ set.seed(42)
 X <- matrix(rnorm(10 * 1000, mean = 1, sd = 0.5), ncol = 10)
 Y <- matrix(rbinom(1000, 1, 0.5))
 
-N <- dim(X)[1]
-K <- dim(X)[2]
 n_epochs <- 1000
 batch_size <- 1000
 
-sigmoid_function <- function(z) {
-  return(1 / (1 + exp(-z)))
-}
+source("scripts/tutorial_adam.R") # scratch_adam(): the tutorial's loop (In [16])
 
-run_loop <- function() {
-  theta <- rep(0, K)
-  alpha <- 0.001
-  beta1 <- 0.9
-  beta2 <- 0.999
-  m <- 0
-  v <- 0
-  eps <- 1e-7
-  for (epoch in 1:n_epochs) {
-    for (batch in split(sample(seq(1, length(Y))), ceiling(seq_along(seq(1, length(Y))) / batch_size))) {
-      z <- X[batch, ] %*% theta
-      p_hat <- sigmoid_function(z)
-      deriv_log_likelihood <- -t(X[batch, ]) %*% (p_hat - Y[batch, ])
-      m <- beta1 * m + (1 - beta1) * deriv_log_likelihood
-      v <- beta2 * v + (1 - beta2) * deriv_log_likelihood^2
-      m_hat <- m / (1 - beta1^epoch)
-      v_hat <- v / (1 - beta2^epoch)
-      theta <- theta + alpha * (m_hat / (sqrt(v_hat) + eps))
-    }
-  }
-  theta
-}
+run_loop <- function() scratch_adam(X, Y, n_epochs = n_epochs, batch_size = batch_size)$theta
 
 times <- numeric(reps)
 theta <- NULL

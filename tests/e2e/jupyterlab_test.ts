@@ -13,6 +13,7 @@
 
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
 import { root } from "../../scripts/jupyter.ts";
 import { type LabServer, startLab } from "./lab_server.ts";
 
@@ -27,16 +28,6 @@ const RUN_TIMEOUT_MS = 300_000;
  * execution results"); running cell by cell is what keeps this test deterministic.
  */
 const RUN_ALL = Deno.env.get("E2E_LAB_RUN_ALL") === "1";
-
-function findChromium(): string | undefined {
-  for (const p of [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
-    if (!p) continue;
-    try {
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* not there */ }
-  }
-  return undefined;
-}
 
 /** What a stored notebook holds: code cells with outputs, and image outputs (figures). */
 function storedCounts(
@@ -346,15 +337,7 @@ Deno.test({
           XDG_CONFIG_HOME: `${lab.dir}/home/.config`,
           XDG_CACHE_HOME: `${lab.dir}/home/.cache`,
         },
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
+        args: [...CHROMIUM_ARGS],
       });
       // JupyterLab needs nothing but its own server; anything else would hang without network.
       await context.route(

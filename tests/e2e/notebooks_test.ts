@@ -9,19 +9,10 @@
 
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
 import { root } from "../../scripts/jupyter.ts";
 
 const site = `${root}/site`;
-
-function findChromium(): string | undefined {
-  for (const p of [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
-    if (!p) continue;
-    try {
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* not there */ }
-  }
-  return undefined;
-}
 
 /** Serves `dir` on 127.0.0.1 so the pages load as they would from any web server. */
 function serve(dir: string): Deno.HttpServer<Deno.NetAddr> {
@@ -78,16 +69,7 @@ Deno.test({
     const base = `http://127.0.0.1:${server.addr.port}`;
     const b = await chromium.launch({
       executablePath: browser,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: ["--headless", ...CHROMIUM_ARGS],
     });
     try {
       const pages = ["index.html", "api/index.html"];
