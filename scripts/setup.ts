@@ -72,8 +72,19 @@ async function venv(): Promise<void> {
 }
 
 async function kernelspec(): Promise<void> {
+  // The kernel runs behind scripts/kernel_proxy.py, which passes on one cell at a time so that
+  // "Run All" cannot file a late result under the next cell (see that file).
   const spec = {
-    argv: [Deno.execPath(), "jupyter", "--quiet", "--kernel", "--conn", "{connection_file}"],
+    argv: [
+      python,
+      `${root}/scripts/kernel_proxy.py`,
+      "{connection_file}",
+      Deno.execPath(),
+      "jupyter",
+      "--quiet",
+      "--kernel",
+      "--conn",
+    ],
     display_name: "Deno",
     language: "typescript",
     env: { NO_COLOR: "1" },

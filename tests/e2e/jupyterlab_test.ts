@@ -22,12 +22,13 @@ const OPEN_TIMEOUT_MS = 120_000;
 /** Running all cells of one notebook (training loops included). */
 const RUN_TIMEOUT_MS = 300_000;
 /**
- * `E2E_LAB_RUN_ALL=1` runs each notebook with "Run All Cells" instead of cell by cell. Deno 2.9.6's
- * kernel, given several queued execute requests, sometimes publishes a cell's result under the next
- * cell's request, so JupyterLab shows it one cell too low (the test then fails with "cell N has 2
- * execution results"); running cell by cell is what keeps this test deterministic.
+ * Each notebook runs with "Run All Cells", as a reader would. Deno 2.9.6's kernel, given several
+ * queued execute requests, sometimes publishes a cell's result under the next cell's request;
+ * the project's kernelspec puts scripts/kernel_proxy.py in front of the kernel to pass on one cell
+ * at a time, and this test is what shows that it works (a misplaced result fails it with "cell N
+ * has several execution results"). `E2E_LAB_CELL_BY_CELL=1` runs the cells one by one instead.
  */
-const RUN_ALL = Deno.env.get("E2E_LAB_RUN_ALL") === "1";
+const RUN_ALL = Deno.env.get("E2E_LAB_CELL_BY_CELL") !== "1";
 
 /** What a stored notebook holds: code cells with outputs, and image outputs (figures). */
 function storedCounts(
