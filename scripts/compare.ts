@@ -43,49 +43,52 @@ interface Row {
 }
 const rows: Row[] = [];
 
-for (let i = 0; i < 5; i++) ours("float64"); // warm-up: let V8 compile the kernel
-const r64 = Array.from({ length: 20 }, () => ours("float64"));
-rows.push({
-  name: "this lib (float64)",
-  runs: 20,
-  medianMs: median(r64.map((r) => r.ms)),
-  maxGapToKeras: gap(r64[0].weights),
-  note: "mean BCE, Keras Adam; WebAssembly SIMD kernel",
-});
-for (let i = 0; i < 5; i++) ours("float64", "js");
-const rjs = Array.from({ length: 20 }, () => ours("float64", "js"));
-rows.push({
-  name: "this lib (float64, js)",
-  runs: 20,
-  medianMs: median(rjs.map((r) => r.ms)),
-  maxGapToKeras: gap(rjs[0].weights),
-  note: 'engine: "js" (generated JavaScript kernel)',
-});
-for (let i = 0; i < 2; i++) ours("float32");
-const r32 = Array.from({ length: 10 }, () => ours("float32"));
-rows.push({
-  name: "this lib (float32)",
-  runs: 10,
-  medianMs: median(r32.map((r) => r.ms)),
-  maxGapToKeras: gap(r32[0].weights),
-  note: "every op rounded to float32",
-});
+/** Times `run` (after `warmUp` unmeasured runs, to let V8 compile) and adds a row. */
+function measure(
+  name: string,
+  note: string,
+  runs: number,
+  warmUp: number,
+  run: () => { ms: number; weights: number[] },
+): void {
+  for (let i = 0; i < warmUp; i++) run();
+  const results = Array.from({ length: runs }, run);
+  rows.push({
+    name,
+    runs,
+    medianMs: median(results.map((r) => r.ms)),
+    maxGapToKeras: gap(results[0].weights),
+    note,
+  });
+}
 
+measure(
+  "this lib (float64)",
+  "mean BCE, Keras Adam; WebAssembly SIMD kernel",
+  20,
+  5,
+  () => ours("float64"),
+);
+measure(
+  "this lib (float64, js)",
+  'engine: "js" (generated JavaScript kernel)',
+  20,
+  5,
+  () => ours("float64", "js"),
+);
+measure("this lib (float32)", "every op rounded to float32", 10, 2, () => ours("float32"));
 // The tutorial's from-scratch loop (paper-form Adam ascending the summed log-likelihood), here.
-const scratchRun = () => {
-  const t0 = performance.now();
-  const r = scratchAdam(X, y, { epochs: EPOCHS, batchSize: BATCH, seed: 42 });
-  return { ms: performance.now() - t0, weights: Array.from(r.theta) };
-};
-for (let i = 0; i < 5; i++) scratchRun();
-const rs = Array.from({ length: 20 }, scratchRun);
-rows.push({
-  name: "this lib, Adam by hand",
-  runs: 20,
-  medianMs: median(rs.map((r) => r.ms)),
-  maxGapToKeras: gap(rs[0].weights),
-  note: "the tutorial's R loop in TypeScript (lib/scratch_adam.ts)",
-});
+measure(
+  "this lib, Adam by hand",
+  "the tutorial's R loop in TypeScript (lib/scratch_adam.ts)",
+  20,
+  5,
+  () => {
+    const t0 = performance.now();
+    const r = scratchAdam(X, y, { epochs: EPOCHS, batchSize: BATCH, seed: 42 });
+    return { ms: performance.now() - t0, weights: Array.from(r.theta) };
+  },
+);
 
 // TensorFlow.js, CPU backend.
 try {
