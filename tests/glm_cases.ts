@@ -5,26 +5,27 @@
 import { glm, type GlmFit } from "../lib/glm.ts";
 import { fromColumnMajor, type Matrix } from "../lib/matrix.ts";
 
-/** R's fit as scripts/reference_glm.R records it. */
-export interface RFit {
-  names: string[];
-  coefficients: (number | null)[];
-  standardErrors: (number | null)[];
-  zValues: (number | null)[];
-  pValues: (number | null)[];
-  deviance: number;
-  nullDeviance: number;
-  dfResidual: number;
-  dfNull: number;
-  aic: number;
-  iterations: number;
-  converged: boolean;
-  rank: number;
-  warnings: string[];
-  fitted: number[];
-  linearPredictors: number[];
-  trace: { deviance: number; coefficients: (number | null)[] }[];
-}
+/** R's fit as scripts/reference_glm.R records it: GlmFit's fields, with plain arrays. */
+export type RFit =
+  & Pick<
+    GlmFit,
+    | "names"
+    | "coefficients"
+    | "standardErrors"
+    | "zValues"
+    | "pValues"
+    | "deviance"
+    | "nullDeviance"
+    | "dfResidual"
+    | "dfNull"
+    | "aic"
+    | "iterations"
+    | "converged"
+    | "rank"
+    | "warnings"
+    | "trace"
+  >
+  & { fitted: number[]; linearPredictors: number[] };
 /** One reference case: the data and R's fit. */
 export interface RCase {
   R: string;
