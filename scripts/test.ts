@@ -2,8 +2,8 @@
  * Runs the whole test suite with the fewest permissions each part needs, and ends with one summary
  * line `tests: N passed, N failed`.
  *
- * - `lib/` (doc examples) and `tests/*_test.ts`: only `--allow-read` (and `.cache/` for the CSV
- *   writing tests);
+ * - `tests/*_test.ts` (with `tests/doc_examples_test.ts`, the lib's doc examples): only
+ *   `--allow-read` (and `.cache/` for the CSV writing tests);
  * - `tests/e2e/`: the notebooks through Jupyter and the book in Chromium, with all permissions
  *   (the browser driver and the kernel need them).
  *
@@ -22,7 +22,7 @@ for (const e of Deno.readDirSync(`${root}/tests`)) {
 const suites: { name: string; args: string[] }[] = [
   {
     name: "lib",
-    args: ["--allow-read", "--allow-write=.cache", "--doc", "lib/", ...libTests.sort()],
+    args: ["--allow-read", "--allow-write=.cache", ...libTests.sort()],
   },
   { name: "e2e", args: ["--allow-all", "tests/e2e/"] },
 ];
