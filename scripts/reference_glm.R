@@ -1,21 +1,12 @@
 # Reference fits for lib/glm.ts: each case writes its data AND R's glm fit to
 # data/reference/glm_<case>.json, and R's printed summary to data/reference/glm_<case>_summary.txt.
 # Run from the repository root:  Rscript scripts/reference_glm.R
-# Base R + stats only. Numbers are written with sprintf("%.17g") so they parse back to the same double.
+# Base R + stats only. Numbers are written with sprintf("%.17g") (scripts/reference_util.R) so they
+# parse back to the same double; NA is written as null.
 
-num <- function(x) {
-  if (length(x) == 0) return("[]")
-  s <- ifelse(is.na(x), "null", sprintf("%.17g", x))
-  paste0("[", paste(s, collapse = ","), "]")
-}
-num1 <- function(x) if (is.na(x)) "null" else sprintf("%.17g", x)
-str1 <- function(s) paste0("\"", gsub("\"", "\\\\\"", s), "\"")
-strs <- function(s) if (length(s) == 0) "[]" else paste0("[", paste(vapply(s, str1, ""), collapse = ","), "]")
-bool <- function(b) if (isTRUE(b)) "true" else "false"
-obj <- function(...) {
-  kv <- list(...)
-  paste0("{", paste(sprintf("\"%s\":%s", names(kv), unlist(kv)), collapse = ","), "}")
-}
+source("scripts/reference_util.R")
+# Always an array (even of length 1), names dropped.
+num <- function(x) I(unname(as.vector(x)))
 
 # Fits with warnings collected (R's exact texts), in the order R raised them.
 with_warnings <- function(expr) {
@@ -42,48 +33,43 @@ write_case <- function(name, df, formula, maxit = 25, epsilon = 1e-8, note = "")
   tab[rownames(s$coefficients), ] <- s$coefficients
   # R's per-iteration trace: glm.fit is deterministic, so stopping it after m iterations gives
   # the state of the full fit after its m-th iteration.
-  trace_dev <- numeric()
-  trace_coef <- character()
-  for (m in seq_len(fit$iter)) {
+  trace <- lapply(seq_len(fit$iter), function(m) {
     fm <- suppressWarnings(glm.fit(X, y, family = binomial(), intercept = intercept,
       control = list(maxit = m, epsilon = epsilon)))
-    trace_dev <- c(trace_dev, fm$deviance)
-    trace_coef <- c(trace_coef, num(unname(fm$coefficients)))
-  }
-  trace <- paste0("[", paste(sprintf("{\"deviance\":%s,\"coefficients\":%s}",
-    sprintf("%.17g", trace_dev), trace_coef), collapse = ","), "]")
-  json <- obj(
-    R = str1(R.version.string),
-    case = str1(name),
-    note = str1(note),
-    formula = str1(paste(deparse(formula), collapse = " ")),
-    n = nrow(Xf), k = ncol(Xf), intercept = bool(intercept),
-    maxit = num1(maxit), epsilon = num1(epsilon),
-    featureNames = strs(colnames(Xf)),
+    list(deviance = fm$deviance, coefficients = num(fm$coefficients))
+  })
+  json <- list(
+    R = R.version.string,
+    case = name,
+    note = note,
+    formula = paste(deparse(formula), collapse = " "),
+    n = nrow(Xf), k = ncol(Xf), intercept = intercept,
+    maxit = maxit, epsilon = epsilon,
+    featureNames = I(colnames(Xf)),
     xColumnMajor = num(as.vector(Xf)),
     y = num(as.vector(y)),
-    fit = obj(
-      names = strs(names(cf)),
+    fit = list(
+      names = I(names(cf)),
       coefficients = num(unname(cf)),
       standardErrors = num(tab[, 2]),
       zValues = num(tab[, 3]),
       pValues = num(tab[, 4]),
-      deviance = num1(fit$deviance),
-      nullDeviance = num1(fit$null.deviance),
+      deviance = fit$deviance,
+      nullDeviance = fit$null.deviance,
       dfResidual = fit$df.residual,
       dfNull = fit$df.null,
-      aic = num1(fit$aic),
+      aic = fit$aic,
       iterations = fit$iter,
-      converged = bool(fit$converged),
-      boundary = bool(fit$boundary),
+      converged = fit$converged,
+      boundary = fit$boundary,
       rank = fit$rank,
-      warnings = strs(res$warnings),
+      warnings = I(res$warnings),
       fitted = num(unname(fit$fitted.values)),
       linearPredictors = num(unname(fit$linear.predictors)),
       trace = trace
     )
   )
-  writeLines(json, sprintf("data/reference/glm_%s.json", name))
+  write_json(json, sprintf("data/reference/glm_%s.json", name))
   txt <- capture.output(print(s))
   writeLines(txt, sprintf("data/reference/glm_%s_summary.txt", name))
   cat(sprintf("%-22s iter=%d converged=%s rank=%d warnings=%s\n", name, fit$iter,
@@ -151,5 +137,5 @@ write_case("mtcars", mtcars, am ~ hp + wt, note = "mtcars: am ~ hp + wt")
 
 # 8. pnorm far into the tail (the p values of summary.glm are 2 * pnorm(-|z|)).
 xs <- c(-0.5, -1.96, -5, -10, -20, -30, -37, -38, -40, 0, 1e-9, 0.3, 0.7, 3, 6, 9)
-writeLines(obj(R = str1(R.version.string), x = num(xs), pnorm = num(pnorm(xs))),
+write_json(list(R = R.version.string, x = num(xs), pnorm = num(pnorm(xs))),
   "data/reference/glm_pnorm.json")

@@ -35,6 +35,8 @@ json_numbers <- function(x) {
 }
 
 json_atoms <- function(x) {
+  # paste0() would turn an empty character vector into one empty string.
+  if (length(x) == 0) return(character(0))
   if (is.factor(x)) x <- as.character(x)
   if (is.character(x)) {
     out <- paste0("\"", json_escape(x), "\"")
