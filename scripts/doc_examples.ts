@@ -12,7 +12,8 @@
  * @module
  */
 
-const root = new URL("..", import.meta.url);
+import { root, writeOrCheck } from "./generated.ts";
+
 const OUT = "tests/doc_examples_test.ts";
 
 interface Example {
@@ -176,36 +177,11 @@ export function generate(): string {
   ].join("\n");
 }
 
-async function format(text: string): Promise<string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext=ts", "-"],
-    cwd: root.pathname,
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const { code, stdout } = await child.output();
-  if (code !== 0) throw new Error("deno fmt failed on the generated examples");
-  return new TextDecoder().decode(stdout);
-}
-
 if (import.meta.main) {
-  const text = await format(generate());
-  const path = new URL(OUT, root);
-  if (Deno.args.includes("--check")) {
-    let old = "";
-    try {
-      old = Deno.readTextFileSync(path);
-    } catch { /* missing */ }
-    if (old !== text) {
-      console.error(`${OUT} is out of date: run \`deno run -A scripts/doc_examples.ts\``);
-      Deno.exit(1);
-    }
-  } else {
-    Deno.writeTextFileSync(`${path.pathname}.tmp`, text);
-    Deno.renameSync(`${path.pathname}.tmp`, path);
-    console.error(`${OUT}: ${text.split("Deno.test(").length - 1} examples`);
-  }
+  await writeOrCheck(
+    OUT,
+    generate(),
+    Deno.args.includes("--check"),
+    "deno run -A scripts/doc_examples.ts",
+  );
 }

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { formatColumn, formatNumbers, headTable, jupyterDisplay, table } from "../lib/display.ts";
 import { generateData } from "../lib/data.ts";
+import { referenceJson, referenceText } from "./references.ts";
 
-Deno.test("headTable prints the tutorial's data exactly as R's head(data) does", async () => {
+Deno.test("headTable prints the tutorial's data exactly as R's head(data) does", () => {
   // data/reference/tutorial_head.txt is capture.output(head(data)) from scripts/reference.R.
-  const fromR = await Deno.readTextFile(
-    new URL("../data/reference/tutorial_head.txt", import.meta.url),
-  );
+  const fromR = referenceText("tutorial_head.txt")!;
   assert.equal(headTable(generateData()).toString(), fromR.trimEnd());
 });
 
@@ -38,10 +37,10 @@ Deno.test("table displays in Jupyter as text and an HTML table with escaped cell
   assert.match(bundle["text/html"], /<td style="text-align:right">1<\/td>/);
 });
 
-Deno.test("formatColumn and formatNumbers agree with R's format() on the recorded cases", async () => {
+Deno.test("formatColumn and formatNumbers agree with R's format() on the recorded cases", () => {
   // data/reference/format.json: scripts/reference_format.R, R's format(x, digits = d).
-  const ref: { cases: { x: number[]; digits: number; formatted: string[] }[] } = JSON.parse(
-    await Deno.readTextFile(new URL("../data/reference/format.json", import.meta.url)),
+  const ref = referenceJson<{ cases: { x: number[]; digits: number; formatted: string[] }[] }>(
+    "format.json",
   );
   for (const c of ref.cases) {
     assert.deepEqual(formatColumn(c.x, c.digits), c.formatted.map((s) => s.trim()), `x = ${c.x}`);

@@ -15,10 +15,11 @@ import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm.ts";
 import { fromRows } from "../lib/matrix.ts";
 import { ArgumentError } from "../lib/validate.ts";
 
+import { referenceJson } from "./references.ts";
+
 const p = tutorialProblem();
-const R = JSON.parse(
-  Deno.readTextFileSync(new URL("../data/reference/scratch_adam.json", import.meta.url)),
-);
+// deno-lint-ignore no-explicit-any
+const R = referenceJson<any>("scratch_adam.json");
 
 Deno.test("tutorialProblem holds the tutorial's data and R's glm coefficients", () => {
   assert.equal(p.X.rows, 1000);

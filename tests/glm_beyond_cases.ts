@@ -8,6 +8,7 @@
  * per-coefficient array has K = k + (intercept ? 1 : 0) entries in R's order ("(Intercept)" first).
  */
 import { fromColumnMajor, type Matrix } from "../lib/matrix.ts";
+import { referenceJson, referenceText } from "./references.ts";
 
 /** The links of R's binomial family that the cases use. */
 export type Link = "logit" | "probit" | "cloglog" | "cauchit";
@@ -218,13 +219,9 @@ export interface BeyondGlmOptions {
   names: string[];
 }
 
-function readReference(file: string): string {
-  return Deno.readTextFileSync(new URL(`../data/reference/${file}`, import.meta.url));
-}
-
 /** Loads data/reference/glm_<name>.json. */
 export function loadBeyondCase(name: BeyondCaseName): BeyondCase {
-  return JSON.parse(readReference(`glm_${name}.json`)) as BeyondCase;
+  return referenceJson<BeyondCase>(`glm_${name}.json`);
 }
 
 /** The case's design matrix (n × k, no intercept column). */
@@ -252,15 +249,12 @@ export function caseOptions(ref: BeyondCase): BeyondGlmOptions {
 
 /** print(summary(fit)) as R printed it (data/reference/glm_<name>_summary.txt). */
 export function summaryText(name: BeyondCaseName): string {
-  return readReference(`glm_${name}_summary.txt`);
+  const text = referenceText(`glm_${name}_summary.txt`);
+  if (text === null) throw new Error(`no summary for ${name}`);
+  return text;
 }
 
 /** print(anova(reduced, fit, test = "Chisq")) as R printed it, or null for a case without one. */
 export function anovaText(name: BeyondCaseName): string | null {
-  try {
-    return readReference(`glm_${name}_anova.txt`);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  return referenceText(`glm_${name}_anova.txt`);
 }

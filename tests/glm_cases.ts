@@ -4,6 +4,7 @@
  */
 import { glm, type GlmFit } from "../lib/glm.ts";
 import { fromColumnMajor, type Matrix } from "../lib/matrix.ts";
+import { referenceJson } from "./references.ts";
 
 /** R's fit as scripts/reference_glm.R records it: GlmFit's fields, with plain arrays. */
 export type RFit =
@@ -58,9 +59,7 @@ export const CASES = [
 
 /** Loads data/reference/glm_<name>.json (written by scripts/reference_glm.R). */
 export function loadCase(name: string): { ref: RCase; X: Matrix } {
-  const ref = JSON.parse(
-    Deno.readTextFileSync(new URL(`../data/reference/glm_${name}.json`, import.meta.url)),
-  ) as RCase;
+  const ref = referenceJson<RCase>(`glm_${name}.json`);
   return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };
 }
 

@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { formatNumbers } from "../lib/display.ts";
 import { summary } from "../lib/glm_summary.ts";
 import { CASES, fitCase } from "./glm_cases.ts";
+import { referenceText } from "./references.ts";
 
 /** R's printed summary (scripts/reference_glm.R), from "Deviance Residuals:" on (no Call:). */
 function rText(name: string): string {
-  const lines = Deno.readTextFileSync(
-    new URL(`../data/reference/glm_${name}_summary.txt`, import.meta.url),
-  ).split("\n");
+  const lines = referenceText(`glm_${name}_summary.txt`)!.split("\n");
   return lines.slice(lines.findIndex((l) => l.startsWith("Deviance Residuals"))).join("\n");
 }
 

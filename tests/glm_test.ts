@@ -3,6 +3,7 @@ import { glm, pnorm, predict, WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "
 import { fromColumnMajor, fromRows } from "../lib/matrix.ts";
 import { CASES, fitCase, loadCase } from "./glm_cases.ts";
 import { ArgumentError } from "../lib/validate.ts";
+import { referenceJson } from "./references.ts";
 
 function relClose(actual: number | null, expected: number | null, tol: number, what: string) {
   if (expected === null) {
@@ -221,9 +222,7 @@ Deno.test("glm warns of fitted probabilities 0 or 1 under separation", () => {
 });
 
 Deno.test("pnorm matches R's pnorm far into the tail", () => {
-  const ref = JSON.parse(
-    Deno.readTextFileSync(new URL("../data/reference/glm_pnorm.json", import.meta.url)),
-  ) as { x: number[]; pnorm: number[] };
+  const ref = referenceJson<{ x: number[]; pnorm: number[] }>("glm_pnorm.json");
   ref.x.forEach((x, i) => relClose(pnorm(x), ref.pnorm[i], 1e-14, `pnorm(${x})`));
 });
 

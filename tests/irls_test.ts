@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { irlsStart, irlsStep } from "../lib/irls.ts";
 import { fromColumnMajor } from "../lib/matrix.ts";
+import { referenceJson } from "./references.ts";
 
 interface RCase {
   n: number;
@@ -12,12 +13,10 @@ interface RCase {
 
 const relErr = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
-Deno.test("irlsStep retraces R's glm iterations on the tutorial's data", async () => {
+Deno.test("irlsStep retraces R's glm iterations on the tutorial's data", () => {
   // data/reference/glm_tutorial.json: scripts/reference_glm.R, R's coefficients after each iteration
   // of glm(Y ~ X - 1, binomial, control = list(maxit = 25, epsilon = 1e-10)).
-  const r: RCase = JSON.parse(
-    await Deno.readTextFile(new URL("../data/reference/glm_tutorial.json", import.meta.url)),
-  );
+  const r = referenceJson<RCase>("glm_tutorial.json");
   const X = fromColumnMajor(r.n, r.k, r.xColumnMajor);
   let eta = irlsStart(r.y);
   for (const [i, step] of r.fit.trace.entries()) {

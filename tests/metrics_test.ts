@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { distance, maxAbsDifference, meanAbsolutePercentageError } from "../lib/metrics.ts";
 import { ArgumentError } from "../lib/validate.ts";
+import { referenceJson } from "./references.ts";
 
 Deno.test("meanAbsolutePercentageError is 100·mean(|(ref − est)/ref|) (hand computation)", () => {
   // |(1 − 1.1)/1| = 0.1, |(−2 − (−1))/(−2)| = 0.5, |(4 − 4)/4| = 0: mean 0.2 → 20 %.
@@ -12,8 +13,8 @@ Deno.test("meanAbsolutePercentageError is 100·mean(|(ref − est)/ref|) (hand c
 });
 
 Deno.test("meanAbsolutePercentageError reproduces R on the tutorial's weights (data/reference)", () => {
-  const ref = JSON.parse(
-    Deno.readTextFileSync(new URL("../data/reference/scratch_adam.json", import.meta.url)),
+  const ref = referenceJson<{ lr_coefs: number[]; theta: number[]; mape: number }>(
+    "scratch_adam.json",
   );
   const e = meanAbsolutePercentageError(ref.lr_coefs, ref.theta);
   assert.ok(Math.abs(e - ref.mape) <= 1e-15 * ref.mape);

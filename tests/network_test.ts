@@ -12,7 +12,8 @@ import {
 import { adam, sgd } from "../lib/optimizers.ts";
 import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/loss.ts";
 import { jupyterProgress } from "../lib/progress.ts";
-import { readCsv } from "../lib/data.ts";
+import { parseCsv } from "../lib/data.ts";
+import { tutorialCsv } from "./references.ts";
 import { jupyterDisplay } from "../lib/display.ts";
 import { fromRows, type Matrix, matrix } from "../lib/matrix.ts";
 import { ArgumentError } from "../lib/validate.ts";
@@ -38,8 +39,8 @@ function tutorialModel(k = 10, useBias = false): Model {
 // fit(X, Y, epochs = 1000, batch_size = 1000) with Keras: lib/tutorial.ts copies it from the text.
 const KERAS_WEIGHTS = TUTORIAL_KERAS_WEIGHTS;
 
-async function tutorialData() {
-  return await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
+function tutorialData() {
+  return Promise.resolve(parseCsv(tutorialCsv, { source: "data/tutorial.csv" }));
 }
 
 function maxGap(w: Matrix): number {

@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
 import { qnorm, rRng, seedrandomRng } from "../lib/random.ts";
 import { ArgumentError } from "../lib/validate.ts";
+import { referenceFiles, referenceJson } from "./references.ts";
 
 // Expected values come from GNU R (scripts/reference.R -> data/reference/rng_*.json).
-const REF = new URL("../data/reference/", import.meta.url);
 // deno-lint-ignore no-explicit-any
 type Ref = Record<string, any>;
-const load = (name: string): Ref => JSON.parse(Deno.readTextFileSync(new URL(name, REF)));
-const seedFiles = [...Deno.readDirSync(REF)]
-  .map((e) => e.name)
-  .filter((n) => /^rng_seed-?\d+\.json$/.test(n))
-  .sort();
+const load = (name: string): Ref => referenceJson<Ref>(name);
+const seedFiles = referenceFiles.filter((n) => /^rng_seed-?\d+\.json$/.test(n));
 
 /** Asserts that every value is the same double (Object.is), reporting the first difference. */
 function assertSame(name: string, got: ArrayLike<number>, want: number[]): void {

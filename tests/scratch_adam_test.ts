@@ -7,6 +7,7 @@ import { meanAbsolutePercentageError } from "../lib/metrics.ts";
 import { rRng, seedrandomRng } from "../lib/random.ts";
 import { scratchAdam } from "../lib/scratch_adam.ts";
 import { ArgumentError } from "../lib/validate.ts";
+import { referenceJson } from "./references.ts";
 
 interface TracePoint {
   epoch: number;
@@ -44,8 +45,8 @@ interface MinibatchReference {
   }[];
 }
 
-const read = (name: string) =>
-  JSON.parse(Deno.readTextFileSync(new URL(`../data/reference/${name}`, import.meta.url)));
+// deno-lint-ignore no-explicit-any
+const read = (name: string) => referenceJson<any>(name);
 const full: FullBatchReference = read("scratch_adam.json");
 const minibatch: MinibatchReference = read("scratch_adam_minibatch.json");
 
