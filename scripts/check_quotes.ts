@@ -41,7 +41,7 @@ const join = (s: string | string[] | undefined): string => Array.isArray(s) ? s.
 export function numbersIn(text: string): string[] {
   const plain = text
     .replace(/\u2212/g, "-")
-    .replace(/\s*(?:×|\\times)\s*10\^\{?(-?\d+)\}?/g, "e$1");
+    .replace(/\s*(?:×|·|\\times|\\cdot)\s*10\^\{?(-?\d+)\}?/g, "e$1");
   return [...plain.matchAll(/(?<![\w.])\d*\.\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.])\d+e[-+]?\d+/gi)]
     .map((m) => m[0]);
 }
@@ -94,7 +94,7 @@ export function unbacked(notebook: { cells: Cell[] }): Unbacked[] {
     if (c.cell_type !== "markdown") return;
     const text = prose(join(c.source));
     const declared = new Set(Object.values(c.metadata?.quoted ?? {}).flat());
-    for (const quote of numbersIn(text)) {
+    for (const quote of new Set(numbersIn(text))) {
       if (declared.has(quote)) continue;
       if (values.some((v) => backs(v, quote))) continue;
       const at = text.indexOf(quote);

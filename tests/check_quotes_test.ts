@@ -19,6 +19,7 @@ Deno.test("numbersIn finds decimals and powers of ten, not integers or words", (
     "2.2e-15",
   ]);
   assert.deepEqual(numbersIn("within $2.1 \\times 10^{-7}$ and −0.003"), ["2.1e-7", "0.003"]);
+  assert.deepEqual(numbersIn("$2.2\\cdot10^{-19}$ or 3·10^-4"), ["2.2e-19", "3e-4"]);
 });
 
 Deno.test("backs compares to the quote's significant digits, ignoring the sign", () => {
