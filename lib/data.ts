@@ -112,9 +112,24 @@ export function generateData(options: GenerateOptions = {}): GeneratedData {
     throw new ArgumentError("rng", `must be "r" or "seedrandom", got ${JSON.stringify(kind)}`);
   }
   const X = fromColumnMajor(n, k, rng.rnorm(k * n, mean, sd));
+  checkDraws(X, mean, sd);
   const y = rng.rbinom(n, 1, prob);
   const names = Array.from({ length: k }, (_, j) => `X${j + 1}`);
   return { X, y, names, target: "target", rng, seed };
+}
+
+/** Rejects draws mean + sd·z that overflowed float64: names `mean` and `sd` and the limit. */
+function checkDraws(X: Matrix, mean: number, sd: number): void {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (Number.isFinite(d[i])) continue;
+    throw new ArgumentError(
+      Math.abs(mean) >= sd ? "mean" : "sd",
+      `is too large: with mean ${mean} and sd ${sd} the draw mean + sd·z at row ` +
+        `${Math.floor(i / X.cols) + 1}, column ${(i % X.cols) + 1} is ${d[i]}; |mean| + 9·sd ` +
+        `must stay below ${Number.MAX_VALUE} (normal draws reach |z| ≈ 9)`,
+    );
+  }
 }
 
 /**

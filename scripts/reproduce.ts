@@ -16,7 +16,7 @@ import { type Dataset, generateData, head, readCsv } from "../lib/data.ts";
 import { formatColumn, table } from "../lib/display.ts";
 import { type Matrix, matrix } from "../lib/matrix.ts";
 import { meanAbsolutePercentageError } from "../lib/metrics.ts";
-import { tutorialNetwork } from "../lib/network.ts";
+import { TrainingError, tutorialNetwork } from "../lib/network.ts";
 import { type Rng, rRng, seedrandomRng } from "../lib/random.ts";
 import { scratchAdam } from "../lib/scratch_adam.ts";
 import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/tutorial.ts";
@@ -40,6 +40,9 @@ export interface Options {
 
 /** A problem with the command line or its input: reported in one line, exit code 2. */
 export class UsageError extends Error {}
+
+/** A computation that could not finish (training diverged): reported in one line, exit code 1. */
+export class RunError extends Error {}
 
 function num(name: string, text: string | undefined, fallback: number, integer: boolean): number {
   if (text === undefined) return fallback;
@@ -217,12 +220,21 @@ export async function trainNetwork(
   const net = tutorialNetwork(ds.X.cols, { useBias: o.intercept });
   const dtype = o.float32 ? "float32" : "float64";
   const t0 = performance.now();
-  const history = await net.fit(ds.X, ds.y, {
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    dtype,
-    verbose: 0,
-  });
+  let history;
+  try {
+    history = await net.fit(ds.X, ds.y, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      dtype,
+      verbose: 0,
+    });
+  } catch (e) {
+    if (e instanceof TrainingError) throw new RunError(`the network: ${e.message}`);
+    if (e instanceof Error && e.name === "ArgumentError") {
+      throw new RunError(`the network: ${e.message}`);
+    }
+    throw e;
+  }
   const ms = performance.now() - t0;
   const [kernel, bias] = net.getWeights();
   return {
@@ -267,6 +279,12 @@ export async function reproduce(o: Options): Promise<Report> {
   });
   const scratchMs = performance.now() - t0;
   const theta = Array.from(scratch.theta);
+  if (!theta.every(Number.isFinite)) {
+    throw new RunError(
+      `Adam by hand: the weights are not finite after ${o.epochs} epochs (${theta.join(", ")}); ` +
+        `scale the features`,
+    );
+  }
   const nnAll = n.report.bias === null ? n.report.weights : [n.report.bias, ...n.report.weights];
   return {
     data,
@@ -337,6 +355,10 @@ if (import.meta.main) {
     if (e instanceof UsageError || (e instanceof Error && e.name === "ArgumentError")) {
       console.error(`reproduce: ${e.message}`);
       Deno.exit(2);
+    }
+    if (e instanceof RunError) {
+      console.error(`reproduce: ${e.message}`);
+      Deno.exit(1);
     }
     throw e;
   }

@@ -266,3 +266,24 @@ Deno.test({
     }
   },
 });
+
+Deno.test("generateData rejects a mean and sd whose draws overflow, naming the argument", () => {
+  const cases: [{ mean?: number; sd?: number }, string][] = [
+    [{ mean: 1e308, sd: 1e308 }, "mean"],
+    [{ mean: 0, sd: 1e308 }, "sd"],
+    [{ mean: -1.79e308, sd: 1e307 }, "mean"],
+  ];
+  for (const [o, name] of cases) {
+    for (const rng of ["r", "seedrandom"] as const) {
+      assert.throws(
+        () => generateData({ n: 50, ...o, rng }),
+        (e: unknown) =>
+          e instanceof ArgumentError && e.argument === name &&
+          /is too large: .* is -?Infinity; \|mean\| \+ 9·sd must stay below/.test(e.message),
+        `${JSON.stringify(o)} ${rng}`,
+      );
+    }
+  }
+  const ok = generateData({ n: 50, mean: 1e300, sd: 1e299 }); // large, finite
+  assert.ok(ok.X.data.every(Number.isFinite));
+});

@@ -32,3 +32,33 @@ Deno.test("reproduce exits with code 2 and one line on a bad option or file", as
     assert.match(err, /^reproduce: /);
   }
 });
+
+/** The tutorial's data as CSV, with `edit` applied to its lines, in a temporary file. */
+async function tutorialCsv(edit: (lines: string[]) => string[]): Promise<string> {
+  const text = await Deno.readTextFile(`${root}/data/tutorial.csv`);
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  await Deno.writeTextFile(path, edit(text.split("\n")).join("\n"));
+  return path;
+}
+
+Deno.test("reproduce stops with exit code 1 and one clear line when training diverges", async () => {
+  // One feature of 1e200: Adam's squared gradient overflows in the network's second epoch.
+  const path = await tutorialCsv((l) => [l[0], l[1].replace(/^[^,]*/, "1e200"), ...l.slice(2)]);
+  try {
+    for (const extra of [[], ["--json"], ["--float32"]]) {
+      const { code, out, err } = await reproduce("--data", path, ...extra);
+      assert.equal(code, 1, `${extra}: exit code (${err})`);
+      assert.equal(out, "", `${extra}: nothing on stdout`);
+      assert.equal(err.trim().split("\n").length, 1, `${extra}: one line, got ${err}`);
+      assert.doesNotMatch(err, /NaN at position|\bat .*\.ts:\d+/, "no internal message or stack");
+      assert.match(
+        err,
+        extra[0] === "--float32"
+          ? /^reproduce: the network: `X` holds 1e\+200 at row 1, column 1, beyond float32's range/
+          : /^reproduce: the network: training stopped at epoch 2 of 1000: .*scale the features: the largest \|x\| is 1e\+200/,
+      );
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+});
