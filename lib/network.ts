@@ -970,6 +970,8 @@ export class Model {
   /**
    * Trains the model, as R's `fit(X, Y, epochs, batch_size)`, and resolves to the History.
    * Awaits callbacks that return promises, so that progress displays update while it runs.
+   * Rejects with a {@linkcode TrainingError} at the end of the first epoch whose loss or weights
+   * are not finite (the model keeps the last finite weights).
    */
   async fit(X: Matrix, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
     const callbacks = this.#callbacks(options);

@@ -531,7 +531,8 @@ export async function trainNetwork(
     });
   } catch (e) {
     if (e instanceof TrainingError || (e instanceof Error && e.name === "ArgumentError")) {
-      throw new RunError(`the network: ${e.message}`);
+      const hint = o.float32 && /float32's range/.test(e.message) ? " (leave out --float32)" : "";
+      throw new RunError(`the network: ${e.message}${hint}`);
     }
     throw e;
   }
