@@ -405,7 +405,8 @@ function choleskySolver(X: Matrix, intercept: boolean, maxCondition: number): Wl
       const { A, b } = cp.computeRows(fill);
       for (let j = 0; j < p; j++) {
         const ajj = A[j * p + j];
-        if (!(ajj > 0 && ajj < Infinity)) return null;
+        // Below 1e-290 the sum Σ w x² holds subnormal terms that lost digits: R's scaled QR.
+        if (!(ajj > 1e-290 && ajj < Infinity)) return null;
         d[j] = Math.sqrt(ajj);
       }
       // Cholesky S = L Lᵀ, row by row.

@@ -124,7 +124,27 @@ export function linearPredictor(X: Matrix, theta: ArrayLike<number>): Float64Arr
     for (let j = 0; j < cols; j++) s += data[o + j] * theta[j];
     z[i] = s;
   }
+  checkLogits(z, X, theta);
   return z;
+}
+
+/** Rejects a logit that overflowed (or met ∞ − ∞): names the row and the sizes that did it. */
+function checkLogits(z: Float64Array, X: Matrix, theta: ArrayLike<number>): void {
+  for (let i = 0; i < z.length; i++) {
+    if (Number.isFinite(z[i])) continue;
+    let bx = 0, bt = 0;
+    for (let j = 0; j < X.cols; j++) {
+      bx = Math.max(bx, Math.abs(X.data[i * X.cols + j]));
+      bt = Math.max(bt, Math.abs(theta[j]));
+    }
+    throw new ArgumentError(
+      "X",
+      `times \`theta\` gives ${z[i]} at row ${
+        i + 1
+      }: the sum of x·θ overflows float64 (the row's ` +
+        `largest |x| is ${bx}, the largest |θ| is ${bt}); scale the features or θ`,
+    );
+  }
 }
 
 /**

@@ -615,6 +615,98 @@ export class ModelSummary {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Training checks
+
+/**
+ * Training that cannot go on: at the end of an epoch the loss or a weight was no longer a finite
+ * number. The message names the epoch (1-based, as the progress lines count) and the likely
+ * cause; the model keeps the weights of the last epoch that ended finite.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromRows, TrainingError, tutorialNetwork } from "./mod.ts";
+ * const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
+ * assert.throws(
+ *   () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
+ *   (e) => e instanceof TrainingError && e.epoch === 2 && /the largest \|x\| is 3e\+200/.test(e.message),
+ * );
+ * ```
+ */
+export class TrainingError extends Error {
+  /** The epoch (1-based) at whose end the loss or a weight was not finite. */
+  readonly epoch: number;
+  /** Makes the error. */
+  constructor(epoch: number, message: string) {
+    super(message);
+    this.name = "TrainingError";
+    this.epoch = epoch;
+  }
+}
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Rejects a matrix with an entry beyond float32's range (it would become ±Infinity). */
+function checkFloat32(name: string, m: Matrix): void {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(Math.fround(d[i]))) {
+      const r = Math.floor(i / m.cols) + 1, c = (i % m.cols) + 1;
+      throw new ArgumentError(
+        name,
+        `holds ${d[i]} at row ${r}, column ${c}, beyond float32's range (|x| ≤ ${FLOAT32_MAX}); ` +
+          `scale the features or use dtype "float64"`,
+      );
+    }
+  }
+}
+
+/**
+ * Throws a {@linkcode TrainingError} unless the epoch's loss and every weight are finite: K + 2
+ * comparisons per epoch, nothing per row or step.
+ */
+function checkEpoch(
+  epoch: number,
+  epochs: number,
+  loss: number,
+  w: Float64Array,
+  X: Matrix,
+  dtype: Dtype,
+  learningRate: number,
+): void {
+  let ok = Number.isFinite(loss);
+  for (let j = 0; j < w.length; j++) ok = ok && Number.isFinite(w[j]);
+  if (ok) return;
+  // Only now, once: where the largest |x| is.
+  let big = 0, at = 0;
+  for (let i = 0; i < X.data.length; i++) {
+    const a = Math.abs(X.data[i]);
+    if (a > big) [big, at] = [a, i];
+  }
+  const row = Math.floor(at / X.cols) + 1, col = (at % X.cols) + 1;
+  const badW = w.filter((v) => !Number.isFinite(v)).length;
+  // Adam squares the mean gradient, whose entries reach max |x|: that overflows beyond √max.
+  const limit = dtype === "float32" ? Math.sqrt(FLOAT32_MAX) : Math.sqrt(Number.MAX_VALUE);
+  const cause = big > limit / 10
+    ? `scale the features: the largest |x| is ${big} (row ${row}, column ${col}); the gradient ` +
+      `grows with |x|, and squared (as Adam does) it overflows ${dtype} once |x| passes about ` +
+      `${limit.toPrecision(2)}`
+    : `the largest |x| is ${big} (row ${row}, column ${col}); try scaling the features or a ` +
+      `smaller learning rate (now ${learningRate})`;
+  const what = [
+    ...(Number.isFinite(loss) ? [] : [`the loss is ${loss}`]),
+    ...(badW === 0 ? [] : [`${badW} of ${w.length} weights are not finite`]),
+  ].join(" and ");
+  const kept = epoch === 0 ? "its starting weights" : `the weights after epoch ${epoch}`;
+  throw new TrainingError(
+    epoch + 1,
+    `training stopped at epoch ${epoch + 1} of ${epochs}: ${what} (the model keeps ${kept}). ` +
+      `Likely cause: ${cause}`,
+  );
+}
+
 const f32copy = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a));
 
 /**
@@ -764,9 +856,11 @@ export class Model {
 
     const n = X.rows, k = X.cols, useBias = this.layer.useBias;
     const f32 = dtype === "float32";
+    if (f32) checkFloat32("X", X);
     const Xd = f32 ? f32copy(X.data) : X.data;
     const yd = Float64Array.from(y);
     const w = this.#weights();
+    if (f32) checkFloat32("weights", { rows: 1, cols: w.length, data: w });
     if (f32) { for (let j = 0; j < w.length; j++) w[j] = Math.fround(w[j]); }
     const g = new Float64Array(w.length);
     const B = Math.min(batchSize, n);
@@ -849,6 +943,7 @@ export class Model {
         hits += out.hits;
       }
       const loss = f32 ? Math.fround(total / n) : total / n;
+      checkEpoch(epoch, epochs, loss, w, X, dtype, opt.learningRate);
       const logs: { loss: number; [metric: string]: number } = { loss };
       for (const m of this.#metrics) logs[m] = m === "binary_crossentropy" ? loss : hits / n;
       history.epoch.push(epoch);
@@ -875,6 +970,8 @@ export class Model {
   /**
    * Trains the model, as R's `fit(X, Y, epochs, batch_size)`, and resolves to the History.
    * Awaits callbacks that return promises, so that progress displays update while it runs.
+   * Rejects with a {@linkcode TrainingError} at the end of the first epoch whose loss or weights
+   * are not finite (the model keeps the last finite weights).
    */
   async fit(X: Matrix, y: ArrayLike<number>, options: FitOptions = {}): Promise<History> {
     const callbacks = this.#callbacks(options);
@@ -934,6 +1031,7 @@ export class Model {
    */
   predict(X: Matrix, { dtype = this.#dtype }: { dtype?: Dtype } = {}): Matrix {
     this.#checkData(X);
+    if (dtype === "float32") checkFloat32("X", X);
     const { kernel, bias, useBias } = this.layer;
     const k = X.cols, d = X.data, out = matrix(X.rows, 1);
     const f = Math.fround;
@@ -965,6 +1063,7 @@ export class Model {
     const w = this.#weights(), g = new Float64Array(w.length);
     const out: BatchResult = { lossSum: 0, hits: 0 };
     if (this.#dtype === "float32") {
+      checkFloat32("X", X);
       float32Kernel(k, useBias)(f32copy(X.data), Float64Array.from(y), w, g, 0, X.rows, out);
     } else {
       safeKernel(k, useBias)(X.data, Float64Array.from(y), w, g, 0, X.rows, out);

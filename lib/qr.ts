@@ -37,8 +37,9 @@ function nrm2(x: Float64Array, from: number, len: number): number {
   const end = from + len;
   for (let i = from; i < end; i++) s += x[i] * x[i];
   if (s < Number.POSITIVE_INFINITY && s > 1e-290) return Math.sqrt(s);
-  if (s === 0) return 0;
-  // Rare: scale to avoid overflow or loss to underflow.
+  // Rare: scale to avoid overflow or loss to underflow. A sum of 0 is no proof of a zero column:
+  // every square of an entry below about 1.5e-162 underflows to 0, while the scaled sum does not
+  // (BLAS dnrm2, which R's dqrdc2 calls, scales in the same way).
   let scale = 0;
   for (let i = from; i < end; i++) scale = Math.max(scale, Math.abs(x[i]));
   if (scale === 0) return 0;

@@ -3,20 +3,22 @@
  *
  *     deno task reproduce [--json] [--rng r|seedrandom] [--seed 42] [--n 1000] [--k 10]
  *                         [--data FILE.csv] [--intercept] [--maxit 25] [--epsilon 1e-10]
- *                         [--epochs 1000] [--batch-size 1000] [--float32]
+ *                         [--epochs 1000] [--batch-size 1000] [--float32] [--progress] [--help]
  *
  * Without `--json` it prints readable tables; with it, one JSON object whose numbers parse back to
- * the same doubles. A bad option or an unreadable data file is a one-line error and exit code 2.
+ * the same doubles. A bad option or an unreadable data file is a one-line error and exit code 2,
+ * before anything runs; training that cannot finish (it diverges) a one-line error and exit
+ * code 1. Long runs report their progress on stderr.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { type Dataset, generateData, head, readCsv } from "../lib/data.ts";
+import { type Dataset, generateData, head, printableName, readCsv } from "../lib/data.ts";
 import { formatColumn, table } from "../lib/display.ts";
 import { type Matrix, matrix } from "../lib/matrix.ts";
 import { meanAbsolutePercentageError } from "../lib/metrics.ts";
-import { tutorialNetwork } from "../lib/network.ts";
+import { TrainingError, tutorialNetwork } from "../lib/network.ts";
+import { type Callback, formatEpoch } from "../lib/progress.ts";
 import { type Rng, rRng, seedrandomRng } from "../lib/random.ts";
 import { scratchAdam } from "../lib/scratch_adam.ts";
 import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/tutorial.ts";
@@ -24,6 +26,7 @@ import { glm, type GlmFit } from "../lib/glm.ts";
 
 /** The parsed command line. */
 export interface Options {
+  help: boolean;
   json: boolean;
   rng: "r" | "seedrandom";
   seed: number;
@@ -36,70 +39,322 @@ export interface Options {
   epochs: number;
   batchSize: number;
   float32: boolean;
+  progress: boolean;
 }
 
 /** A problem with the command line or its input: reported in one line, exit code 2. */
 export class UsageError extends Error {}
 
-function num(name: string, text: string | undefined, fallback: number, integer: boolean): number {
+/** A computation that could not finish (training diverged): reported in one line, exit code 1. */
+export class RunError extends Error {}
+
+/**
+ * The most numbers (rows × features) the data may hold: 8 bytes each as float64, so 80 MB.
+ * glm, the network and Adam by hand each keep a working copy of the data and pass over all of it
+ * once per iteration or epoch, so memory and time grow with it.
+ */
+export const MAX_VALUES = 10_000_000;
+/**
+ * The most work glm's least-squares step may take per IRLS iteration, about N·p·min(N, p)
+ * multiply-adds for N rows and p columns (the QR of R's algorithm): 2e9 is a few seconds.
+ */
+export const MAX_GLM_WORK = 2e9;
+/** The most epochs: 1 000 000 (the tutorial takes 1000). */
+export const MAX_EPOCHS = 1_000_000;
+/** The most IRLS iterations: 100 000 (glm converges in a few dozen when it converges at all). */
+export const MAX_MAXIT = 100_000;
+/** Runs whose network does at least this many multiply-adds (epochs × N × (K + 1)) show progress. */
+export const LONG_RUN_WORK = 1e9;
+/** R's set.seed takes a 32-bit signed integer. */
+const INT_MAX = 2147483647;
+
+type Kind = "flag" | "integer" | "number" | "text";
+interface OptionSpec {
+  kind: Kind;
+  /** The value's placeholder in the help. */
+  value?: string;
+  /** The default, as the help shows it. */
+  default?: string;
+  meaning: string;
+}
+
+/** Every option, in the order the help lists them. */
+export const OPTIONS: Record<string, OptionSpec> = {
+  help: { kind: "flag", meaning: "print this help and exit (also -h)" },
+  json: { kind: "flag", meaning: "print one JSON object instead of tables" },
+  rng: {
+    kind: "text",
+    value: "r|seedrandom",
+    default: "r",
+    meaning: "random stream: R's own (set.seed, bit for bit) or npm seedrandom",
+  },
+  seed: {
+    kind: "integer",
+    value: "INT",
+    default: "42",
+    meaning: `its seed (for r: -${INT_MAX}..${INT_MAX}, as R's set.seed); with --data it ` +
+      "only shuffles Adam by hand's batches",
+  },
+  n: { kind: "integer", value: "INT", default: "1000", meaning: "rows to generate" },
+  k: { kind: "integer", value: "INT", default: "10", meaning: "features to generate" },
+  data: {
+    kind: "text",
+    value: "FILE.csv",
+    default: "none: generate the data",
+    meaning: "read the data instead: a header row, numeric feature columns and a 0/1 column " +
+      "named target (UTF-8, any line breaks); not with --n or --k",
+  },
+  intercept: {
+    kind: "flag",
+    meaning: "fit an intercept in glm and Adam by hand, and a bias in the network",
+  },
+  maxit: {
+    kind: "integer",
+    value: "INT",
+    default: "25",
+    meaning: `glm's most IRLS iterations (at most ${MAX_MAXIT})`,
+  },
+  epsilon: {
+    kind: "number",
+    value: "NUMBER",
+    default: "1e-10",
+    meaning: "glm's convergence tolerance, > 0",
+  },
+  epochs: {
+    kind: "integer",
+    value: "INT",
+    default: "1000",
+    meaning: `passes over the data for the network and Adam by hand (at most ${MAX_EPOCHS})`,
+  },
+  "batch-size": {
+    kind: "integer",
+    value: "INT",
+    default: "1000",
+    meaning: "rows per optimizer step (more than the rows: one batch of all)",
+  },
+  float32: { kind: "flag", meaning: "train the network in float32 arithmetic, as Keras does" },
+  progress: {
+    kind: "flag",
+    meaning: "report the steps and the network's epochs on stderr (without it: only for " +
+      "long runs)",
+  },
+};
+
+/** The text `--help` prints. */
+export function helpText(): string {
+  const rows = Object.entries(OPTIONS).map(([name, o]) => [
+    `--${name}${o.value ? ` ${o.value}` : ""}`,
+    `${o.meaning}${o.default ? ` (default: ${o.default})` : ""}`,
+  ]);
+  const width = Math.max(...rows.map(([a]) => a.length));
+  // Each meaning wrapped to 100 columns, continued under itself.
+  const wrap = (text: string) => {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+      if (line && 4 + width + line.length + 1 + word.length > 100) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    return [...lines, line].join(`\n${" ".repeat(width + 4)}`);
+  };
+  return [
+    "Usage: deno task reproduce [options]",
+    "",
+    "Fits the tutorial's logistic regression three ways — R's glm (IRLS), the one-unit network",
+    "trained like Keras, and Adam written by hand — and compares their weights.",
+    "",
+    "Options (integers are decimal; every option at most once):",
+    ...rows.map(([a, b]) => `  ${a.padEnd(width)}  ${wrap(b)}`),
+    "",
+    `Limits: rows × features ≤ ${MAX_VALUES} (80 MB as float64); glm's work per iteration,`,
+    `N·p·min(N, p) for N rows and p columns, ≤ ${MAX_GLM_WORK}.`,
+    "Exit codes: 0 done, 1 the training diverged, 2 a bad option or data file.",
+  ].join("\n");
+}
+
+/** A user's text inside a message: quoted, control characters escaped. */
+const q = (text: string) => `"${printableName(text)}"`;
+
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function integer(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"}, got "${text}"`);
+  if (!DECIMAL_INTEGER.test(text) || !Number.isSafeInteger(v)) {
+    throw new UsageError(
+      `--${name} must be a decimal integer (digits only, such as 1000), got ${q(text)}`,
+    );
   }
   return v;
 }
 
+function decimal(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(v)) {
+    throw new UsageError(`--${name} must be a decimal number (such as 1e-8), got ${q(text)}`);
+  }
+  return v;
+}
+
+/** Scientific notation for a limit message: 1e+10 → "1e10". */
+const sci = (x: number) =>
+  x >= 1e6 ? x.toExponential().replace("e+", "e").replace(".0e", "e") : String(x);
+
+/**
+ * Checks that N rows by K features (p columns with the intercept) fit the limits, before anything
+ * is allocated. `what` describes the size for the message, e.g. "--n 100 with --k 10 makes
+ * 100 × 10".
+ */
+export function checkSize(rows: number, cols: number, intercept: boolean, what: string): void {
+  const values = rows * cols;
+  if (values > MAX_VALUES) {
+    const gb = values * 8 / 1e9;
+    throw new UsageError(
+      `${what} = ${sci(values)} numbers (${
+        gb >= 1 ? `${gb.toPrecision(2)} GB` : `${Math.round(gb * 1000)} MB`
+      } as float64); the limit is ${sci(MAX_VALUES)} (80 MB), because glm, the network and ` +
+        "Adam by hand each keep a working copy and pass over all of it in every iteration " +
+        "and epoch; use fewer rows or features",
+    );
+  }
+  const p = cols + (intercept ? 1 : 0), work = rows * p * Math.min(rows, p);
+  if (work > MAX_GLM_WORK) {
+    throw new UsageError(
+      `${what}, for which glm needs about N·p·min(N, p) = ${sci(work)} multiply-adds per ` +
+        `IRLS iteration (p = ${p} columns); the limit is ${sci(MAX_GLM_WORK)}, a few seconds ` +
+        "per iteration; use fewer features",
+    );
+  }
+}
+
 /** Parses the command line into {@linkcode Options}; throws {@linkcode UsageError} when bad. */
 export function parseOptions(args: string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: "boolean" },
-        rng: { type: "string" },
-        seed: { type: "string" },
-        n: { type: "string" },
-        k: { type: "string" },
-        data: { type: "string" },
-        intercept: { type: "boolean" },
-        maxit: { type: "string" },
-        epsilon: { type: "string" },
-        epochs: { type: "string" },
-        "batch-size": { type: "string" },
-        float32: { type: "boolean" },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+  const given = new Map<string, { shown: string; value?: string }>();
+  const defaults = (help: boolean): Options => ({
+    help,
+    json: false,
+    rng: "r",
+    seed: 42,
+    n: 1000,
+    k: 10,
+    intercept: false,
+    maxit: 25,
+    epsilon: 1e-10,
+    epochs: 1000,
+    batchSize: 1000,
+    float32: false,
+    progress: false,
+  });
+  if (args.includes("--help") || args.includes("-h")) return defaults(true);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      if (i + 1 < args.length) {
+        throw new UsageError(
+          `unexpected positional argument ${q(args[i + 1])}: reproduce takes options only ` +
+            "(see --help)",
+        );
+      }
+      break;
+    }
+    if (!a.startsWith("--")) {
+      throw new UsageError(
+        a.startsWith("-") && a.length > 1
+          ? `unknown option ${q(a)}: options start with two dashes, such as --n (see --help)`
+          : `unexpected positional argument ${q(a)}: reproduce takes options only, such as ` +
+            "--n 1000 (see --help)",
+      );
+    }
+    const eq = a.indexOf("=");
+    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const spec = Object.hasOwn(OPTIONS, name) ? OPTIONS[name] : undefined;
+    if (spec === undefined) {
+      throw new UsageError(`unknown option --${printableName(name)} (see --help for the options)`);
+    }
+    let value: string | undefined;
+    if (spec.kind === "flag") {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value, got ${q(a)}`);
+    } else if (eq >= 0) {
+      value = a.slice(eq + 1);
+    } else {
+      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+        throw new UsageError(
+          `--${name} needs a value, such as --${name} ${name === "data" ? "my.csv" : spec.default}`,
+        );
+      }
+      value = args[++i];
+    }
+    const shown = value === undefined ? `--${name}` : `--${name} ${printableName(value)}`;
+    const before = given.get(name);
+    if (before !== undefined) {
+      throw new UsageError(`--${name} is given twice (${before.shown} and ${shown}); give it once`);
+    }
+    given.set(name, { shown, value });
   }
-  const rng = values.rng ?? "r";
+  const text = (name: string) => given.get(name)?.value;
+  const data = given.get("data");
+  if (data !== undefined) {
+    for (const other of ["n", "k"]) {
+      const o = given.get(other);
+      if (o !== undefined) {
+        throw new UsageError(
+          `${o.shown} conflicts with ${data.shown}: the file decides the ` +
+            `${other === "n" ? "rows" : "features"}; leave out --${other}`,
+        );
+      }
+    }
+    if (data.value === "") throw new UsageError("--data needs a file name, got an empty one");
+  }
+  const rng = text("rng") ?? "r";
   if (rng !== "r" && rng !== "seedrandom") {
-    throw new UsageError(`--rng must be "r" or "seedrandom", got "${rng}"`);
+    throw new UsageError(`--rng must be "r" or "seedrandom", got ${q(rng)}`);
   }
   const o: Options = {
-    json: values.json ?? false,
+    ...defaults(false),
+    json: given.has("json"),
     rng,
-    seed: num("seed", values.seed, 42, true),
-    n: num("n", values.n, 1000, true),
-    k: num("k", values.k, 10, true),
-    data: values.data,
-    intercept: values.intercept ?? false,
-    maxit: num("maxit", values.maxit, 25, true),
-    epsilon: num("epsilon", values.epsilon, 1e-10, false),
-    epochs: num("epochs", values.epochs, 1000, true),
-    batchSize: num("batch-size", values["batch-size"], 1000, true),
-    float32: values.float32 ?? false,
+    seed: integer("seed", text("seed"), 42),
+    n: integer("n", text("n"), 1000),
+    k: integer("k", text("k"), 10),
+    data: data?.value,
+    intercept: given.has("intercept"),
+    maxit: integer("maxit", text("maxit"), 25),
+    epsilon: decimal("epsilon", text("epsilon"), 1e-10),
+    epochs: integer("epochs", text("epochs"), 1000),
+    batchSize: integer("batch-size", text("batch-size"), 1000),
+    float32: given.has("float32"),
+    progress: given.has("progress"),
   };
+  if (rng === "r" && Math.abs(o.seed) > INT_MAX) {
+    throw new UsageError(
+      `--seed must be between -${INT_MAX} and ${INT_MAX} for --rng r (as R's set.seed), got ${o.seed}`,
+    );
+  }
   if (o.n < 1) throw new UsageError(`--n must be at least 1, got ${o.n}`);
   if (o.k < 1) throw new UsageError(`--k must be at least 1, got ${o.k}`);
-  if (o.maxit < 1) throw new UsageError(`--maxit must be at least 1, got ${o.maxit}`);
-  if (!(o.epsilon > 0)) throw new UsageError(`--epsilon must be greater than 0, got ${o.epsilon}`);
-  if (o.epochs < 1) throw new UsageError(`--epochs must be at least 1, got ${o.epochs}`);
+  if (o.maxit < 1 || o.maxit > MAX_MAXIT) {
+    throw new UsageError(`--maxit must be between 1 and ${MAX_MAXIT}, got ${o.maxit}`);
+  }
+  if (!(o.epsilon > 0)) {
+    throw new UsageError(
+      `--epsilon must be greater than 0, got ${q(text("epsilon")!)}${
+        o.epsilon === 0 && Number(text("epsilon")) === 0 && /[1-9]/.test(text("epsilon")!)
+          ? " (below the smallest double, it rounds to 0)"
+          : ""
+      }`,
+    );
+  }
+  if (o.epochs < 1 || o.epochs > MAX_EPOCHS) {
+    throw new UsageError(`--epochs must be between 1 and ${MAX_EPOCHS}, got ${o.epochs}`);
+  }
   if (o.batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${o.batchSize}`);
+  if (o.data === undefined) {
+    checkSize(o.n, o.k, o.intercept, `--n ${o.n} with --k ${o.k} makes ${o.n} × ${o.k}`);
+  }
   return o;
 }
 
@@ -115,21 +370,42 @@ export interface DataReport {
   head: number[][];
 }
 
+/** Where progress lines go: stderr in the command (each line prefixed by `reproduce: `). */
+export type Say = (line: string) => void;
+
+/** True when the network's work (epochs × N × (K + 1) multiply-adds) is worth a progress report. */
+export function isLongRun(rows: number, cols: number, epochs: number): boolean {
+  return epochs * rows * (cols + 1) >= LONG_RUN_WORK;
+}
+
 /** Loads or generates the data the options ask for. */
 export async function loadData(
   o: Options,
+  say: Say = () => {},
 ): Promise<{ ds: Dataset; rng: Rng; report: DataReport }> {
   let ds: Dataset;
   let rng: Rng;
   if (o.data !== undefined) {
+    const file = q(o.data);
     try {
-      ds = await readCsv(o.data);
+      const { size } = await Deno.stat(o.data);
+      if (o.progress || size >= 50e6) say(`reading ${file} (${(size / 1e6).toFixed(0)} MB)…`);
+      ds = await readCsv(o.data, {
+        beforeAllocate: ({ rows, cols }) =>
+          checkSize(
+            rows,
+            cols,
+            o.intercept,
+            `--data ${file} holds up to ${rows} rows × ${cols} features`,
+          ),
+      });
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       if (e instanceof Deno.errors.NotFound) {
-        throw new UsageError(`--data: cannot read "${o.data}": no such file`);
+        throw new UsageError(`--data: cannot read ${file}: no such file`);
       }
       if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.IsADirectory) {
-        throw new UsageError(`--data: cannot read "${o.data}": ${e.message}`);
+        throw new UsageError(`--data: cannot read ${file}: ${e.message}`);
       }
       throw new UsageError(`--data: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -209,20 +485,57 @@ export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number
   return { report, ms };
 }
 
+/**
+ * The network's progress for a long run: the first epoch, then a line at most every `everyMs`
+ * (and the last epoch), each with the time left at the pace so far (the first epoch, which
+ * compiles the kernel, is no guide to it).
+ */
+function epochLines(say: Say, everyMs = 2000): Callback {
+  // From now: `fit` runs its first epoch before it calls onTrainBegin.
+  const start = performance.now();
+  let epochs = 0, last = start;
+  return {
+    onTrainBegin(params) {
+      epochs = params.epochs;
+    },
+    onEpochEnd(epoch, logs) {
+      const t = performance.now();
+      if (epoch !== 0 && epoch + 1 !== epochs && t - last < everyMs) return;
+      last = t;
+      const left = (t - start) / (epoch + 1) * (epochs - epoch - 1);
+      say(
+        `network: ${formatEpoch(epoch, epochs, logs, t - start)}` +
+          (epoch > 0 && epoch + 1 < epochs ? ` - about ${Math.ceil(left / 1000)} s left` : ""),
+      );
+    },
+  };
+}
+
 /** Trains the network the tutorial builds with Keras (a bias only with `--intercept`). */
 export async function trainNetwork(
   ds: Dataset,
   o: Options,
+  say?: Say,
 ): Promise<{ report: NetworkReport; ms: number }> {
   const net = tutorialNetwork(ds.X.cols, { useBias: o.intercept });
   const dtype = o.float32 ? "float32" : "float64";
   const t0 = performance.now();
-  const history = await net.fit(ds.X, ds.y, {
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    dtype,
-    verbose: 0,
-  });
+  let history;
+  try {
+    history = await net.fit(ds.X, ds.y, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      dtype,
+      verbose: 0,
+      callbacks: say ? [epochLines(say)] : [],
+    });
+  } catch (e) {
+    if (e instanceof TrainingError || (e instanceof Error && e.name === "ArgumentError")) {
+      const hint = o.float32 && /float32's range/.test(e.message) ? " (leave out --float32)" : "";
+      throw new RunError(`the network: ${e.message}${hint}`);
+    }
+    throw e;
+  }
   const ms = performance.now() - t0;
   const [kernel, bias] = net.getWeights();
   return {
@@ -254,11 +567,23 @@ function mapeOrNull(reference: (number | null)[], estimate: ArrayLike<number>): 
   return meanAbsolutePercentageError(reference, estimate);
 }
 
-/** Runs everything the options ask for and returns the report object. */
-export async function reproduce(o: Options): Promise<Report> {
-  const { ds, rng, report: data } = await loadData(o);
+/**
+ * Runs everything the options ask for and returns the report object. With `say`, long runs (or
+ * `--progress`) report each step and the network's epochs through it.
+ */
+export async function reproduce(o: Options, say?: Say): Promise<Report> {
+  const { ds, rng, report: data } = await loadData(o, say);
+  const long = say !== undefined && (o.progress || isLongRun(ds.X.rows, ds.X.cols, o.epochs));
+  const step = long ? say : undefined;
+  step?.(`glm: fitting ${ds.X.rows} rows × ${ds.X.cols} features…`);
   const g = fitGlm(ds, o);
-  const n = await trainNetwork(ds, o);
+  step?.(
+    `network: training ${o.epochs} epochs, batch size ${o.batchSize}, ${
+      o.float32 ? "float32" : "float64"
+    }…`,
+  );
+  const n = await trainNetwork(ds, o, step);
+  step?.(`Adam by hand: ${o.epochs} epochs (it reports no progress of its own)…`);
   const t0 = performance.now();
   const scratch = scratchAdam(o.intercept ? withOnes(ds.X) : ds.X, ds.y, {
     epochs: o.epochs,
@@ -267,6 +592,12 @@ export async function reproduce(o: Options): Promise<Report> {
   });
   const scratchMs = performance.now() - t0;
   const theta = Array.from(scratch.theta);
+  if (!theta.every(Number.isFinite)) {
+    throw new RunError(
+      `Adam by hand: the weights are not finite after ${o.epochs} epochs (${theta.join(", ")}); ` +
+        `scale the features`,
+    );
+  }
   const nnAll = n.report.bias === null ? n.report.weights : [n.report.bias, ...n.report.weights];
   return {
     data,
@@ -286,11 +617,12 @@ const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
 function printText(r: Report): void {
   const d = r.data;
   const from = d.source === "file"
-    ? `read from ${d.file}`
+    ? `read from ${printableName(d.file!)}`
     : `generated with the ${d.rng === "r" ? "R-compatible" : "seedrandom"} stream, seed ${d.seed}`;
+  const names = d.names.map(printableName), coefNames = r.glm.names.map(printableName);
   console.log(`Data: ${d.n} rows × ${d.k} features, ${from}. First rows:\n`);
   console.log(
-    table(d.head, { columns: d.names, rowNames: d.head.map((_, i) => String(i + 1)) })
+    table(d.head, { columns: names, rowNames: d.head.map((_, i) => String(i + 1)) })
       .toString(),
   );
   const g = r.glm, nw = r.network;
@@ -302,7 +634,7 @@ function printText(r: Report): void {
   console.log(
     table(g.names.map((_, j) => [g.coefficients[j], nnAll[j], r.scratchAdam.theta[j]]), {
       columns: ["glm (IRLS)", "network (Keras' Adam)", "Adam by hand"],
-      rowNames: g.names,
+      rowNames: coefNames,
     }).toString(),
   );
   const pct = (x: number | null) =>
@@ -328,15 +660,25 @@ function printText(r: Report): void {
 }
 
 if (import.meta.main) {
+  const say: Say = (line) => console.error(`reproduce: ${printableName(line)}`);
   try {
     const o = parseOptions(Deno.args);
-    const r = await reproduce(o);
-    if (o.json) console.log(JSON.stringify(r));
-    else printText(r);
+    if (o.help) {
+      console.log(helpText());
+    } else {
+      const r = await reproduce(o, say);
+      // JSON.stringify escapes C0 controls; printableName escapes the rest (DEL, C1, bidi).
+      if (o.json) console.log(printableName(JSON.stringify(r)));
+      else printText(r);
+    }
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && e.name === "ArgumentError")) {
-      console.error(`reproduce: ${e.message}`);
+      console.error(`reproduce: ${printableName(e.message)}`);
       Deno.exit(2);
+    }
+    if (e instanceof RunError) {
+      console.error(`reproduce: ${printableName(e.message)}`);
+      Deno.exit(1);
     }
     throw e;
   }

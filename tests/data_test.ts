@@ -6,6 +6,7 @@ import {
   generateData,
   head,
   parseCsv,
+  printableName,
   readCsv,
   writeCsv,
 } from "../lib/data.ts";
@@ -277,6 +278,192 @@ Deno.test({
         ArgumentError,
       );
       assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["taken"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("generateData rejects a mean and sd whose draws overflow, naming the argument", () => {
+  const cases: [{ mean?: number; sd?: number }, string][] = [
+    [{ mean: 1e308, sd: 1e308 }, "mean"],
+    [{ mean: 0, sd: 1e308 }, "sd"],
+    [{ mean: -1.79e308, sd: 1e307 }, "mean"],
+  ];
+  for (const [o, name] of cases) {
+    for (const rng of ["r", "seedrandom"] as const) {
+      assert.throws(
+        () => generateData({ n: 50, ...o, rng }),
+        (e: unknown) =>
+          e instanceof ArgumentError && e.argument === name &&
+          /is too large: .* is -?Infinity; \|mean\| \+ 9·sd must stay below/.test(e.message),
+        `${JSON.stringify(o)} ${rng}`,
+      );
+    }
+  }
+  const ok = generateData({ n: 50, mean: 1e300, sd: 1e299 }); // large, finite
+  assert.ok(ok.X.data.every(Number.isFinite));
+});
+
+Deno.test("parseCsv accepts CR-only and mixed line breaks", () => {
+  const ds = parseCsv("a,target\r1.5,1\r\r2,0\n3,1\r\n");
+  assert.deepEqual([...ds.X.data], [1.5, 2, 3]);
+  assert.deepEqual([...ds.y], [1, 0, 1]);
+  assert.throws(() => parseCsv("a,target\r1,1\rx,0\r"), /data\.csv:3: column "a": "x"/);
+});
+
+Deno.test("parseCsv reads the same numbers as before its fast path, and refuses the rest", () => {
+  const good: [string, number][] = [
+    ["+.5", 0.5],
+    ["5.", 5],
+    ["-0", -0],
+    ["  7  ", 7],
+    ["\u00a07", 7],
+    ["007", 7],
+    ["1E5", 1e5],
+    ["-1.5e-3", -0.0015],
+  ];
+  for (const [cell, value] of good) {
+    assert.ok(Object.is(parseCsv(`a,target\n${cell},1\n`).X.data[0], value), JSON.stringify(cell));
+  }
+  for (const cell of ["0x10", " 0x10", "0b1", "0o7", "1e", "+Infinity", "1_0", "٣", "- 1", "."]) {
+    assert.throws(
+      () => parseCsv(`a,target\n${cell},1\n`),
+      /is not a finite number/,
+      JSON.stringify(cell),
+    );
+  }
+});
+
+Deno.test("parseCsv refuses NUL characters and escapes control characters in its messages", () => {
+  assert.throws(
+    () => parseCsv("a,target\n1,1\n\u00002,0\n"),
+    /data\.csv:3: holds a NUL character: this is a binary file, or UTF-16/,
+  );
+  try {
+    parseCsv("X\u001b[2J,X\u001b[2J,target\n1,2,1\n");
+    assert.fail("no error");
+  } catch (e) {
+    assert.ok(e instanceof CsvError);
+    assert.equal(
+      e.message,
+      'data.csv:1: column "X\\u001b[2J": duplicate column name (columns 1 and 2)',
+    );
+    assert.equal(e.column, "X\u001b[2J"); // the name itself, unchanged
+  }
+  assert.throws(
+    () => parseCsv("a\u009b,target\n\u001b,1\n"),
+    // deno-lint-ignore no-control-regex
+    (e: unknown) => e instanceof CsvError && !/[\u0000-\u001f\u007f-\u009f]/.test(e.message),
+  );
+  assert.equal(printableName("a\u202eb\u0007\u007f"), "a\\u202eb\\u0007\\u007f");
+});
+
+Deno.test({
+  name: "readCsv streams any line breaks across chunk boundaries to the same dataset as parseCsv",
+  ignore: !canWrite,
+  async fn() {
+    await Deno.mkdir(".cache", { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: ".cache", prefix: "data_test_" });
+    try {
+      // Rows of varied length, so that the 64 KiB chunks end at every kind of place: inside a
+      // number, between CR and LF, inside a two-byte and a three-byte character of a name.
+      const values = awkwardDoubles(9000);
+      const rows = Array.from(
+        { length: 3000 },
+        (_, i) => `${values.slice(3 * i, 3 * i + 3)},${i % 2}`,
+      );
+      const header = `"été ${"é".repeat(40000)}",b€${"€".repeat(30000)},c,target`;
+      for (const br of ["\n", "\r\n", "\r"]) {
+        for (const bom of ["", "\uFEFF"]) {
+          const text = bom + [header, ...rows].join(br) + (br === "\r" ? "" : br);
+          const path = `${dir}/t.csv`;
+          await Deno.writeTextFile(path, text);
+          const got = await readCsv(path);
+          const want = parseCsv(text);
+          assert.deepEqual(got.names, want.names);
+          assert.equal(got.X.rows, 3000);
+          for (let i = 0; i < want.X.data.length; i++) {
+            assert.ok(Object.is(got.X.data[i], want.X.data[i]), `${JSON.stringify(br)} at ${i}`);
+          }
+          assert.deepEqual([...got.y], [...want.y]);
+        }
+      }
+      // Errors name the same line as parseCsv's.
+      const bad = ["a,target", ...Array.from({ length: 9000 }, (_, i) => `${i}.25,1`)];
+      bad[7000] = "oops,1";
+      for (const br of ["\n", "\r\n", "\r"]) {
+        await Deno.writeTextFile(`${dir}/bad.csv`, bad.join(br));
+        await assert.rejects(() => readCsv(`${dir}/bad.csv`), /bad\.csv:7001: column "a": "oops"/);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "readCsv refuses UTF-16, binary and non-UTF-8 files with messages that say so",
+  ignore: !canWrite,
+  async fn() {
+    await Deno.mkdir(".cache", { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: ".cache", prefix: "data_test_" });
+    try {
+      const text = "a,target\n1,1\n2,0\n";
+      const utf16le = new Uint8Array(2 + 2 * text.length);
+      utf16le.set([0xff, 0xfe]);
+      for (let i = 0; i < text.length; i++) utf16le[2 + 2 * i] = text.charCodeAt(i);
+      const cases: [Uint8Array, RegExp][] = [
+        [
+          utf16le,
+          /:1: the file is UTF-16 \(or UTF-32\) text: it starts with a byte-order mark FF FE/,
+        ],
+        [utf16le.subarray(2), /:1: holds a NUL character: this is a binary file, or UTF-16/],
+        [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0), /:3: holds a NUL/],
+        [
+          new TextEncoder().encode("a,target\n1,1\nCaf\u00e9,0\n"), // valid UTF-8, not a number
+          /:3: column "a": "Café" is not a finite number/,
+        ],
+        [
+          Uint8Array.of(...new TextEncoder().encode("a,target\n1,1\n2"), 0xe9, 0x0a),
+          /:3: is not UTF-8 text: byte 15 is 0xE9/,
+        ],
+      ];
+      for (const [bytes, message] of cases) {
+        await Deno.writeFile(`${dir}/x.csv`, bytes);
+        await assert.rejects(() => readCsv(`${dir}/x.csv`), (e: unknown) => {
+          assert.ok(e instanceof CsvError, String(e));
+          assert.match(e.message, message);
+          return true;
+        });
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "readCsv gives beforeAllocate the shape before allocating, and it can refuse",
+  ignore: !canWrite,
+  async fn() {
+    await Deno.mkdir(".cache", { recursive: true });
+    const dir = await Deno.makeTempDir({ dir: ".cache", prefix: "data_test_" });
+    try {
+      await Deno.writeTextFile(`${dir}/s.csv`, "a,b,target\n1,2,1\n\n3,4,0\n5,6,1");
+      const shapes: unknown[] = [];
+      const ds = await readCsv(`${dir}/s.csv`, { beforeAllocate: (s) => void shapes.push(s) });
+      assert.deepEqual(shapes, [{ rows: 4, cols: 2 }]); // the blank line counted, then skipped
+      assert.deepEqual([ds.X.rows, ...ds.X.data], [3, 1, 2, 3, 4, 5, 6]);
+      await assert.rejects(
+        () =>
+          readCsv(`${dir}/s.csv`, {
+            beforeAllocate: () => {
+              throw new RangeError("no");
+            },
+          }),
+        RangeError,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -49,7 +49,7 @@ Deno.test("generateData example (lib/data.ts:72)", () => {
   assert.ok(Math.abs(ds.X.data[0] - 1.6854792) < 5e-8 && ds.y[0] === 1);
 });
 
-Deno.test("head example (lib/data.ts:125)", () => {
+Deno.test("head example (lib/data.ts:140)", () => {
   const head: typeof module3.head = module3.head;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const ds = {
@@ -61,26 +61,32 @@ Deno.test("head example (lib/data.ts:125)", () => {
   assert.ok(JSON.stringify(head(ds, 1)) === "[[1,2,0]]");
 });
 
-Deno.test("compareData example (lib/data.ts:159)", () => {
+Deno.test("compareData example (lib/data.ts:174)", () => {
   const compareData: typeof module3.compareData = module3.compareData;
   const generateData: typeof module3.generateData = module3.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
-Deno.test("CsvError example (lib/data.ts:192)", () => {
+Deno.test("CsvError example (lib/data.ts:207)", () => {
   const CsvError: typeof module3.CsvError = module3.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
-Deno.test("parseCsv example (lib/data.ts:270)", () => {
+Deno.test("printableName example (lib/data.ts:256)", () => {
+  const printableName: typeof module3.printableName = module3.printableName;
+  assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
+  assert.equal(printableName("Größe"), "Größe");
+});
+
+Deno.test("parseCsv example (lib/data.ts:325)", () => {
   const parseCsv: typeof module3.parseCsv = module3.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
-Deno.test("formatCsv example (lib/data.ts:378)", () => {
+Deno.test("formatCsv example (lib/data.ts:550)", () => {
   const formatCsv: typeof module3.formatCsv = module3.formatCsv;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const ds = {
@@ -338,7 +344,7 @@ Deno.test("pnorm example (lib/glm.ts:196)", () => {
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
-Deno.test("glm example (lib/glm.ts:503)", () => {
+Deno.test("glm example (lib/glm.ts:504)", () => {
   const glm: typeof module8.glm = module8.glm;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
@@ -348,7 +354,7 @@ Deno.test("glm example (lib/glm.ts:503)", () => {
   assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
 });
 
-Deno.test("predict example (lib/glm.ts:887)", () => {
+Deno.test("predict example (lib/glm.ts:888)", () => {
   const glm: typeof module8.glm = module8.glm;
   const predict: typeof module8.predict = module8.predict;
   const fromRows: typeof module2.fromRows = module2.fromRows;
@@ -409,7 +415,7 @@ Deno.test("linearPredictor example (lib/loss.ts:108)", () => {
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
-Deno.test("binaryCrossEntropyWithLogits example (lib/loss.ts:135)", () => {
+Deno.test("binaryCrossEntropyWithLogits example (lib/loss.ts:155)", () => {
   const binaryCrossEntropyWithLogits: typeof module11.binaryCrossEntropyWithLogits =
     module11.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
@@ -417,14 +423,14 @@ Deno.test("binaryCrossEntropyWithLogits example (lib/loss.ts:135)", () => {
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
-Deno.test("binaryCrossEntropy example (lib/loss.ts:162)", () => {
+Deno.test("binaryCrossEntropy example (lib/loss.ts:182)", () => {
   const binaryCrossEntropy: typeof module11.binaryCrossEntropy = module11.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
-Deno.test("binaryCrossEntropyLoss example (lib/loss.ts:205)", () => {
+Deno.test("binaryCrossEntropyLoss example (lib/loss.ts:225)", () => {
   const binaryCrossEntropyLoss: typeof module11.binaryCrossEntropyLoss =
     module11.binaryCrossEntropyLoss;
   const fromRows: typeof module2.fromRows = module2.fromRows;
@@ -432,7 +438,7 @@ Deno.test("binaryCrossEntropyLoss example (lib/loss.ts:205)", () => {
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
-Deno.test("bernoulliLogLikelihood example (lib/loss.ts:228)", () => {
+Deno.test("bernoulliLogLikelihood example (lib/loss.ts:248)", () => {
   const bernoulliLogLikelihood: typeof module11.bernoulliLogLikelihood =
     module11.bernoulliLogLikelihood;
   const binaryCrossEntropyLoss: typeof module11.binaryCrossEntropyLoss =
@@ -442,7 +448,7 @@ Deno.test("bernoulliLogLikelihood example (lib/loss.ts:228)", () => {
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
-Deno.test("binaryCrossEntropyGradient example (lib/loss.ts:250)", () => {
+Deno.test("binaryCrossEntropyGradient example (lib/loss.ts:270)", () => {
   const binaryCrossEntropyGradient: typeof module11.binaryCrossEntropyGradient =
     module11.binaryCrossEntropyGradient;
   const fromRows: typeof module2.fromRows = module2.fromRows;
@@ -451,14 +457,14 @@ Deno.test("binaryCrossEntropyGradient example (lib/loss.ts:250)", () => {
   assert.ok(g[0] === -1);
 });
 
-Deno.test("bernoulliLogLikelihoodGradient example (lib/loss.ts:285)", () => {
+Deno.test("bernoulliLogLikelihoodGradient example (lib/loss.ts:305)", () => {
   const bernoulliLogLikelihoodGradient: typeof module11.bernoulliLogLikelihoodGradient =
     module11.bernoulliLogLikelihoodGradient;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
-Deno.test("numericalGradient example (lib/loss.ts:308)", () => {
+Deno.test("numericalGradient example (lib/loss.ts:328)", () => {
   const numericalGradient: typeof module11.numericalGradient = module11.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
@@ -566,7 +572,19 @@ Deno.test("ModelSummary example (lib/network.ts:558)", () => {
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
-Deno.test("Model example (lib/network.ts:624)", () => {
+Deno.test("TrainingError example (lib/network.ts:627)", () => {
+  const fromRows: typeof module14.fromRows = module14.fromRows;
+  const TrainingError: typeof module14.TrainingError = module14.TrainingError;
+  const tutorialNetwork: typeof module14.tutorialNetwork = module14.tutorialNetwork;
+  const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
+  assert.throws(
+    () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
+    (e) =>
+      e instanceof TrainingError && e.epoch === 2 && /the largest \|x\| is 3e\+200/.test(e.message),
+  );
+});
+
+Deno.test("Model example (lib/network.ts:716)", () => {
   const constant: typeof module13.constant = module13.constant;
   const dense: typeof module13.dense = module13.dense;
   const input: typeof module13.input = module13.input;
@@ -589,7 +607,7 @@ Deno.test("Model example (lib/network.ts:624)", () => {
   assert.ok(m.getWeights()[0].data[0] > 0); // larger x goes with y = 1
 });
 
-Deno.test("model example (lib/network.ts:1034)", async () => {
+Deno.test("model example (lib/network.ts:1133)", async () => {
   const adam: typeof module14.adam = module14.adam;
   const constant: typeof module14.constant = module14.constant;
   const dense: typeof module14.dense = module14.dense;
@@ -612,7 +630,7 @@ Deno.test("model example (lib/network.ts:1034)", async () => {
   assert.ok(m.getWeights()[0].rows === 2);
 });
 
-Deno.test("tutorialNetwork example (lib/network.ts:1073)", () => {
+Deno.test("tutorialNetwork example (lib/network.ts:1172)", () => {
   const tutorialNetwork: typeof module13.tutorialNetwork = module13.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
@@ -753,7 +771,7 @@ Deno.test("progressFor example (lib/progress.ts:217)", () => {
   assert.ok(progressFor(0) === undefined);
 });
 
-Deno.test("dqrdc2 example (lib/qr.ts:59)", () => {
+Deno.test("dqrdc2 example (lib/qr.ts:60)", () => {
   const dqrdc2: typeof module20.dqrdc2 = module20.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
@@ -762,7 +780,7 @@ Deno.test("dqrdc2 example (lib/qr.ts:59)", () => {
   assert.ok(rank === 1);
 });
 
-Deno.test("qrls example (lib/qr.ts:182)", () => {
+Deno.test("qrls example (lib/qr.ts:183)", () => {
   const qrls: typeof module20.qrls = module20.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { glm, pnorm, predict, WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm.ts";
 import { fromColumnMajor, fromRows } from "../lib/matrix.ts";
+import { generateData } from "../lib/data.ts";
 import { CASES, fitCase, loadCase } from "./glm_cases.ts";
 import { ArgumentError } from "../lib/validate.ts";
 import { referenceJson } from "./references.ts";
@@ -298,5 +299,85 @@ for (const name of CASES) {
   Deno.test(`glm reference data for ${name} was written by R 4.2.2`, () => {
     const { ref } = loadCase(name);
     assert.match(ref.R, /^R version 4\.2\.2/);
+  });
+}
+
+// Columns of extreme scale against R (data/reference/glm_tiny.json, scripts/reference_tiny.R):
+// the tutorial's data with columns multiplied by 1e-170, 1e-300, 1e-160 or 1e170. R estimates
+// every column; where its chol2inv overflows (or underflows) it reports a standard error of Inf
+// (or 0), written as the string "Inf" in the JSON.
+interface TinyCase {
+  case: string;
+  columns: number[];
+  factor: number;
+  intercept: boolean;
+  maxit: number;
+  epsilon: number;
+  xFirstRow: number[];
+  fit: {
+    coefficients: (number | null)[];
+    standardErrors: (number | string | null)[];
+    zValues: (number | string | null)[];
+    pValues: (number | null)[];
+    deviance: number;
+    nullDeviance: number;
+    aic: number;
+    iterations: number;
+    converged: boolean;
+    rank: number;
+    warnings: string[];
+  };
+}
+const TINY = referenceJson<{ R: string; cases: TinyCase[] }>("glm_tiny.json");
+const extended = (v: number | string | null) =>
+  v === "Inf" ? Infinity : v === "-Inf" ? -Infinity : v as number | null;
+
+/** The tutorial's data (R's stream, bit for bit) with the case's columns scaled, `times` over. */
+function tinyData(c: TinyCase, times = 1) {
+  const ds = generateData();
+  for (let i = 0; i < ds.X.rows; i++) {
+    for (const col of c.columns) ds.X.data[i * ds.X.cols + col - 1] *= c.factor;
+  }
+  assert.deepEqual(Array.from(ds.X.data.subarray(0, ds.X.cols)), c.xFirstRow, "R's data");
+  const data = new Float64Array(ds.X.data.length * times);
+  const y = new Float64Array(ds.y.length * times);
+  for (let t = 0; t < times; t++) {
+    data.set(ds.X.data, t * ds.X.data.length);
+    y.set(ds.y, t * ds.y.length);
+  }
+  return { X: { rows: ds.X.rows * times, cols: ds.X.cols, data }, y };
+}
+
+for (const c of TINY.cases) {
+  Deno.test(`glm estimates columns of extreme scale as R does: ${c.case}`, () => {
+    assert.match(TINY.R, /^R version 4\.2\.2/);
+    const { X, y } = tinyData(c);
+    const fit = glm(X, y, { intercept: c.intercept, maxit: c.maxit, epsilon: c.epsilon });
+    const r = c.fit;
+    assert.equal(fit.method, "qr");
+    assert.deepEqual([fit.iterations, fit.converged, fit.rank], [
+      r.iterations,
+      r.converged,
+      r.rank,
+    ]);
+    assert.deepEqual(fit.warnings, r.warnings);
+    relCloseAll(fit.coefficients, r.coefficients, 1e-10, "coefficients");
+    relCloseAll(fit.standardErrors, r.standardErrors.map(extended), 1e-10, "standardErrors");
+    relCloseAll(fit.zValues, r.zValues.map(extended), 1e-10, "zValues");
+    relCloseAll(fit.pValues, r.pValues, 1e-10, "pValues");
+    relClose(fit.deviance, r.deviance, 1e-12, "deviance");
+    relClose(fit.nullDeviance, r.nullDeviance, 1e-12, "nullDeviance");
+    relClose(fit.aic, r.aic, 1e-12, "aic");
+  });
+}
+
+// Repeated ten times, the data are large enough for "auto" to try the normal equations; there a
+// column whose Σ w x² is subnormal (entries near 1e-160) lost digits before falling back to QR.
+for (const c of TINY.cases) {
+  Deno.test(`glm auto on ten copies of ${c.case} gives R's coefficients`, () => {
+    const { X, y } = tinyData(c, 10);
+    const fit = glm(X, y, { intercept: c.intercept, maxit: c.maxit, epsilon: c.epsilon });
+    assert.equal(fit.iterations, c.fit.iterations);
+    relCloseAll(fit.coefficients, c.fit.coefficients, 1e-10, "coefficients");
   });
 }

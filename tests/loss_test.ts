@@ -196,3 +196,22 @@ Deno.test("loss functions reject bad input naming the argument", () => {
   assert.throws(() => binaryCrossEntropyWithLogits([1], [Infinity]), arg("z"));
   assert.throws(() => numericalGradient((t) => t[0], [0], { h: -1 }), arg("h"));
 });
+
+Deno.test("linearPredictor rejects a logit that overflows, naming X, the row and the sizes", () => {
+  const X = fromRows([[1, 2], [3, 1e200], [0.5, 0.5]]);
+  assert.throws(
+    () => linearPredictor(X, [1, 1e200]),
+    (e: unknown) =>
+      e instanceof ArgumentError && e.argument === "X" &&
+      /gives Infinity at row 2: .*largest \|x\| is 1e\+200, the largest \|θ\| is 1e\+200/.test(
+        e.message,
+      ),
+  );
+  // ∞ − ∞ inside one row's sum.
+  assert.throws(
+    () => linearPredictor(fromRows([[1e300, 1e300]]), [1e10, -1e10]),
+    (e: unknown) => e instanceof ArgumentError && /gives NaN at row 1/.test(e.message),
+  );
+  // Large but finite is fine.
+  assert.equal(linearPredictor(fromRows([[1e300, 1e300]]), [1, -1])[0], 0);
+});

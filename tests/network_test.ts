@@ -8,6 +8,8 @@ import {
   type Model,
   model,
   type ModelSummary,
+  TrainingError,
+  tutorialNetwork,
 } from "../lib/network.ts";
 import { adam, sgd } from "../lib/optimizers.ts";
 import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/loss.ts";
@@ -340,4 +342,78 @@ Deno.test("network rejects bad input naming the argument", async () => {
   const raw = model({ inputs, outputs: dense({ units: 1 }).apply(inputs) });
   assert.throws(() => raw.fitSync(X, [1, 0, 1], { verbose: 0 }), /not compiled.*compile\(/);
   assert.throws(() => raw.evaluate(X, [1, 0, 1]), /not compiled/);
+});
+
+// Features too large for the optimizer: Adam squares the gradient, whose entries grow with |x|,
+// so beyond |x| ≈ 1.3e154 (float64) or 1.8e19 (float32) the second moment overflows and the
+// weights turn NaN. Training stops at the end of that epoch, naming it and the largest |x|.
+Deno.test("Model.fit stops at the first non-finite epoch and names the epoch and the cause", async () => {
+  const { X, y } = await tutorialData();
+  const big = { ...X, data: Float64Array.from(X.data) };
+  big.data[3 * 10 + 4] = -1e200; // row 4, column 5
+  for (const engine of ["wasm", "js"] as const) {
+    const net = tutorialNetwork(10);
+    await assert.rejects(
+      () => net.fit(big, y, { epochs: 1000, batchSize: 1000, verbose: 0, engine }),
+      (e: unknown) => {
+        assert.ok(e instanceof TrainingError, String(e));
+        assert.equal(e.epoch, 2);
+        assert.match(e.message, /^training stopped at epoch 2 of 1000: /);
+        assert.match(
+          e.message,
+          /scale the features: the largest \|x\| is 1e\+200 \(row 4, column 5\)/,
+        );
+        return true;
+      },
+    );
+    // The weights of the last finite epoch (one Adam step from zero: ±lr or 0 per weight).
+    const w = net.getWeights()[0].data;
+    assert.ok(w.every((v) => Number.isFinite(v) && Math.abs(v) <= 0.001 + 1e-15), `${w}`);
+  }
+  // Mini-batches, fitSync, and a loss that overflows in the first epoch.
+  const net = tutorialNetwork(10, { learningRate: 1e308 });
+  assert.throws(
+    () => net.fitSync(X, y, { epochs: 3, batchSize: 100, verbose: 0 }),
+    (e: unknown) =>
+      e instanceof TrainingError && e.epoch === 1 &&
+      /epoch 1 of 3: the loss is NaN .*smaller learning rate \(now 1e\+308\)/.test(e.message),
+  );
+  assert.ok(net.getWeights()[0].data.every((v) => v === 0), "the starting weights are kept");
+});
+
+Deno.test("Model.fit in float32 rejects X beyond float32's range and stops when squares overflow", async () => {
+  const { X, y } = await tutorialData();
+  const big = { ...X, data: Float64Array.from(X.data) };
+  big.data[7] = 3.5e38; // row 1, column 8: Math.fround gives Infinity
+  const fit = (Xa: Matrix) =>
+    tutorialNetwork(10).fitSync(Xa, y, {
+      epochs: 5,
+      batchSize: 1000,
+      verbose: 0,
+      dtype: "float32",
+    });
+  assert.throws(
+    () => fit(big),
+    (e: unknown) =>
+      e instanceof ArgumentError && e.argument === "X" &&
+      /3\.5e\+38 at row 1, column 8, beyond float32's range/.test(e.message),
+  );
+  big.data[7] = 1e30; // representable, but its square is not
+  assert.throws(
+    () => fit(big),
+    (e: unknown) =>
+      e instanceof TrainingError &&
+      /the largest \|x\| is 1e\+30 .*overflows float32/.test(e.message),
+  );
+  const m = tutorialNetwork(10);
+  m.setWeights([matrix(10, 1, new Float64Array(10).fill(1e39))]);
+  assert.throws(
+    () => m.fitSync(X, y, { epochs: 1, batchSize: 1000, verbose: 0, dtype: "float32" }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === "weights",
+  );
+  big.data[7] = -3.5e38;
+  assert.throws(
+    () => tutorialNetwork(10).predict(big, { dtype: "float32" }),
+    (e: unknown) => e instanceof ArgumentError && e.argument === "X",
+  );
 });

@@ -19,24 +19,25 @@ import json14 from "../data/reference/glm_mtcars_probit.json" with { type: "json
 import json15 from "../data/reference/glm_pnorm.json" with { type: "json" };
 import json16 from "../data/reference/glm_quasi_separation.json" with { type: "json" };
 import json17 from "../data/reference/glm_rank_deficient_weights.json" with { type: "json" };
-import json18 from "../data/reference/glm_tutorial.json" with { type: "json" };
-import json19 from "../data/reference/glm_tutorial_intercept.json" with { type: "json" };
-import json20 from "../data/reference/glm_tutorial_offset.json" with { type: "json" };
-import json21 from "../data/reference/glm_tutorial_offset_no_intercept.json" with { type: "json" };
-import json22 from "../data/reference/glm_tutorial_weights.json" with { type: "json" };
-import json23 from "../data/reference/glm_tutorial_zero_weights.json" with { type: "json" };
-import json24 from "../data/reference/glm_wide.json" with { type: "json" };
-import json25 from "../data/reference/glm_zero_weight_alias.json" with { type: "json" };
-import json26 from "../data/reference/rng_long.json" with { type: "json" };
-import json27 from "../data/reference/rng_seed-1.json" with { type: "json" };
-import json28 from "../data/reference/rng_seed0.json" with { type: "json" };
-import json29 from "../data/reference/rng_seed1.json" with { type: "json" };
-import json30 from "../data/reference/rng_seed2024.json" with { type: "json" };
-import json31 from "../data/reference/rng_seed2147483647.json" with { type: "json" };
-import json32 from "../data/reference/rng_seed42.json" with { type: "json" };
-import json33 from "../data/reference/scratch_adam.json" with { type: "json" };
-import json34 from "../data/reference/scratch_adam_minibatch.json" with { type: "json" };
-import json35 from "../data/reference/tutorial_data.json" with { type: "json" };
+import json18 from "../data/reference/glm_tiny.json" with { type: "json" };
+import json19 from "../data/reference/glm_tutorial.json" with { type: "json" };
+import json20 from "../data/reference/glm_tutorial_intercept.json" with { type: "json" };
+import json21 from "../data/reference/glm_tutorial_offset.json" with { type: "json" };
+import json22 from "../data/reference/glm_tutorial_offset_no_intercept.json" with { type: "json" };
+import json23 from "../data/reference/glm_tutorial_weights.json" with { type: "json" };
+import json24 from "../data/reference/glm_tutorial_zero_weights.json" with { type: "json" };
+import json25 from "../data/reference/glm_wide.json" with { type: "json" };
+import json26 from "../data/reference/glm_zero_weight_alias.json" with { type: "json" };
+import json27 from "../data/reference/rng_long.json" with { type: "json" };
+import json28 from "../data/reference/rng_seed-1.json" with { type: "json" };
+import json29 from "../data/reference/rng_seed0.json" with { type: "json" };
+import json30 from "../data/reference/rng_seed1.json" with { type: "json" };
+import json31 from "../data/reference/rng_seed2024.json" with { type: "json" };
+import json32 from "../data/reference/rng_seed2147483647.json" with { type: "json" };
+import json33 from "../data/reference/rng_seed42.json" with { type: "json" };
+import json34 from "../data/reference/scratch_adam.json" with { type: "json" };
+import json35 from "../data/reference/scratch_adam_minibatch.json" with { type: "json" };
+import json36 from "../data/reference/tutorial_data.json" with { type: "json" };
 import text0 from "../data/reference/glm_budworm_cloglog_summary.txt" with { type: "text" };
 import text1 from "../data/reference/glm_budworm_logit_anova.txt" with { type: "text" };
 import text2 from "../data/reference/glm_budworm_logit_summary.txt" with { type: "text" };
@@ -89,24 +90,25 @@ const JSON_FILES: Record<string, unknown> = {
   "glm_pnorm.json": json15,
   "glm_quasi_separation.json": json16,
   "glm_rank_deficient_weights.json": json17,
-  "glm_tutorial.json": json18,
-  "glm_tutorial_intercept.json": json19,
-  "glm_tutorial_offset.json": json20,
-  "glm_tutorial_offset_no_intercept.json": json21,
-  "glm_tutorial_weights.json": json22,
-  "glm_tutorial_zero_weights.json": json23,
-  "glm_wide.json": json24,
-  "glm_zero_weight_alias.json": json25,
-  "rng_long.json": json26,
-  "rng_seed-1.json": json27,
-  "rng_seed0.json": json28,
-  "rng_seed1.json": json29,
-  "rng_seed2024.json": json30,
-  "rng_seed2147483647.json": json31,
-  "rng_seed42.json": json32,
-  "scratch_adam.json": json33,
-  "scratch_adam_minibatch.json": json34,
-  "tutorial_data.json": json35,
+  "glm_tiny.json": json18,
+  "glm_tutorial.json": json19,
+  "glm_tutorial_intercept.json": json20,
+  "glm_tutorial_offset.json": json21,
+  "glm_tutorial_offset_no_intercept.json": json22,
+  "glm_tutorial_weights.json": json23,
+  "glm_tutorial_zero_weights.json": json24,
+  "glm_wide.json": json25,
+  "glm_zero_weight_alias.json": json26,
+  "rng_long.json": json27,
+  "rng_seed-1.json": json28,
+  "rng_seed0.json": json29,
+  "rng_seed1.json": json30,
+  "rng_seed2024.json": json31,
+  "rng_seed2147483647.json": json32,
+  "rng_seed42.json": json33,
+  "scratch_adam.json": json34,
+  "scratch_adam_minibatch.json": json35,
+  "tutorial_data.json": json36,
 };
 
 const TEXT_FILES: Record<string, string> = {
