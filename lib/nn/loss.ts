@@ -31,6 +31,7 @@ import {
   checkMatrix,
   checkOneOf,
   checkVector,
+  checkXyTheta,
 } from "../core/validate.ts";
 
 /** How per-observation losses are combined: their sum (the tutorial's formula) or their mean (Keras). */
@@ -220,11 +221,6 @@ export function binaryCrossEntropy(
   return reduction === "mean" ? s / p.length : s;
 }
 
-function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
-  checkMatrix("X", X);
-  checkLabels("y", y, X.rows);
-  checkVector("theta", theta, X.cols);
-}
 
 /**
  * Binary cross-entropy of the weights θ on data (X, y): BCE(y, σ(Xθ)) in the stable logit form,

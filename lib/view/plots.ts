@@ -7,19 +7,12 @@
 
 import * as Plot from "@observablehq/plot";
 import type { Matrix } from "../core/matrix.ts";
-import { checkLabels, checkMatrix, checkVector } from "../core/validate.ts";
+import { checkXyTheta } from "../core/validate.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { GlmFit } from "../glm/glm_fit.ts";
 import { crossEntropyOf, sigmoid } from "../nn/loss.ts";
 import type { History } from "../nn/train.ts";
 import { type Figure, plot } from "./figure.ts";
-
-/** Checks X, y and θ once, for the figures that evaluate the loss at many θ. */
-function checkData(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
-  checkMatrix("X", X);
-  checkLabels("y", y, X.rows);
-  checkVector("theta", theta, X.cols);
-}
 
 /**
  * Histograms of every feature of a dataset, one small panel a feature, with the mean marked.
@@ -211,7 +204,7 @@ export function lossAlongCoefficient(
   theta: ArrayLike<number>,
   { index, halfWidth = 1, name = `θ${index + 1}` }: LossAlongOptions,
 ): Figure {
-  checkData(X, y, theta);
+  checkXyTheta(X, y, theta);
   const t = Float64Array.from(theta);
   const centre = t[index];
   const points: { value: number; loss: number; curve: string }[] = [];
@@ -293,7 +286,7 @@ export function logLikelihoodSurface(
     names = [`θ${a + 1}`, `θ${b + 1}`],
   }: SurfaceOptions,
 ): Figure {
-  checkData(X, y, theta); // once, not at each of the resolution² points
+  checkXyTheta(X, y, theta); // once, not at each of the resolution² points
   const t = Float64Array.from(theta);
   const [ca, cb] = [t[a], t[b]];
   const values = new Float64Array(resolution * resolution);
