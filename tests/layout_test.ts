@@ -96,7 +96,10 @@ function functions(source: string): { name: string; line: number; length: number
     if (!m || /^\s*(if|for|while|switch|return|catch)\b/.test(lines[i])) continue;
     let depth = 0, opened = false, j = i;
     for (; j < lines.length; j++) {
-      const code = lines[j].replace(/\/\/.*$/, "").replace(/"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, "");
+      const code = lines[j].replace(/\/\/.*$/, "").replace(
+        /"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g,
+        "",
+      );
       if (/^\s*\*/.test(code)) continue;
       for (const ch of code) {
         if (ch === "{") [depth, opened] = [depth + 1, true];

@@ -1,7 +1,7 @@
 /**
  * The figures of notebooks 05 (Adam from scratch) and 06 (when the equivalence breaks), drawn with
  * Observable Plot through {@linkcode plot}. Each takes the plain rows of `experiments.ts` (or a
- * trace of `scratch_adam.ts`) and returns a {@linkcode Figure}. No legends (lines are labelled at
+ * trace of `lib/nn/scratch_adam.ts`) and returns a {@linkcode Figure}. No legends (lines are labelled at
  * their ends) and at most 720 px wide.
  *
  * @module

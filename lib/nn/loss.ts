@@ -221,7 +221,6 @@ export function binaryCrossEntropy(
   return reduction === "mean" ? s / p.length : s;
 }
 
-
 /**
  * Binary cross-entropy of the weights θ on data (X, y): BCE(y, σ(Xθ)) in the stable logit form,
  * summed (the tutorial's formula, default) or averaged (Keras).
