@@ -13,16 +13,30 @@
  * @module
  */
 
-import { type Dataset, generateData, head, printableName, readCsv } from "../lib/data.ts";
-import { formatColumn, table } from "../lib/display.ts";
-import { type Matrix, matrix } from "../lib/matrix.ts";
-import { meanAbsolutePercentageError } from "../lib/metrics.ts";
-import { TrainingError, tutorialNetwork } from "../lib/network.ts";
-import { type Callback, formatEpoch } from "../lib/progress.ts";
-import { type Rng, rRng, seedrandomRng } from "../lib/random.ts";
-import { scratchAdam } from "../lib/scratch_adam.ts";
-import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/tutorial.ts";
-import { glm, type GlmFit } from "../lib/glm.ts";
+import {
+  type Callback,
+  type Dataset,
+  formatColumn,
+  formatEpoch,
+  generateData,
+  glm,
+  type GlmFit,
+  head,
+  type Matrix,
+  matrix,
+  meanAbsolutePercentageError,
+  printableName,
+  readCsv,
+  type Rng,
+  rRng,
+  scratchAdam,
+  seedrandomRng,
+  table,
+  TrainingError,
+  TUTORIAL_KERAS_MAPE,
+  TUTORIAL_SCRATCH_ADAM_MAPE,
+  tutorialNetwork,
+} from "../lib/mod.ts";
 
 /** The parsed command line. */
 export interface Options {

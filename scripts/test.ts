@@ -3,7 +3,7 @@
  * line `tests: N passed, N failed`.
  *
  * - the lib's tests and doc examples (`tests/doc_examples_test.ts`) as plain `deno test`, with no
- *   permission; then the two files whose tests read or write files, with `--allow-read` and
+ *   permission; then the files whose tests read or write files, with `--allow-read` and
  *   `--allow-write=.cache`;
  * - `tests/e2e/`: the notebooks through Jupyter and the book in Chromium, with all permissions
  *   (the browser driver and the kernel need them).
@@ -18,7 +18,7 @@ import { root } from "./jupyter.ts";
 // The lib's tests run as a reader runs them, as plain `deno test` (deno.json's "test" settings pick
 // tests/ without tests/e2e/, and no permission is granted); then the few tests that read or write
 // files, which plain `deno test` reports as ignored, run again with just those permissions.
-const fileTests = ["tests/data_test.ts", "tests/reproduce_test.ts"];
+const fileTests = ["tests/data_test.ts", "tests/layout_test.ts", "tests/reproduce_test.ts"];
 const suites: { name: string; args: string[] }[] = [
   { name: "lib", args: [] },
   { name: "lib (files)", args: ["--allow-read", "--allow-write=.cache", ...fileTests] },

@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
-import {
-  CsvError,
-  type Dataset,
-  formatCsv,
-  generateData,
-  head,
-  parseCsv,
-  printableName,
-  readCsv,
-  writeCsv,
-} from "../lib/data.ts";
-import { fromRows } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { fromRows } from "../lib/core/matrix.ts";
+import { CsvError, parseCsv, printableName } from "../lib/data/csv.ts";
+import { formatCsv, readCsv, writeCsv } from "../lib/data/csv_file.ts";
+import { type Dataset, generateData, head } from "../lib/data/dataset.ts";
 import { referenceJson, tutorialCsv } from "./references.ts";
 
 const canRead = (await Deno.permissions.query({ name: "read", path: "data/tutorial.csv" }))

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
+import { collinearitySplit, convergence, separation } from "../lib/book/breakdowns.ts";
 import {
   agreementVsEpochs,
   agreementVsInitialisation,
-  collinearitySplit,
-  convergence,
-  separation,
   sumVersusMean,
-  tutorialProblem,
-} from "../lib/experiments.ts";
+} from "../lib/book/experiments.ts";
 import {
   agreementFigure,
   collinearityFigure,
@@ -16,9 +13,10 @@ import {
   separationFigure,
   sumMeanFigure,
   weightsOverEpochs,
-} from "../lib/figures.ts";
-import { scratchAdam } from "../lib/scratch_adam.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/book/figures.ts";
+import { tutorialProblem } from "../lib/book/problem.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 
 const p = tutorialProblem();
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;

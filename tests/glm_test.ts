@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { glm, pnorm, predict, WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm.ts";
-import { fromColumnMajor, fromRows } from "../lib/matrix.ts";
-import { generateData } from "../lib/data.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { fromColumnMajor, fromRows } from "../lib/core/matrix.ts";
+import { glm, predict } from "../lib/glm/glm.ts";
+import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm/glm_fit.ts";
+import { pnorm } from "../lib/r/nmath.ts";
+import { generateData } from "../lib/data/dataset.ts";
 import { CASES, fitCase, loadCase } from "./glm_cases.ts";
-import { ArgumentError } from "../lib/validate.ts";
 import { referenceJson } from "./references.ts";
 
 function relClose(actual: number | null, expected: number | null, tol: number, what: string) {

@@ -1,24 +1,19 @@
-import { TUTORIAL_KERAS_WEIGHTS } from "../lib/tutorial.ts";
+import { TUTORIAL_KERAS_WEIGHTS } from "../lib/book/tutorial.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { jupyterDisplay } from "../lib/core/html.ts";
+import { fromRows, type Matrix, matrix } from "../lib/core/matrix.ts";
+import { parseCsv } from "../lib/data/csv.ts";
+import { adam } from "../lib/nn/adam.ts";
+import { constant, dense, glorotUniform, input } from "../lib/nn/layers.ts";
+import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/nn/loss.ts";
+import { type Model, model } from "../lib/nn/model.ts";
+import { tutorialNetwork } from "../lib/nn/network.ts";
+import { TrainingError } from "../lib/nn/training_checks.ts";
+import { jupyterProgress } from "../lib/nn/progress.ts";
+import { sgd } from "../lib/nn/sgd.ts";
+import type { ModelSummary } from "../lib/nn/summary.ts";
 import assert from "node:assert/strict";
-import {
-  constant,
-  dense,
-  glorotUniform,
-  input,
-  type Model,
-  model,
-  type ModelSummary,
-  TrainingError,
-  tutorialNetwork,
-} from "../lib/network.ts";
-import { adam, sgd } from "../lib/optimizers.ts";
-import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/loss.ts";
-import { jupyterProgress } from "../lib/progress.ts";
-import { parseCsv } from "../lib/data.ts";
 import { tutorialCsv } from "./references.ts";
-import { jupyterDisplay } from "../lib/display.ts";
-import { fromRows, type Matrix, matrix } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);
@@ -38,7 +33,7 @@ function tutorialModel(k = 10, useBias = false): Model {
 }
 
 // get_weights(nn_model)[1] as printed in the tutorial (In [12]), after
-// fit(X, Y, epochs = 1000, batch_size = 1000) with Keras: lib/tutorial.ts copies it from the text.
+// fit(X, Y, epochs = 1000, batch_size = 1000) with Keras: lib/book/tutorial.ts copies it from the text.
 const KERAS_WEIGHTS = TUTORIAL_KERAS_WEIGHTS;
 
 function tutorialData() {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dqrdc2, qrls } from "../lib/qr.ts";
+import { dqrdc2, qrls } from "../lib/r/qr.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 

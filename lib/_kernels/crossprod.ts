@@ -1,0 +1,295 @@
+/**
+ * The weighted cross-products an IRLS step needs for its normal equations, fast:
+ * `A = Xᵀ W X` and `b = Xᵀ W z` for a row-major N × K matrix X (optionally with a leading
+ * column of ones for the intercept), given `sw = √w` and `zw = √w · z`. The readable definition,
+ * which this equals to rounding (tested), is `glm/normal_equations.ts`.
+ *
+ * The hot loop is a tiny WebAssembly SIMD kernel, assembled below from its opcodes with the
+ * assembler of `wasm.ts` (no build step, no file or network access: the bytes are made in memory
+ * and compiled once). It works on chunks of rows copied into WebAssembly memory: each chunk's
+ * rows are scaled by `√wᵢ` (so the chunk holds `V = √W X`, the matrix R's QR path factorises),
+ * then `VᵀV` is accumulated in 4 × 4 blocks of the upper triangle, 8 two-lane accumulators per
+ * block, reading each row of the block once (4 × 2 blocks, with 4 accumulators, for the last
+ * columns when K mod 4 is 1 or 2, where a 4 × 4 block would be mostly padding); `Vᵀ√w` and `Vᵀzw`
+ * are accumulated alongside, row by row. Each chunk's `VᵀV` is added to the total as a whole, so
+ * `A` is summed in a different order from the definition's; `b` is summed row by row, in the
+ * definition's order. The weights can be computed chunk by chunk as the kernel needs them
+ * (`computeRows`), so a caller needs no N-long arrays of them. Products and sums are plain IEEE
+ * multiply and add (no fused multiply-add), so the result is the same on every machine. Internal:
+ * only `glm/engine.ts` uses it.
+ *
+ * @module
+ */
+
+import {
+  br as BR,
+  brIf as BR_IF,
+  compileModule,
+  control,
+  f64x2,
+  I32,
+  i32,
+  i32Const as i32c,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  simd,
+  V128,
+  wasmModule,
+} from "./wasm.ts";
+
+/** `Xᵀ W X` and `Xᵀ W z` of {@linkcode weightedCrossprod}. */
+export interface Crossprod {
+  /** The p × p matrix `Xᵀ W X` (row-major, both triangles filled), p = K (+ 1 with intercept). */
+  readonly A: Float64Array;
+  /** The p-vector `Xᵀ W z`. */
+  readonly b: Float64Array;
+  /** Number of columns p (K, plus one for the intercept column of ones, which comes first). */
+  readonly p: number;
+}
+
+/**
+ * Writes the weights of rows `start .. start + count − 1` into `sw[0 .. count)` (their `√wᵢ`) and
+ * `zw[0 .. count)` (their `√wᵢ · zᵢ`); see {@linkcode WeightedCrossprod.computeRows}.
+ */
+export type RowWeights = (start: number, count: number, sw: Float64Array, zw: Float64Array) => void;
+
+/** The reusable computer returned by {@linkcode weightedCrossprod}. */
+export interface WeightedCrossprod {
+  /** `Xᵀ W X` and `Xᵀ W z` from `sw = √w` and `zw = √w · z` (N entries each). */
+  compute(sw: Float64Array, zw: Float64Array): Crossprod;
+  /**
+   * The same, with the weights produced chunk by chunk by `fill` (called once per chunk of rows,
+   * in order; only the first `count` entries of its arrays are read). This lets a caller compute
+   * each row's weights just before they are used, without N-long arrays of them.
+   */
+  computeRows(fill: RowWeights): Crossprod;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel, in the assembler's instructions (./wasm.ts) under short names.
+
+const { add: ADD, sub: SUB, mul: MUL, geU: GE_U, leS: LE_S, gtU: GT_U, ltU: LT_U } = i32;
+const { block: BLOCK, loop: LOOP, if: IF, else: ELSE, end: END } = control;
+const { load: vload, store: vstore, load64splat: splat, add: FADD2, mul: FMUL2 } = simd;
+const VZERO = f64x2(0);
+const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2]; // f64.load/store/mul
+
+/**
+ * The kernel `chunk(v, sw, zw, a, g, k, kp, m)` (all i32; pointers are byte addresses):
+ * 1. scales row r of the m × k row-major block at `v` by `sw[r]`;
+ * 2. adds `VᵀV` to the kp × kp row-major block at `a` (upper triangle in 4 × 4 or 4 × 2 blocks;
+ *    entries with a row or column index ≥ k are scratch and meaningless);
+ * 3. adds `Vᵀsw` to `g[0..kp)` and `Vᵀzw` to `g[kp..2kp)` (entries ≥ k are scratch).
+ * The 64 bytes after the block must be readable (they are read as scratch, never trusted).
+ */
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  // Parameters 0..7, then i32 locals 8..16, then v128 locals 17..31.
+  const V = 0, SW = 1, ZW = 2, A = 3, G = 4, K = 5, KP = 6, M = 7;
+  const ROWB = 8, END_ = 9, P = 10, Q = 11, J = 12, L = 13, ADDR = 14, R = 15, E = 16;
+  const S = 17, ACC = 18, S0 = 26, Y0 = 30, Y1 = 31, SZ = 18; // SZ reuses ACC in part 3
+  const c: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) c.push(...part);
+  };
+  // rowBytes = 8k; end = v + m·rowBytes.
+  emit(get(K), i32c(8), MUL, set(ROWB), get(V), get(M), get(ROWB), MUL, ADD, set(END_));
+
+  // 1. Scale rows: V[r, ·] *= sw[r].
+  emit(get(V), set(P), get(SW), set(R));
+  emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
+  emit(get(R), splat(), set(S), i32c(0), set(J));
+  emit(BLOCK, LOOP, get(J), i32c(16), ADD, get(ROWB), GT_U, BR_IF(1));
+  emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(S), FMUL2, vstore());
+  emit(get(J), i32c(16), ADD, set(J), BR(0), END, END);
+  // Odd k: the last element of the row, alone.
+  emit(get(J), get(ROWB), LT_U, IF);
+  emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), F64LOAD, get(R), F64LOAD, F64MUL, F64STORE, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(R), i32c(8), ADD, set(R), BR(0), END, END);
+
+  // 2. VᵀV in 4 × 4 (or 4 × 2) blocks (j, l), l ≥ j, both multiples of 4.
+  emit(i32c(0), set(J));
+  emit(BLOCK, LOOP, get(J), get(K), GE_U, BR_IF(1));
+  emit(get(J), set(L));
+  emit(BLOCK, LOOP, get(L), get(K), GE_U, BR_IF(1));
+  // A block whose columns l.. are the last one or two (k mod 4 ∈ {1, 2}) gets half the
+  // accumulators: only the first two-lane half of each row of it is needed.
+  const blockBody = (halves: number) => {
+    for (let a = 0; a < 4 * halves; a++) emit(VZERO, set(ACC + a));
+    emit(get(V), get(J), i32c(8), MUL, ADD, set(P)); // p → V[0, j]
+    emit(get(V), get(L), i32c(8), MUL, ADD, set(Q)); // q → V[0, l]
+    emit(get(P), get(M), get(ROWB), MUL, ADD, set(E));
+    emit(BLOCK, LOOP, get(P), get(E), GE_U, BR_IF(1));
+    for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a));
+    emit(get(Q), vload(0), set(Y0));
+    if (halves === 2) emit(get(Q), vload(16), set(Y1));
+    for (let a = 0; a < 4; a++) {
+      for (let h = 0; h < halves; h++) {
+        const acc = ACC + halves * a + h;
+        emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
+      }
+    }
+    emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
+    // a[(j + r)·kp + l + 2h ..] += acc
+    for (let a = 0; a < 4; a++) {
+      emit(get(A), get(J), i32c(a), ADD, get(KP), MUL, get(L), ADD, i32c(8), MUL, ADD, set(ADDR));
+      for (let h = 0; h < halves; h++) {
+        const acc = ACC + halves * a + h;
+        emit(get(ADDR), get(ADDR), vload(16 * h), get(acc), FADD2, vstore(16 * h));
+      }
+    }
+  };
+  emit(get(K), get(L), SUB, i32c(2), LE_S, IF);
+  blockBody(1);
+  emit(ELSE);
+  blockBody(2);
+  emit(END);
+  emit(get(L), i32c(4), ADD, set(L), BR(0), END, END);
+  emit(get(J), i32c(4), ADD, set(J), BR(0), END, END);
+
+  // 3. g[j] += Σ_r V[r, j] sw[r]; g[kp + j] += Σ_r V[r, j] zw[r], two columns at a time.
+  emit(get(V), set(P), i32c(0), set(R));
+  emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
+  emit(get(SW), get(R), ADD, splat(), set(S), get(ZW), get(R), ADD, splat(), set(SZ));
+  emit(i32c(0), set(J));
+  emit(BLOCK, LOOP, get(J), get(ROWB), GE_U, BR_IF(1));
+  emit(get(P), get(J), ADD, vload(), set(Y0));
+  emit(get(G), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(S), FMUL2, FADD2, vstore());
+  emit(get(ADDR), get(KP), i32c(8), MUL, ADD, tee(ADDR), get(ADDR), vload(), get(Y0), get(SZ));
+  emit(FMUL2, FADD2, vstore());
+  emit(get(J), i32c(16), ADD, set(J), BR(0), END, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(R), i32c(8), ADD, set(R), BR(0), END, END);
+  emit(END);
+
+  return wasmModule({
+    exportName: "chunk",
+    params: 8,
+    locals: [[9, I32], [15, V128]],
+    body: c,
+    memory: { import: ["m", "mem"] },
+  });
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or `null` where WebAssembly SIMD is not available. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) compiled = compileModule(kernelBytes);
+  return compiled;
+}
+
+/**
+ * Whether the WebAssembly SIMD kernel is available here (otherwise `glm` computes the
+ * cross-products by their readable definition).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmCrossprodAvailable } from "./crossprod.ts";
+ * assert.equal(typeof wasmCrossprodAvailable(), "boolean");
+ * ```
+ */
+export function wasmCrossprodAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A reusable computer of `Xᵀ W X` and `Xᵀ W z` for one X: allocate once per fit, call once per
+ * IRLS iteration. Its memory is a few chunks of rows plus the p × p result, whatever N is.
+ * `undefined` where WebAssembly SIMD is not available.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { weightedCrossprod } from "./crossprod.ts";
+ * const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
+ * const cp = weightedCrossprod(X, { intercept: true });
+ * if (cp) {
+ *   // Weights w = (1, 4, 9), working response z = (1, 0, 1): pass √w and √w·z.
+ *   const { A, b } = cp.compute(Float64Array.of(1, 2, 3), Float64Array.of(1, 0, 3));
+ *   assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+ *   assert.ok(b[0] === 10 && b[2] === 2 + 54);
+ * }
+ * ```
+ */
+export function weightedCrossprod(
+  X: { rows: number; cols: number; data: Float64Array },
+  options: { intercept?: boolean; chunkRows?: number } = {},
+): WeightedCrossprod | undefined {
+  const mod = kernelModule();
+  if (mod === null) return undefined;
+  const { intercept = false } = options;
+  const n = X.rows, k = X.cols, Xd = X.data;
+  const off = intercept ? 1 : 0;
+  const p = k + off;
+  const A = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  const result: Crossprod = { A, b, p };
+  const kp = (k + 3) & ~3;
+  // Rows per chunk: about 256 KiB of X, which stays in the L2 cache while the blocks stream it.
+  const rowsPerChunk = Math.max(4, Math.min(n, options.chunkRows ?? Math.floor(32768 / k)));
+
+  /** Copies VᵀV (upper kp × kp blocks) and g into A and b, adding the intercept terms. */
+  const finish = (acc: Float64Array, g: Float64Array, sww: number, swz: number) => {
+    if (intercept) {
+      A[0] = sww;
+      b[0] = swz;
+      for (let j = 0; j < k; j++) {
+        A[j + 1] = g[j];
+        A[(j + 1) * p] = g[j];
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      b[j + off] = g[kp + j];
+      for (let l = j; l < k; l++) {
+        const v = acc[j * kp + l];
+        A[(j + off) * p + l + off] = v;
+        A[(l + off) * p + j + off] = v;
+      }
+    }
+  };
+
+  // Memory layout (bytes): acc (kp²) | g (2 kp) | sw (chunk) | zw (chunk) | V (chunk × k + pad).
+  const accOff = 0;
+  const gOff = accOff + kp * kp * 8;
+  const swOff = gOff + 2 * kp * 8;
+  const zwOff = swOff + rowsPerChunk * 8;
+  const vOff = zwOff + rowsPerChunk * 8;
+  const total = vOff + rowsPerChunk * k * 8 + 64;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
+  const instance = new WebAssembly.Instance(mod, { m: { mem: memory } });
+  const chunk = instance.exports.chunk as (...args: number[]) => void;
+  const heap = new Float64Array(memory.buffer);
+  const acc = heap.subarray(accOff / 8, gOff / 8);
+  const g = heap.subarray(gOff / 8, swOff / 8);
+  const swc = heap.subarray(swOff / 8, zwOff / 8);
+  const zwc = heap.subarray(zwOff / 8, vOff / 8);
+  const computeRows = (fill: RowWeights): Crossprod => {
+    acc.fill(0);
+    g.fill(0);
+    let sww = 0, swz = 0;
+    for (let i0 = 0; i0 < n; i0 += rowsPerChunk) {
+      const m = Math.min(rowsPerChunk, n - i0);
+      fill(i0, m, swc, zwc);
+      if (intercept) {
+        for (let r = 0; r < m; r++) {
+          sww += swc[r] * swc[r];
+          swz += swc[r] * zwc[r];
+        }
+      }
+      heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
+      chunk(vOff, swOff, zwOff, accOff, gOff, k, kp, m);
+    }
+    finish(acc, g, sww, swz);
+    return result;
+  };
+  /** `compute` in terms of `computeRows`: copies each chunk's slice of `sw` and `zw`. */
+  const compute = (sw: Float64Array, zw: Float64Array) =>
+    computeRows((start, count, a, c) => {
+      a.set(sw.subarray(start, start + count));
+      c.set(zw.subarray(start, start + count));
+    });
+  return { computeRows, compute };
+}
