@@ -740,7 +740,7 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
   assert.ok(sw[0] === 0.5 && zw[0] === 1); // w = 1/4, z = 0 + (1 − 1/2)/(1/4) = 2
 });
 
-Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
+Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
   const updateRows: typeof module25.updateRows = module25.updateRows;
   const fromRows: typeof module16.fromRows = module16.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -756,7 +756,7 @@ Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("finalDeviance example (lib/glm/family.ts:108)", () => {
+Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
   const finalDeviance: typeof module25.finalDeviance = module25.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
@@ -879,7 +879,7 @@ Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
   assert.ok(step !== null && Math.abs(step.coefficients[0] - 1) < 1e-15);
 });
 
-Deno.test("adam example (lib/nn/adam.ts:163)", () => {
+Deno.test("adam example (lib/nn/adam.ts:164)", () => {
   const adam: typeof module32.adam = module32.adam;
   const opt = adam();
   const w = new Float64Array([0]);
@@ -887,7 +887,7 @@ Deno.test("adam example (lib/nn/adam.ts:163)", () => {
   assert.ok(Math.abs(w[0] + 0.001) < 1e-8 && opt.iterations === 1);
 });
 
-Deno.test("adamPaper example (lib/nn/adam.ts:181)", () => {
+Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
   const adamPaper: typeof module32.adamPaper = module32.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
@@ -1384,8 +1384,9 @@ Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
+  const clampedExp: typeof module54.clampedExp = module54.clampedExp;
   const muEta: typeof module54.muEta = module54.muEta;
-  assert.ok(muEta(0) === 0.25 && muEta(31) === Number.EPSILON);
+  assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {
