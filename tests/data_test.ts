@@ -8,9 +8,9 @@ import {
   parseCsv,
   readCsv,
   writeCsv,
-} from "../lib/data.ts";
-import { fromRows } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/data/dataset.ts";
+import { fromRows } from "../lib/core/matrix.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 import { referenceJson, tutorialCsv } from "./references.ts";
 
 const canRead = (await Deno.permissions.query({ name: "read", path: "data/tutorial.csv" }))
