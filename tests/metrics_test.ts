@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { distance, maxAbsDifference, meanAbsolutePercentageError } from "../lib/core/metrics.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
 import { referenceJson } from "./references.ts";
 
 Deno.test("meanAbsolutePercentageError is 100·mean(|(ref − est)/ref|) (hand computation)", () => {

@@ -8,16 +8,11 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type {
-  AgreementRow,
-  CollinearityResult,
-  ConvergenceRow,
-  InitialisationRow,
-  SeparationResult,
-  SumMeanRow,
-} from "./experiments.ts";
-import { type Figure, plot } from "../view/plots.ts";
-import { ArgumentError } from "../core/validate.ts";
+import type { CollinearityResult, ConvergenceRow, SeparationResult } from "./breakdowns.ts";
+import type { InitialisationRow, SumMeanRow } from "./experiments.ts";
+import type { AgreementRow } from "./problem.ts";
+import { type Figure, plot } from "../view/figure.ts";
+import { ArgumentError } from "../core/errors.ts";
 
 const WIDTH = 720;
 
