@@ -126,7 +126,8 @@ export {
   type TableOptions,
 } from "./view/display.ts";
 // `plot` itself takes Observable Plot's option types, which are not part of this API.
-export { Figure } from "./view/figure.ts";
+export { Figure, type FigureText } from "./view/figure.ts";
+export { networkDiagram, type NetworkDiagramOptions } from "./view/diagram.ts";
 export {
   featureHistograms,
   irlsConvergence,
@@ -134,6 +135,7 @@ export {
   lossAlongCoefficient,
   type LossAlongOptions,
   lossCurve,
+  lossGapCurve,
   sigmoidCurve,
   type SurfaceOptions,
   targetBalance,
@@ -160,13 +162,16 @@ export {
 } from "./book/experiments.ts";
 export {
   agreementFigure,
+  type AgreementFigureOptions,
   collinearityFigure,
   convergenceFigure,
   initialisationFigure,
+  optimiserPathsFigure,
   separationFigure,
   sumMeanFigure,
   weightsOverEpochs,
 } from "./book/figures.ts";
+export { type OptimiserPath, type OptimiserPaths, optimiserPaths } from "./book/paths.ts";
 export { type AgreementRow, type Problem, tutorialProblem } from "./book/problem.ts";
 export {
   TUTORIAL_KERAS_MAPE,

@@ -1,18 +1,23 @@
 /**
- * The figures of notebooks 1–4, drawn with Observable Plot through {@linkcode plot}: the data, the
- * sigmoid, the loss along a coefficient and over two, the training loss, IRLS's convergence.
+ * The figures of notebooks 1–4, drawn with Observable Plot: the data, the sigmoid, the loss along
+ * a coefficient and over two, the training loss and its distance to the minimum, IRLS's
+ * convergence. Each has a caption (drawn above it) and an alt text (its Jupyter `text/plain`),
+ * both saying what it shows in the data drawn.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
+import { ArgumentError } from "../core/errors.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { checkLabels, checkMatrix, checkVector } from "../core/validate.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { GlmFit } from "../glm/glm_fit.ts";
 import { crossEntropyOf, sigmoid } from "../nn/loss.ts";
 import type { History } from "../nn/train.ts";
-import { type Figure, plot } from "./figure.ts";
+import { lineChart } from "./charts.ts";
+import { composeFigure, type Figure, type Panel, plot, renderPanel } from "./figure.ts";
+import { PALETTE, readableNumber } from "./labels.ts";
 
 /** Checks X, y and θ once, for the figures that evaluate the loss at many θ. */
 function checkData(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
@@ -21,8 +26,12 @@ function checkData(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): v
   checkVector("theta", theta, X.cols);
 }
 
+/** Rounds for prose: `digits` significant digits, without trailing zeros. */
+const short = (v: number, digits = 3) => String(Number(v.toPrecision(digits)));
+
 /**
- * Histograms of every feature of a dataset, one small panel a feature, with the mean marked.
+ * Histograms of every feature of a dataset, one small panel a feature, with its mean marked by a
+ * vertical line.
  *
  * @example
  * ```ts
@@ -30,20 +39,29 @@ function checkData(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): v
  * import { featureHistograms } from "./plots.ts";
  * import { generateData } from "../data/dataset.ts";
  * const fig = featureHistograms(generateData({ n: 50, k: 2 }));
- * assert.ok(fig.svg.includes("X2"));
+ * assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
  * ```
  */
 export function featureHistograms(ds: Dataset): Figure {
   const { X, names } = ds;
   const long: { feature: string; value: number }[] = [];
+  const means = new Array<number>(X.cols).fill(0);
   for (let i = 0; i < X.rows; i++) {
     for (let j = 0; j < X.cols; j++) {
-      long.push({ feature: names[j], value: X.data[i * X.cols + j] });
+      const v = X.data[i * X.cols + j];
+      long.push({ feature: names[j], value: v });
+      means[j] += v / X.rows;
     }
   }
+  const sorted = long.map((d) => d.value).sort((a, b) => a - b);
+  const [p1, p99] = [
+    sorted[Math.floor(0.01 * sorted.length)],
+    sorted[Math.floor(0.99 * sorted.length)],
+  ];
   const columns = Math.min(5, X.cols);
   const fx = (d: { feature: string }) => names.indexOf(d.feature) % columns;
   const fy = (d: { feature: string }) => Math.floor(names.indexOf(d.feature) / columns);
+  const meanRows = names.map((feature, j) => ({ feature, mean: means[j] }));
   return plot({
     width: 760,
     height: 130 * Math.ceil(X.cols / columns) + 40,
@@ -60,9 +78,11 @@ export function featureHistograms(ds: Dataset): Figure {
           fx,
           fy,
           thresholds: 20,
-          fill: "steelblue",
+          fill: PALETTE[0],
+          fillOpacity: 0.8,
         }),
       ),
+      Plot.ruleX(meanRows, { x: "mean", fx, fy, stroke: "#222", strokeDasharray: "3,2" }),
       Plot.text(names.map((n) => ({ feature: n })), {
         fx,
         fy,
@@ -74,6 +94,14 @@ export function featureHistograms(ds: Dataset): Figure {
       }),
       Plot.ruleY([0]),
     ],
+  }, {
+    caption:
+      `Each of the ${X.cols} features over its ${X.rows} rows; the dashed line marks its mean.`,
+    alt: `${X.cols} histograms, one per feature (${names[0]} to ${names[names.length - 1]}), ` +
+      `each of ${X.rows} values. The means lie between ${short(Math.min(...means))} and ` +
+      `${short(Math.max(...means))}; 98% of all values lie between ${short(p1, 2)} and ${
+        short(p99, 2)
+      }.`,
   });
 }
 
@@ -85,7 +113,7 @@ export function featureHistograms(ds: Dataset): Figure {
  * import assert from "node:assert/strict";
  * import { targetBalance } from "./plots.ts";
  * import { generateData } from "../data/dataset.ts";
- * assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
+ * assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
  * ```
  */
 export function targetBalance(ds: Dataset): Figure {
@@ -95,20 +123,26 @@ export function targetBalance(ds: Dataset): Figure {
   return plot({
     width: 360,
     height: 220,
+    marginTop: 24,
     x: { label: ds.target, type: "band" },
     y: { label: "rows", grid: true },
     marks: [
-      Plot.barY(data, { x: "label", y: "count", fill: "steelblue" }),
+      Plot.barY(data, { x: "label", y: "count", fill: PALETTE[0] }),
       Plot.text(data, { x: "label", y: "count", text: "count", dy: -8 }),
       Plot.ruleY([0]),
     ],
+  }, {
+    caption: `How many rows have each label.`,
+    alt: `Bar chart of the labels: ${counts[0]} rows have ${ds.target} 0 and ${counts[1]} rows ` +
+      `have ${ds.target} 1.`,
   });
 }
 
 /**
  * How fast IRLS closes in: for each iteration of a `glm` fit, the distance ‖β(i) − β̂‖ of the
- * coefficients to the final ones, on a log scale (the last iteration, at distance 0, is left out).
- * Quadratic convergence shows as a line that bends ever more steeply down.
+ * coefficients to the final ones, on a log scale, each point labelled with its value. An iteration
+ * that lands exactly on the final coefficients (distance 0, off any log scale) is marked at the
+ * bottom. Quadratic convergence shows as a line that bends ever more steeply down.
  *
  * @example
  * ```ts
@@ -122,27 +156,61 @@ export function targetBalance(ds: Dataset): Figure {
  */
 export function irlsConvergence(fit: GlmFit): Figure {
   const final = fit.coefficients.map((c) => c ?? 0);
-  const points = fit.trace.map((step, i) => ({
+  const all = fit.trace.map((step, i) => ({
     iteration: i + 1,
     distance: Math.hypot(...step.coefficients.map((c, j) => (c ?? 0) - final[j])),
-  })).filter((p) => p.distance > 0);
-  return plot({
-    width: 520,
-    height: 260,
-    marginLeft: 60,
-    x: { label: "IRLS iteration", ticks: points.length, tickFormat: "d" },
-    y: { type: "log", label: "‖β(i) − β̂‖", grid: true, tickFormat: ".0e" },
+  }));
+  const points = all.filter((p) => p.distance > 0);
+  const zeros = all.filter((p) => p.distance === 0);
+  if (points.length === 0) {
+    throw new ArgumentError("fit", "has no iteration away from its final coefficients to draw");
+  }
+  const n = all.length;
+  const ds = points.map((p) => p.distance);
+  const [lo, hi] = [Math.min(...ds), Math.max(...ds)];
+  const series = [{ name: "", points: points.map((p) => ({ x: p.iteration, y: p.distance })) }];
+  const panel = lineChart({
+    series: series.map((s) => ({ ...s, dots: true, endLabel: false })),
+    x: {
+      label: "IRLS iteration",
+      domain: [0.5, n + 0.5],
+      ticks: all.map((p) => p.iteration),
+      tickFormat: (v) => String(v),
+    },
+    y: {
+      label: "‖β(i) − β̂‖, distance to the final coefficients",
+      type: "log",
+      domain: [lo / 30, hi * 30],
+    },
+    width: 560,
+    height: 280,
     marks: [
-      Plot.line(points, { x: "iteration", y: "distance", stroke: "steelblue" }),
-      Plot.dot(points, { x: "iteration", y: "distance", fill: "steelblue", r: 4 }),
       Plot.text(points, {
         x: "iteration",
         y: "distance",
-        text: (d: { distance: number }) => d.distance.toExponential(1),
+        text: (d: { distance: number }) => readableNumber(d.distance),
         dx: 8,
         textAnchor: "start",
       }),
+      Plot.text(zeros, {
+        x: "iteration",
+        frameAnchor: "bottom",
+        dy: -6,
+        text: () => "0 (off the log scale)",
+        textAnchor: "middle",
+      }),
     ],
+  });
+  const listed = points.map((p) => readableNumber(p.distance)).join(", ");
+  return composeFigure([panel], {
+    caption: "How far each IRLS iterate is from glm's final coefficients (log scale).",
+    alt: `Line chart on a log scale of the distance to the final coefficients after IRLS ` +
+      `iterations 1 to ${points[points.length - 1].iteration}: ${listed}, falling ever more ` +
+      `steeply` + (zeros.length > 0
+        ? `; iteration ${
+          zeros.map((z) => z.iteration).join(", ")
+        } is at distance 0.`
+        : "."),
   });
 }
 
@@ -159,17 +227,17 @@ export function irlsConvergence(fit: GlmFit): Figure {
 export function sigmoidCurve(range = 8): Figure {
   const points = Array.from({ length: 201 }, (_, i) => {
     const z = -range + (2 * range * i) / 200;
-    return { z, p: sigmoid(z) };
+    return { x: z, y: sigmoid(z) };
   });
-  return plot({
-    width: 520,
-    height: 240,
-    x: { label: "z = xᵀθ", grid: true },
-    y: { label: "σ(z)", domain: [0, 1], grid: true },
+  const panel = lineChart({
+    series: [{ name: "σ(z)", points, color: PALETTE[0], width: 2, endLabel: false }],
+    x: { label: "z = xᵀθ, the score", grid: true },
+    y: { label: "σ(z), the probability", domain: [-0.02, 1.02] },
+    references: [{ y: 0, color: "#999", dash: "" }, { y: 1, color: "#999", dash: "" }],
+    width: 560,
+    height: 260,
     marks: [
-      Plot.ruleY([0, 1], { stroke: "#999" }),
-      Plot.line(points, { x: "z", y: "p", stroke: "steelblue", strokeWidth: 2 }),
-      Plot.dot([{ z: 0, p: 0.5 }], { x: "z", y: "p", fill: "steelblue", r: 4 }),
+      Plot.dot([{ z: 0, p: 0.5 }], { x: "z", y: "p", fill: PALETTE[0], r: 4 }),
       Plot.text([{ z: 0, p: 0.5 }], {
         x: "z",
         y: "p",
@@ -178,6 +246,12 @@ export function sigmoidCurve(range = 8): Figure {
         textAnchor: "start",
       }),
     ],
+  });
+  return composeFigure([panel], {
+    caption: "The sigmoid turns any score into a probability between 0 and 1.",
+    alt: `The S-shaped curve σ(z) for z from −${range} to ${range}: it rises from ` +
+      `${short(sigmoid(-range), 2)} to ${short(sigmoid(range), 4)}, steepest in the middle, ` +
+      `and passes through ½ at z = 0.`,
   });
 }
 
@@ -211,48 +285,54 @@ export function lossAlongCoefficient(
   theta: ArrayLike<number>,
   { index, halfWidth = 1, name = `θ${index + 1}` }: LossAlongOptions,
 ): Figure {
-  checkData(X, y, theta);
   const t = Float64Array.from(theta);
   const centre = t[index];
-  const points: { value: number; loss: number; curve: string }[] = [];
+  checkData(X, y, theta);
+  const bce: { x: number; y: number }[] = [], nll: { x: number; y: number }[] = [];
   for (let i = 0; i <= 80; i++) {
     t[index] = centre - halfWidth + (2 * halfWidth * i) / 80;
     // −log L is BCE to the bit (bernoulliLogLikelihood is −binaryCrossEntropyLoss): one number,
     // drawn twice to show that the two curves coincide.
-    const bce = crossEntropyOf(X, y, t);
-    points.push({ value: t[index], loss: bce, curve: "BCE" });
-    points.push({ value: t[index], loss: bce, curve: "−log L" });
+    const loss = crossEntropyOf(X, y, t);
+    bce.push({ x: t[index], y: loss });
+    nll.push({ x: t[index], y: loss });
   }
   t[index] = centre;
   const best = { value: centre, loss: crossEntropyOf(X, y, t) };
-  return plot({
-    width: 520,
-    height: 260,
-    marginLeft: 60,
+  const panel = lineChart({
+    series: [
+      {
+        name: "binary cross-entropy (sum)",
+        points: bce,
+        color: PALETTE[0],
+        width: 6,
+        opacity: 0.35,
+      },
+      { name: "−log-likelihood", points: nll, color: PALETTE[1], dash: "5,4", width: 1.5 },
+    ],
     x: { label: name, grid: true },
-    y: { label: "loss", grid: true },
+    y: { label: "loss" },
+    width: 600,
+    height: 280,
     marks: [
-      Plot.line(points.filter((p) => p.curve === "BCE"), {
-        x: "value",
-        y: "loss",
-        stroke: "steelblue",
-        strokeWidth: 5,
-        strokeOpacity: 0.4,
-      }),
-      Plot.line(points.filter((p) => p.curve !== "BCE"), {
-        x: "value",
-        y: "loss",
-        stroke: "darkorange",
-        strokeDasharray: "4,3",
-      }),
-      Plot.dot([best], { x: "value", y: "loss", fill: "black", r: 4 }),
+      Plot.dot([best], { x: "value", y: "loss", fill: "#222", r: 4 }),
       Plot.text([best], {
         x: "value",
         y: "loss",
-        text: (d: { value: number }) => `minimum at ${d.value.toFixed(4)}`,
+        text: (d: { value: number }) => `minimum at ${d.value.toFixed(4).replace("-", "−")}`,
         dy: -12,
+        stroke: "white",
+        strokeWidth: 3,
       }),
     ],
+  });
+  return composeFigure([panel], {
+    caption: `The two losses as ${name} varies, the other coefficients held fixed: one curve.`,
+    alt:
+      `Two U-shaped curves, binary cross-entropy and the negative log-likelihood, drawn on top ` +
+      `of each other (they are the same function) as ${name} runs from ` +
+      `${short(centre - halfWidth)} to ${short(centre + halfWidth)}; their lowest point, ` +
+      `${short(best.loss, 6)}, is at ${centre.toFixed(4)}.`,
   });
 }
 
@@ -268,9 +348,111 @@ export interface SurfaceOptions {
   names?: [string, string];
 }
 
+/** A grid of log-likelihood values over two coefficients, the others held at `theta`. */
+export interface SurfaceGrid {
+  /** Grid values, row by row from the top (largest second coefficient) down. */
+  values: Float64Array;
+  /** Points per axis. */
+  resolution: number;
+  /** Extent of the first coefficient (cell edges). */
+  x: [number, number];
+  /** Extent of the second coefficient (cell edges). */
+  y: [number, number];
+}
+
+/** The log-likelihood on a grid around `theta` (see {@linkcode logLikelihoodSurface}). */
+export function surfaceGrid(
+  X: Matrix,
+  y: ArrayLike<number>,
+  theta: ArrayLike<number>,
+  [a, b]: readonly [number, number],
+  { halfWidth = 0.6, resolution = 61 }: { halfWidth?: number; resolution?: number } = {},
+): SurfaceGrid {
+  checkData(X, y, theta); // once, not at each of the resolution² points
+  const t = Float64Array.from(theta);
+  const [ca, cb] = [t[a], t[b]];
+  const values = new Float64Array(resolution * resolution);
+  for (let r = 0; r < resolution; r++) {
+    t[b] = cb + halfWidth - (2 * halfWidth * r) / (resolution - 1); // top row = largest
+    for (let c = 0; c < resolution; c++) {
+      t[a] = ca - halfWidth + (2 * halfWidth * c) / (resolution - 1);
+      values[r * resolution + c] = -crossEntropyOf(X, y, t); // the log-likelihood
+    }
+  }
+  const d = 2 * halfWidth / (resolution - 1) / 2;
+  return {
+    values,
+    resolution,
+    x: [ca - halfWidth - d, ca + halfWidth + d],
+    y: [cb - halfWidth - d, cb + halfWidth + d],
+  };
+}
+
+/** Round step sizes for contour levels: 1, 2 or 5 times a power of ten. */
+function niceStep(span: number, count: number): number {
+  const raw = span / count, p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+}
+
+/**
+ * The contour levels of a surface and a colour for each band, with a colour key: a strip of the
+ * bands with the level values as ticks. Shared by {@linkcode logLikelihoodSurface} and the
+ * optimisers' paths of the book.
+ */
+export function contourKey(
+  grid: SurfaceGrid,
+  { levels = 20, width = 300, label = "log-likelihood" }: {
+    levels?: number;
+    width?: number;
+    label?: string;
+  } = {},
+): {
+  thresholds: number[];
+  color: (v: number) => string;
+  colorScale: Plot.ScaleOptions;
+  key: Panel;
+} {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const v of grid.values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const step = niceStep(hi - lo, levels);
+  const thresholds: number[] = [];
+  for (let v = Math.floor(lo / step) * step; v < hi; v += step) {
+    thresholds.push(Number(v.toPrecision(12)));
+  }
+  const colorScale: Plot.ScaleOptions = {
+    type: "linear",
+    scheme: "viridis",
+    domain: [thresholds[0], hi],
+  };
+  const scale = Plot.scale({ color: colorScale });
+  const color = (v: number) => String(scale.apply(v));
+  const bands = thresholds.map((t, i) => ({ x1: t, x2: thresholds[i + 1] ?? hi, fill: color(t) }));
+  const every = Math.ceil(thresholds.length / 6);
+  const key = renderPanel({
+    width,
+    height: 62,
+    marginLeft: 12,
+    marginRight: 16,
+    marginTop: 22,
+    marginBottom: 22,
+    x: {
+      domain: [thresholds[0], hi],
+      label,
+      labelAnchor: "left",
+      labelOffset: -30,
+      ticks: thresholds.filter((_, i) => i % every === 0),
+      tickFormat: (v: number) => short(v, 4).replace("-", "−"),
+    },
+    y: { axis: null, domain: [0, 1] },
+    marks: [Plot.rect(bands, { x1: "x1", x2: "x2", y1: 0, y2: 1, fill: "fill" })],
+  });
+  return { thresholds, color, colorScale, key };
+}
+
 /**
  * The log-likelihood over a grid of two coefficients (the others held at `theta`), as filled
- * contours, with `theta` marked: a single smooth hill, the picture of a concave function.
+ * contours with a colour key below, `theta` marked: a single smooth hill, the picture of a
+ * concave function.
  *
  * @example
  * ```ts
@@ -279,7 +461,7 @@ export interface SurfaceOptions {
  * import { generateData } from "../data/dataset.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
  * const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
- * assert.ok(fig.svg.includes("<path"));
+ * assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));
  * ```
  */
 export function logLikelihoodSurface(
@@ -293,73 +475,141 @@ export function logLikelihoodSurface(
     names = [`θ${a + 1}`, `θ${b + 1}`],
   }: SurfaceOptions,
 ): Figure {
-  checkData(X, y, theta); // once, not at each of the resolution² points
-  const t = Float64Array.from(theta);
-  const [ca, cb] = [t[a], t[b]];
-  const values = new Float64Array(resolution * resolution);
-  for (let r = 0; r < resolution; r++) {
-    t[b] = cb + halfWidth - (2 * halfWidth * r) / (resolution - 1); // top row = largest
-    for (let c = 0; c < resolution; c++) {
-      t[a] = ca - halfWidth + (2 * halfWidth * c) / (resolution - 1);
-      values[r * resolution + c] = -crossEntropyOf(X, y, t); // the log-likelihood
-    }
-  }
-  const d = 2 * halfWidth / (resolution - 1) / 2;
-  return plot({
+  const grid = surfaceGrid(X, y, theta, [a, b], { halfWidth, resolution });
+  const { thresholds, colorScale, key } = contourKey(grid);
+  const [ca, cb] = [theta[a], theta[b]];
+  const top = -crossEntropyOf(X, y, theta);
+  const main = renderPanel({
     width: 460,
     height: 420,
     marginLeft: 55,
-    x: { label: names[0], domain: [ca - halfWidth - d, ca + halfWidth + d] },
-    y: { label: names[1], domain: [cb - halfWidth - d, cb + halfWidth + d] },
-    color: { type: "linear", scheme: "viridis" },
+    marginTop: 28,
+    x: { label: names[0], domain: grid.x },
+    y: { label: names[1], domain: grid.y },
+    color: colorScale,
     marks: [
-      Plot.contour(Array.from(values), {
+      Plot.contour(Array.from(grid.values), {
         width: resolution,
         height: resolution,
-        x1: ca - halfWidth - d,
-        x2: ca + halfWidth + d,
-        y1: cb + halfWidth + d,
-        y2: cb - halfWidth - d,
+        x1: grid.x[0],
+        x2: grid.x[1],
+        y1: grid.y[1],
+        y2: grid.y[0],
         fill: Plot.identity,
         stroke: "white",
         strokeOpacity: 0.5,
-        thresholds: 15,
+        thresholds,
       }),
       Plot.dot([{ x: ca, y: cb }], { x: "x", y: "y", fill: "white", stroke: "black", r: 5 }),
       Plot.text([{ x: ca, y: cb }], {
         x: "x",
         y: "y",
         text: () => "maximum",
-        dy: -12,
-        fill: "white",
+        dy: -13,
+        fill: "#111",
+        stroke: "white",
+        strokeWidth: 3,
         fontWeight: "bold",
       }),
     ],
   });
+  let lo = Infinity;
+  for (const v of grid.values) lo = Math.min(lo, v);
+  return composeFigure([main, key], {
+    caption: `The log-likelihood over ${names[0]} and ${names[1]}, the other coefficients held ` +
+      `at glm's estimate: one hill, its top at the estimate.`,
+    alt: `Filled contour map of the log-likelihood over ${names[0]} (horizontal) and ` +
+      `${names[1]} (vertical), coloured from dark purple (${short(lo, 4)}) to yellow ` +
+      `(${short(top, 6)}); the contours are nested ovals around a single maximum at ` +
+      `(${ca.toFixed(3)}, ${cb.toFixed(3)}), marked.`,
+    at: [[0, 0], [55, 420]],
+  });
 }
 
 /**
- * The training loss per epoch from a network's {@linkcode History}, on a linear or log scale.
+ * The training loss per epoch from a network's {@linkcode History}.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { lossCurve } from "./plots.ts";
  * const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
- * assert.ok(fig.svg.includes("<path"));
+ * assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
  * ```
  */
 export function lossCurve(
   history: Pick<History, "epoch" | "history">,
   { log = false }: { log?: boolean } = {},
 ): Figure {
-  const points = history.epoch.map((e, i) => ({ epoch: e + 1, loss: history.history.loss[i] }));
-  return plot({
-    width: 560,
-    height: 260,
-    marginLeft: 60,
+  const loss = history.history.loss;
+  if (!Array.isArray(loss) || loss.length === 0) {
+    throw new ArgumentError("history", "holds no loss to draw (train for at least one epoch)");
+  }
+  const points = history.epoch.map((e, i) => ({ x: e + 1, y: loss[i] }));
+  const last = points[points.length - 1];
+  const panel = lineChart({
+    series: [{ name: "loss", points, color: PALETTE[0], width: 2, endLabel: false }],
     x: { label: "epoch", grid: true },
-    y: { label: "loss (mean BCE)", grid: true, ...(log ? { type: "log" as const } : {}) },
-    marks: [Plot.line(points, { x: "epoch", y: "loss", stroke: "steelblue", strokeWidth: 2 })],
+    y: { label: "loss (mean binary cross-entropy)", ...(log ? { type: "log" as const } : {}) },
+    width: 600,
+    height: 280,
+  });
+  return composeFigure([panel], {
+    caption: "The training loss after each epoch.",
+    alt: `Line chart of the mean binary cross-entropy over ${points.length} epochs: it starts at ` +
+      `${points[0].y.toFixed(4)}, falls quickly at first, then flattens, ending at ` +
+      `${last.y.toFixed(4)} at epoch ${last.x}.`,
+  });
+}
+
+/**
+ * How far the training loss still is from its minimum, per epoch, on a log scale: loss − `minimum`
+ * where `minimum` is the smallest mean loss there is (for the tutorial's network, glm's residual
+ * deviance / 2N). Epochs at which the difference is not positive (rounding) are left out and
+ * counted in the alt text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lossGapCurve } from "./plots.ts";
+ * const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
+ * assert.ok(fig.alt.includes("0.0001"));
+ * ```
+ */
+export function lossGapCurve(
+  history: Pick<History, "epoch" | "history">,
+  minimum: number,
+  { minimumLabel = "its minimum" }: { minimumLabel?: string } = {},
+): Figure {
+  const loss = history.history.loss;
+  if (!Number.isFinite(minimum)) {
+    throw new ArgumentError("minimum", `must be finite, got ${minimum}`);
+  }
+  if (!Array.isArray(loss) || loss.length === 0) {
+    throw new ArgumentError("history", "holds no loss to draw (train for at least one epoch)");
+  }
+  const all = history.epoch.map((e, i) => ({ x: e + 1, y: loss[i] - minimum }));
+  const points = all.filter((p) => p.y > 0);
+  if (points.length === 0) {
+    throw new ArgumentError(
+      "minimum",
+      "is not below any recorded loss; pass the smallest loss there is",
+    );
+  }
+  const dropped = all.length - points.length;
+  const first = points[0], last = points[points.length - 1];
+  const panel = lineChart({
+    series: [{ name: "loss − minimum", points, color: PALETTE[0], width: 2, endLabel: false }],
+    x: { label: "epoch", grid: true },
+    y: { label: `loss − ${minimumLabel}`, type: "log" },
+    width: 600,
+    height: 300,
+  });
+  return composeFigure([panel], {
+    caption: `How far the loss still is from ${minimumLabel}, after each epoch (log scale).`,
+    alt: `Line chart on a log scale of the mean loss minus ${minimumLabel}: ` +
+      `${readableNumber(first.y)} at epoch ${first.x}, ${readableNumber(last.y)} at epoch ` +
+      `${last.x}` +
+      (dropped > 0 ? `; ${dropped} epochs at or below the minimum (rounding) are not drawn.` : "."),
   });
 }
