@@ -131,15 +131,17 @@ export { networkDiagram, type NetworkDiagramOptions } from "./view/diagram.ts";
 export {
   featureHistograms,
   irlsConvergence,
-  logLikelihoodSurface,
-  lossAlongCoefficient,
-  type LossAlongOptions,
   lossCurve,
   lossGapCurve,
   sigmoidCurve,
-  type SurfaceOptions,
   targetBalance,
 } from "./view/plots.ts";
+export {
+  logLikelihoodSurface,
+  lossAlongCoefficient,
+  type LossAlongOptions,
+  type SurfaceOptions,
+} from "./view/surface.ts";
 // book
 export {
   type CollinearityResult,
@@ -163,14 +165,16 @@ export {
 export {
   agreementFigure,
   type AgreementFigureOptions,
-  collinearityFigure,
-  convergenceFigure,
   initialisationFigure,
-  optimiserPathsFigure,
-  separationFigure,
   sumMeanFigure,
   weightsOverEpochs,
 } from "./book/figures.ts";
+export {
+  collinearityFigure,
+  convergenceFigure,
+  separationFigure,
+} from "./book/breakdown_figures.ts";
+export { optimiserPathsFigure } from "./book/paths_figure.ts";
 export { type OptimiserPath, type OptimiserPaths, optimiserPaths } from "./book/paths.ts";
 export { type AgreementRow, type Problem, tutorialProblem } from "./book/problem.ts";
 export {

@@ -6,15 +6,17 @@ import {
   sumVersusMean,
 } from "../lib/book/experiments.ts";
 import {
-  agreementFigure,
   collinearityFigure,
   convergenceFigure,
-  initialisationFigure,
-  optimiserPathsFigure,
   separationFigure,
+} from "../lib/book/breakdown_figures.ts";
+import {
+  agreementFigure,
+  initialisationFigure,
   sumMeanFigure,
   weightsOverEpochs,
 } from "../lib/book/figures.ts";
+import { optimiserPathsFigure } from "../lib/book/paths_figure.ts";
 import { optimiserPaths } from "../lib/book/paths.ts";
 import { tutorialProblem } from "../lib/book/problem.ts";
 import { ArgumentError } from "../lib/core/errors.ts";

@@ -9,13 +9,12 @@ import { composeFigure, Figure, plot, renderPanel } from "../lib/view/figure.ts"
 import {
   featureHistograms,
   irlsConvergence,
-  logLikelihoodSurface,
-  lossAlongCoefficient,
   lossCurve,
   lossGapCurve,
   sigmoidCurve,
   targetBalance,
 } from "../lib/view/plots.ts";
+import { logLikelihoodSurface, lossAlongCoefficient } from "../lib/view/surface.ts";
 import { ArgumentError } from "../lib/core/errors.ts";
 import { checkFigure, count, linePaths, placedTexts, tickLabels } from "./figure_svg.ts";
 

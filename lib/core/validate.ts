@@ -198,3 +198,50 @@ export function checkBoolean(name: string, value: unknown): asserts value is boo
     throw new ArgumentError(name, `must be true or false, got ${String(value)}`);
   }
 }
+
+/**
+ * The starting weights θ₀ of an iterative fit: zeros when `init` is undefined, else a copy of
+ * `init`, which must hold `k` finite numbers (one per column of X).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startingWeights } from "./validate.ts";
+ * assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
+ * assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
+ * ```
+ */
+export function startingWeights(init: ArrayLike<number> | undefined, k: number): Float64Array {
+  const theta = new Float64Array(k);
+  if (init === undefined) return theta;
+  if (init === null || typeof init !== "object" || init.length !== k) {
+    throw new ArgumentError(
+      "init",
+      `must be an array of ${k} starting weights (one per column of X)`,
+    );
+  }
+  for (let j = 0; j < k; j++) {
+    checkFinite(`init[${j}]`, init[j]);
+    theta[j] = init[j];
+  }
+  return theta;
+}
+
+/**
+ * Checks the data and weights of a logistic regression: `X` a finite matrix, `y` its 0/1 labels,
+ * `theta` one finite weight per column.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkXyTheta } from "./validate.ts";
+ * import { fromRows } from "./matrix.ts";
+ * checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
+ * assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
+ * ```
+ */
+export function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
+  checkMatrix("X", X);
+  checkLabels("y", y, X.rows);
+  checkVector("theta", theta, X.cols);
+}

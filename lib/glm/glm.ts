@@ -2,7 +2,7 @@
  * Logistic regression as R fits it: `glm(..., family = binomial(link = "logit"))` by iteratively
  * reweighted least squares (Fisher scoring), following R's `glm.fit` step by step — its start
  * (`mustart = (y + 0.5) / 2`), its family functions (with the C code's clamping of η at ±30), its
- * weighted least-squares solve (LINPACK `dqrdc2`/`dqrsl`, see `qr.ts`), its convergence test
+ * weighted least-squares solve (LINPACK `dqrdc2`/`dqrsl`, `lib/r/qr.ts`), its convergence test
  * `|dev − devold| / (|dev| + 0.1) < epsilon`, its step-halving cases, its warnings and its handling
  * of aliased columns (coefficient `null`, R's `NA`). The pieces: the family (`family.ts`, with R's
  * C code in `lib/r/logit.ts`), one step for reading (`irls_step.ts`), the loop (`irls_loop.ts`),

@@ -18,7 +18,7 @@
  */
 
 import { checkFinite, checkUnitInterval } from "../core/validate.ts";
-import { checkDtype, checkStep, type Dtype, type Optimizer } from "./optimizer.ts";
+import { checkStep, type Dtype, type Optimizer, OptimizerBase } from "./optimizer.ts";
 
 /** Options of {@linkcode adam} and {@linkcode adamPaper}; defaults are Keras' (and the paper's, except ε). */
 export interface AdamOptions {
@@ -108,14 +108,13 @@ const STEPS = {
   paper: { float64: paperStep, float32: paperStepFloat32 },
 };
 
-class Adam implements Optimizer {
+class Adam extends OptimizerBase {
   readonly name: string;
   readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly #form: "keras" | "paper";
-  #dtype: Dtype;
   #state: Moments | undefined;
 
   constructor(form: "keras" | "paper", options: AdamOptions) {
@@ -126,6 +125,7 @@ class Adam implements Optimizer {
       epsilon = 1e-7,
       dtype = "float64",
     } = options;
+    super(dtype);
     checkFinite("learningRate", learningRate, { positive: true });
     checkUnitInterval("beta1", beta1);
     checkUnitInterval("beta2", beta2);
@@ -136,20 +136,11 @@ class Adam implements Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-    this.#dtype = checkDtype(dtype);
   }
 
   get iterations(): number {
     return this.#state?.t ?? 0;
   }
-  get dtype(): Dtype {
-    return this.#dtype;
-  }
-  set dtype(d: Dtype) {
-    this.#dtype = checkDtype(d);
-    this.reset();
-  }
-
   reset(): void {
     this.#state = undefined;
   }
@@ -160,7 +151,7 @@ class Adam implements Optimizer {
     const s = this.#state ??= { m: new Float64Array(n), v: new Float64Array(n), t: 0 };
     s.t++;
     const h = { lr: this.learningRate, b1: this.beta1, b2: this.beta2, eps: this.epsilon };
-    STEPS[this.#form][this.#dtype](weights, grads, s, h);
+    STEPS[this.#form][this.dtype](weights, grads, s, h);
   }
 }
 

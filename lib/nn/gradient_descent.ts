@@ -9,7 +9,13 @@ import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
 import type { Matrix } from "../core/matrix.ts";
 import { tutorialGradientInto } from "./loss.ts";
 import { ArgumentError } from "../core/errors.ts";
-import { checkFinite, checkInteger, checkLabels, checkMatrix } from "../core/validate.ts";
+import {
+  checkFinite,
+  checkInteger,
+  checkLabels,
+  checkMatrix,
+  startingWeights,
+} from "../core/validate.ts";
 
 /** Options of {@linkcode gradientDescent}. */
 export interface GradientDescentOptions {
@@ -105,17 +111,7 @@ export function gradientDescent(
     checkFinite("learningRate", learningRate, { positive: true });
     eta = learningRate;
   }
-  const theta = new Float64Array(k);
-  if (options.init !== undefined) {
-    const init = options.init;
-    if (init === null || typeof init !== "object" || init.length !== k) {
-      throw new ArgumentError("init", `must be an array of ${k} starting weights`);
-    }
-    for (let j = 0; j < k; j++) {
-      checkFinite(`init[${j}]`, init[j]);
-      theta[j] = init[j];
-    }
-  }
+  const theta = startingWeights(options.init, k);
   const labels = Float64Array.from(y), g = new Float64Array(k);
   const path: Float64Array[] | undefined = trace ? [] : undefined;
   for (let t = 0; t < iterations; t++) {

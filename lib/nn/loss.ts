@@ -31,6 +31,7 @@ import {
   checkMatrix,
   checkOneOf,
   checkVector,
+  checkXyTheta,
 } from "../core/validate.ts";
 
 /** How per-observation losses are combined: their sum (the tutorial's formula) or their mean (Keras). */
@@ -218,12 +219,6 @@ export function binaryCrossEntropy(
     s -= y[i] * Math.log(q) + (1 - y[i]) * Math.log(1 - q);
   }
   return reduction === "mean" ? s / p.length : s;
-}
-
-function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
-  checkMatrix("X", X);
-  checkLabels("y", y, X.rows);
-  checkVector("theta", theta, X.cols);
 }
 
 /**

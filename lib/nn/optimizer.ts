@@ -73,3 +73,39 @@ export function checkStep(weights: Float64Array, grads: ArrayLike<number>, size:
     );
   }
 }
+
+/**
+ * What Adam and SGD share: the dtype, checked, whose change resets the optimizer's state.
+ * Subclasses keep their own state and step count.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { adam } from "./adam.ts";
+ * const opt = adam();
+ * opt.step(new Float64Array(1), [1]);
+ * opt.dtype = "float32"; // resets
+ * assert.equal(opt.iterations, 0);
+ * ```
+ */
+export abstract class OptimizerBase implements Optimizer {
+  abstract readonly name: string;
+  abstract readonly learningRate: number;
+  abstract readonly iterations: number;
+  #dtype: Dtype;
+
+  /** Checks and stores the dtype. */
+  constructor(dtype: unknown) {
+    this.#dtype = checkDtype(dtype);
+  }
+  /** The arithmetic; setting it resets the state. */
+  get dtype(): Dtype {
+    return this.#dtype;
+  }
+  set dtype(d: Dtype) {
+    this.#dtype = checkDtype(d);
+    this.reset();
+  }
+  abstract step(weights: Float64Array, grads: ArrayLike<number>): void;
+  abstract reset(): void;
+}

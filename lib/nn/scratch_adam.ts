@@ -44,6 +44,7 @@ import {
   checkMatrix,
   checkOneOf,
   checkUnitInterval,
+  startingWeights,
 } from "../core/validate.ts";
 import { type Rng, rRng } from "../r/random.ts";
 import { permutationInto } from "../r/sample.ts";
@@ -159,20 +160,7 @@ function settings(X: Matrix, y: ArrayLike<number>, options: ScratchAdamOptions):
   if (rng === null || typeof rng !== "object" || typeof rng.unifRand !== "function") {
     throw new ArgumentError("rng", "must be an Rng (for example rRng(42) or generateData().rng)");
   }
-  const k = X.cols, theta = new Float64Array(k); // θ₀: zeros unless `init`
-  if (options.init !== undefined) {
-    const init = options.init;
-    if (init === null || typeof init !== "object" || init.length !== k) {
-      throw new ArgumentError(
-        "init",
-        `must be an array of ${k} starting weights (one per column of X)`,
-      );
-    }
-    for (let j = 0; j < k; j++) {
-      checkFinite(`init[${j}]`, init[j]);
-      theta[j] = init[j];
-    }
-  }
+  const theta = startingWeights(options.init, X.cols); // θ₀: zeros unless `init`
   return { epochs, batchSize, alpha, beta1, beta2, eps, trace, gradient, engine, rng, theta };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { checkFinite, checkUnitInterval } from "../core/validate.ts";
-import { checkDtype, checkStep, type Dtype, type Optimizer } from "./optimizer.ts";
+import { checkStep, type Dtype, type Optimizer, OptimizerBase } from "./optimizer.ts";
 
 const f = Math.fround;
 
@@ -19,31 +19,23 @@ export interface SgdOptions {
   dtype?: Dtype;
 }
 
-class Sgd implements Optimizer {
+class Sgd extends OptimizerBase {
   readonly name = "sgd";
   readonly learningRate: number;
   readonly momentum: number;
-  #dtype: Dtype;
   #t = 0;
   #velocity = new Float64Array(0);
   #size = -1;
 
   constructor({ learningRate = 0.01, momentum = 0, dtype = "float64" }: SgdOptions) {
+    super(dtype);
     checkFinite("learningRate", learningRate, { positive: true });
     checkUnitInterval("momentum", momentum);
     this.learningRate = learningRate;
     this.momentum = momentum;
-    this.#dtype = checkDtype(dtype);
   }
   get iterations(): number {
     return this.#t;
-  }
-  get dtype(): Dtype {
-    return this.#dtype;
-  }
-  set dtype(d: Dtype) {
-    this.#dtype = checkDtype(d);
-    this.reset();
   }
   reset(): void {
     this.#t = 0;
@@ -57,7 +49,7 @@ class Sgd implements Optimizer {
       this.#size = n;
     }
     this.#t++;
-    const r = this.#dtype === "float32" ? f : (x: number) => x;
+    const r = this.dtype === "float32" ? f : (x: number) => x;
     const lr = r(this.learningRate), mu = r(this.momentum), vel = this.#velocity;
     for (let j = 0; j < n; j++) {
       if (mu === 0) {

@@ -69,73 +69,7 @@ export function networkDiagram(inputs: number, options: NetworkDiagramOptions = 
     margin: 20,
     x: { domain: [0, 1], axis: null },
     y: { domain: [0, 1], axis: null },
-    marks: [
-      Plot.link(nodes, {
-        x1: "x",
-        y1: "y",
-        x2: () => sum.x,
-        y2: () => sum.y,
-        stroke: "#888",
-        strokeWidth: 1,
-      }),
-      Plot.arrow([{ a: sum, b: act }, { a: act, b: out }], {
-        x1: (d: { a: { x: number } }) => d.a.x + 0.045,
-        y1: (d: { a: { y: number } }) => d.a.y,
-        x2: (d: { b: { x: number } }) => d.b.x - 0.05,
-        y2: (d: { b: { y: number } }) => d.b.y,
-        stroke: "#444",
-        strokeWidth: 1.5,
-      }),
-      Plot.text(edgeLabels, {
-        x: "x",
-        y: "y",
-        text: "text",
-        fill: PALETTE[0],
-        stroke: "white",
-        strokeWidth: 6,
-        fontSize: 11,
-      }),
-      Plot.dot(nodes, { x: "x", y: "y", r: 12, fill: "#eef3fa", stroke: PALETTE[0] }),
-      Plot.text(nodes, { x: "x", y: "y", text: "label", fontSize: 11 }),
-      Plot.dot([sum, act], { x: "x", y: "y", r: 26, fill: "#fdf1e6", stroke: PALETTE[1] }),
-      Plot.text([sum], { x: "x", y: "y", text: () => "Σ", fontSize: 22 }),
-      Plot.text([act], { x: "x", y: "y", text: () => "σ", fontSize: 22 }),
-      Plot.text([sum], {
-        x: "x",
-        y: "y",
-        text: () => "z = Σⱼ θⱼ xⱼ\n(no bias)",
-        dy: 44,
-        fontSize: 11,
-        lineAnchor: "top",
-        lineHeight: 1.3,
-      }),
-      Plot.text([act], {
-        x: "x",
-        y: "y",
-        text: () => "σ(z) = 1/(1 + e⁻ᶻ)",
-        dy: 44,
-        fontSize: 11,
-        lineAnchor: "top",
-      }),
-      Plot.text([out], {
-        x: "x",
-        y: "y",
-        text: () => "p̂ = σ(z)\n= P(y = 1 | x)",
-        textAnchor: "start",
-        dx: -8,
-        fontSize: 12,
-        fontWeight: 600,
-        lineHeight: 1.45,
-      }),
-      Plot.text([{ x: 0.06, y: 1 }], {
-        x: "x",
-        y: "y",
-        text: () => "inputs",
-        dy: -6,
-        fontWeight: 600,
-        lineAnchor: "bottom",
-      }),
-    ],
+    marks: diagramMarks(nodes, edgeLabels, { sum, act, out }),
   });
   const what = weights === undefined ? "θ₁ to θ" + sub(inputs) : "its trained value";
   return composeFigure([panel], {
@@ -146,4 +80,86 @@ export function networkDiagram(inputs: number, options: NetworkDiagramOptions = 
       `to a node σ, the sigmoid, and from there to the output p̂ = σ(z), the probability that ` +
       `y = 1.`,
   });
+}
+
+/** Where the diagram's parts go, in the unit square. */
+interface Layout {
+  sum: { x: number; y: number };
+  act: { x: number; y: number };
+  out: { x: number; y: number };
+}
+
+/** The marks of {@linkcode networkDiagram}: edges, weights, nodes and their labels. */
+function diagramMarks(
+  nodes: { x: number; y: number; label: string }[],
+  edgeLabels: { x: number; y: number; text: string }[],
+  { sum, act, out }: Layout,
+): Plot.Markish[] {
+  return [
+    Plot.link(nodes, {
+      x1: "x",
+      y1: "y",
+      x2: () => sum.x,
+      y2: () => sum.y,
+      stroke: "#888",
+      strokeWidth: 1,
+    }),
+    Plot.arrow([{ a: sum, b: act }, { a: act, b: out }], {
+      x1: (d: { a: { x: number } }) => d.a.x + 0.045,
+      y1: (d: { a: { y: number } }) => d.a.y,
+      x2: (d: { b: { x: number } }) => d.b.x - 0.05,
+      y2: (d: { b: { y: number } }) => d.b.y,
+      stroke: "#444",
+      strokeWidth: 1.5,
+    }),
+    Plot.text(edgeLabels, {
+      x: "x",
+      y: "y",
+      text: "text",
+      fill: PALETTE[0],
+      stroke: "white",
+      strokeWidth: 6,
+      fontSize: 11,
+    }),
+    Plot.dot(nodes, { x: "x", y: "y", r: 12, fill: "#eef3fa", stroke: PALETTE[0] }),
+    Plot.text(nodes, { x: "x", y: "y", text: "label", fontSize: 11 }),
+    Plot.dot([sum, act], { x: "x", y: "y", r: 26, fill: "#fdf1e6", stroke: PALETTE[1] }),
+    Plot.text([sum], { x: "x", y: "y", text: () => "Σ", fontSize: 22 }),
+    Plot.text([act], { x: "x", y: "y", text: () => "σ", fontSize: 22 }),
+    Plot.text([sum], {
+      x: "x",
+      y: "y",
+      text: () => "z = Σⱼ θⱼ xⱼ\n(no bias)",
+      dy: 44,
+      fontSize: 11,
+      lineAnchor: "top",
+      lineHeight: 1.3,
+    }),
+    Plot.text([act], {
+      x: "x",
+      y: "y",
+      text: () => "σ(z) = 1/(1 + e⁻ᶻ)",
+      dy: 44,
+      fontSize: 11,
+      lineAnchor: "top",
+    }),
+    Plot.text([out], {
+      x: "x",
+      y: "y",
+      text: () => "p̂ = σ(z)\n= P(y = 1 | x)",
+      textAnchor: "start",
+      dx: -8,
+      fontSize: 12,
+      fontWeight: 600,
+      lineHeight: 1.45,
+    }),
+    Plot.text([{ x: 0.06, y: 1 }], {
+      x: "x",
+      y: "y",
+      text: () => "inputs",
+      dy: -6,
+      fontWeight: 600,
+      lineAnchor: "bottom",
+    }),
+  ];
 }

@@ -271,7 +271,7 @@ export function readableNumber(v: number): string {
  * import assert from "node:assert/strict";
  * import { logTicks } from "./labels.ts";
  * assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
- * assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1]);
+ * assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
  * ```
  */
 export function logTicks(lo: number, hi: number, maxTicks = 8): number[] {
@@ -287,6 +287,31 @@ export function logTicks(lo: number, hi: number, maxTicks = 8): number[] {
   const out: number[] = [];
   for (let e = first; e <= last; e++) {
     if (((e % step) + step) % step === 0) out.push(Number(`1e${e}`));
+  }
+  return out;
+}
+
+/**
+ * Ticks at 1, 2 and 5 times the powers of ten within `[lo, hi]`: the ticks of a logarithmic axis
+ * of counts (epochs, batch sizes), which read better as 200 or 5000 than as powers of ten.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countTicks } from "./labels.ts";
+ * assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
+ * ```
+ */
+export function countTicks(lo: number, hi: number): number[] {
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) {
+    throw new ArgumentError("lo", `and hi must satisfy 0 < lo ≤ hi < ∞, got ${lo} and ${hi}`);
+  }
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number(`${m}e${e}`);
+      if (v >= lo && v <= hi) out.push(v);
+    }
   }
   return out;
 }
