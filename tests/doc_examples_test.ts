@@ -1602,31 +1602,32 @@ Deno.test("powerOfTen example (lib/view/labels.ts:227)", () => {
   assert.equal(powerOfTen(100), "100");
 });
 
-Deno.test("readableNumber example (lib/view/labels.ts:249)", () => {
+Deno.test("readableNumber example (lib/view/labels.ts:250)", () => {
   const readableNumber: typeof module67.readableNumber = module67.readableNumber;
   assert.equal(readableNumber(-0.21189), "−0.212");
   assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
   assert.equal(readableNumber(0), "0");
+  assert.equal(readableNumber(1e-7), "10⁻⁷");
 });
 
-Deno.test("logTicks example (lib/view/labels.ts:270)", () => {
+Deno.test("logTicks example (lib/view/labels.ts:274)", () => {
   const logTicks: typeof module67.logTicks = module67.logTicks;
   assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
   assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
 });
 
-Deno.test("countTicks example (lib/view/labels.ts:299)", () => {
+Deno.test("countTicks example (lib/view/labels.ts:303)", () => {
   const countTicks: typeof module67.countTicks = module67.countTicks;
   assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
 });
 
-Deno.test("PALETTE example (lib/view/labels.ts:331)", () => {
+Deno.test("PALETTE example (lib/view/labels.ts:335)", () => {
   const contrastRatio: typeof module67.contrastRatio = module67.contrastRatio;
   const PALETTE: typeof module67.PALETTE = module67.PALETTE;
   assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
 });
 
-Deno.test("contrastRatio example (lib/view/labels.ts:356)", () => {
+Deno.test("contrastRatio example (lib/view/labels.ts:360)", () => {
   const contrastRatio: typeof module67.contrastRatio = module67.contrastRatio;
   assert.equal(contrastRatio("#000000", "#ffffff"), 21);
 });
@@ -1666,7 +1667,7 @@ Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
 Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
   const lossGapCurve: typeof module68.lossGapCurve = module68.lossGapCurve;
   const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
-  assert.ok(fig.alt.includes("1.0·10⁻⁴ at epoch 3"));
+  assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/surface.ts:35)", () => {

@@ -243,7 +243,8 @@ export function powerOfTen(value: number): string {
 
 /**
  * A number as the figures' labels and alt texts write it: three significant digits, with a true
- * minus sign, and in the form 1.5·10⁻⁸ when it is below 0.001 or above 100 000.
+ * minus sign, and in the form 1.5·10⁻⁸ (or 10⁻⁷ for 1.0·10⁻⁷) when it is below 0.001 or above
+ * 100 000.
  *
  * @example
  * ```ts
@@ -252,6 +253,7 @@ export function powerOfTen(value: number): string {
  * assert.equal(readableNumber(-0.21189), "−0.212");
  * assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
  * assert.equal(readableNumber(0), "0");
+ * assert.equal(readableNumber(1e-7), "10⁻⁷");
  * ```
  */
 export function readableNumber(v: number): string {
@@ -259,7 +261,9 @@ export function readableNumber(v: number): string {
   const e = Math.floor(Math.log10(Math.abs(v)));
   if (e >= -3 && e < 5) return String(Number(v.toPrecision(3))).replace("-", "−");
   const [m, x] = v.toExponential(1).split("e");
-  return `${m.replace("-", "−")}·${powerOfTen(10 ** Number(x))}`;
+  const power = powerOfTen(Number(`1e${x}`));
+  if (m === "1.0" || m === "-1.0") return `${m.startsWith("-") ? "−" : ""}${power}`;
+  return `${m.replace("-", "−")}·${power}`;
 }
 
 /**

@@ -293,7 +293,7 @@ export function lossCurve(
  * import assert from "node:assert/strict";
  * import { lossGapCurve } from "./plots.ts";
  * const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
- * assert.ok(fig.alt.includes("1.0·10⁻⁴ at epoch 3"));
+ * assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
  * ```
  */
 export function lossGapCurve(
