@@ -97,7 +97,9 @@ Deno.test("initialisationFigure: one label per start, none on the frame's edge",
   const fig = initialisationFigure(agreementVsInitialisation(p, { seeds: [1, 2, 3], epochs: 50 }));
   checkFigure(fig);
   assert.equal(count(fig.svg, /<circle/g), 7);
-  for (const l of ["zeros (the tutorial's start)", "glorot uniform", "normal(0, 1)"]) {
+  for (
+    const l of ["zeros (the tutorial's start)", "glorot uniform, 3 seeds", "normal(0, 1), 3 seeds"]
+  ) {
     assert.equal(placedTexts(fig.svg).filter((t) => t.text === l).length, 1, l);
   }
   assertNoSiTicks(fig.svg);

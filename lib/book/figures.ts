@@ -137,10 +137,15 @@ export function agreementFigure(
   checkRows("rows", rows);
   const floor = 1e-13;
   const groups = groupBy(rows, (r) => r.method);
+  // The methods often agree to the pixel: the first is drawn wide and pale, the next thin and
+  // dashed on top, so that both stay visible.
   const series: Series[] = [...groups].map(([method, rs], i) => ({
     name: method,
     color: PALETTE[i],
     dots: true,
+    width: i === 0 ? 4 : 1.5,
+    opacity: i === 0 ? 0.45 : 1,
+    dash: i === 0 ? undefined : "5,3",
     points: rs.map((r) => ({ x: r.value, y: Math.max(r.mape, floor) })),
   }));
   const values = rows.map((r) => r.value);
@@ -195,7 +200,9 @@ export function initialisationFigure(
   if (data.length === 0) throw new ArgumentError("method", `matches no row: ${method}`);
   const groups = groupBy(data, (r) => r.init);
   const colour = new Map([...groups.keys()].map((g, i) => [g, PALETTE[i]]));
-  const name = (g: string) => (g === "zeros" ? "zeros (the tutorial's start)" : g);
+  const seeds = (n: number) => `${n} seed${n === 1 ? "" : "s"}`;
+  const name = (g: string) =>
+    g === "zeros" ? "zeros (the tutorial's start)" : `${g}, ${seeds(groups.get(g)!.length)}`;
   // One label per group, to the right of its rightmost dot, at the group's middle height.
   const labels = [...groups].map(([g, rs]) => {
     const right = rs.reduce((a, b) => (b.startDistance > a.startDistance ? b : a));

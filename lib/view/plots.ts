@@ -60,7 +60,7 @@ export function featureHistograms(ds: Dataset): Figure {
     fx: { axis: null },
     fy: { axis: null },
     x: { label: "value", grid: true },
-    y: { label: "count" },
+    y: { label: "count", insetTop: 16 },
     marks: [
       Plot.rectY(
         long,
