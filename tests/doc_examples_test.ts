@@ -426,7 +426,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:122)", () => {
   assert.ok(fig.svg.includes("epochs") && fig.svg.includes("tutorial"));
 });
 
-Deno.test("initialisationFigure example (lib/book/figures.ts:179)", () => {
+Deno.test("initialisationFigure example (lib/book/figures.ts:184)", () => {
   const initialisationFigure: typeof module13.initialisationFigure = module13.initialisationFigure;
   const fig = initialisationFigure([
     {
@@ -451,7 +451,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:179)", () => {
   assert.ok(fig.svg.includes("zeros"));
 });
 
-Deno.test("sumMeanFigure example (lib/book/figures.ts:275)", () => {
+Deno.test("sumMeanFigure example (lib/book/figures.ts:282)", () => {
   const sumMeanFigure: typeof module13.sumMeanFigure = module13.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
