@@ -32,6 +32,9 @@ export function checkFigure(fig: { svg: string; alt: string }): void {
   assert.ok(fig.alt.length >= 40 && /[.]$/.test(fig.alt), `alt text: ${fig.alt}`);
   assert.ok(!fig.alt.includes("NaN") && !fig.alt.includes("undefined"), fig.alt);
   assert.match(fig.svg, /^<svg[^>]*aria-label="[^"]{40,}"/);
+  // Every text is painted: Plot leaves a text's fill "none" when it is given a stroke (a halo) and
+  // no fill, which makes the text invisible.
+  assert.doesNotMatch(fig.svg, /<g [^>]*fill="none"[^>]*aria-label="text"/, "an invisible text");
   // A caption: the first text of the figure, in bold.
   assert.match(fig.svg, /<text x="8" y="\d+" font-size="13" font-weight="600"/);
 }

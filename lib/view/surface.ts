@@ -82,6 +82,7 @@ export function lossAlongCoefficient(
         y: "loss",
         text: (d: { value: number }) => `minimum at ${d.value.toFixed(4).replace("-", "−")}`,
         dy: -12,
+        fill: "#222",
         stroke: "white",
         strokeWidth: 3,
       }),

@@ -1,8 +1,8 @@
 /**
  * Every figure of the book, as a reader's browser draws it: each SVG stored in the notebooks'
  * outputs (and the README's figure in `notebooks/figures/`) is rendered in headless Chromium, and
- * the test fails if any two of its texts overlap (their bounding boxes intersect) or any text
- * reaches outside the figure (it would be clipped). It also checks the contract with the HTML
+ * the test fails if any two of its texts overlap (their bounding boxes intersect), any text
+ * reaches outside the figure (it would be clipped) or is not painted (fill none). It also checks the contract with the HTML
  * pages: each figure's `text/plain` is a real alt text, not a placeholder.
  *
  * Needs Chromium (`/usr/bin/chromium`, or the path in `CHROMIUM`) for the layout checks; reads the
@@ -63,6 +63,7 @@ interface Layout {
   texts: number;
   overlaps: string[];
   clipped: string[];
+  invisible: string[];
 }
 
 /** Renders `svg` inline and measures its texts (runs in the page). */
@@ -79,6 +80,9 @@ function measure(svg: string): Layout {
     .map((t) => ({ text: (t.textContent ?? "").trim(), box: t.getBoundingClientRect() }));
   const tolerance = 0.5; // px: boxes that merely touch are fine
   const overlaps: string[] = [], clipped: string[] = [];
+  const invisible = [...root.querySelectorAll("text")]
+    .filter((t) => (t.textContent ?? "").trim() !== "" && getComputedStyle(t).fill === "none")
+    .map((t) => `"${(t.textContent ?? "").trim()}"`);
   const show = (b: DOMRect) =>
     `[${Math.round(b.left)},${Math.round(b.top)} ${Math.round(b.width)}×${Math.round(b.height)}]`;
   for (const { text, box } of texts) {
@@ -97,7 +101,7 @@ function measure(svg: string): Layout {
       }
     }
   }
-  return { texts: texts.length, overlaps, clipped };
+  return { texts: texts.length, overlaps, clipped, invisible };
 }
 
 const browserPath = findChromium();
@@ -126,17 +130,19 @@ Deno.test({
       const bad = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">` +
         `<text x="10" y="50">network</text><text x="14" y="53">scratch Adam</text>` +
         `<text x="180" y="90">clipped label</text>` +
-        `<text x="100" y="20"><tspan x="100">two lines</tspan><tspan x="100" dy="3">too close</tspan></text></svg>`;
+        `<text x="100" y="20"><tspan x="100">two lines</tspan><tspan x="100" dy="3">too close</tspan></text>` +
+        `<text x="10" y="80" fill="none" stroke="white">halo only</text></svg>`;
       const found = await page.evaluate(measure, bad);
       assert.equal(found.overlaps.length, 2, found.overlaps.join("\n"));
       assert.match(found.overlaps[0], /network.*scratch Adam/);
       assert.match(found.overlaps[1], /two lines.*too close/);
       assert.equal(found.clipped.length, 1);
+      assert.deepEqual(found.invisible, ['"halo only"']);
       assert.match(found.clipped[0], /clipped label/);
       const good = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">` +
         `<text x="10" y="30">network</text><text x="10" y="50">scratch Adam</text></svg>`;
       const clean = await page.evaluate(measure, good);
-      assert.deepEqual([clean.overlaps, clean.clipped], [[], []]);
+      assert.deepEqual([clean.overlaps, clean.clipped, clean.invisible], [[], [], []]);
     });
   },
 });
@@ -156,6 +162,7 @@ Deno.test({
         if (found.texts === 0) problems.push(`${f.where}: no text at all`);
         for (const o of found.overlaps) problems.push(`${f.where}: overlap ${o}`);
         for (const c of found.clipped) problems.push(`${f.where}: clipped ${c}`);
+        for (const t of found.invisible) problems.push(`${f.where}: unpainted (fill none) ${t}`);
       }
     });
     assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
