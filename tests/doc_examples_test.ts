@@ -1677,7 +1677,7 @@ Deno.test("lossAlongCoefficient example (lib/view/surface.ts:35)", () => {
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
-Deno.test("logLikelihoodSurface example (lib/view/surface.ts:219)", () => {
+Deno.test("logLikelihoodSurface example (lib/view/surface.ts:220)", () => {
   const logLikelihoodSurface: typeof module69.logLikelihoodSurface = module69.logLikelihoodSurface;
   const generateData: typeof module23.generateData = module23.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
