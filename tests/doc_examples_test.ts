@@ -10,61 +10,69 @@ import * as module5 from "../lib/_kernels/network_js.ts";
 import * as module6 from "../lib/_kernels/network_wasm.ts";
 import * as module7 from "../lib/_kernels/scratch_adam_wasm.ts";
 import * as module8 from "../lib/_kernels/wasm_module.ts";
-import * as module9 from "../lib/book/breakdowns.ts";
-import * as module10 from "../lib/book/problem.ts";
-import * as module11 from "../lib/book/experiments.ts";
-import * as module12 from "../lib/book/figures.ts";
-import * as module13 from "../lib/book/tutorial.ts";
-import * as module14 from "../lib/core/errors.ts";
-import * as module15 from "../lib/core/html.ts";
-import * as module16 from "../lib/core/matrix.ts";
-import * as module17 from "../lib/core/metrics.ts";
-import * as module18 from "../lib/core/validate.ts";
-import * as module19 from "../lib/data/csv.ts";
-import * as module20 from "../lib/data/csv_file.ts";
-import * as module21 from "../lib/data/dataset.ts";
-import * as module22 from "../lib/glm/cholesky.ts";
-import * as module23 from "../lib/glm/normal_equations.ts";
-import * as module24 from "../lib/glm/engine.ts";
-import * as module25 from "../lib/glm/family.ts";
-import * as module26 from "../lib/glm/glm.ts";
-import * as module27 from "../lib/glm/glm_fit.ts";
-import * as module28 from "../lib/glm/irls_loop.ts";
-import * as module29 from "../lib/glm/wls.ts";
-import * as module30 from "../lib/glm/irls_step.ts";
-import * as module31 from "../lib/glm/summary.ts";
-import * as module32 from "../lib/nn/adam.ts";
-import * as module33 from "../lib/nn/dense_unit.ts";
-import * as module34 from "../lib/nn/engine.ts";
-import * as module35 from "../lib/nn/gradient_descent.ts";
-import * as module36 from "../lib/nn/layers.ts";
-import * as module37 from "../lib/nn/loss.ts";
-import * as module38 from "../lib/nn/model.ts";
-import * as module39 from "../lib/mod.ts";
-import * as module40 from "../lib/nn/network.ts";
-import * as module41 from "../lib/nn/numerical_gradient.ts";
-import * as module42 from "../lib/nn/optimizer.ts";
-import * as module43 from "../lib/nn/optimizers.ts";
-import * as module44 from "../lib/nn/progress.ts";
-import * as module45 from "../lib/nn/scratch_adam.ts";
-import * as module46 from "../lib/nn/sgd.ts";
-import * as module47 from "../lib/nn/shuffle.ts";
-import * as module48 from "../lib/nn/train.ts";
-import * as module49 from "../lib/nn/training_checks.ts";
-import * as module50 from "../lib/r/_libm.ts";
-import * as module51 from "../lib/r/binomial.ts";
-import * as module52 from "../lib/r/mersenne_twister.ts";
-import * as module53 from "../lib/r/format.ts";
-import * as module54 from "../lib/r/logit.ts";
-import * as module55 from "../lib/r/nmath.ts";
-import * as module56 from "../lib/r/qnorm.ts";
-import * as module57 from "../lib/r/qr.ts";
-import * as module58 from "../lib/r/random.ts";
-import * as module59 from "../lib/r/sample.ts";
-import * as module60 from "../lib/view/display.ts";
-import * as module61 from "../lib/view/figure.ts";
-import * as module62 from "@observablehq/plot";
-import * as module63 from "../lib/view/plots.ts";
+import * as module9 from "../lib/book/breakdown_figures.ts";
+import * as module10 from "../lib/book/breakdowns.ts";
+import * as module11 from "../lib/book/problem.ts";
+import * as module12 from "../lib/book/experiments.ts";
+import * as module13 from "../lib/book/figures.ts";
+import * as module14 from "../lib/book/paths.ts";
+import * as module15 from "../lib/book/paths_figure.ts";
+import * as module16 from "../lib/book/tutorial.ts";
+import * as module17 from "../lib/core/errors.ts";
+import * as module18 from "../lib/core/html.ts";
+import * as module19 from "../lib/core/matrix.ts";
+import * as module20 from "../lib/core/metrics.ts";
+import * as module21 from "../lib/core/validate.ts";
+import * as module22 from "../lib/data/csv.ts";
+import * as module23 from "../lib/data/csv_file.ts";
+import * as module24 from "../lib/data/dataset.ts";
+import * as module25 from "../lib/glm/cholesky.ts";
+import * as module26 from "../lib/glm/normal_equations.ts";
+import * as module27 from "../lib/glm/engine.ts";
+import * as module28 from "../lib/glm/family.ts";
+import * as module29 from "../lib/glm/glm.ts";
+import * as module30 from "../lib/glm/glm_fit.ts";
+import * as module31 from "../lib/glm/irls_loop.ts";
+import * as module32 from "../lib/glm/wls.ts";
+import * as module33 from "../lib/glm/irls_step.ts";
+import * as module34 from "../lib/glm/summary.ts";
+import * as module35 from "../lib/nn/adam.ts";
+import * as module36 from "../lib/nn/dense_unit.ts";
+import * as module37 from "../lib/nn/engine.ts";
+import * as module38 from "../lib/nn/gradient_descent.ts";
+import * as module39 from "../lib/nn/layers.ts";
+import * as module40 from "../lib/nn/loss.ts";
+import * as module41 from "../lib/nn/model.ts";
+import * as module42 from "../lib/mod.ts";
+import * as module43 from "../lib/nn/network.ts";
+import * as module44 from "../lib/nn/numerical_gradient.ts";
+import * as module45 from "../lib/nn/optimizer.ts";
+import * as module46 from "../lib/nn/optimizers.ts";
+import * as module47 from "../lib/nn/progress.ts";
+import * as module48 from "../lib/nn/scratch_adam.ts";
+import * as module49 from "../lib/nn/sgd.ts";
+import * as module50 from "../lib/nn/shuffle.ts";
+import * as module51 from "../lib/nn/train.ts";
+import * as module52 from "../lib/nn/training_checks.ts";
+import * as module53 from "../lib/r/_libm.ts";
+import * as module54 from "../lib/r/binomial.ts";
+import * as module55 from "../lib/r/mersenne_twister.ts";
+import * as module56 from "../lib/r/format.ts";
+import * as module57 from "../lib/r/logit.ts";
+import * as module58 from "../lib/r/nmath.ts";
+import * as module59 from "../lib/r/qnorm.ts";
+import * as module60 from "../lib/r/qr.ts";
+import * as module61 from "../lib/r/random.ts";
+import * as module62 from "../lib/r/sample.ts";
+import * as module63 from "../lib/view/axes.ts";
+import * as module64 from "../lib/view/charts.ts";
+import * as module65 from "../lib/view/diagram.ts";
+import * as module66 from "../lib/view/display.ts";
+import * as module67 from "../lib/view/figure.ts";
+import * as module68 from "@observablehq/plot";
+import * as module69 from "../lib/view/labels.ts";
+import * as module70 from "../lib/view/plots.ts";
+import * as module71 from "../lib/view/surface.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -297,93 +305,130 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
   );
 });
 
-Deno.test("convergence example (lib/book/breakdowns.ts:56)", () => {
-  const convergence: typeof module9.convergence = module9.convergence;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
-  const rows = convergence(tutorialProblem(), { epochs: 50 });
-  assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
-});
-
-Deno.test("separation example (lib/book/breakdowns.ts:125)", () => {
-  const separation: typeof module9.separation = module9.separation;
-  const s = separation({ n: 200, epochs: 100 });
-  assert.ok(s.warnings.length > 0);
-});
-
-Deno.test("collinearitySplit example (lib/book/breakdowns.ts:192)", () => {
-  const collinearitySplit: typeof module9.collinearitySplit = module9.collinearitySplit;
-  const c = collinearitySplit({ epochs: 20 });
-  assert.ok(c.glm[10] === null);
-});
-
-Deno.test("agreementVsEpochs example (lib/book/experiments.ts:26)", () => {
-  const agreementVsEpochs: typeof module11.agreementVsEpochs = module11.agreementVsEpochs;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
-  const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
-  assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
-});
-
-Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:54)", () => {
-  const agreementVsLearningRate: typeof module11.agreementVsLearningRate =
-    module11.agreementVsLearningRate;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
-  const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
-  assert.ok(rows.length === 2);
-});
-
-Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:86)", () => {
-  const agreementVsBatchSize: typeof module11.agreementVsBatchSize = module11.agreementVsBatchSize;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
-  const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
-  assert.ok(rows.length === 4);
-});
-
-Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:131)", () => {
-  const agreementVsInitialisation: typeof module11.agreementVsInitialisation =
-    module11.agreementVsInitialisation;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
-  const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
-  assert.ok(rows.length === 6 && rows[0].init === "zeros");
-});
-
-Deno.test("sumVersusMean example (lib/book/experiments.ts:189)", () => {
-  const sumVersusMean: typeof module11.sumVersusMean = module11.sumVersusMean;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
-  const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
-  assert.ok(row.maxAbsDiff < 1e-6);
-});
-
-Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
-  const weightsOverEpochs: typeof module12.weightsOverEpochs = module12.weightsOverEpochs;
-  const fig = weightsOverEpochs(
-    { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
-    [0.3, -0.2],
-  );
-  assert.ok(fig.svg.includes("X2"));
-});
-
-Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
-  const convergenceFigure: typeof module12.convergenceFigure = module12.convergenceFigure;
+Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => {
+  const convergenceFigure: typeof module9.convergenceFigure = module9.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
     { method: "Adam", iteration: 1, distance: 0.3 },
     { method: "Adam", iteration: 10, distance: 0.2 },
   ]);
-  assert.ok(fig.svg.includes("IRLS"));
+  assert.ok(fig.svg.includes("IRLS") && fig.alt.includes("IRLS"));
 });
 
-Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
-  const agreementFigure: typeof module12.agreementFigure = module12.agreementFigure;
+Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
+  const separationFigure: typeof module9.separationFigure = module9.separationFigure;
+  const fig = separationFigure({
+    rows: [
+      { method: "glm", step: 1, norm: 4 },
+      { method: "glm", step: 2, norm: 7 },
+      { method: "network", step: 1, norm: 0.003 },
+      { method: "network", step: 100, norm: 0.2 },
+    ],
+    warnings: [],
+    converged: false,
+    iterations: 2,
+    glm: [],
+    network: new Float64Array(),
+  });
+  assert.ok(fig.svg.includes("network"));
+});
+
+Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () => {
+  const collinearityFigure: typeof module9.collinearityFigure = module9.collinearityFigure;
+  const fig = collinearityFigure({
+    rows: [
+      { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
+      { init: "zeros", epoch: 10, w1: -0.01, w2: -0.01, sum: -0.02 },
+    ],
+    glm: [-0.2, null],
+    glmCoefficient: -0.2,
+    name: "X4",
+  });
+  assert.ok(fig.svg.includes("sum"));
+});
+
+Deno.test("convergence example (lib/book/breakdowns.ts:57)", () => {
+  const convergence: typeof module10.convergence = module10.convergence;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const rows = convergence(tutorialProblem(), { epochs: 50 });
+  assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
+});
+
+Deno.test("separation example (lib/book/breakdowns.ts:126)", () => {
+  const separation: typeof module10.separation = module10.separation;
+  const s = separation({ n: 200, epochs: 100 });
+  assert.ok(s.warnings.length > 0);
+});
+
+Deno.test("collinearitySplit example (lib/book/breakdowns.ts:197)", () => {
+  const collinearitySplit: typeof module10.collinearitySplit = module10.collinearitySplit;
+  const c = collinearitySplit({ epochs: 20 });
+  assert.ok(c.glm[10] === null && c.name === "X4");
+});
+
+Deno.test("EPOCH_GRID example (lib/book/experiments.ts:27)", () => {
+  const EPOCH_GRID: typeof module12.EPOCH_GRID = module12.EPOCH_GRID;
+  assert.ok(EPOCH_GRID.includes(1000) && EPOCH_GRID.includes(1100));
+});
+
+Deno.test("agreementVsEpochs example (lib/book/experiments.ts:47)", () => {
+  const agreementVsEpochs: typeof module12.agreementVsEpochs = module12.agreementVsEpochs;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
+  assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
+});
+
+Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:75)", () => {
+  const agreementVsLearningRate: typeof module12.agreementVsLearningRate =
+    module12.agreementVsLearningRate;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
+  assert.ok(rows.length === 2);
+});
+
+Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:107)", () => {
+  const agreementVsBatchSize: typeof module12.agreementVsBatchSize = module12.agreementVsBatchSize;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
+  assert.ok(rows.length === 4);
+});
+
+Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:152)", () => {
+  const agreementVsInitialisation: typeof module12.agreementVsInitialisation =
+    module12.agreementVsInitialisation;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
+  assert.ok(rows.length === 6 && rows[0].init === "zeros");
+});
+
+Deno.test("sumVersusMean example (lib/book/experiments.ts:210)", () => {
+  const sumVersusMean: typeof module12.sumVersusMean = module12.sumVersusMean;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
+  assert.ok(row.maxAbsDiff < 1e-6);
+});
+
+Deno.test("weightsOverEpochs example (lib/book/figures.ts:37)", () => {
+  const weightsOverEpochs: typeof module13.weightsOverEpochs = module13.weightsOverEpochs;
+  const fig = weightsOverEpochs(
+    { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
+    [0.3, -0.2],
+  );
+  assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 weights"));
+});
+
+Deno.test("agreementFigure example (lib/book/figures.ts:122)", () => {
+  const agreementFigure: typeof module13.agreementFigure = module13.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
-  ], { label: "epochs" });
-  assert.ok(fig.svg.includes("epochs"));
+  ], { label: "epochs", tutorial: 100 });
+  assert.ok(fig.svg.includes("epochs") && fig.svg.includes("tutorial"));
 });
 
-Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
-  const initialisationFigure: typeof module12.initialisationFigure = module12.initialisationFigure;
+Deno.test("initialisationFigure example (lib/book/figures.ts:184)", () => {
+  const initialisationFigure: typeof module13.initialisationFigure = module13.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -407,8 +452,8 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
   assert.ok(fig.svg.includes("zeros"));
 });
 
-Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
-  const sumMeanFigure: typeof module12.sumMeanFigure = module12.sumMeanFigure;
+Deno.test("sumMeanFigure example (lib/book/figures.ts:282)", () => {
+  const sumMeanFigure: typeof module13.sumMeanFigure = module13.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -416,193 +461,181 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
   assert.ok(fig.svg.includes("mean"));
 });
 
-Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
-  const separationFigure: typeof module12.separationFigure = module12.separationFigure;
-  const fig = separationFigure({
-    rows: [
-      { method: "glm", step: 1, norm: 4 },
-      { method: "glm", step: 2, norm: 7 },
-      { method: "network", step: 1, norm: 0.003 },
-      { method: "network", step: 100, norm: 0.2 },
-    ],
-    warnings: [],
-    converged: false,
-    iterations: 2,
-    glm: [],
-    network: new Float64Array(),
-  });
-  assert.ok(fig.svg.includes("network"));
+Deno.test("optimiserPaths example (lib/book/paths.ts:52)", () => {
+  const optimiserPaths: typeof module14.optimiserPaths = module14.optimiserPaths;
+  const r = optimiserPaths({ epochs: 50 });
+  assert.deepEqual(r.paths.map((p) => p.method), ["IRLS", "Adam", "gradient descent"]);
+  assert.deepEqual(r.paths[1].theta[0], [0, 0]);
 });
 
-Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
-  const collinearityFigure: typeof module12.collinearityFigure = module12.collinearityFigure;
-  const fig = collinearityFigure({
-    rows: [
-      { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
-      { init: "zeros", epoch: 10, w1: -0.001, w2: -0.001, sum: -0.002 },
-    ],
-    glm: [-0.003, null],
-    glmCoefficient: -0.003,
-  });
-  assert.ok(fig.svg.includes("sum"));
+Deno.test("optimiserPathsFigure example (lib/book/paths_figure.ts:25)", () => {
+  const optimiserPathsFigure: typeof module15.optimiserPathsFigure = module15.optimiserPathsFigure;
+  const optimiserPaths: typeof module14.optimiserPaths = module14.optimiserPaths;
+  const fig = optimiserPathsFigure(optimiserPaths({ epochs: 30 }), { resolution: 11 });
+  assert.ok(fig.svg.includes("gradient descent") && fig.alt.includes("IRLS"));
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:35)", () => {
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
-  const trainNetwork: typeof module10.trainNetwork = module10.trainNetwork;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const trainNetwork: typeof module11.trainNetwork = module11.trainNetwork;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:115)", () => {
-  const agreement: typeof module10.agreement = module10.agreement;
-  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const agreement: typeof module11.agreement = module11.agreement;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:141)", () => {
-  const checkList: typeof module10.checkList = module10.checkList;
+  const checkList: typeof module11.checkList = module11.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:164)", () => {
-  const logSpaced: typeof module10.logSpaced = module10.logSpaced;
+  const logSpaced: typeof module11.logSpaced = module11.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
+Deno.test("checkRows example (lib/book/problem.ts:180)", () => {
+  const checkRows: typeof module11.checkRows = module11.checkRows;
+  assert.throws(() => checkRows("rows", []), /non-empty/);
+});
+
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module13.TUTORIAL_KERAS_WEIGHTS =
-    module13.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module16.TUTORIAL_KERAS_WEIGHTS =
+    module16.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module13.TUTORIAL_KERAS_MAPE = module13.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module16.TUTORIAL_KERAS_MAPE = module16.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module13.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module13.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module16.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module16.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module14.ArgumentError = module14.ArgumentError;
+  const ArgumentError: typeof module17.ArgumentError = module17.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module15.escapeHtml = module15.escapeHtml;
+  const escapeHtml: typeof module18.escapeHtml = module18.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module15.jupyterDisplay = module15.jupyterDisplay;
+  const jupyterDisplay: typeof module18.jupyterDisplay = module18.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module16.matrix = module16.matrix;
+  const matrix: typeof module19.matrix = module19.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module16.fromColumnMajor = module16.fromColumnMajor;
+  const fromColumnMajor: typeof module19.fromColumnMajor = module19.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module16.fromRows = module16.fromRows;
-  const row: typeof module16.row = module16.row;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const row: typeof module19.row = module19.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module16.column = module16.column;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const column: typeof module19.column = module19.column;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module16.fromRows = module16.fromRows;
-  const toRows: typeof module16.toRows = module16.toRows;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const toRows: typeof module19.toRows = module19.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module17.meanAbsolutePercentageError =
-    module17.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module20.meanAbsolutePercentageError =
+    module20.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module17.maxAbsDifference = module17.maxAbsDifference;
+  const maxAbsDifference: typeof module20.maxAbsDifference = module20.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module17.distance = module17.distance;
+  const distance: typeof module20.distance = module20.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module18.checkInteger = module18.checkInteger;
+  const checkInteger: typeof module21.checkInteger = module21.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module18.checkFinite = module18.checkFinite;
+  const checkFinite: typeof module21.checkFinite = module21.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module18.checkMatrix = module18.checkMatrix;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkMatrix: typeof module21.checkMatrix = module21.checkMatrix;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module18.checkLabels = module18.checkLabels;
+  const checkLabels: typeof module21.checkLabels = module21.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module18.checkUnitInterval = module18.checkUnitInterval;
+  const checkUnitInterval: typeof module21.checkUnitInterval = module21.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module18.checkVector = module18.checkVector;
+  const checkVector: typeof module21.checkVector = module21.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module18.checkOneOf = module18.checkOneOf;
+  const checkOneOf: typeof module21.checkOneOf = module21.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -611,45 +644,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module18.checkBoolean = module18.checkBoolean;
+  const checkBoolean: typeof module21.checkBoolean = module21.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module18.startingWeights = module18.startingWeights;
+  const startingWeights: typeof module21.startingWeights = module21.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module18.checkXyTheta = module18.checkXyTheta;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkXyTheta: typeof module21.checkXyTheta = module21.checkXyTheta;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module19.CsvError = module19.CsvError;
+  const CsvError: typeof module22.CsvError = module22.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module19.printableName = module19.printableName;
+  const printableName: typeof module22.printableName = module22.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module19.parseCsv = module19.parseCsv;
+  const parseCsv: typeof module22.parseCsv = module22.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module20.formatCsv = module20.formatCsv;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const formatCsv: typeof module23.formatCsv = module23.formatCsv;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -660,7 +693,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module21.generateData = module21.generateData;
+  const generateData: typeof module24.generateData = module24.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -668,8 +701,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module21.head = module21.head;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const head: typeof module24.head = module24.head;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -680,16 +713,16 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module21.compareData = module21.compareData;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const compareData: typeof module24.compareData = module24.compareData;
+  const generateData: typeof module24.generateData = module24.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module22.choleskySolver = module22.choleskySolver;
-  const normalEquations: typeof module23.normalEquations = module23.normalEquations;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const choleskySolver: typeof module25.choleskySolver = module25.choleskySolver;
+  const normalEquations: typeof module26.normalEquations = module26.normalEquations;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -700,8 +733,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
-  const normalEquationsFor: typeof module24.normalEquationsFor = module24.normalEquationsFor;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const normalEquationsFor: typeof module27.normalEquationsFor = module27.normalEquationsFor;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -711,8 +744,8 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
-  const rowUpdate: typeof module24.rowUpdate = module24.rowUpdate;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const rowUpdate: typeof module27.rowUpdate = module27.rowUpdate;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
@@ -720,12 +753,12 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
 });
 
 Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module25.startEta = module25.startEta;
+  const startEta: typeof module28.startEta = module28.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module25.workingWeights = module25.workingWeights;
+  const workingWeights: typeof module28.workingWeights = module28.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -741,8 +774,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
-  const updateRows: typeof module25.updateRows = module25.updateRows;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const updateRows: typeof module28.updateRows = module28.updateRows;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -757,15 +790,15 @@ Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
-  const finalDeviance: typeof module25.finalDeviance = module25.finalDeviance;
+  const finalDeviance: typeof module28.finalDeviance = module28.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:120)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module29.glm = module29.glm;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -776,9 +809,9 @@ Deno.test("glm example (lib/glm/glm.ts:120)", () => {
 });
 
 Deno.test("predict example (lib/glm/glm.ts:184)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const predict: typeof module26.predict = module26.predict;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module29.glm = module29.glm;
+  const predict: typeof module29.predict = module29.predict;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -786,28 +819,28 @@ Deno.test("predict example (lib/glm/glm.ts:184)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:12)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const WARNING_NOT_CONVERGED: typeof module27.WARNING_NOT_CONVERGED =
-    module27.WARNING_NOT_CONVERGED;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const glm: typeof module29.glm = module29.glm;
+  const WARNING_NOT_CONVERGED: typeof module30.WARNING_NOT_CONVERGED =
+    module30.WARNING_NOT_CONVERGED;
+  const generateData: typeof module24.generateData = module24.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:26)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const WARNING_FITTED_0_1: typeof module27.WARNING_FITTED_0_1 = module27.WARNING_FITTED_0_1;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module29.glm = module29.glm;
+  const WARNING_FITTED_0_1: typeof module30.WARNING_FITTED_0_1 = module30.WARNING_FITTED_0_1;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module28.irls = module28.irls;
-  const qrSolver: typeof module29.qrSolver = module29.qrSolver;
-  const rowUpdate: typeof module24.rowUpdate = module24.rowUpdate;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const irls: typeof module31.irls = module31.irls;
+  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
+  const rowUpdate: typeof module27.rowUpdate = module27.rowUpdate;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -822,15 +855,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module30.irlsStart = module30.irlsStart;
+  const irlsStart: typeof module33.irlsStart = module33.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module30.irlsStart = module30.irlsStart;
-  const irlsStep: typeof module30.irlsStep = module30.irlsStep;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const irlsStart: typeof module33.irlsStart = module33.irlsStart;
+  const irlsStep: typeof module33.irlsStep = module33.irlsStep;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -839,16 +872,16 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module30.irlsStart = module30.irlsStart;
-  const irlsStepUnchecked: typeof module30.irlsStepUnchecked = module30.irlsStepUnchecked;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const irlsStart: typeof module33.irlsStart = module33.irlsStart;
+  const irlsStepUnchecked: typeof module33.irlsStepUnchecked = module33.irlsStepUnchecked;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module23.normalEquations = module23.normalEquations;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const normalEquations: typeof module26.normalEquations = module26.normalEquations;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -860,17 +893,17 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const summary: typeof module31.summary = module31.summary;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module29.glm = module29.glm;
+  const summary: typeof module34.summary = module34.summary;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
-  const qrSolver: typeof module29.qrSolver = module29.qrSolver;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -880,7 +913,7 @@ Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module32.adam = module32.adam;
+  const adam: typeof module35.adam = module35.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -888,14 +921,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module32.adamPaper = module32.adamPaper;
+  const adamPaper: typeof module35.adamPaper = module35.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module33.logit = module33.logit;
+  const logit: typeof module36.logit = module36.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -903,13 +936,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module33.logitFloat32 = module33.logitFloat32;
+  const logitFloat32: typeof module36.logitFloat32 = module36.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module33.forwardBackward = module33.forwardBackward;
+  const forwardBackward: typeof module36.forwardBackward = module36.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -923,8 +956,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module33.forwardBackwardFloat32 =
-    module33.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module36.forwardBackwardFloat32 =
+    module36.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -932,7 +965,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module34.batchPass = module34.batchPass;
+  const batchPass: typeof module37.batchPass = module37.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -948,58 +981,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module34.fullBatchGradient = module34.fullBatchGradient;
+  const fullBatchGradient: typeof module37.fullBatchGradient = module37.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module35.lipschitzStep = module35.lipschitzStep;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const lipschitzStep: typeof module38.lipschitzStep = module38.lipschitzStep;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module35.gradientDescent = module35.gradientDescent;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const gradientDescent: typeof module38.gradientDescent = module38.gradientDescent;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module36.constant = module36.constant;
+  const constant: typeof module39.constant = module39.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module36.glorotUniform = module36.glorotUniform;
+  const glorotUniform: typeof module39.glorotUniform = module39.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module36.input = module36.input;
+  const input: typeof module39.input = module39.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module36.constant = module36.constant;
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
+  const constant: typeof module39.constant = module39.constant;
+  const dense: typeof module39.dense = module39.dense;
+  const input: typeof module39.input = module39.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module36.constant = module36.constant;
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
+  const constant: typeof module39.constant = module39.constant;
+  const dense: typeof module39.dense = module39.dense;
+  const input: typeof module39.input = module39.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1010,86 +1043,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module37.sigmoid = module37.sigmoid;
+  const sigmoid: typeof module40.sigmoid = module40.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module37.softplus = module37.softplus;
+  const softplus: typeof module40.softplus = module40.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module37.logSigmoid = module37.logSigmoid;
+  const logSigmoid: typeof module40.logSigmoid = module40.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module37.linearPredictor = module37.linearPredictor;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const linearPredictor: typeof module40.linearPredictor = module40.linearPredictor;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module37.logitsOf = module37.logitsOf;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const logitsOf: typeof module40.logitsOf = module40.logitsOf;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:162)", () => {
-  const binaryCrossEntropyWithLogits: typeof module37.binaryCrossEntropyWithLogits =
-    module37.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module40.binaryCrossEntropyWithLogits =
+    module40.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:195)", () => {
-  const crossEntropyOf: typeof module37.crossEntropyOf = module37.crossEntropyOf;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const crossEntropyOf: typeof module40.crossEntropyOf = module40.crossEntropyOf;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:212)", () => {
-  const binaryCrossEntropy: typeof module37.binaryCrossEntropy = module37.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module40.binaryCrossEntropy = module40.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:249)", () => {
-  const binaryCrossEntropyLoss: typeof module37.binaryCrossEntropyLoss =
-    module37.binaryCrossEntropyLoss;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const binaryCrossEntropyLoss: typeof module40.binaryCrossEntropyLoss =
+    module40.binaryCrossEntropyLoss;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:274)", () => {
-  const bernoulliLogLikelihood: typeof module37.bernoulliLogLikelihood =
-    module37.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module37.binaryCrossEntropyLoss =
-    module37.binaryCrossEntropyLoss;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const bernoulliLogLikelihood: typeof module40.bernoulliLogLikelihood =
+    module40.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module40.binaryCrossEntropyLoss =
+    module40.binaryCrossEntropyLoss;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:297)", () => {
-  const binaryCrossEntropyGradient: typeof module37.binaryCrossEntropyGradient =
-    module37.binaryCrossEntropyGradient;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const binaryCrossEntropyGradient: typeof module40.binaryCrossEntropyGradient =
+    module40.binaryCrossEntropyGradient;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:333)", () => {
-  const tutorialGradientInto: typeof module37.tutorialGradientInto = module37.tutorialGradientInto;
+  const tutorialGradientInto: typeof module40.tutorialGradientInto = module40.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1105,18 +1138,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:333)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:367)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module37.bernoulliLogLikelihoodGradient =
-    module37.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module40.bernoulliLogLikelihoodGradient =
+    module40.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module36.constant = module36.constant;
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
-  const model: typeof module38.model = module38.model;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const constant: typeof module39.constant = module39.constant;
+  const dense: typeof module39.dense = module39.dense;
+  const input: typeof module39.input = module39.input;
+  const model: typeof module41.model = module41.model;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1135,12 +1168,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module39.adam = module39.adam;
-  const constant: typeof module39.constant = module39.constant;
-  const dense: typeof module39.dense = module39.dense;
-  const fromRows: typeof module39.fromRows = module39.fromRows;
-  const input: typeof module39.input = module39.input;
-  const model: typeof module39.model = module39.model;
+  const adam: typeof module42.adam = module42.adam;
+  const constant: typeof module42.constant = module42.constant;
+  const dense: typeof module42.dense = module42.dense;
+  const fromRows: typeof module42.fromRows = module42.fromRows;
+  const input: typeof module42.input = module42.input;
+  const model: typeof module42.model = module42.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1158,31 +1191,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module40.tutorialNetwork = module40.tutorialNetwork;
+  const tutorialNetwork: typeof module43.tutorialNetwork = module43.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module41.numericalGradient = module41.numericalGradient;
+  const numericalGradient: typeof module44.numericalGradient = module44.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module42.checkDtype = module42.checkDtype;
+  const checkDtype: typeof module45.checkDtype = module45.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module42.checkStep = module42.checkStep;
+  const checkStep: typeof module45.checkStep = module45.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module32.adam = module32.adam;
+  const adam: typeof module35.adam = module35.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1190,23 +1223,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module43.getOptimizer = module43.getOptimizer;
+  const getOptimizer: typeof module46.getOptimizer = module46.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module44.formatEpoch = module44.formatEpoch;
+  const formatEpoch: typeof module47.formatEpoch = module47.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module44.inJupyterKernel = module44.inJupyterKernel;
+  const inJupyterKernel: typeof module47.inJupyterKernel = module47.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module44.terminalProgress = module44.terminalProgress;
+  const terminalProgress: typeof module47.terminalProgress = module47.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1215,7 +1248,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module44.jupyterProgress = module44.jupyterProgress;
+  const jupyterProgress: typeof module47.jupyterProgress = module47.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1224,13 +1257,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module44.progressFor = module44.progressFor;
+  const progressFor: typeof module47.progressFor = module47.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module45.scratchAdam = module45.scratchAdam;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const scratchAdam: typeof module48.scratchAdam = module48.scratchAdam;
+  const generateData: typeof module24.generateData = module24.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1238,14 +1271,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module46.sgd = module46.sgd;
+  const sgd: typeof module49.sgd = module49.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module47.CounterRng = module47.CounterRng;
+  const CounterRng: typeof module50.CounterRng = module50.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1254,37 +1287,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module47.RowOrder = module47.RowOrder;
+  const RowOrder: typeof module50.RowOrder = module50.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
-  const model: typeof module38.model = module38.model;
+  const dense: typeof module39.dense = module39.dense;
+  const input: typeof module39.input = module39.input;
+  const model: typeof module41.model = module41.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module48.fitSettings = module48.fitSettings;
+  const fitSettings: typeof module51.fitSettings = module51.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module48.trainParams = module48.trainParams;
+  const trainParams: typeof module51.trainParams = module51.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module48.trainEpochs = module48.trainEpochs;
-  const batchPass: typeof module34.batchPass = module34.batchPass;
-  const adam: typeof module32.adam = module32.adam;
-  const fitSettings: typeof module48.fitSettings = module48.fitSettings;
+  const trainEpochs: typeof module51.trainEpochs = module51.trainEpochs;
+  const batchPass: typeof module37.batchPass = module37.batchPass;
+  const adam: typeof module35.adam = module35.adam;
+  const fitSettings: typeof module51.fitSettings = module51.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1299,9 +1332,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module39.fromRows = module39.fromRows;
-  const TrainingError: typeof module39.TrainingError = module39.TrainingError;
-  const tutorialNetwork: typeof module39.tutorialNetwork = module39.tutorialNetwork;
+  const fromRows: typeof module42.fromRows = module42.fromRows;
+  const TrainingError: typeof module42.TrainingError = module42.TrainingError;
+  const tutorialNetwork: typeof module42.tutorialNetwork = module42.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -1311,16 +1344,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module49.checkFloat32 = module49.checkFloat32;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkFloat32: typeof module52.checkFloat32 = module52.checkFloat32;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module49.checkEpoch = module49.checkEpoch;
-  const TrainingError: typeof module49.TrainingError = module49.TrainingError;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkEpoch: typeof module52.checkEpoch = module52.checkEpoch;
+  const TrainingError: typeof module52.TrainingError = module52.TrainingError;
+  const fromRows: typeof module19.fromRows = module19.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -1330,21 +1363,21 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module50.logR = module50.logR;
+  const logR: typeof module53.logR = module53.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module51.binomialSampler = module51.binomialSampler;
-  const mersenneTwister: typeof module52.mersenneTwister = module52.mersenneTwister;
+  const binomialSampler: typeof module54.binomialSampler = module54.binomialSampler;
+  const mersenneTwister: typeof module55.mersenneTwister = module55.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module53.formatColumn = module53.formatColumn;
+  const formatColumn: typeof module56.formatColumn = module56.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1353,71 +1386,71 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module53.formatNumbers = module53.formatNumbers;
+  const formatNumbers: typeof module56.formatNumbers = module56.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module53.roundTo = module53.roundTo;
+  const roundTo: typeof module56.roundTo = module56.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module53.formatPval = module53.formatPval;
+  const formatPval: typeof module56.formatPval = module56.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module53.zapsmall = module53.zapsmall;
+  const zapsmall: typeof module56.zapsmall = module56.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module54.clampedExp = module54.clampedExp;
+  const clampedExp: typeof module57.clampedExp = module57.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module54.linkinv = module54.linkinv;
+  const linkinv: typeof module57.linkinv = module57.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const clampedExp: typeof module54.clampedExp = module54.clampedExp;
-  const muEta: typeof module54.muEta = module54.muEta;
+  const clampedExp: typeof module57.clampedExp = module57.clampedExp;
+  const muEta: typeof module57.muEta = module57.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module54.devResid = module54.devResid;
+  const devResid: typeof module57.devResid = module57.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module52.mersenneTwister = module52.mersenneTwister;
+  const mersenneTwister: typeof module55.mersenneTwister = module55.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module55.logDbinom1 = module55.logDbinom1;
+  const logDbinom1: typeof module58.logDbinom1 = module58.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module55.pnorm = module55.pnorm;
+  const pnorm: typeof module58.pnorm = module58.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module56.qnorm = module56.qnorm;
+  const qnorm: typeof module59.qnorm = module59.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module57.dqrdc2 = module57.dqrdc2;
+  const dqrdc2: typeof module60.dqrdc2 = module60.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1426,14 +1459,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module57.qrls = module57.qrls;
+  const qrls: typeof module60.qrls = module60.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module58.rRng = module58.rRng;
+  const rRng: typeof module61.rRng = module61.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1447,107 +1480,246 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module58.seedrandomRng = module58.seedrandomRng;
+  const seedrandomRng: typeof module61.seedrandomRng = module61.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module59.unifIndex = module59.unifIndex;
+  const unifIndex: typeof module62.unifIndex = module62.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module59.permutationInto = module59.permutationInto;
-  const rRng: typeof module58.rRng = module58.rRng;
+  const permutationInto: typeof module62.permutationInto = module62.permutationInto;
+  const rRng: typeof module61.rRng = module61.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
+Deno.test("axisDomain example (lib/view/axes.ts:33)", () => {
+  const axisDomain: typeof module63.axisDomain = module63.axisDomain;
+  assert.deepEqual(axisDomain({ label: "x" }, [0, 10], "x"), [-0.5, 10.5]);
+});
+
+Deno.test("plotAxis example (lib/view/axes.ts:59)", () => {
+  const plotAxis: typeof module63.plotAxis = module63.plotAxis;
+  const { options, marks } = plotAxis(
+    { label: "epochs", type: "log" },
+    [10, 5000],
+    600,
+    false,
+    "x",
+  );
+  assert.ok(options.type === "log" && marks.length === 1);
+});
+
+Deno.test("countAxis example (lib/view/axes.ts:118)", () => {
+  const countAxis: typeof module63.countAxis = module63.countAxis;
+  assert.deepEqual(countAxis("epochs", [10, 300]).ticks, [10, 20, 50, 100, 200]);
+});
+
+Deno.test("lineChart example (lib/view/charts.ts:89)", () => {
+  const lineChart: typeof module64.lineChart = module64.lineChart;
+  const panel = lineChart({
+    series: [
+      { name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
+      { name: "b", points: [{ x: 1, y: 1 }, { x: 2, y: 2.01 }] },
+    ],
+    x: { label: "x" },
+    y: { label: "y" },
+  });
+  const svg = panel.element.outerHTML;
+  // Both labels are drawn, at different heights although their lines end at the same place.
+  const ys = [...svg.matchAll(/<text[^>]*transform="translate\([^,]+,([^)]+)\)"[^>]*>[ab]</g)];
+  assert.ok(ys.length === 2 && Math.abs(Number(ys[0][1]) - Number(ys[1][1])) >= 12);
+});
+
+Deno.test("groupBy example (lib/view/charts.ts:307)", () => {
+  const groupBy: typeof module64.groupBy = module64.groupBy;
+  const g = groupBy([{ m: "b" }, { m: "a" }, { m: "b" }], (r) => r.m);
+  assert.deepEqual([...g.keys()], ["b", "a"]);
+});
+
+Deno.test("networkDiagram example (lib/view/diagram.ts:31)", () => {
+  const networkDiagram: typeof module65.networkDiagram = module65.networkDiagram;
+  const fig = networkDiagram(3);
+  assert.ok(fig.svg.includes("x₃") && fig.svg.includes("θ₂") && fig.alt.includes("3 inputs"));
+});
+
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module60.table = module60.table;
+  const table: typeof module66.table = module66.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module60.table = module60.table;
+  const table: typeof module66.table = module66.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module60.headTable = module60.headTable;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const headTable: typeof module66.headTable = module66.headTable;
+  const generateData: typeof module24.generateData = module24.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module60.sideBySide = module60.sideBySide;
+  const sideBySide: typeof module66.sideBySide = module66.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
-Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module61.Figure = module61.Figure;
-  const jupyterDisplay: typeof module15.jupyterDisplay = module15.jupyterDisplay;
-  const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
-  assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
+Deno.test("Figure example (lib/view/figure.ts:25)", () => {
+  const Figure: typeof module67.Figure = module67.Figure;
+  const jupyterDisplay: typeof module18.jupyterDisplay = module18.jupyterDisplay;
+  const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "An empty figure.");
+  const bundle = fig[jupyterDisplay]();
+  assert.ok(bundle["image/svg+xml"] === fig.svg && bundle["text/plain"] === "An empty figure.");
 });
 
-Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module62;
-  const plot: typeof module61.plot = module61.plot;
-  const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
-  assert.ok(fig.svg.startsWith("<svg"));
+Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
+  const Plot = module68;
+  const renderPanel: typeof module67.renderPanel = module67.renderPanel;
+  const p = renderPanel({
+    width: 200,
+    height: 100,
+    marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })],
+  });
+  assert.equal(p.element.tagName.toLowerCase(), "svg");
 });
 
-Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module63.featureHistograms = module63.featureHistograms;
-  const generateData: typeof module21.generateData = module21.generateData;
+Deno.test("composeFigure example (lib/view/figure.ts:122)", () => {
+  const Plot = module68;
+  const composeFigure: typeof module67.composeFigure = module67.composeFigure;
+  const renderPanel: typeof module67.renderPanel = module67.renderPanel;
+  const panel = renderPanel({ width: 300, height: 120, marks: [Plot.ruleY([0])] });
+  const fig = composeFigure([panel], { caption: "A rule at zero.", alt: "One horizontal line." });
+  assert.ok(fig.svg.includes("A rule at zero.") && fig.alt === "One horizontal line.");
+});
+
+Deno.test("plot example (lib/view/figure.ts:192)", () => {
+  const Plot = module68;
+  const plot: typeof module67.plot = module67.plot;
+  const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] }, {
+    caption: "One point.",
+    alt: "A single dot at x = 1, y = 2.",
+  });
+  assert.ok(fig.svg.startsWith("<svg") && fig.alt === "A single dot at x = 1, y = 2.");
+});
+
+Deno.test("dodgeLabels example (lib/view/labels.ts:39)", () => {
+  const dodgeLabels: typeof module69.dodgeLabels = module69.dodgeLabels;
+  // Two labels 4 apart that need 12: each moves 4 away from the other.
+  assert.deepEqual(dodgeLabels([100, 104], { gap: 12 }), [96, 108]);
+  // Labels far apart do not move.
+  assert.deepEqual(dodgeLabels([10, 50], { gap: 12 }), [10, 50]);
+  // The bounds push a block inwards.
+  assert.deepEqual(dodgeLabels([0, 0], { gap: 10, min: 0 }), [0, 10]);
+});
+
+Deno.test("textWidth example (lib/view/labels.ts:155)", () => {
+  const textWidth: typeof module69.textWidth = module69.textWidth;
+  assert.ok(Math.abs(textWidth("0123456789", 10) - 63.6) < 1e-9);
+  assert.ok(textWidth("ill", 10) < textWidth("www", 10));
+});
+
+Deno.test("wrapText example (lib/view/labels.ts:180)", () => {
+  const wrapText: typeof module69.wrapText = module69.wrapText;
+  assert.deepEqual(wrapText("aaa bbb ccc", 45, 10), ["aaa bbb", "ccc"]);
+});
+
+Deno.test("powerOfTen example (lib/view/labels.ts:227)", () => {
+  const powerOfTen: typeof module69.powerOfTen = module69.powerOfTen;
+  assert.equal(powerOfTen(1e-4), "10⁻⁴");
+  assert.equal(powerOfTen(1e3), "10³");
+  assert.equal(powerOfTen(0.1), "0.1");
+  assert.equal(powerOfTen(100), "100");
+});
+
+Deno.test("readableNumber example (lib/view/labels.ts:250)", () => {
+  const readableNumber: typeof module69.readableNumber = module69.readableNumber;
+  assert.equal(readableNumber(-0.21189), "−0.212");
+  assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
+  assert.equal(readableNumber(0), "0");
+  assert.equal(readableNumber(1e-7), "10⁻⁷");
+});
+
+Deno.test("logTicks example (lib/view/labels.ts:274)", () => {
+  const logTicks: typeof module69.logTicks = module69.logTicks;
+  assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
+  assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
+});
+
+Deno.test("countTicks example (lib/view/labels.ts:303)", () => {
+  const countTicks: typeof module69.countTicks = module69.countTicks;
+  assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
+});
+
+Deno.test("PALETTE example (lib/view/labels.ts:335)", () => {
+  const contrastRatio: typeof module69.contrastRatio = module69.contrastRatio;
+  const PALETTE: typeof module69.PALETTE = module69.PALETTE;
+  assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
+});
+
+Deno.test("contrastRatio example (lib/view/labels.ts:360)", () => {
+  const contrastRatio: typeof module69.contrastRatio = module69.contrastRatio;
+  assert.equal(contrastRatio("#000000", "#ffffff"), 21);
+});
+
+Deno.test("featureHistograms example (lib/view/plots.ts:28)", () => {
+  const featureHistograms: typeof module70.featureHistograms = module70.featureHistograms;
+  const generateData: typeof module24.generateData = module24.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
-  assert.ok(fig.svg.includes("X2"));
+  assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
 });
 
-Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module63.targetBalance = module63.targetBalance;
-  const generateData: typeof module21.generateData = module21.generateData;
-  assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
+Deno.test("targetBalance example (lib/view/plots.ts:103)", () => {
+  const targetBalance: typeof module70.targetBalance = module70.targetBalance;
+  const generateData: typeof module24.generateData = module24.generateData;
+  assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
 });
 
-Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module63.irlsConvergence = module63.irlsConvergence;
-  const glm: typeof module26.glm = module26.glm;
-  const generateData: typeof module21.generateData = module21.generateData;
+Deno.test("irlsConvergence example (lib/view/plots.ts:139)", () => {
+  const irlsConvergence: typeof module70.irlsConvergence = module70.irlsConvergence;
+  const glm: typeof module29.glm = module29.glm;
+  const generateData: typeof module24.generateData = module24.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
-Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module63.sigmoidCurve = module63.sigmoidCurve;
+Deno.test("sigmoidCurve example (lib/view/plots.ts:212)", () => {
+  const sigmoidCurve: typeof module70.sigmoidCurve = module70.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
-Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module63.lossAlongCoefficient = module63.lossAlongCoefficient;
-  const generateData: typeof module21.generateData = module21.generateData;
+Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
+  const lossCurve: typeof module70.lossCurve = module70.lossCurve;
+  const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
+  assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
+});
+
+Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
+  const lossGapCurve: typeof module70.lossGapCurve = module70.lossGapCurve;
+  const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
+  assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
+});
+
+Deno.test("lossAlongCoefficient example (lib/view/surface.ts:35)", () => {
+  const lossAlongCoefficient: typeof module71.lossAlongCoefficient = module71.lossAlongCoefficient;
+  const generateData: typeof module24.generateData = module24.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
-Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module63.logLikelihoodSurface = module63.logLikelihoodSurface;
-  const generateData: typeof module21.generateData = module21.generateData;
+Deno.test("logLikelihoodSurface example (lib/view/surface.ts:220)", () => {
+  const logLikelihoodSurface: typeof module71.logLikelihoodSurface = module71.logLikelihoodSurface;
+  const generateData: typeof module24.generateData = module24.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
-  assert.ok(fig.svg.includes("<path"));
-});
-
-Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module63.lossCurve = module63.lossCurve;
-  const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
-  assert.ok(fig.svg.includes("<path"));
+  assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));
 });
