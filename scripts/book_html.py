@@ -247,8 +247,8 @@ GNU R. Its sources, and the documentation the chapters rely on, are collected in
 <ul>
 <li><a href="references.html">References</a>: the paper, the documentation and the articles behind the chapters.</li>
 {extra}
-<li>The notebooks themselves are in <code>notebooks/</code> (each page links to its own); open them in
-JupyterLab with <code>deno task lab</code>, rebuild this book with <code>deno task book</code>.</li>
+<li>The notebooks: each page links to its own. Open them in JupyterLab with
+<code>deno task lab</code>.</li>
 </ul>"""
 
 
