@@ -214,6 +214,8 @@ function structure() {
     text: document.body.innerText,
     toc: [...document.querySelectorAll(".book-toc a")].map((a) => a.getAttribute("href")),
     h2: [...(main?.querySelectorAll("h2") ?? [])].map((h) => `#${h.id}`),
+    duplicateIds: [...document.querySelectorAll("[id]")].map((e) => e.id)
+      .filter((id, i, ids) => ids.indexOf(id) !== i),
     targetsMissing: [...document.querySelectorAll('a[href^="#"]')]
       .map((a) => a.getAttribute("href")!.slice(1))
       .filter((id) => id && !document.getElementById(id)),
