@@ -9,6 +9,12 @@ here so that the book's pages can change without touching the notebook executor.
     book.css              the style of every page (scripts/templates/book/book.css)
     figures/*.svg         every figure, as an image the pages show and link to full size
     notebooks/*.ipynb     the notebooks themselves, linked from their pages
+
+On a notebook's page each figure is `<figure class="book-figure">` holding
+`<a href="figures/NN-name-K.svg"><img src="figures/NN-name-K.svg" alt="…"></a>` (K counts the page's
+figures from 1, in order), inside the output's `<div data-mime-type="image/svg+xml">`; the alt text
+is the output's text/plain. Scripts added to a page later (a `<script type="module">` before
+`</body>`) find the figures that way.
 """
 
 from __future__ import annotations

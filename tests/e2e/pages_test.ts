@@ -427,3 +427,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test("a figure without alt text stops the book build, naming its page and cell", async () => {
+  // The exporter's figure filter (scripts/book_html.py), given a figure whose text/plain is empty.
+  const script = [
+    "import sys, tempfile, pathlib",
+    "sys.path.insert(0, 'scripts')",
+    "import nbformat",
+    "from book_html import Figures",
+    "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell('# t'), nbformat.v4.new_code_cell('f()')])",
+    "out = {'output_type': 'execute_result', 'data': {'image/svg+xml': '<svg/>', 'text/plain': ' '}}",
+    "figures = Figures(pathlib.Path(tempfile.mkdtemp()))",
+    "figures.start('07-test', nb)",
+    "try:",
+    "    figures(out, nb.cells[1])",
+    "except ValueError as e:",
+    "    print(e)",
+    "else:",
+    "    print('no error')",
+  ].join("\n");
+  const { code, stdout, stderr } = await new Deno.Command(`${root}/.venv/bin/python`, {
+    args: ["-c", script],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  assert.match(out, /^07-test: the figure of cell 2 has no alt text/);
+});
