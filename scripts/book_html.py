@@ -234,16 +234,16 @@ network's loss, binary cross-entropy, is maximising the Bernoulli log-likelihood
 maximises. The two are one model fitted to one objective by two different optimisers.</p>
 {figure}
 <p>The figure is from <a href="05-adam-by-hand.html">chapter 5</a>: Adam written by hand, its ten
-weights (solid lines) climbing over the epochs onto the coefficients that <code>glm</code> reaches in
-four iterations (dashed lines).</p>
+weights (solid lines) settling over a thousand epochs onto the coefficients that <code>glm</code>
+reaches in four iterations (dashed lines).</p>
 <h2 id="the-tutorial">The tutorial</h2>
 <p>This book retells <cite>{html.escape(t["title"])}</cite>, an R notebook by {html.escape(t["author"])}
 (<a href="{t["repository"]}">{html.escape(t["repository"].removeprefix("https://"))}</a>, file
 <code>{html.escape(t["file"])}</code>). The tutorial simulates a thousand rows of data, fits them with
 <code>glm</code> and with a one-unit Keras network, and then writes Adam from scratch to show that
 ascending the log-likelihood gives the same weights. Here its R code is TypeScript running on Deno:
-each chapter is a Jupyter notebook, executed to make its page, and every number is checked against
-GNU R. Its sources, and the documentation the chapters rely on, are collected in the
+each chapter is a Jupyter notebook, executed to make its page, and its numbers are checked against
+GNU R's output and the tutorial's printouts. Its sources, and the documentation the chapters rely on, are collected in the
 <a href="references.html">references</a>.</p>
 <h2 id="chapters">Chapters</h2>
 <ol class="book-chapters">
@@ -328,8 +328,7 @@ REFERENCES: list[tuple[str, str, list[tuple[str, str | None, str]]]] = [
                 "R documentation: <cite>Fitting Generalized Linear Models</cite> "
                 "(<code>glm</code>, <code>glm.fit</code>), package stats.",
                 "https://stat.ethz.ch/R-manual/R-devel/library/stats/html/glm.html",
-                "The fit of chapter 4, reproduced step by step, with its starting values and its "
-                "convergence test.",
+                "The function whose fit chapter 4 reproduces step by step.",
             ),
             (
                 "R documentation: <cite>Auxiliary for Controlling GLM Fitting</cite> "
