@@ -144,7 +144,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
   assert.equal(g[0], -0.5); // mean of (1/2 − y)x = (0.5 − 1.5)/2
 });
 
-Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
+Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:266)", () => {
   const wasmKernel: typeof module6.wasmKernel = module6.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
