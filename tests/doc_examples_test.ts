@@ -157,7 +157,7 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:266)", () => {
   }
 });
 
-Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:112)", () => {
+Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
   const gradientKernel: typeof module7.gradientKernel = module7.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
