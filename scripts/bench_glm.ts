@@ -1,7 +1,7 @@
 /**
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
- *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
+ *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto] [--peers]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
  * `set.seed(SEED)` (R) and `rRng(SEED)` (ours, bit-identical to R's stream; checked by comparing
@@ -12,6 +12,12 @@
  * resident set before the fit, compared with the size of X. `--method` (auto, qr or cholesky; default auto) is passed
  * to `glm`; the table shows the method the fit used (for auto, the one it chose).
  *
+ * `--peers` adds Python's peers and prints one table of all four instead: numpy running R's IRLS
+ * algorithm by BLAS and a Cholesky factorisation, and scikit-learn's `newton-cholesky` logistic
+ * regression (see `scripts/peers.py`), installed into `.venv` on first use
+ * (`scripts/requirements-peers.txt`). They fit the same data: X and y as generated here, written
+ * once to `.cache/bench_glm/` as binary doubles. Every coefficient vector is compared with R's.
+ *
  * @module
  */
 
@@ -20,6 +26,7 @@ import { wasmCrossprodAvailable } from "../lib/_kernels/crossprod.ts";
 import { fromColumnMajor } from "../lib/core/matrix.ts";
 import { rRng } from "../lib/r/random.ts";
 import process from "node:process";
+import { describeBlas, overridesHere, runPeers, writeData } from "./peers.ts";
 
 const SEED = 2024;
 
@@ -95,13 +102,52 @@ async function run(cmd: string, args: string[]): Promise<Record<string, unknown>
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/** Where the peers find the data of size n × k: written once, reused while its size is right. */
+async function dataFile(n: number, k: number): Promise<string> {
+  const path = new URL(`../.cache/bench_glm/seed${SEED}_${n}x${k}.f64`, import.meta.url).pathname;
+  const size = await Deno.stat(path).then((s) => s.size, () => -1);
+  if (size !== 8 * (n * k + n)) {
+    const { X, y } = generate(n, k);
+    await writeData(path, X.data, y);
+  }
+  return path;
+}
+
+function maxRelDiff(coef: number[], ref: number[]): number {
+  let m = 0;
+  ref.forEach((c, j) => (m = Math.max(m, Math.abs(coef[j] - c) / Math.abs(c))));
+  return m;
+}
+
+/** Prints the rows as a Markdown table, the first `left` columns left-aligned. */
+function printTable(head: string[], rows: string[][], left = 1): void {
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, j) => j < left ? c.padEnd(widths[j]) : c.padStart(widths[j])).join(" | ") +
+    " |";
+  console.log(line(head));
+  console.log(
+    "|" + widths.map((w, j) => j < left ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":").join("|") +
+      "|",
+  );
+  for (const r of rows) console.log(line(r));
+}
+
 async function main() {
+  const peers = Deno.args.includes("--peers");
   const reps = Number(arg("reps", "3"));
   const method = arg("method", "auto");
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
+  const loadBefore = await Deno.readTextFile("/proc/loadavg").then(
+    (s) => s.split(" ").slice(0, 3).join(" "),
+    () => "unknown",
+  );
+  let rVersion = "R";
   const rows: string[][] = [];
+  const peerRows: string[][] = [];
+  let peerInfo: Record<string, unknown> | null = null;
   for (const [n, k] of sizes) {
     const ours = await run(Deno.execPath(), [
       "run",
@@ -121,6 +167,7 @@ async function main() {
       String(SEED),
       String(reps),
     ]);
+    rVersion = String(r.R);
     // R's sum() accumulates in long double, ours in double: equal data gives sums equal to ~1e-12.
     const close = (a: unknown, b: unknown) =>
       Math.abs((a as number) - (b as number)) <= 1e-12 * Math.max(1, Math.abs(b as number));
@@ -146,6 +193,69 @@ async function main() {
       `${((ours.peakExtraBytes as number) / 2 ** 20).toFixed(0)} MiB`,
       `${((ours.xBytes as number) / 2 ** 20).toFixed(0)} MiB`,
     ]);
+    if (peers) {
+      const py = await runPeers(["glm", await dataFile(n, k), String(n), String(k), String(reps)]);
+      peerInfo = py;
+      const samePy = close(py.checksumX, r.checksumX) && close(py.checksumY, r.checksumY);
+      if (!sameData || !samePy) {
+        throw new Error(`${n}×${k}: the data differ between R, this project and Python`);
+      }
+      type Fit = {
+        seconds: number[];
+        cpuSeconds: number[];
+        iterations: number;
+        coefficients: number[];
+      };
+      const fits: [string, Fit, boolean][] = [
+        ["R glm.fit", r as unknown as Fit, true],
+        ["numpy IRLS (R's algorithm, BLAS + Cholesky)", py.numpy_irls as Fit, false],
+        ["scikit-learn newton-cholesky", py.sklearn as Fit, false],
+        [`this project (glm, ${ours.method})`, ours as unknown as Fit, false],
+      ];
+      const wOurs = median(ours.seconds as number[]), cOurs = median(ours.cpuSeconds as number[]);
+      for (const [name, f, isR] of fits) {
+        const w = median(f.seconds), c = median(f.cpuSeconds);
+        peerRows.push([
+          `${n}×${k}`,
+          name,
+          w.toFixed(3),
+          c.toFixed(3),
+          Math.min(...f.cpuSeconds).toFixed(3),
+          (w / wOurs).toFixed(2) + "×",
+          (c / cOurs).toFixed(2) + "×",
+          String(f.iterations),
+          isR ? "—" : maxRelDiff(f.coefficients, rc).toExponential(1),
+        ]);
+      }
+    }
+  }
+  if (peers) {
+    printTable(
+      [
+        "N×K",
+        "implementation",
+        "wall s (median)",
+        "CPU s (median)",
+        "CPU s (min)",
+        "wall ÷ ours",
+        "CPU ÷ ours",
+        "iterations",
+        "max rel. coef. diff to R",
+      ],
+      peerRows,
+      2,
+    );
+    const py = peerInfo!;
+    const here = overridesHere();
+    console.log(
+      `\n(${reps} runs each, the same data for all four; CPU = user + system time of all threads; ` +
+        `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ` +
+        `${rVersion}, Python ${py.python}, numpy ${py.numpy} on ${describeBlas(py)}, ` +
+        `scikit-learn ${py.sklearnVersion}; the peers ran without ${
+          here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
+        }; load average before the run ${loadBefore})`,
+    );
+    return;
   }
   const head = [
     "N×K",

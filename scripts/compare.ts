@@ -6,12 +6,17 @@
  * - TensorFlow.js (`npm:@tensorflow/tfjs`, CPU backend), the same model and hyper-parameters
  *   (median of 3 runs) — a peer for comparison only, imported here and nowhere else;
  * - the tutorial's from-scratch R loop (`Rscript scripts/compare_adam.R`), timed inside R around
- *   the loop, when `Rscript` is on PATH.
+ *   the loop, when `Rscript` is on PATH;
+ * - with `--peers`, numpy: Keras' Adam on the mean binary cross-entropy, full batch, in float64
+ *   (`scripts/peers.py adam`; median of 20 runs after one unmeasured), on the same data handed over
+ *   as binary doubles in `.cache/compare/`; numpy is installed into `.venv` on first use
+ *   (`scripts/requirements-peers.txt`).
  *
- * Run: `deno run -A scripts/compare.ts` (add `--json` for one JSON object).
+ * Run: `deno run -A scripts/compare.ts [--peers]` (add `--json` for one JSON object).
  */
 import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
 import { readCsv } from "../lib/data/csv_file.ts";
+import { describeBlas, overridesHere, runPeers, writeData } from "./peers.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
 const KERAS = TUTORIAL_KERAS_WEIGHTS;
@@ -142,6 +147,43 @@ try {
   });
 }
 
+// numpy, Keras' Adam in float64.
+let peerNote = "";
+if (Deno.args.includes("--peers")) {
+  try {
+    const file = new URL("../.cache/compare/tutorial.f64", import.meta.url).pathname;
+    await writeData(file, X.data, Float64Array.from(y));
+    const runs = 20;
+    const py = await runPeers([
+      "adam",
+      file,
+      String(X.rows),
+      String(X.cols),
+      String(EPOCHS),
+      String(runs),
+    ]);
+    const here = overridesHere();
+    peerNote = `numpy ${py.numpy} (Python ${py.python}) on ${describeBlas(py)}, run without ${
+      here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
+    }.`;
+    rows.push({
+      name: `numpy ${py.numpy}, Keras' Adam (float64)`,
+      runs,
+      medianMs: 1000 * median(py.seconds as number[]),
+      maxGapToKeras: gap(py.weights as number[]),
+      note: "the same algorithm, vectorised: X @ w, X.T @ (p - y) / n, Adam's update",
+    });
+  } catch (e) {
+    rows.push({
+      name: "numpy (Keras' Adam)",
+      runs: 0,
+      medianMs: null,
+      maxGapToKeras: null,
+      note: `failed: ${(e as Error).message.split("\n")[0]}`,
+    });
+  }
+}
+
 // The tutorial's R loop.
 let rVersion = "";
 try {
@@ -180,6 +222,7 @@ if (json) {
     batchSize: BATCH,
     deno: Deno.version.deno,
     r: rVersion || null,
+    peers: peerNote || null,
     rows: rows.map((r) => ({
       ...r,
       ratioToThisLib: r.medianMs === null ? null : r.medianMs / base,
@@ -228,6 +271,10 @@ if (json) {
   if (rLoop !== null) log(`R loop ÷ this lib (network, float64): ${(rLoop / base).toFixed(0)}×`);
   if (rLoop !== null && byHand !== null) {
     log(`R loop ÷ this lib (Adam by hand, the same algorithm): ${(rLoop / byHand).toFixed(0)}×`);
+  }
+  const numpy = byName("numpy");
+  if (numpy !== null) {
+    log(`numpy ÷ this lib (network, float64): ${(numpy / base).toFixed(2)}×; ${peerNote}`);
   }
   log(
     "Keras weights: the tutorial's printed get_weights(nn_model) after fit (1000 epochs, batch 1000).",

@@ -1,0 +1,112 @@
+/**
+ * The Python peers of the speed comparisons (`deno task bench:glm --peers`, `deno task compare
+ * --peers`): numpy and scikit-learn, installed into the project's `.venv` on first use from the
+ * pins of `scripts/requirements-peers.txt` (the default set-up does not install them), and run on
+ * data handed over as a binary file in `.cache/`.
+ *
+ * @module
+ */
+
+import { python, root } from "./jupyter.ts";
+
+/** The pins of the peers. */
+const requirements = `${root}/scripts/requirements-peers.txt`;
+
+/**
+ * Variables that make OpenBLAS pick a kernel for an older CPU or cache size. Some machines set
+ * them to work around old OpenBLAS builds; a user's machine does not, so the peers run without.
+ */
+const OPENBLAS_OVERRIDES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function check(cmd: string, args: string[], what: string): Promise<void> {
+  const { code } = await new Deno.Command(cmd, { args, cwd: root, stdout: "null" }).output();
+  if (code !== 0) throw new Error(`${what} failed (\`${cmd} ${args.join(" ")}\`, exit ${code})`);
+}
+
+/**
+ * Makes sure `.venv` has the pinned peers and returns its Python: runs `deno task setup` first
+ * when there is no `.venv`, then `pip install -r scripts/requirements-peers.txt` once per version
+ * of that file (a stamp in `.venv` remembers which).
+ */
+export async function ensurePeers(): Promise<string> {
+  if (!await exists(python)) {
+    console.error("peers: no .venv yet, running `deno task setup` first…");
+    await check(Deno.execPath(), ["run", "-A", `${root}/scripts/setup.ts`], "deno task setup");
+  }
+  const stamp = `${root}/.venv/.peers.sha256`, want = await sha256(requirements);
+  if (await exists(stamp) && (await Deno.readTextFile(stamp)) === want) return python;
+  console.error("peers: installing numpy and scikit-learn into .venv (once, about 15 s)…");
+  await check(
+    python,
+    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements],
+    "installing the peers",
+  );
+  await Deno.writeTextFile(stamp, want);
+  return python;
+}
+
+/** This process's environment without the OpenBLAS overrides, for the peers' process. */
+export function peerEnv(): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const key of OPENBLAS_OVERRIDES) delete env[key];
+  return env;
+}
+
+/** The OpenBLAS overrides set in this process's environment (which the peers run without). */
+export function overridesHere(): string[] {
+  return OPENBLAS_OVERRIDES.filter((k) => Deno.env.get(k) !== undefined)
+    .map((k) => `${k}=${Deno.env.get(k)}`);
+}
+
+/**
+ * Writes X (row-major, N × K) and then y as little-endian doubles to `path`, through a temporary
+ * file renamed into place, so that a reader never sees half a file.
+ */
+export async function writeData(path: string, X: Float64Array, y: Float64Array): Promise<void> {
+  await Deno.mkdir(path.replace(/\/[^/]+$/, ""), { recursive: true });
+  const bytes = new Uint8Array(8 * (X.length + y.length));
+  const view = new DataView(bytes.buffer);
+  X.forEach((v, i) => view.setFloat64(8 * i, v, true));
+  y.forEach((v, i) => view.setFloat64(8 * (X.length + i), v, true));
+  await Deno.writeFile(`${path}.tmp`, bytes);
+  await Deno.rename(`${path}.tmp`, path);
+}
+
+/** Runs `scripts/peers.py` with `args` in the peers' environment and returns its JSON line. */
+export async function runPeers(args: string[]): Promise<Record<string, unknown>> {
+  const py = await ensurePeers();
+  const out = await new Deno.Command(py, {
+    args: [`${root}/scripts/peers.py`, ...args],
+    cwd: root,
+    env: peerEnv(),
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`scripts/peers.py ${args.join(" ")} failed`);
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** What the peers' numpy runs on, in a few words: "OpenBLAS 0.3.31 (SkylakeX kernels, 2 threads)". */
+export function describeBlas(info: Record<string, unknown>): string {
+  const blas = (info.blas as Record<string, unknown>[] | undefined) ?? [];
+  const np = blas.find((b) => String(b.prefix).includes("openblas64")) ?? blas[0];
+  if (!np) return "no BLAS found by threadpoolctl";
+  return `${np.internal_api === "openblas" ? "OpenBLAS" : np.internal_api} ${np.version} ` +
+    `(${np.architecture} kernels, ${np.num_threads} threads)`;
+}
