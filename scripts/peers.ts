@@ -59,11 +59,11 @@ export async function ensurePeers(): Promise<string> {
   return python;
 }
 
-/** This process's environment without the OpenBLAS overrides, for the peers' process. */
-export function peerEnv(): Record<string, string> {
-  const env = Deno.env.toObject();
-  for (const key of OPENBLAS_OVERRIDES) delete env[key];
-  return env;
+/** The environment `env` (default: this process's) without the OpenBLAS overrides, for the peers. */
+export function peerEnv(
+  env: Record<string, string> = Deno.env.toObject(),
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !OPENBLAS_OVERRIDES.includes(k)));
 }
 
 /** The OpenBLAS overrides set in this process's environment (which the peers run without). */
@@ -72,17 +72,22 @@ export function overridesHere(): string[] {
     .map((k) => `${k}=${Deno.env.get(k)}`);
 }
 
-/**
- * Writes X (row-major, N × K) and then y as little-endian doubles to `path`, through a temporary
- * file renamed into place, so that a reader never sees half a file.
- */
-export async function writeData(path: string, X: Float64Array, y: Float64Array): Promise<void> {
-  await Deno.mkdir(path.replace(/\/[^/]+$/, ""), { recursive: true });
+/** X (row-major, N × K) and then y as little-endian doubles: the peers' data file. */
+export function encodeData(X: Float64Array, y: Float64Array): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(8 * (X.length + y.length));
   const view = new DataView(bytes.buffer);
   X.forEach((v, i) => view.setFloat64(8 * i, v, true));
   y.forEach((v, i) => view.setFloat64(8 * (X.length + i), v, true));
-  await Deno.writeFile(`${path}.tmp`, bytes);
+  return bytes;
+}
+
+/**
+ * Writes {@linkcode encodeData}'s bytes to `path`, through a temporary file renamed into place, so
+ * that a reader never sees half a file.
+ */
+export async function writeData(path: string, X: Float64Array, y: Float64Array): Promise<void> {
+  await Deno.mkdir(path.replace(/\/[^/]+$/, ""), { recursive: true });
+  await Deno.writeFile(`${path}.tmp`, encodeData(X, y));
   await Deno.rename(`${path}.tmp`, path);
 }
 
@@ -105,7 +110,7 @@ export async function runPeers(args: string[]): Promise<Record<string, unknown>>
 /** What the peers' numpy runs on, in a few words: "OpenBLAS 0.3.31 (SkylakeX kernels, 2 threads)". */
 export function describeBlas(info: Record<string, unknown>): string {
   const blas = (info.blas as Record<string, unknown>[] | undefined) ?? [];
-  const np = blas.find((b) => String(b.prefix).includes("openblas64")) ?? blas[0];
+  const np = blas.find((b) => b.numpy === true) ?? blas[0];
   if (!np) return "no BLAS found by threadpoolctl";
   return `${np.internal_api === "openblas" ? "OpenBLAS" : np.internal_api} ${np.version} ` +
     `(${np.architecture} kernels, ${np.num_threads} threads)`;
