@@ -213,15 +213,18 @@ async function main() {
         [`this project (glm, ${ours.method})`, ours as unknown as Fit, false],
       ];
       const wOurs = median(ours.seconds as number[]), cOurs = median(ours.cpuSeconds as number[]);
+      const mOurs = Math.min(...ours.seconds as number[]);
       for (const [name, f, isR] of fits) {
         const w = median(f.seconds), c = median(f.cpuSeconds);
+        const m = Math.min(...f.seconds);
         peerRows.push([
           `${n}×${k}`,
           name,
           w.toFixed(3),
+          m.toFixed(3),
           c.toFixed(3),
-          Math.min(...f.cpuSeconds).toFixed(3),
           (w / wOurs).toFixed(2) + "×",
+          (m / mOurs).toFixed(2) + "×",
           (c / cOurs).toFixed(2) + "×",
           String(f.iterations),
           isR ? "—" : maxRelDiff(f.coefficients, rc).toExponential(1),
@@ -235,9 +238,10 @@ async function main() {
         "N×K",
         "implementation",
         "wall s (median)",
+        "wall s (min)",
         "CPU s (median)",
-        "CPU s (min)",
-        "wall ÷ ours",
+        "median ÷ ours",
+        "min ÷ ours",
         "CPU ÷ ours",
         "iterations",
         "max rel. coef. diff to R",
@@ -248,7 +252,8 @@ async function main() {
     const py = peerInfo!;
     const here = overridesHere();
     console.log(
-      `\n(${reps} runs each, the same data for all four; CPU = user + system time of all threads; ` +
+      `\n(${reps} runs each, the same data for all four; "÷ ours": the time over this project's ` +
+        `(medians, minima, CPU medians); CPU = user + system time of all threads; ` +
         `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ` +
         `${rVersion}, Python ${py.python}, numpy ${py.numpy} on ${describeBlas(py)}, ` +
         `scikit-learn ${py.sklearnVersion}; the peers ran without ${

@@ -12,8 +12,9 @@ scripts/requirements-peers.txt; prints one JSON line on stdout. Two commands:
           Cholesky factorisation;
         - scikit-learn: LogisticRegression(solver="newton-cholesky", C=inf, fit_intercept=False),
           C=inf being scikit-learn 1.8+'s spelling of penalty=None, with a tight tol.
-        Times are the fit only (wall clock and process CPU time, all threads), after one
-        unmeasured fit of each on the first 2000 rows (lazy imports, thread start-up).
+        Times are the fit only (wall clock and process CPU time, all threads), the two peers'
+        runs alternating, after one unmeasured fit of each on the first 2000 rows (lazy imports,
+        thread start-up).
 
     python scripts/peers.py adam FILE N K EPOCHS REPS
         Keras' Adam (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-7 outside the bias correction) on the
@@ -115,6 +116,16 @@ def timed(fit, reps):
     return seconds, cpu, result
 
 
+def alternating(fits, reps):
+    """timed() for several fits, their runs alternating (a burst of load on a shared machine then
+    hits them alike)."""
+    runs = [timed(fit, 1) for _ in range(reps) for fit in fits]
+    return [
+        ([s for r in runs[i :: len(fits)] for s in r[0]], [c for r in runs[i :: len(fits)] for c in r[1]], runs[-len(fits) + i][2])
+        for i in range(len(fits))
+    ]
+
+
 def glm(path, n, k, reps):
     from sklearn import __version__ as sklearn_version
     from sklearn.linear_model import LogisticRegression
@@ -128,8 +139,9 @@ def glm(path, n, k, reps):
     # Warm-up on the first 2000 rows: the first fit pays for lazy imports and thread start-up.
     irls_numpy(X[:2000], y[:2000])
     sk(X[:2000], y[:2000])
-    s_np, c_np, (beta, iters, converged) = timed(lambda: irls_numpy(X, y), reps)
-    s_sk, c_sk, model = timed(lambda: sk(X, y), reps)
+    (s_np, c_np, (beta, iters, converged)), (s_sk, c_sk, model) = alternating(
+        [lambda: irls_numpy(X, y), lambda: sk(X, y)], reps
+    )
     print(json.dumps({
         "python": sys.version.split()[0],
         "numpy": np.__version__,
