@@ -102,6 +102,14 @@ async function run(cmd: string, args: string[]): Promise<Record<string, unknown>
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/** The 1, 5 and 15-minute load averages (Linux), for the record of a run on a shared machine. */
+function loadAverage(): Promise<string> {
+  return Deno.readTextFile("/proc/loadavg").then(
+    (s) => s.split(" ").slice(0, 3).join(" "),
+    () => "unknown",
+  );
+}
+
 /** Where the peers find the data of size n × k: written once, reused while its size is right. */
 async function dataFile(n: number, k: number): Promise<string> {
   const path = new URL(`../.cache/bench_glm/seed${SEED}_${n}x${k}.f64`, import.meta.url).pathname;
@@ -140,13 +148,11 @@ async function main() {
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
-  const loadBefore = await Deno.readTextFile("/proc/loadavg").then(
-    (s) => s.split(" ").slice(0, 3).join(" "),
-    () => "unknown",
-  );
+  const loadBefore = await loadAverage();
   let rVersion = "R";
   const rows: string[][] = [];
   const peerRows: string[][] = [];
+  const memory: string[] = [];
   let peerInfo: Record<string, unknown> | null = null;
   for (const [n, k] of sizes) {
     const ours = await run(Deno.execPath(), [
@@ -194,6 +200,10 @@ async function main() {
       `${((ours.xBytes as number) / 2 ** 20).toFixed(0)} MiB`,
     ]);
     if (peers) {
+      memory.push(
+        `${n}×${k}: ${((ours.peakExtraBytes as number) / 2 ** 20).toFixed(0)} MiB ` +
+          `(X: ${((ours.xBytes as number) / 2 ** 20).toFixed(0)} MiB)`,
+      );
       const py = await runPeers(["glm", await dataFile(n, k), String(n), String(k), String(reps)]);
       peerInfo = py;
       const samePy = close(py.checksumX, r.checksumX) && close(py.checksumY, r.checksumY);
@@ -260,6 +270,8 @@ async function main() {
           here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
         }; load average before the run ${loadBefore})`,
     );
+    console.log(`This project's peak extra memory during a fit: ${memory.join(", ")}.`);
+    console.log(`Load average after the run: ${await loadAverage()}.`);
     return;
   }
   const head = [

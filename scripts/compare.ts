@@ -31,6 +31,14 @@ const median = (xs: number[]) => {
 };
 const gap = (w: ArrayLike<number>) => Math.max(...KERAS.map((k, j) => Math.abs(k - w[j])));
 
+/** The 1, 5 and 15-minute load averages (Linux), for the record of a run on a shared machine. */
+const loadAverage = () =>
+  Deno.readTextFile("/proc/loadavg").then(
+    (s) => s.split(" ").slice(0, 3).join(" "),
+    () => "unknown",
+  );
+const loadBefore = await loadAverage();
+
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 
 function ours(dtype: "float64" | "float32", engine: "auto" | "js" = "auto") {
@@ -233,6 +241,7 @@ if (json) {
     deno: Deno.version.deno,
     r: rVersion || null,
     peers: peerNote || null,
+    loadAverage: { before: loadBefore, after: await loadAverage() },
     rows: rows.map((r) => ({
       ...r,
       ratioToThisLib: r.medianMs === null ? null : r.medianMs / base,
@@ -304,4 +313,5 @@ if (json) {
   log(
     "Keras weights: the tutorial's printed get_weights(nn_model) after fit (1000 epochs, batch 1000).",
   );
+  log(`Load average before the run ${loadBefore}, after ${await loadAverage()}.`);
 }
