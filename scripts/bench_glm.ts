@@ -26,7 +26,7 @@ import { wasmCrossprodAvailable } from "../lib/_kernels/crossprod.ts";
 import { fromColumnMajor } from "../lib/core/matrix.ts";
 import { rRng } from "../lib/r/random.ts";
 import process from "node:process";
-import { describeBlas, overridesHere, runPeers, writeData } from "./peers.ts";
+import { describeBlas, lines, LineServer, overridesHere, startPeers, writeData } from "./peers.ts";
 
 const SEED = 2024;
 
@@ -95,6 +95,159 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
   }));
 }
 
+/**
+ * Child mode for `--peers`: generates the data, prints its sums, then answers each line "run" on
+ * standard input with one timed fit (as `child` times it) and "done" with the last fit's result.
+ */
+async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
+  const { X, y } = generate(n, k);
+  const g = (globalThis as { gc?: () => void }).gc;
+  const say = (o: unknown) => console.log(JSON.stringify(o));
+  say({ checksumX: sum(X.data), checksumY: sum(y), xBytes: X.data.byteLength });
+  let fit = null;
+  for await (const line of lines(Deno.stdin.readable)) {
+    if (line === "done") {
+      say({ iterations: fit!.iterations, method: fit!.method, coefficients: fit!.coefficients });
+      return;
+    }
+    fit = null;
+    g?.();
+    await new Promise((res) => setTimeout(res, 10));
+    const rssBefore = procStatus("VmRSS");
+    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method });
+    const seconds = (performance.now() - t0) / 1000, c1 = process.cpuUsage(c0);
+    say({
+      seconds,
+      cpuSeconds: (c1.user + c1.system) / 1e6,
+      peakExtraBytes: procStatus("VmHWM") - rssBefore,
+    });
+  }
+}
+
+/**
+ * `--peers`: for each size, R, this project and the Python peers are started side by side as
+ * servers on the same data, and their fits alternate, one of each per round (a burst of load on a
+ * shared machine then falls on all of them alike); the first round is not measured. Prints one
+ * table of all four.
+ */
+async function mainPeers(sizes: number[][], reps: number, method: string) {
+  const loadBefore = await loadAverage();
+  const rows: string[][] = [], memory: string[] = [];
+  let rVersion = "", py: Record<string, unknown> = {};
+  for (const [n, k] of sizes) {
+    const file = await dataFile(n, k);
+    const self = new URL(import.meta.url).pathname,
+      rScript = new URL("./bench_glm.R", import.meta.url).pathname;
+    const [ours, r, peers] = await Promise.all([
+      LineServer.start(Deno.execPath(), [
+        "run",
+        "-A",
+        "--v8-flags=--expose-gc",
+        self,
+        "--serve",
+        String(n),
+        String(k),
+        method,
+      ]),
+      LineServer.start("Rscript", [rScript, String(n), String(k), String(SEED), "1", "--serve"]),
+      startPeers(["glm", file, String(n), String(k)]),
+    ]);
+    py = peers.ready;
+    rVersion = String(r.ready.R);
+    // R's sum() accumulates in long double, ours and Python's math.fsum exactly: equal data gives
+    // sums equal to ~1e-12.
+    const close = (a: unknown, b: unknown) =>
+      Math.abs((a as number) - (b as number)) <= 1e-12 * Math.max(1, Math.abs(b as number));
+    for (const other of [ours.ready, py]) {
+      if (
+        !(close(other.checksumX, r.ready.checksumX) && close(other.checksumY, r.ready.checksumY))
+      ) {
+        throw new Error(`${n}×${k}: the data differ between R, this project and Python`);
+      }
+    }
+    // per implementation: wall and CPU seconds of each measured round
+    type Times = { seconds: number[]; cpu: number[] };
+    const names = [
+      "R glm.fit",
+      "numpy IRLS (R's algorithm, BLAS + Cholesky)",
+      "scikit-learn newton-cholesky",
+      "this project",
+    ];
+    const times: Times[] = names.map(() => ({ seconds: [], cpu: [] }));
+    let peak = 0;
+    for (let round = 0; round <= reps; round++) {
+      const a = await r.send("run"),
+        b = await peers.send("run") as unknown as Record<string, number>[];
+      const c = await ours.send("run");
+      if (round === 0) continue; // warm-up: lazy imports, thread start-up, the JIT
+      const got = [a, b[0], b[1], c] as Record<string, number>[];
+      got.forEach((t, i) => {
+        times[i].seconds.push(t.seconds);
+        times[i].cpu.push(t.cpuSeconds);
+      });
+      peak = Math.max(peak, c.peakExtraBytes as number);
+    }
+    const rFit = await r.close(), pyFit = await peers.close(), oursFit = await ours.close();
+    memory.push(
+      `${n}×${k}: ${(peak / 2 ** 20).toFixed(0)} MiB (X: ${
+        ((ours.ready.xBytes as number) / 2 ** 20).toFixed(0)
+      } MiB)`,
+    );
+    const rc = rFit.coefficients as number[];
+    const fits = [rFit, pyFit.numpy_irls, pyFit.sklearn, oursFit] as Record<string, unknown>[];
+    names[3] = `this project (glm, ${oursFit.method})`;
+    const base = times[3];
+    fits.forEach((f, i) => {
+      const t = times[i];
+      const paired = t.seconds.map((s, j) => s / base.seconds[j]);
+      rows.push([
+        `${n}×${k}`,
+        names[i],
+        median(t.seconds).toFixed(3),
+        Math.min(...t.seconds).toFixed(3),
+        median(t.cpu).toFixed(3),
+        median(paired).toFixed(2) + "×",
+        (Math.min(...t.seconds) / Math.min(...base.seconds)).toFixed(2) + "×",
+        (median(t.cpu) / median(base.cpu)).toFixed(2) + "×",
+        String(f.iterations),
+        i === 0 ? "—" : maxRelDiff(f.coefficients as number[], rc).toExponential(1),
+      ]);
+    });
+  }
+  printTable(
+    [
+      "N×K",
+      "implementation",
+      "wall s (median)",
+      "wall s (min)",
+      "CPU s (median)",
+      "÷ ours (paired, median)",
+      "÷ ours (minima)",
+      "CPU ÷ ours",
+      "iterations",
+      "max rel. coef. diff to R",
+    ],
+    rows,
+    2,
+  );
+  const here = overridesHere();
+  console.log(
+    `\n(${reps} rounds after one unmeasured, each round one fit of each implementation in turn, ` +
+      `on the same data; "÷ ours (paired)": the median over rounds of the time over this ` +
+      `project's time in the same round; CPU = user + system time of all threads; ` +
+      `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, ` +
+      `Deno ${Deno.version.deno}, ${rVersion}, Python ${py.python}, numpy ${py.numpy} on ` +
+      `${describeBlas(py)}, scikit-learn ${py.sklearnVersion}; the peers ran without ${
+        here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
+      })`,
+  );
+  console.log(`This project's peak extra memory during a fit: ${memory.join(", ")}.`);
+  console.log(`Load average before the run: ${loadBefore}; after: ${await loadAverage()}.`);
+}
+
 async function run(cmd: string, args: string[]): Promise<Record<string, unknown>> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "inherit" }).output();
   if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed`);
@@ -142,18 +295,13 @@ function printTable(head: string[], rows: string[][], left = 1): void {
 }
 
 async function main() {
-  const peers = Deno.args.includes("--peers");
   const reps = Number(arg("reps", "3"));
   const method = arg("method", "auto");
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
-  const loadBefore = await loadAverage();
-  let rVersion = "R";
+  if (Deno.args.includes("--peers")) return await mainPeers(sizes, reps, method);
   const rows: string[][] = [];
-  const peerRows: string[][] = [];
-  const memory: string[] = [];
-  let peerInfo: Record<string, unknown> | null = null;
   for (const [n, k] of sizes) {
     const ours = await run(Deno.execPath(), [
       "run",
@@ -173,7 +321,6 @@ async function main() {
       String(SEED),
       String(reps),
     ]);
-    rVersion = String(r.R);
     // R's sum() accumulates in long double, ours in double: equal data gives sums equal to ~1e-12.
     const close = (a: unknown, b: unknown) =>
       Math.abs((a as number) - (b as number)) <= 1e-12 * Math.max(1, Math.abs(b as number));
@@ -199,80 +346,6 @@ async function main() {
       `${((ours.peakExtraBytes as number) / 2 ** 20).toFixed(0)} MiB`,
       `${((ours.xBytes as number) / 2 ** 20).toFixed(0)} MiB`,
     ]);
-    if (peers) {
-      memory.push(
-        `${n}×${k}: ${((ours.peakExtraBytes as number) / 2 ** 20).toFixed(0)} MiB ` +
-          `(X: ${((ours.xBytes as number) / 2 ** 20).toFixed(0)} MiB)`,
-      );
-      const py = await runPeers(["glm", await dataFile(n, k), String(n), String(k), String(reps)]);
-      peerInfo = py;
-      const samePy = close(py.checksumX, r.checksumX) && close(py.checksumY, r.checksumY);
-      if (!sameData || !samePy) {
-        throw new Error(`${n}×${k}: the data differ between R, this project and Python`);
-      }
-      type Fit = {
-        seconds: number[];
-        cpuSeconds: number[];
-        iterations: number;
-        coefficients: number[];
-      };
-      const fits: [string, Fit, boolean][] = [
-        ["R glm.fit", r as unknown as Fit, true],
-        ["numpy IRLS (R's algorithm, BLAS + Cholesky)", py.numpy_irls as Fit, false],
-        ["scikit-learn newton-cholesky", py.sklearn as Fit, false],
-        [`this project (glm, ${ours.method})`, ours as unknown as Fit, false],
-      ];
-      const wOurs = median(ours.seconds as number[]), cOurs = median(ours.cpuSeconds as number[]);
-      const mOurs = Math.min(...ours.seconds as number[]);
-      for (const [name, f, isR] of fits) {
-        const w = median(f.seconds), c = median(f.cpuSeconds);
-        const m = Math.min(...f.seconds);
-        peerRows.push([
-          `${n}×${k}`,
-          name,
-          w.toFixed(3),
-          m.toFixed(3),
-          c.toFixed(3),
-          (w / wOurs).toFixed(2) + "×",
-          (m / mOurs).toFixed(2) + "×",
-          (c / cOurs).toFixed(2) + "×",
-          String(f.iterations),
-          isR ? "—" : maxRelDiff(f.coefficients, rc).toExponential(1),
-        ]);
-      }
-    }
-  }
-  if (peers) {
-    printTable(
-      [
-        "N×K",
-        "implementation",
-        "wall s (median)",
-        "wall s (min)",
-        "CPU s (median)",
-        "median ÷ ours",
-        "min ÷ ours",
-        "CPU ÷ ours",
-        "iterations",
-        "max rel. coef. diff to R",
-      ],
-      peerRows,
-      2,
-    );
-    const py = peerInfo!;
-    const here = overridesHere();
-    console.log(
-      `\n(${reps} runs each, the same data for all four; "÷ ours": the time over this project's ` +
-        `(medians, minima, CPU medians); CPU = user + system time of all threads; ` +
-        `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ` +
-        `${rVersion}, Python ${py.python}, numpy ${py.numpy} on ${describeBlas(py)}, ` +
-        `scikit-learn ${py.sklearnVersion}; the peers ran without ${
-          here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
-        }; load average before the run ${loadBefore})`,
-    );
-    console.log(`This project's peak extra memory during a fit: ${memory.join(", ")}.`);
-    console.log(`Load average after the run: ${await loadAverage()}.`);
-    return;
   }
   const head = [
     "N×K",
@@ -300,7 +373,13 @@ async function main() {
   );
 }
 
-if (Deno.args[0] === "--child") {
+if (Deno.args[0] === "--serve") {
+  await serveChild(
+    Number(Deno.args[1]),
+    Number(Deno.args[2]),
+    (Deno.args[3] ?? "auto") as GlmOptions["method"],
+  );
+} else if (Deno.args[0] === "--child") {
   await child(
     Number(Deno.args[1]),
     Number(Deno.args[2]),

@@ -3,13 +3,15 @@
  *
  * - this library: `fit` with 1000 epochs, batch size 1000, zeros init, no bias, Adam defaults,
  *   mean binary cross-entropy (median and minimum of 20 runs after 10 unmeasured ones, float64;
- *   float32 shown too);
+ *   float32 shown too), the float64 network's runs alternating with those of the hand-written
+ *   Adam below and of numpy (`--peers`), so that a burst of load on a shared machine falls on
+ *   them alike;
  * - TensorFlow.js (`npm:@tensorflow/tfjs`, CPU backend), the same model and hyper-parameters
  *   (median of 3 runs) — a peer for comparison only, imported here and nowhere else;
  * - the tutorial's from-scratch R loop (`Rscript scripts/compare_adam.R`), timed inside R around
  *   the loop, when `Rscript` is on PATH;
  * - with `--peers`, numpy: Keras' Adam on the mean binary cross-entropy, full batch, in float64
- *   (`scripts/peers.py adam`; median of 20 runs after one unmeasured), on the same data handed over
+ *   (`scripts/peers.py adam`, a server whose runs alternate with ours), on the same data handed over
  *   as binary doubles in `.cache/compare/`; numpy is installed into `.venv` on first use
  *   (`scripts/requirements-peers.txt`).
  *
@@ -17,7 +19,7 @@
  */
 import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
 import { readCsv } from "../lib/data/csv_file.ts";
-import { describeBlas, overridesHere, runPeers, writeData } from "./peers.ts";
+import { describeBlas, type LineServer, overridesHere, startPeers, writeData } from "./peers.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
 const KERAS = TUTORIAL_KERAS_WEIGHTS;
@@ -79,13 +81,100 @@ function measure(
   });
 }
 
-measure(
-  "this lib (float64)",
-  "mean BCE, Keras Adam; WebAssembly SIMD kernel",
+/** One run of an entry measured by {@linkcode measureTogether}. */
+type Run = () => Promise<{ ms: number; weights: number[] | null }>;
+
+/**
+ * Times several entries in alternation, one run of each per round (a burst of load on a shared
+ * machine then falls on all of them alike), after `warmUp` unmeasured rounds; returns their rows.
+ */
+async function measureTogether(
+  entries: { name: string; note: string; run: Run; weights?: () => Promise<number[]> }[],
+  runs: number,
+  warmUp: number,
+): Promise<Row[]> {
+  const ms: number[][] = entries.map(() => []),
+    first: (number[] | null)[] = entries.map(() => null);
+  for (let round = 0; round < warmUp + runs; round++) {
+    for (const [i, e] of entries.entries()) {
+      const r = await e.run();
+      if (round < warmUp) continue;
+      ms[i].push(r.ms);
+      first[i] ??= r.weights;
+    }
+  }
+  const rows: Row[] = [];
+  for (const [i, e] of entries.entries()) {
+    const w = first[i] ?? await e.weights!();
+    rows.push({
+      name: e.name,
+      runs,
+      medianMs: median(ms[i]),
+      minMs: Math.min(...ms[i]),
+      maxGapToKeras: gap(w),
+      note: e.note,
+    });
+  }
+  return rows;
+}
+
+// numpy, Keras' Adam in float64, as a server whose runs alternate with ours.
+let peerNote = "";
+let numpy: Parameters<typeof measureTogether>[0][number] | null = null, numpyFailed = "";
+if (Deno.args.includes("--peers")) {
+  try {
+    const file = new URL("../.cache/compare/tutorial.f64", import.meta.url).pathname;
+    await writeData(file, X.data, Float64Array.from(y));
+    const peer: LineServer = await startPeers([
+      "adam",
+      file,
+      String(X.rows),
+      String(X.cols),
+      String(EPOCHS),
+    ]);
+    const py = peer.ready, here = overridesHere();
+    peerNote = `numpy ${py.numpy} (Python ${py.python}) on ${describeBlas(py)}, run without ${
+      here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
+    }`;
+    numpy = {
+      name: `numpy ${py.numpy}, Keras' Adam (float64)`,
+      note: "the same algorithm, vectorised: X @ w, X.T @ (p - y) / n, Adam's update",
+      run: async () => {
+        const [t] = await peer.send("run") as unknown as { seconds: number }[];
+        return { ms: 1000 * t.seconds, weights: null };
+      },
+      weights: async () => (await peer.close()).weights as number[],
+    };
+  } catch (e) {
+    numpyFailed = `failed: ${(e as Error).message.split("\n")[0]}`;
+  }
+}
+
+// The network and the tutorial's from-scratch loop (paper-form Adam ascending the summed
+// log-likelihood), here, and numpy: in alternation.
+const sync = (f: () => { ms: number; weights: number[] }): Run => () => Promise.resolve(f());
+const together = await measureTogether(
+  [
+    {
+      name: "this lib (float64)",
+      note: "mean BCE, Keras Adam; WebAssembly SIMD kernel",
+      run: sync(() => ours("float64")),
+    },
+    {
+      name: "this lib, Adam by hand",
+      note: "the tutorial's R loop in TypeScript (lib/nn/scratch_adam.ts)",
+      run: sync(() => {
+        const t0 = performance.now();
+        const r = scratchAdam(X, y, { epochs: EPOCHS, batchSize: BATCH, seed: 42 });
+        return { ms: performance.now() - t0, weights: Array.from(r.theta) };
+      }),
+    },
+    ...(numpy ? [numpy] : []),
+  ],
   20,
   10,
-  () => ours("float64"),
 );
+rows.push(together[0]);
 measure(
   "this lib (float64, js)",
   'engine: "js" (generated JavaScript kernel)',
@@ -94,18 +183,7 @@ measure(
   () => ours("float64", "js"),
 );
 measure("this lib (float32)", "every op rounded to float32", 10, 2, () => ours("float32"));
-// The tutorial's from-scratch loop (paper-form Adam ascending the summed log-likelihood), here.
-measure(
-  "this lib, Adam by hand",
-  "the tutorial's R loop in TypeScript (lib/nn/scratch_adam.ts)",
-  20,
-  10,
-  () => {
-    const t0 = performance.now();
-    const r = scratchAdam(X, y, { epochs: EPOCHS, batchSize: BATCH, seed: 42 });
-    return { ms: performance.now() - t0, weights: Array.from(r.theta) };
-  },
-);
+rows.push(together[1]);
 
 // TensorFlow.js, CPU backend.
 try {
@@ -161,43 +239,16 @@ try {
   });
 }
 
-// numpy, Keras' Adam in float64.
-let peerNote = "";
-if (Deno.args.includes("--peers")) {
-  try {
-    const file = new URL("../.cache/compare/tutorial.f64", import.meta.url).pathname;
-    await writeData(file, X.data, Float64Array.from(y));
-    const runs = 20;
-    const py = await runPeers([
-      "adam",
-      file,
-      String(X.rows),
-      String(X.cols),
-      String(EPOCHS),
-      String(runs),
-    ]);
-    const here = overridesHere();
-    peerNote = `numpy ${py.numpy} (Python ${py.python}) on ${describeBlas(py)}, run without ${
-      here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
-    }.`;
-    rows.push({
-      name: `numpy ${py.numpy}, Keras' Adam (float64)`,
-      runs,
-      medianMs: 1000 * median(py.seconds as number[]),
-      minMs: 1000 * Math.min(...py.seconds as number[]),
-      maxGapToKeras: gap(py.weights as number[]),
-      note: "the same algorithm, vectorised: X @ w, X.T @ (p - y) / n, Adam's update",
-    });
-  } catch (e) {
-    rows.push({
-      name: "numpy (Keras' Adam)",
-      runs: 0,
-      medianMs: null,
-      minMs: null,
-      maxGapToKeras: null,
-      note: `failed: ${(e as Error).message.split("\n")[0]}`,
-    });
-  }
+if (numpy) rows.push(together[2]);
+else if (numpyFailed) {
+  rows.push({
+    name: "numpy (Keras' Adam)",
+    runs: 0,
+    medianMs: null,
+    minMs: null,
+    maxGapToKeras: null,
+    note: numpyFailed,
+  });
 }
 
 // The tutorial's R loop.
@@ -306,9 +357,9 @@ if (json) {
   if (rLoop !== null && byHand !== null) {
     log(`R loop ÷ this lib (Adam by hand, the same algorithm): ${(rLoop / byHand).toFixed(0)}×`);
   }
-  const numpy = byName("numpy");
-  if (numpy !== null) {
-    log(`numpy ÷ this lib (network, float64): ${(numpy / base).toFixed(2)}×; ${peerNote}`);
+  const numpyMs = byName("numpy");
+  if (numpyMs !== null) {
+    log(`numpy ÷ this lib (network, float64): ${(numpyMs / base).toFixed(2)}×; ${peerNote}.`);
   }
   log(
     "Keras weights: the tutorial's printed get_weights(nn_model) after fit (1000 epochs, batch 1000).",

@@ -1,9 +1,12 @@
 """Python peers for the speed comparisons of scripts/bench_glm.ts and scripts/compare.ts.
 
 Run by those scripts with `--peers`, in the project's .venv with the packages pinned in
-scripts/requirements-peers.txt; prints one JSON line on stdout. Two commands:
+scripts/requirements-peers.txt, as a server on its standard streams: it loads the data, warms
+up, prints one JSON line describing itself, then answers each line "run" with one timed run of
+each of its fits (a JSON list of their wall-clock and process CPU seconds, all threads) and the
+line "done" with their results; the caller alternates these runs with its own. Two commands:
 
-    python scripts/peers.py glm FILE N K REPS
+    python scripts/peers.py glm FILE N K
         Logistic regression without intercept on the data in FILE (N*K float64 of X, row-major,
         then N float64 of y; little-endian), fitted REPS times by
         - numpy: R's glm.fit algorithm (IRLS from mu = (y + 1/2)/2, R's logit link with its
@@ -12,14 +15,14 @@ scripts/requirements-peers.txt; prints one JSON line on stdout. Two commands:
           Cholesky factorisation;
         - scikit-learn: LogisticRegression(solver="newton-cholesky", C=inf, fit_intercept=False),
           C=inf being scikit-learn 1.8+'s spelling of penalty=None, with a tight tol.
-        Times are the fit only (wall clock and process CPU time, all threads), the two peers'
-        runs alternating, after one unmeasured fit of each on the first 2000 rows (lazy imports,
-        thread start-up).
+        A run is one fit of each, numpy's first.
 
-    python scripts/peers.py adam FILE N K EPOCHS REPS
+    python scripts/peers.py adam FILE N K EPOCHS
         Keras' Adam (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-7 outside the bias correction) on the
         mean binary cross-entropy of a sigmoid unit without bias from zero weights, full batch,
         EPOCHS steps, in float64 numpy, on the data in FILE (as above).
+
+The callers discard the first runs (lazy imports, thread start-up, the JIT on their own side).
 
 Both report which BLAS numpy runs (threadpoolctl) and the environment variables that steer
 OpenBLAS's choice of kernel, so that a reader sees what was measured.
@@ -106,27 +109,32 @@ def irls_numpy(X, y, maxit=25, epsilon=1e-8):
     return beta, maxit, False
 
 
-def timed(fit, reps):
-    seconds, cpu, result = [], [], None
-    for _ in range(reps):
-        c0, t0 = time.process_time(), time.perf_counter()
-        result = fit()
-        seconds.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return seconds, cpu, result
+def timed(fit):
+    """One run of fit(): its wall-clock and process CPU seconds (all threads), and its result."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    result = fit()
+    return {"seconds": time.perf_counter() - t0, "cpuSeconds": time.process_time() - c0}, result
 
 
-def alternating(fits, reps):
-    """timed() for several fits, their runs alternating (a burst of load on a shared machine then
-    hits them alike)."""
-    runs = [timed(fit, 1) for _ in range(reps) for fit in fits]
-    return [
-        ([s for r in runs[i :: len(fits)] for s in r[0]], [c for r in runs[i :: len(fits)] for c in r[1]], runs[-len(fits) + i][2])
-        for i in range(len(fits))
-    ]
+def serve(ready, fits, final):
+    """The line protocol of scripts/peers.ts's LineServer: print `ready`; then for each line
+    "run" run every fit once, in turn, and print their times; for "done" print final(results of
+    the last runs) and return."""
+    print(json.dumps(ready), flush=True)
+    results = None
+    for line in sys.stdin:
+        if line.strip() == "run":
+            runs = [timed(fit) for fit in fits]
+            results = [r for _, r in runs]
+            print(json.dumps([t for t, _ in runs]), flush=True)
+        elif line.strip() == "done":
+            print(json.dumps(final(results)), flush=True)
+            return
+        else:
+            raise SystemExit(f"unknown request {line.strip()!r}: use run or done")
 
 
-def glm(path, n, k, reps):
+def glm(path, n, k):
     from sklearn import __version__ as sklearn_version
     from sklearn.linear_model import LogisticRegression
 
@@ -136,13 +144,7 @@ def glm(path, n, k, reps):
         model = LogisticRegression(solver="newton-cholesky", C=np.inf, fit_intercept=False, tol=1e-10, max_iter=100)
         return model.fit(X, y)
 
-    # Warm-up on the first 2000 rows: the first fit pays for lazy imports and thread start-up.
-    irls_numpy(X[:2000], y[:2000])
-    sk(X[:2000], y[:2000])
-    (s_np, c_np, (beta, iters, converged)), (s_sk, c_sk, model) = alternating(
-        [lambda: irls_numpy(X, y), lambda: sk(X, y)], reps
-    )
-    print(json.dumps({
+    ready = {
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "sklearnVersion": sklearn_version,
@@ -150,12 +152,19 @@ def glm(path, n, k, reps):
         "env": environment(),
         "checksumX": math.fsum(X.ravel()),
         "checksumY": math.fsum(y),
-        "numpy_irls": {"seconds": s_np, "cpuSeconds": c_np, "iterations": iters, "converged": converged, "coefficients": beta.tolist()},
-        "sklearn": {"seconds": s_sk, "cpuSeconds": c_sk, "iterations": int(model.n_iter_[0]), "coefficients": model.coef_[0].tolist()},
-    }))
+    }
+
+    def final(results):
+        (beta, iters, converged), model = results
+        return {
+            "numpy_irls": {"iterations": iters, "converged": converged, "coefficients": beta.tolist()},
+            "sklearn": {"iterations": int(model.n_iter_[0]), "coefficients": model.coef_[0].tolist()},
+        }
+
+    serve(ready, [lambda: irls_numpy(X, y), lambda: sk(X, y)], final)
 
 
-def adam(path, n, k, epochs, reps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
+def adam(path, n, k, epochs, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
     X, y = load(path, n, k)
 
     def fit():
@@ -169,24 +178,15 @@ def adam(path, n, k, epochs, reps, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-7):
             w -= a * m / (np.sqrt(v) + eps)
         return w
 
-    fit()  # warm-up
-    seconds, cpu, w = timed(fit, reps)
-    print(json.dumps({
-        "python": sys.version.split()[0],
-        "numpy": np.__version__,
-        "blas": blas(),
-        "env": environment(),
-        "seconds": seconds,
-        "cpuSeconds": cpu,
-        "weights": w.tolist(),
-    }))
+    ready = {"python": sys.version.split()[0], "numpy": np.__version__, "blas": blas(), "env": environment()}
+    serve(ready, [fit], lambda results: {"weights": results[0].tolist()})
 
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "glm":
-        glm(args[0], int(args[1]), int(args[2]), int(args[3]))
+        glm(args[0], int(args[1]), int(args[2]))
     elif command == "adam":
-        adam(args[0], int(args[1]), int(args[2]), int(args[3]), int(args[4]))
+        adam(args[0], int(args[1]), int(args[2]), int(args[3]))
     else:
         raise SystemExit(f"unknown command {command!r}: use glm or adam")

@@ -91,20 +91,85 @@ export async function writeData(path: string, X: Float64Array, y: Float64Array):
   await Deno.rename(`${path}.tmp`, path);
 }
 
-/** Runs `scripts/peers.py` with `args` in the peers' environment and returns its JSON line. */
-export async function runPeers(args: string[]): Promise<Record<string, unknown>> {
+/**
+ * A process that answers one JSON line per request line (`run`, `done`, …) on its standard
+ * streams: a peer kept alive so that its runs can alternate with others' runs, a load burst on a
+ * shared machine then falling on all of them alike. Its first line, read by `start`, says it is
+ * ready.
+ */
+export class LineServer {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #lines: AsyncIterator<string>;
+  /** The first line the process printed (its description of itself). */
+  ready: Record<string, unknown> = {};
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#writer = child.stdin.getWriter();
+    this.#lines = lines(child.stdout)[Symbol.asyncIterator]();
+  }
+
+  /** Starts `cmd args` (environment `env`) and waits for its first line. */
+  static async start(
+    cmd: string,
+    args: string[],
+    env?: Record<string, string>,
+  ): Promise<LineServer> {
+    const child = new Deno.Command(cmd, {
+      args,
+      cwd: root,
+      ...(env ? { env, clearEnv: true } : {}),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const server = new LineServer(child);
+    server.ready = await server.#next(`${cmd} ${args.join(" ")}`);
+    return server;
+  }
+
+  async #next(what: string): Promise<Record<string, unknown>> {
+    const { value, done } = await this.#lines.next();
+    if (done) throw new Error(`${what}: the process ended without an answer`);
+    return JSON.parse(value);
+  }
+
+  /** Sends `request` and returns the JSON line it answers with. */
+  async send(request: string): Promise<Record<string, unknown>> {
+    await this.#writer.write(new TextEncoder().encode(request + "\n"));
+    return await this.#next(request);
+  }
+
+  /** Sends `done`, returns the last answer and waits for the process to end. */
+  async close(): Promise<Record<string, unknown>> {
+    const last = await this.send("done");
+    await this.#writer.close();
+    const status = await this.#child.status;
+    if (!status.success) throw new Error(`a peer process failed (exit ${status.code})`);
+    return last;
+  }
+}
+
+/** The lines of a byte stream (a child's output, or `Deno.stdin.readable`). */
+export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffer = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let i;
+    while ((i = buffer.indexOf("\n")) >= 0) {
+      yield buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+/** Starts `scripts/peers.py` with `args` as a {@linkcode LineServer}, in the peers' environment. */
+export async function startPeers(args: string[]): Promise<LineServer> {
   const py = await ensurePeers();
-  const out = await new Deno.Command(py, {
-    args: [`${root}/scripts/peers.py`, ...args],
-    cwd: root,
-    env: peerEnv(),
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!out.success) throw new Error(`scripts/peers.py ${args.join(" ")} failed`);
-  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
-  return JSON.parse(lines[lines.length - 1]);
+  return await LineServer.start(py, [`${root}/scripts/peers.py`, ...args], peerEnv());
 }
 
 /** What the peers' numpy runs on, in a few words: "OpenBLAS 0.3.31 (SkylakeX kernels, 2 threads)". */
