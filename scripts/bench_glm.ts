@@ -1,7 +1,7 @@
 /**
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
- *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
+ *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto] [--peers]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
  * `set.seed(SEED)` (R) and `rRng(SEED)` (ours, bit-identical to R's stream; checked by comparing
@@ -12,6 +12,12 @@
  * resident set before the fit, compared with the size of X. `--method` (auto, qr or cholesky; default auto) is passed
  * to `glm`; the table shows the method the fit used (for auto, the one it chose).
  *
+ * `--peers` adds Python's peers and prints one table of all four instead: numpy running R's IRLS
+ * algorithm by BLAS and a Cholesky factorisation, and scikit-learn's `newton-cholesky` logistic
+ * regression (see `scripts/peers.py`), installed into `.venv` on first use
+ * (`scripts/requirements-peers.txt`). They fit the same data: X and y as generated here, written
+ * once to `.cache/bench_glm/` as binary doubles. Every coefficient vector is compared with R's.
+ *
  * @module
  */
 
@@ -20,6 +26,7 @@ import { wasmCrossprodAvailable } from "../lib/_kernels/crossprod.ts";
 import { fromColumnMajor } from "../lib/core/matrix.ts";
 import { rRng } from "../lib/r/random.ts";
 import process from "node:process";
+import { describeBlas, lines, LineServer, overridesHere, startPeers, writeData } from "./peers.ts";
 
 const SEED = 2024;
 
@@ -88,11 +95,203 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
   }));
 }
 
+/**
+ * Child mode for `--peers`: generates the data, prints its sums, then answers each line "run" on
+ * standard input with one timed fit (as `child` times it) and "done" with the last fit's result.
+ */
+async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
+  const { X, y } = generate(n, k);
+  const g = (globalThis as { gc?: () => void }).gc;
+  const say = (o: unknown) => console.log(JSON.stringify(o));
+  say({ checksumX: sum(X.data), checksumY: sum(y), xBytes: X.data.byteLength });
+  let fit = null;
+  for await (const line of lines(Deno.stdin.readable)) {
+    if (line === "done") {
+      say({ iterations: fit!.iterations, method: fit!.method, coefficients: fit!.coefficients });
+      return;
+    }
+    fit = null;
+    g?.();
+    await new Promise((res) => setTimeout(res, 10));
+    const rssBefore = procStatus("VmRSS");
+    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method });
+    const seconds = (performance.now() - t0) / 1000, c1 = process.cpuUsage(c0);
+    say({
+      seconds,
+      cpuSeconds: (c1.user + c1.system) / 1e6,
+      peakExtraBytes: procStatus("VmHWM") - rssBefore,
+    });
+  }
+}
+
+/**
+ * `--peers`: for each size, R, this project and the Python peers are started side by side as
+ * servers on the same data, and their fits alternate, one of each per round (a burst of load on a
+ * shared machine then falls on all of them alike); the first round is not measured. Prints one
+ * table of all four.
+ */
+async function mainPeers(sizes: number[][], reps: number, method: string) {
+  const loadBefore = await loadAverage();
+  const rows: string[][] = [], memory: string[] = [];
+  let rVersion = "", py: Record<string, unknown> = {};
+  for (const [n, k] of sizes) {
+    const file = await dataFile(n, k);
+    const self = new URL(import.meta.url).pathname,
+      rScript = new URL("./bench_glm.R", import.meta.url).pathname;
+    const [ours, r, peers] = await Promise.all([
+      LineServer.start(Deno.execPath(), [
+        "run",
+        "-A",
+        "--v8-flags=--expose-gc",
+        self,
+        "--serve",
+        String(n),
+        String(k),
+        method,
+      ]),
+      LineServer.start("Rscript", [rScript, String(n), String(k), String(SEED), "1", "--serve"]),
+      startPeers(["glm", file, String(n), String(k)]),
+    ]);
+    py = peers.ready;
+    rVersion = String(r.ready.R);
+    // R's sum() accumulates in long double, ours and Python's math.fsum exactly: equal data gives
+    // sums equal to ~1e-12.
+    const close = (a: unknown, b: unknown) =>
+      Math.abs((a as number) - (b as number)) <= 1e-12 * Math.max(1, Math.abs(b as number));
+    for (const other of [ours.ready, py]) {
+      if (
+        !(close(other.checksumX, r.ready.checksumX) && close(other.checksumY, r.ready.checksumY))
+      ) {
+        throw new Error(`${n}×${k}: the data differ between R, this project and Python`);
+      }
+    }
+    // per implementation: wall and CPU seconds of each measured round
+    type Times = { seconds: number[]; cpu: number[] };
+    const names = [
+      "R glm.fit",
+      "numpy IRLS (R's algorithm, BLAS + Cholesky)",
+      "scikit-learn newton-cholesky",
+      "this project",
+    ];
+    const times: Times[] = names.map(() => ({ seconds: [], cpu: [] }));
+    let peak = 0;
+    for (let round = 0; round <= reps; round++) {
+      const a = await r.send("run"),
+        b = await peers.send("run") as unknown as Record<string, number>[];
+      const c = await ours.send("run");
+      if (round === 0) continue; // warm-up: lazy imports, thread start-up, the JIT
+      const got = [a, b[0], b[1], c] as Record<string, number>[];
+      got.forEach((t, i) => {
+        times[i].seconds.push(t.seconds);
+        times[i].cpu.push(t.cpuSeconds);
+      });
+      peak = Math.max(peak, c.peakExtraBytes as number);
+    }
+    const rFit = await r.close(), pyFit = await peers.close(), oursFit = await ours.close();
+    memory.push(
+      `${n}×${k}: ${(peak / 2 ** 20).toFixed(0)} MiB (X: ${
+        ((ours.ready.xBytes as number) / 2 ** 20).toFixed(0)
+      } MiB)`,
+    );
+    const rc = rFit.coefficients as number[];
+    const fits = [rFit, pyFit.numpy_irls, pyFit.sklearn, oursFit] as Record<string, unknown>[];
+    names[3] = `this project (glm, ${oursFit.method})`;
+    const base = times[3];
+    fits.forEach((f, i) => {
+      const t = times[i];
+      const paired = t.seconds.map((s, j) => s / base.seconds[j]);
+      rows.push([
+        `${n}×${k}`,
+        names[i],
+        median(t.seconds).toFixed(3),
+        Math.min(...t.seconds).toFixed(3),
+        median(t.cpu).toFixed(3),
+        median(paired).toFixed(2) + "×",
+        (Math.min(...t.seconds) / Math.min(...base.seconds)).toFixed(2) + "×",
+        (median(t.cpu) / median(base.cpu)).toFixed(2) + "×",
+        String(f.iterations),
+        i === 0 ? "—" : maxRelDiff(f.coefficients as number[], rc).toExponential(1),
+      ]);
+    });
+  }
+  printTable(
+    [
+      "N×K",
+      "implementation",
+      "wall s (median)",
+      "wall s (min)",
+      "CPU s (median)",
+      "÷ ours (paired, median)",
+      "÷ ours (minima)",
+      "CPU ÷ ours",
+      "iterations",
+      "max rel. coef. diff to R",
+    ],
+    rows,
+    2,
+  );
+  const here = overridesHere();
+  console.log(
+    `\n(${reps} rounds after one unmeasured, each round one fit of each implementation in turn, ` +
+      `on the same data; "÷ ours (paired)": the median over rounds of the time over this ` +
+      `project's time in the same round; CPU = user + system time of all threads; ` +
+      `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, ` +
+      `Deno ${Deno.version.deno}, ${rVersion}, Python ${py.python}, numpy ${py.numpy} on ` +
+      `${describeBlas(py)}, scikit-learn ${py.sklearnVersion}; the peers ran without ${
+        here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
+      })`,
+  );
+  console.log(`This project's peak extra memory during a fit: ${memory.join(", ")}.`);
+  console.log(`Load average before the run: ${loadBefore}; after: ${await loadAverage()}.`);
+}
+
 async function run(cmd: string, args: string[]): Promise<Record<string, unknown>> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "inherit" }).output();
   if (!out.success) throw new Error(`${cmd} ${args.join(" ")} failed`);
   const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
   return JSON.parse(lines[lines.length - 1]);
+}
+
+/** The 1, 5 and 15-minute load averages (Linux), for the record of a run on a shared machine. */
+function loadAverage(): Promise<string> {
+  return Deno.readTextFile("/proc/loadavg").then(
+    (s) => s.split(" ").slice(0, 3).join(" "),
+    () => "unknown",
+  );
+}
+
+/** Where the peers find the data of size n × k: written once, reused while its size is right. */
+async function dataFile(n: number, k: number): Promise<string> {
+  const path = new URL(`../.cache/bench_glm/seed${SEED}_${n}x${k}.f64`, import.meta.url).pathname;
+  const size = await Deno.stat(path).then((s) => s.size, () => -1);
+  if (size !== 8 * (n * k + n)) {
+    const { X, y } = generate(n, k);
+    await writeData(path, X.data, y);
+  }
+  return path;
+}
+
+function maxRelDiff(coef: number[], ref: number[]): number {
+  let m = 0;
+  ref.forEach((c, j) => (m = Math.max(m, Math.abs(coef[j] - c) / Math.abs(c))));
+  return m;
+}
+
+/** Prints the rows as a Markdown table, the first `left` columns left-aligned. */
+function printTable(head: string[], rows: string[][], left = 1): void {
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, j) => j < left ? c.padEnd(widths[j]) : c.padStart(widths[j])).join(" | ") +
+    " |";
+  console.log(line(head));
+  console.log(
+    "|" + widths.map((w, j) => j < left ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":").join("|") +
+      "|",
+  );
+  for (const r of rows) console.log(line(r));
 }
 
 async function main() {
@@ -101,6 +300,7 @@ async function main() {
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
+  if (Deno.args.includes("--peers")) return await mainPeers(sizes, reps, method);
   const rows: string[][] = [];
   for (const [n, k] of sizes) {
     const ours = await run(Deno.execPath(), [
@@ -173,7 +373,13 @@ async function main() {
   );
 }
 
-if (Deno.args[0] === "--child") {
+if (Deno.args[0] === "--serve") {
+  await serveChild(
+    Number(Deno.args[1]),
+    Number(Deno.args[2]),
+    (Deno.args[3] ?? "auto") as GlmOptions["method"],
+  );
+} else if (Deno.args[0] === "--child") {
   await child(
     Number(Deno.args[1]),
     Number(Deno.args[2]),

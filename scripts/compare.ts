@@ -2,16 +2,24 @@
  * Times the tutorial's training three ways and prints one table:
  *
  * - this library: `fit` with 1000 epochs, batch size 1000, zeros init, no bias, Adam defaults,
- *   mean binary cross-entropy (median of 20 runs, float64; float32 shown too);
+ *   mean binary cross-entropy (median and minimum of 20 runs after 10 unmeasured ones, float64;
+ *   float32 shown too), the float64 network's runs alternating with those of the hand-written
+ *   Adam below and of numpy (`--peers`), so that a burst of load on a shared machine falls on
+ *   them alike;
  * - TensorFlow.js (`npm:@tensorflow/tfjs`, CPU backend), the same model and hyper-parameters
  *   (median of 3 runs) — a peer for comparison only, imported here and nowhere else;
  * - the tutorial's from-scratch R loop (`Rscript scripts/compare_adam.R`), timed inside R around
- *   the loop, when `Rscript` is on PATH.
+ *   the loop, when `Rscript` is on PATH;
+ * - with `--peers`, numpy: Keras' Adam on the mean binary cross-entropy, full batch, in float64
+ *   (`scripts/peers.py adam`, a server whose runs alternate with ours), on the same data handed over
+ *   as binary doubles in `.cache/compare/`; numpy is installed into `.venv` on first use
+ *   (`scripts/requirements-peers.txt`).
  *
- * Run: `deno run -A scripts/compare.ts` (add `--json` for one JSON object).
+ * Run: `deno run -A scripts/compare.ts [--peers]` (add `--json` for one JSON object).
  */
 import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
 import { readCsv } from "../lib/data/csv_file.ts";
+import { describeBlas, type LineServer, overridesHere, startPeers, writeData } from "./peers.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
 const KERAS = TUTORIAL_KERAS_WEIGHTS;
@@ -24,6 +32,14 @@ const median = (xs: number[]) => {
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
 const gap = (w: ArrayLike<number>) => Math.max(...KERAS.map((k, j) => Math.abs(k - w[j])));
+
+/** The 1, 5 and 15-minute load averages (Linux), for the record of a run on a shared machine. */
+const loadAverage = () =>
+  Deno.readTextFile("/proc/loadavg").then(
+    (s) => s.split(" ").slice(0, 3).join(" "),
+    () => "unknown",
+  );
+const loadBefore = await loadAverage();
 
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 
@@ -38,6 +54,8 @@ interface Row {
   name: string;
   runs: number;
   medianMs: number | null;
+  /** The fastest run. */
+  minMs: number | null;
   maxGapToKeras: number | null;
   note: string;
 }
@@ -57,18 +75,106 @@ function measure(
     name,
     runs,
     medianMs: median(results.map((r) => r.ms)),
+    minMs: Math.min(...results.map((r) => r.ms)),
     maxGapToKeras: gap(results[0].weights),
     note,
   });
 }
 
-measure(
-  "this lib (float64)",
-  "mean BCE, Keras Adam; WebAssembly SIMD kernel",
+/** One run of an entry measured by {@linkcode measureTogether}. */
+type Run = () => Promise<{ ms: number; weights: number[] | null }>;
+
+/**
+ * Times several entries in alternation, one run of each per round (a burst of load on a shared
+ * machine then falls on all of them alike), after `warmUp` unmeasured rounds; returns their rows.
+ */
+async function measureTogether(
+  entries: { name: string; note: string; run: Run; weights?: () => Promise<number[]> }[],
+  runs: number,
+  warmUp: number,
+): Promise<Row[]> {
+  const ms: number[][] = entries.map(() => []),
+    first: (number[] | null)[] = entries.map(() => null);
+  for (let round = 0; round < warmUp + runs; round++) {
+    for (const [i, e] of entries.entries()) {
+      const r = await e.run();
+      if (round < warmUp) continue;
+      ms[i].push(r.ms);
+      first[i] ??= r.weights;
+    }
+  }
+  const rows: Row[] = [];
+  for (const [i, e] of entries.entries()) {
+    const w = first[i] ?? await e.weights!();
+    rows.push({
+      name: e.name,
+      runs,
+      medianMs: median(ms[i]),
+      minMs: Math.min(...ms[i]),
+      maxGapToKeras: gap(w),
+      note: e.note,
+    });
+  }
+  return rows;
+}
+
+// numpy, Keras' Adam in float64, as a server whose runs alternate with ours.
+let peerNote = "";
+let numpy: Parameters<typeof measureTogether>[0][number] | null = null, numpyFailed = "";
+if (Deno.args.includes("--peers")) {
+  try {
+    const file = new URL("../.cache/compare/tutorial.f64", import.meta.url).pathname;
+    await writeData(file, X.data, Float64Array.from(y));
+    const peer: LineServer = await startPeers([
+      "adam",
+      file,
+      String(X.rows),
+      String(X.cols),
+      String(EPOCHS),
+    ]);
+    const py = peer.ready, here = overridesHere();
+    peerNote = `numpy ${py.numpy} (Python ${py.python}) on ${describeBlas(py)}, run without ${
+      here.length ? here.join(" and ") : "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (not set here)"
+    }`;
+    numpy = {
+      name: `numpy ${py.numpy}, Keras' Adam (float64)`,
+      note: "the same algorithm, vectorised: X @ w, X.T @ (p - y) / n, Adam's update",
+      run: async () => {
+        const [t] = await peer.send("run") as unknown as { seconds: number }[];
+        return { ms: 1000 * t.seconds, weights: null };
+      },
+      weights: async () => (await peer.close()).weights as number[],
+    };
+  } catch (e) {
+    numpyFailed = `failed: ${(e as Error).message.split("\n")[0]}`;
+  }
+}
+
+// The network and the tutorial's from-scratch loop (paper-form Adam ascending the summed
+// log-likelihood), here, and numpy: in alternation.
+const sync = (f: () => { ms: number; weights: number[] }): Run => () => Promise.resolve(f());
+const together = await measureTogether(
+  [
+    {
+      name: "this lib (float64)",
+      note: "mean BCE, Keras Adam; WebAssembly SIMD kernel",
+      run: sync(() => ours("float64")),
+    },
+    {
+      name: "this lib, Adam by hand",
+      note: "the tutorial's R loop in TypeScript (lib/nn/scratch_adam.ts)",
+      run: sync(() => {
+        const t0 = performance.now();
+        const r = scratchAdam(X, y, { epochs: EPOCHS, batchSize: BATCH, seed: 42 });
+        return { ms: performance.now() - t0, weights: Array.from(r.theta) };
+      }),
+    },
+    ...(numpy ? [numpy] : []),
+  ],
   20,
-  5,
-  () => ours("float64"),
+  10,
 );
+rows.push(together[0]);
 measure(
   "this lib (float64, js)",
   'engine: "js" (generated JavaScript kernel)',
@@ -77,18 +183,7 @@ measure(
   () => ours("float64", "js"),
 );
 measure("this lib (float32)", "every op rounded to float32", 10, 2, () => ours("float32"));
-// The tutorial's from-scratch loop (paper-form Adam ascending the summed log-likelihood), here.
-measure(
-  "this lib, Adam by hand",
-  "the tutorial's R loop in TypeScript (lib/nn/scratch_adam.ts)",
-  20,
-  5,
-  () => {
-    const t0 = performance.now();
-    const r = scratchAdam(X, y, { epochs: EPOCHS, batchSize: BATCH, seed: 42 });
-    return { ms: performance.now() - t0, weights: Array.from(r.theta) };
-  },
-);
+rows.push(together[1]);
 
 // TensorFlow.js, CPU backend.
 try {
@@ -129,6 +224,7 @@ try {
     name: `TensorFlow.js ${tf.version.tfjs} (cpu)`,
     runs: 3,
     medianMs: median(times),
+    minMs: Math.min(...times),
     maxGapToKeras: gap(weights),
     note: "same model and hyper-parameters",
   });
@@ -137,8 +233,21 @@ try {
     name: "TensorFlow.js (cpu)",
     runs: 0,
     medianMs: null,
+    minMs: null,
     maxGapToKeras: null,
     note: `failed: ${(e as Error).message.split("\n")[0]}`,
+  });
+}
+
+if (numpy) rows.push(together[2]);
+else if (numpyFailed) {
+  rows.push({
+    name: "numpy (Keras' Adam)",
+    runs: 0,
+    medianMs: null,
+    minMs: null,
+    maxGapToKeras: null,
+    note: numpyFailed,
   });
 }
 
@@ -160,6 +269,7 @@ try {
     name: "tutorial's R loop",
     runs: times.length,
     medianMs: median(times),
+    minMs: Math.min(...times),
     maxGapToKeras: null,
     note: "paper-form Adam on the summed log-likelihood gradient (not Keras' algorithm)",
   });
@@ -168,21 +278,25 @@ try {
     name: "tutorial's R loop",
     runs: 0,
     medianMs: null,
+    minMs: null,
     maxGapToKeras: null,
     note: e instanceof Deno.errors.NotFound ? "skipped: Rscript not found" : `failed: ${e}`,
   });
 }
 
-const base = rows[0].medianMs!;
+const base = rows[0].medianMs!, baseMin = rows[0].minMs!;
 if (json) {
   console.log(JSON.stringify({
     epochs: EPOCHS,
     batchSize: BATCH,
     deno: Deno.version.deno,
     r: rVersion || null,
+    peers: peerNote || null,
+    loadAverage: { before: loadBefore, after: await loadAverage() },
     rows: rows.map((r) => ({
       ...r,
       ratioToThisLib: r.medianMs === null ? null : r.medianMs / base,
+      minRatioToThisLib: r.minMs === null ? null : r.minMs / baseMin,
     })),
   }));
 } else {
@@ -191,24 +305,38 @@ if (json) {
   );
   log(`Deno ${Deno.version.deno}${rVersion ? `, ${rVersion}` : ""}`);
   log("");
-  const head = ["", "runs", "median ms", "× this lib", "max |w − Keras|", "note"];
+  const head = [
+    "",
+    "runs",
+    "median ms",
+    "min ms",
+    "× this lib (median)",
+    "× (min)",
+    "max |w − Keras|",
+    "note",
+  ];
+  const ms = (v: number | null) => v === null ? "—" : v.toFixed(v < 100 ? 2 : 0);
+  const ratio = (v: number | null, b: number) =>
+    v === null ? "—" : (v / b).toFixed(v / b < 10 ? 2 : 0);
   const body = rows.map((r) => [
     r.name,
     String(r.runs),
-    r.medianMs === null ? "—" : r.medianMs.toFixed(r.medianMs < 100 ? 2 : 0),
-    r.medianMs === null ? "—" : (r.medianMs / base).toFixed(r.medianMs / base < 10 ? 2 : 0),
+    ms(r.medianMs),
+    ms(r.minMs),
+    ratio(r.medianMs, base),
+    ratio(r.minMs, baseMin),
     r.maxGapToKeras === null ? "—" : r.maxGapToKeras.toExponential(2),
     r.note,
   ]);
+  const left = (i: number) => i === 0 || i === head.length - 1;
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const fmt = (cells: string[]) =>
-    "| " + cells.map((c, i) =>
-      i === 0 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i])
-    ).join(" | ") + " |";
+    "| " + cells.map((c, i) => left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])).join(" | ") +
+    " |";
   log(fmt(head));
   log(
     "|" + widths.map((w, i) =>
-      (i === 0 || i === 5 ? ":" : "-") + "-".repeat(w) + (i === 0 || i === 5 ? "-" : ":")
+      (left(i) ? ":" : "-") + "-".repeat(w) + (left(i) ? "-" : ":")
     ).join("|") + "|",
   );
   for (const b of body) {
@@ -229,7 +357,12 @@ if (json) {
   if (rLoop !== null && byHand !== null) {
     log(`R loop ÷ this lib (Adam by hand, the same algorithm): ${(rLoop / byHand).toFixed(0)}×`);
   }
+  const numpyMs = byName("numpy");
+  if (numpyMs !== null) {
+    log(`numpy ÷ this lib (network, float64): ${(numpyMs / base).toFixed(2)}×; ${peerNote}.`);
+  }
   log(
     "Keras weights: the tutorial's printed get_weights(nn_model) after fit (1000 epochs, batch 1000).",
   );
+  log(`Load average before the run ${loadBefore}, after ${await loadAverage()}.`);
 }

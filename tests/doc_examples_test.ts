@@ -144,7 +144,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
   assert.equal(g[0], -0.5); // mean of (1/2 − y)x = (0.5 − 1.5)/2
 });
 
-Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
+Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:266)", () => {
   const wasmKernel: typeof module6.wasmKernel = module6.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
@@ -157,7 +157,7 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
   }
 });
 
-Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:112)", () => {
+Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
   const gradientKernel: typeof module7.gradientKernel = module7.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {

@@ -170,6 +170,113 @@ Deno.test("the fast kernels give up (return false) exactly when the readable pas
   );
 });
 
+/**
+ * The WebAssembly kernel's arithmetic written out for one row at a time, in its order (a model of
+ * the kernel, to pin its bits: a faster kernel must keep them). Rows 2p and 2p + 1 go to lanes 0
+ * and 1, each lane summing its rows in order; the last N mod 4 rows, the tail, by the stable
+ * formulas.
+ */
+function wasmModel(unit: Unit, X: Float64Array, y: Float64Array, w: Float64Array, n: number) {
+  const { k, useBias } = unit;
+  const coef = Array.from({ length: 14 }, (_, i) => {
+    let f = 1;
+    for (let m = 2; m <= i; m++) f *= m;
+    return 1 / f;
+  });
+  const ROUND = 1.5 * 2 ** 52, HI = 6.93147180369123816490e-01, LO = 1.90821492927058770002e-10;
+  const g = [new Float64Array(k + 1), new Float64Array(k + 1)];
+  const lin = [0, 0], mant = [1, 1], expo = [0, 0];
+  let zmax = 0, nan = false;
+  const body = 4 * Math.floor(n / 4);
+  for (let i = 0; i < body; i++) {
+    const lane = i & 1, x = (j: number) => X[i * k + j];
+    let terms = Array.from({ length: k }, (_, j) => x(j) * w[j]);
+    while (terms.length > 1) { // sumTree: ((t₀ + t₁) + (t₂ + t₃)) + …
+      const next = [];
+      for (let a = 0; a < terms.length; a += 2) {
+        next.push(a + 1 < terms.length ? terms[a] + terms[a + 1] : terms[a]);
+      }
+      terms = next;
+    }
+    const z = useBias ? terms[0] + w[k] : terms[0];
+    zmax = Math.max(zmax, Math.abs(z));
+    nan ||= Number.isNaN(z);
+    const t = -z, kd = (t * (1 / Math.LN2) + ROUND) - ROUND; // f64x2.nearest: ties to even
+    const r = (t - kd * HI) - kd * LO, r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    const c = (m: number) => coef[m] + r * coef[m + 1];
+    const p = (c(0) + c(2) * r2) + (c(4) + c(6) * r2) * r4 +
+      ((c(8) + c(10) * r2) + c(12) * r4) * r8;
+    const ope = p * 2 ** kd + 1, res = 1 / ope - y[i];
+    lin[lane] += (1 - y[i]) * z;
+    const prod = mant[lane] * ope, e = Math.floor(Math.log2(prod)); // exact: a power of 2 apart
+    mant[lane] = prod / 2 ** e;
+    expo[lane] += e;
+    for (let j = 0; j < k; j++) g[lane][j] += res * x(j);
+    g[lane][k] += res;
+  }
+  if (!(zmax <= 30) || nan) return null;
+  const out = { g: g[0].map((v, j) => v + g[1][j]), lossSum: 0 };
+  if (!useBias) out.g[k] = 0;
+  out.lossSum = body === 0
+    ? 0
+    : lin[0] + lin[1] + Math.log(mant[0]) + Math.log(mant[1]) + (expo[0] + expo[1]) * Math.LN2;
+  for (let i = body; i < n; i++) {
+    let z = useBias ? w[k] : 0;
+    for (let j = 0; j < k; j++) z += X[i * k + j] * w[j];
+    if (!(Math.abs(z) <= 30)) return null;
+    const e = Math.exp(-Math.abs(z)), q = 1 / (1 + e), p = z >= 0 ? q : e * q, res = p - y[i];
+    for (let j = 0; j < k; j++) out.g[j] += res * X[i * k + j];
+    if (useBias) out.g[k] += res;
+    out.lossSum += (z > 0 ? z : 0) - z * y[i] + Math.log1p(e);
+  }
+  return out;
+}
+
+Deno.test("wasmKernel gives the bits of its arithmetic written out row by row", () => {
+  fc.assert(
+    fc.property(
+      unitBatch(),
+      fc.integer({ min: 0, max: 400 }),
+      ({ unit, n: small, X: _, y: __, w }, extra) => {
+        // up to 440 rows, so that blocks of pairs and their remainders all occur
+        const n = small + extra, k = unit.k;
+        const X = Float64Array.from({ length: n * k }, (_, i) => Math.sin(i * 7.1 + w[0]) * 2);
+        const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 3.3 + w[k]) > 0 ? 1 : 0);
+        const kern = wasmKernel(k, unit.useBias);
+        if (!kern) return;
+        kern.reserve(n);
+        kern.load(X, y, 0, n);
+        const got = { g: new Float64Array(k + 1), lossSum: 0 };
+        const ok = kern.run(w, got.g, 0, n, got);
+        const want = wasmModel(unit, X, y, w, n);
+        assert.equal(ok, want !== null);
+        if (want) {
+          assert.ok(Object.is(got.lossSum, want.lossSum), `loss ${got.lossSum} vs ${want.lossSum}`);
+          assert.deepEqual(got.g, want.g);
+        }
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
+Deno.test("wasmKernel gives up on a batch where a single row's z is NaN", () => {
+  // Row 5's products are +∞ and −∞: its z is NaN, every other row's is 0.5; the kernel must hand
+  // the batch to the readable pass, as it does for |z| > 30, wherever the row sits.
+  for (const n of [8, 12, 13]) {
+    const X = new Float64Array(2 * n).fill(0.25);
+    X[10] = 1e308;
+    X[11] = -1e308;
+    const kern = wasmKernel(2, false);
+    if (!kern) return;
+    kern.reserve(n);
+    kern.load(X, new Float64Array(n), 0, n);
+    const g = new Float64Array(2), out = { lossSum: 0 };
+    assert.equal(kern.run(Float64Array.of(10, 10), g, 0, n, out), false);
+    assert.equal(kern.run(Float64Array.of(1, 1), g, 0, n, out), true);
+  }
+});
+
 Deno.test("float32Kernel (generated JavaScript) gives the readable float32 pass's bits", () => {
   // Same operations, same order, every one rounded by Math.fround: the same bits.
   fc.assert(
@@ -221,6 +328,21 @@ Deno.test("scratch Adam's gradientKernel (WebAssembly SIMD) equals the tutorial'
       }]],
     },
   );
+});
+
+Deno.test("scratch Adam's gradientKernel gives up on a single row whose z is NaN", () => {
+  // As for the network's kernel: row 5's z is ∞ − ∞, every other row's 5; wherever that row sits
+  // in the kernel's blocks, the readable sum must take over.
+  for (const n of [8, 12, 13, 30]) {
+    const X = new Float64Array(2 * n).fill(0.25);
+    X[10] = 1e308;
+    X[11] = -1e308;
+    const kern = gradientKernel(X, new Float64Array(n), n, 2);
+    if (!kern) return;
+    const g = new Float64Array(2);
+    assert.equal(kern.run(Float64Array.of(10, 10), g), false);
+    assert.equal(kern.run(Float64Array.of(1, 1), g), true);
+  }
 });
 
 Deno.test("weightedCrossprod (WebAssembly SIMD) equals the normal equations' definition", () => {
