@@ -17,54 +17,56 @@ import * as module12 from "../lib/book/figures.ts";
 import * as module13 from "../lib/book/tutorial.ts";
 import * as module14 from "../lib/core/errors.ts";
 import * as module15 from "../lib/core/html.ts";
-import * as module16 from "../lib/core/matrix.ts";
-import * as module17 from "../lib/core/metrics.ts";
-import * as module18 from "../lib/core/validate.ts";
-import * as module19 from "../lib/data/csv.ts";
-import * as module20 from "../lib/data/csv_file.ts";
-import * as module21 from "../lib/data/dataset.ts";
-import * as module22 from "../lib/glm/cholesky.ts";
-import * as module23 from "../lib/glm/normal_equations.ts";
-import * as module24 from "../lib/glm/engine.ts";
-import * as module25 from "../lib/glm/family.ts";
-import * as module26 from "../lib/glm/glm.ts";
-import * as module27 from "../lib/glm/glm_fit.ts";
-import * as module28 from "../lib/glm/irls_loop.ts";
-import * as module29 from "../lib/glm/wls.ts";
-import * as module30 from "../lib/glm/irls_step.ts";
-import * as module31 from "../lib/glm/summary.ts";
-import * as module32 from "../lib/nn/adam.ts";
-import * as module33 from "../lib/nn/dense_unit.ts";
-import * as module34 from "../lib/nn/engine.ts";
-import * as module35 from "../lib/nn/gradient_descent.ts";
-import * as module36 from "../lib/nn/layers.ts";
-import * as module37 from "../lib/nn/loss.ts";
-import * as module38 from "../lib/nn/model.ts";
-import * as module39 from "../lib/mod.ts";
-import * as module40 from "../lib/nn/network.ts";
-import * as module41 from "../lib/nn/numerical_gradient.ts";
-import * as module42 from "../lib/nn/optimizer.ts";
-import * as module43 from "../lib/nn/optimizers.ts";
-import * as module44 from "../lib/nn/progress.ts";
-import * as module45 from "../lib/nn/scratch_adam.ts";
-import * as module46 from "../lib/nn/sgd.ts";
-import * as module47 from "../lib/nn/shuffle.ts";
-import * as module48 from "../lib/nn/train.ts";
-import * as module49 from "../lib/nn/training_checks.ts";
-import * as module50 from "../lib/r/_libm.ts";
-import * as module51 from "../lib/r/binomial.ts";
-import * as module52 from "../lib/r/mersenne_twister.ts";
-import * as module53 from "../lib/r/format.ts";
-import * as module54 from "../lib/r/logit.ts";
-import * as module55 from "../lib/r/nmath.ts";
-import * as module56 from "../lib/r/qnorm.ts";
-import * as module57 from "../lib/r/qr.ts";
-import * as module58 from "../lib/r/random.ts";
-import * as module59 from "../lib/r/sample.ts";
-import * as module60 from "../lib/view/display.ts";
-import * as module61 from "../lib/view/figure.ts";
-import * as module62 from "@observablehq/plot";
-import * as module63 from "../lib/view/plots.ts";
+import * as module16 from "../lib/core/math.ts";
+import * as module17 from "../lib/core/math_exact.ts";
+import * as module18 from "../lib/core/matrix.ts";
+import * as module19 from "../lib/core/metrics.ts";
+import * as module20 from "../lib/core/validate.ts";
+import * as module21 from "../lib/data/csv.ts";
+import * as module22 from "../lib/data/csv_file.ts";
+import * as module23 from "../lib/data/dataset.ts";
+import * as module24 from "../lib/glm/cholesky.ts";
+import * as module25 from "../lib/glm/normal_equations.ts";
+import * as module26 from "../lib/glm/engine.ts";
+import * as module27 from "../lib/glm/family.ts";
+import * as module28 from "../lib/glm/glm.ts";
+import * as module29 from "../lib/glm/glm_fit.ts";
+import * as module30 from "../lib/glm/irls_loop.ts";
+import * as module31 from "../lib/glm/wls.ts";
+import * as module32 from "../lib/glm/irls_step.ts";
+import * as module33 from "../lib/glm/summary.ts";
+import * as module34 from "../lib/nn/adam.ts";
+import * as module35 from "../lib/nn/dense_unit.ts";
+import * as module36 from "../lib/nn/engine.ts";
+import * as module37 from "../lib/nn/gradient_descent.ts";
+import * as module38 from "../lib/nn/layers.ts";
+import * as module39 from "../lib/nn/loss.ts";
+import * as module40 from "../lib/nn/model.ts";
+import * as module41 from "../lib/mod.ts";
+import * as module42 from "../lib/nn/network.ts";
+import * as module43 from "../lib/nn/numerical_gradient.ts";
+import * as module44 from "../lib/nn/optimizer.ts";
+import * as module45 from "../lib/nn/optimizers.ts";
+import * as module46 from "../lib/nn/progress.ts";
+import * as module47 from "../lib/nn/scratch_adam.ts";
+import * as module48 from "../lib/nn/sgd.ts";
+import * as module49 from "../lib/nn/shuffle.ts";
+import * as module50 from "../lib/nn/train.ts";
+import * as module51 from "../lib/nn/training_checks.ts";
+import * as module52 from "../lib/r/_libm.ts";
+import * as module53 from "../lib/r/binomial.ts";
+import * as module54 from "../lib/r/mersenne_twister.ts";
+import * as module55 from "../lib/r/format.ts";
+import * as module56 from "../lib/r/logit.ts";
+import * as module57 from "../lib/r/nmath.ts";
+import * as module58 from "../lib/r/qnorm.ts";
+import * as module59 from "../lib/r/qr.ts";
+import * as module60 from "../lib/r/random.ts";
+import * as module61 from "../lib/r/sample.ts";
+import * as module62 from "../lib/view/display.ts";
+import * as module63 from "../lib/view/figure.ts";
+import * as module64 from "@observablehq/plot";
+import * as module65 from "../lib/view/plots.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -104,7 +106,7 @@ Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
   assert.ok(Math.abs(kd * Math.LN2 + r - 10) < 1e-15);
 });
 
-Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
+Deno.test("updateRows example (lib/_kernels/glm_rows.ts:26)", () => {
   const updateRows: typeof module4.updateRows = module4.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -112,7 +114,7 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
+Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
   const jsKernel: typeof module5.jsKernel = module5.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
@@ -121,7 +123,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
   assert.deepEqual(Array.from(g), [-1, 0]); // Σ(1/2 − y)x
 });
 
-Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
+Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
   const float32Kernel: typeof module5.float32Kernel = module5.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
@@ -136,7 +138,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
   assert.equal(g[0], -0.5); // mean of (1/2 − y)x = (0.5 − 1.5)/2
 });
 
-Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
+Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:178)", () => {
   const wasmKernel: typeof module6.wasmKernel = module6.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
@@ -447,13 +449,13 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
   assert.ok(fig.svg.includes("sum"));
 });
 
-Deno.test("tutorialProblem example (lib/book/problem.ts:35)", () => {
+Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
-Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
+Deno.test("trainNetwork example (lib/book/problem.ts:73)", () => {
   const trainNetwork: typeof module10.trainNetwork = module10.trainNetwork;
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
   const p = tutorialProblem();
@@ -461,20 +463,20 @@ Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
-Deno.test("agreement example (lib/book/problem.ts:115)", () => {
+Deno.test("agreement example (lib/book/problem.ts:116)", () => {
   const agreement: typeof module10.agreement = module10.agreement;
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
-Deno.test("checkList example (lib/book/problem.ts:141)", () => {
+Deno.test("checkList example (lib/book/problem.ts:142)", () => {
   const checkList: typeof module10.checkList = module10.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
-Deno.test("logSpaced example (lib/book/problem.ts:164)", () => {
+Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
   const logSpaced: typeof module10.logSpaced = module10.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
@@ -514,95 +516,179 @@ Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
+Deno.test("exp example (lib/core/math.ts:51)", () => {
+  const exp: typeof module16.exp = module16.exp;
+  assert.equal(exp(0), 1);
+  assert.equal(exp(1), Math.E);
+  assert.equal(exp(-Infinity), 0);
+  assert.equal(exp(-2.5), 0.0820849986238988);
+});
+
+Deno.test("log example (lib/core/math.ts:187)", () => {
+  const log: typeof module16.log = module16.log;
+  assert.equal(log(1), 0);
+  assert.equal(log(Math.E), 1);
+  assert.equal(log(0), -Infinity);
+  assert.ok(Number.isNaN(log(-1)));
+});
+
+Deno.test("log1p example (lib/core/math.ts:208)", () => {
+  const log1p: typeof module16.log1p = module16.log1p;
+  assert.equal(log1p(0), 0);
+  assert.equal(log1p(1e-20), 1e-20);
+  assert.equal(log1p(1), Math.LN2);
+  assert.equal(log1p(-1), -Infinity);
+});
+
+Deno.test("log10 example (lib/core/math.ts:235)", () => {
+  const log10: typeof module16.log10 = module16.log10;
+  assert.equal(log10(1000), 3);
+  assert.equal(log10(1e-5), -5);
+  assert.equal(log10(2), 0.3010299956639812);
+});
+
+Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
+  const roundToDouble: typeof module17.roundToDouble = module17.roundToDouble;
+  assert.equal(roundToDouble(3n, -1), 1.5);
+  assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
+  assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
+});
+
+Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
+  const expExact: typeof module17.expExact = module17.expExact;
+  assert.equal(expExact(1), Math.E);
+  assert.equal(expExact(-745.2), 0);
+});
+
+Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
+  const logFixed: typeof module17.logFixed = module17.logFixed;
+  const P: typeof module17.P = module17.P;
+  const roundToDouble: typeof module17.roundToDouble = module17.roundToDouble;
+  assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
+});
+
+Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
+  const logExact: typeof module17.logExact = module17.logExact;
+  assert.equal(logExact(1), 0);
+  assert.equal(logExact(Math.E), 1);
+});
+
+Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
+  const log1pExact: typeof module17.log1pExact = module17.log1pExact;
+  assert.equal(log1pExact(1e-300), 1e-300);
+  assert.equal(log1pExact(1), Math.LN2);
+});
+
+Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
+  const log10Exact: typeof module17.log10Exact = module17.log10Exact;
+  assert.equal(log10Exact(1e-300), -300);
+  assert.equal(log10Exact(2), 0.3010299956639812);
+});
+
+Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
+  const logFixed: typeof module17.logFixed = module17.logFixed;
+  const splitDouble: typeof module17.splitDouble = module17.splitDouble;
+  const [hi, lo] = splitDouble(logFixed(1n, 1));
+  assert.equal(hi, Math.LN2);
+  assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
+});
+
+Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
+  const mathTables: typeof module17.mathTables = module17.mathTables;
+  const t = mathTables();
+  assert.equal(t.exp2[0], 1);
+  assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
+});
+
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module16.matrix = module16.matrix;
+  const matrix: typeof module18.matrix = module18.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module16.fromColumnMajor = module16.fromColumnMajor;
+  const fromColumnMajor: typeof module18.fromColumnMajor = module18.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module16.fromRows = module16.fromRows;
-  const row: typeof module16.row = module16.row;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const row: typeof module18.row = module18.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module16.column = module16.column;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const column: typeof module18.column = module18.column;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module16.fromRows = module16.fromRows;
-  const toRows: typeof module16.toRows = module16.toRows;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const toRows: typeof module18.toRows = module18.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module17.meanAbsolutePercentageError =
-    module17.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module19.meanAbsolutePercentageError =
+    module19.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module17.maxAbsDifference = module17.maxAbsDifference;
+  const maxAbsDifference: typeof module19.maxAbsDifference = module19.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module17.distance = module17.distance;
+  const distance: typeof module19.distance = module19.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module18.checkInteger = module18.checkInteger;
+  const checkInteger: typeof module20.checkInteger = module20.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module18.checkFinite = module18.checkFinite;
+  const checkFinite: typeof module20.checkFinite = module20.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module18.checkMatrix = module18.checkMatrix;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkMatrix: typeof module20.checkMatrix = module20.checkMatrix;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module18.checkLabels = module18.checkLabels;
+  const checkLabels: typeof module20.checkLabels = module20.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module18.checkUnitInterval = module18.checkUnitInterval;
+  const checkUnitInterval: typeof module20.checkUnitInterval = module20.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module18.checkVector = module18.checkVector;
+  const checkVector: typeof module20.checkVector = module20.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module18.checkOneOf = module18.checkOneOf;
+  const checkOneOf: typeof module20.checkOneOf = module20.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -611,45 +697,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module18.checkBoolean = module18.checkBoolean;
+  const checkBoolean: typeof module20.checkBoolean = module20.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module18.startingWeights = module18.startingWeights;
+  const startingWeights: typeof module20.startingWeights = module20.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module18.checkXyTheta = module18.checkXyTheta;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkXyTheta: typeof module20.checkXyTheta = module20.checkXyTheta;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module19.CsvError = module19.CsvError;
+  const CsvError: typeof module21.CsvError = module21.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module19.printableName = module19.printableName;
+  const printableName: typeof module21.printableName = module21.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module19.parseCsv = module19.parseCsv;
+  const parseCsv: typeof module21.parseCsv = module21.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module20.formatCsv = module20.formatCsv;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const formatCsv: typeof module22.formatCsv = module22.formatCsv;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -660,7 +746,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module21.generateData = module21.generateData;
+  const generateData: typeof module23.generateData = module23.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -668,8 +754,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module21.head = module21.head;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const head: typeof module23.head = module23.head;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -680,16 +766,16 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module21.compareData = module21.compareData;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const compareData: typeof module23.compareData = module23.compareData;
+  const generateData: typeof module23.generateData = module23.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module22.choleskySolver = module22.choleskySolver;
-  const normalEquations: typeof module23.normalEquations = module23.normalEquations;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const choleskySolver: typeof module24.choleskySolver = module24.choleskySolver;
+  const normalEquations: typeof module25.normalEquations = module25.normalEquations;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -700,8 +786,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
-  const normalEquationsFor: typeof module24.normalEquationsFor = module24.normalEquationsFor;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const normalEquationsFor: typeof module26.normalEquationsFor = module26.normalEquationsFor;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -711,21 +797,21 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
-  const rowUpdate: typeof module24.rowUpdate = module24.rowUpdate;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const rowUpdate: typeof module26.rowUpdate = module26.rowUpdate;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
-Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module25.startEta = module25.startEta;
+Deno.test("startEta example (lib/glm/family.ts:19)", () => {
+  const startEta: typeof module27.startEta = module27.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
-Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module25.workingWeights = module25.workingWeights;
+Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
+  const workingWeights: typeof module27.workingWeights = module27.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -740,9 +826,9 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
   assert.ok(sw[0] === 0.5 && zw[0] === 1); // w = 1/4, z = 0 + (1 − 1/2)/(1/4) = 2
 });
 
-Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
-  const updateRows: typeof module25.updateRows = module25.updateRows;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("updateRows example (lib/glm/family.ts:70)", () => {
+  const updateRows: typeof module27.updateRows = module27.updateRows;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -756,16 +842,16 @@ Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("finalDeviance example (lib/glm/family.ts:108)", () => {
-  const finalDeviance: typeof module25.finalDeviance = module25.finalDeviance;
+Deno.test("finalDeviance example (lib/glm/family.ts:109)", () => {
+  const finalDeviance: typeof module27.finalDeviance = module27.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:120)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module28.glm = module28.glm;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -776,9 +862,9 @@ Deno.test("glm example (lib/glm/glm.ts:120)", () => {
 });
 
 Deno.test("predict example (lib/glm/glm.ts:184)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const predict: typeof module26.predict = module26.predict;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module28.glm = module28.glm;
+  const predict: typeof module28.predict = module28.predict;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -786,28 +872,28 @@ Deno.test("predict example (lib/glm/glm.ts:184)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:12)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const WARNING_NOT_CONVERGED: typeof module27.WARNING_NOT_CONVERGED =
-    module27.WARNING_NOT_CONVERGED;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const glm: typeof module28.glm = module28.glm;
+  const WARNING_NOT_CONVERGED: typeof module29.WARNING_NOT_CONVERGED =
+    module29.WARNING_NOT_CONVERGED;
+  const generateData: typeof module23.generateData = module23.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:26)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const WARNING_FITTED_0_1: typeof module27.WARNING_FITTED_0_1 = module27.WARNING_FITTED_0_1;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const glm: typeof module28.glm = module28.glm;
+  const WARNING_FITTED_0_1: typeof module29.WARNING_FITTED_0_1 = module29.WARNING_FITTED_0_1;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
-Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module28.irls = module28.irls;
-  const qrSolver: typeof module29.qrSolver = module29.qrSolver;
-  const rowUpdate: typeof module24.rowUpdate = module24.rowUpdate;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
+  const irls: typeof module30.irls = module30.irls;
+  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
+  const rowUpdate: typeof module26.rowUpdate = module26.rowUpdate;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -822,15 +908,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module30.irlsStart = module30.irlsStart;
+  const irlsStart: typeof module32.irlsStart = module32.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module30.irlsStart = module30.irlsStart;
-  const irlsStep: typeof module30.irlsStep = module30.irlsStep;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const irlsStart: typeof module32.irlsStart = module32.irlsStart;
+  const irlsStep: typeof module32.irlsStep = module32.irlsStep;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -839,16 +925,16 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module30.irlsStart = module30.irlsStart;
-  const irlsStepUnchecked: typeof module30.irlsStepUnchecked = module30.irlsStepUnchecked;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const irlsStart: typeof module32.irlsStart = module32.irlsStart;
+  const irlsStepUnchecked: typeof module32.irlsStepUnchecked = module32.irlsStepUnchecked;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module23.normalEquations = module23.normalEquations;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const normalEquations: typeof module25.normalEquations = module25.normalEquations;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -859,18 +945,18 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
   assert.ok(b[0] === 10 && b[2] === 2 + 54);
 });
 
-Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module26.glm = module26.glm;
-  const summary: typeof module31.summary = module31.summary;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("summary example (lib/glm/summary.ts:118)", () => {
+  const glm: typeof module28.glm = module28.glm;
+  const summary: typeof module33.summary = module33.summary;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
-  const qrSolver: typeof module29.qrSolver = module29.qrSolver;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -880,7 +966,7 @@ Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
 });
 
 Deno.test("adam example (lib/nn/adam.ts:163)", () => {
-  const adam: typeof module32.adam = module32.adam;
+  const adam: typeof module34.adam = module34.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -888,28 +974,28 @@ Deno.test("adam example (lib/nn/adam.ts:163)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:181)", () => {
-  const adamPaper: typeof module32.adamPaper = module32.adamPaper;
+  const adamPaper: typeof module34.adamPaper = module34.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
-Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module33.logit = module33.logit;
+Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
+  const logit: typeof module35.logit = module35.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
   );
 });
 
-Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module33.logitFloat32 = module33.logitFloat32;
+Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
+  const logitFloat32: typeof module35.logitFloat32 = module35.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
-Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module33.forwardBackward = module33.forwardBackward;
+Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
+  const forwardBackward: typeof module35.forwardBackward = module35.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -922,9 +1008,9 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
   assert.deepEqual(Array.from(g), [-1, 0]); // Σ(1/2 − y)x
 });
 
-Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module33.forwardBackwardFloat32 =
-    module33.forwardBackwardFloat32;
+Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
+  const forwardBackwardFloat32: typeof module35.forwardBackwardFloat32 =
+    module35.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -932,7 +1018,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module34.batchPass = module34.batchPass;
+  const batchPass: typeof module36.batchPass = module36.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -948,58 +1034,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module34.fullBatchGradient = module34.fullBatchGradient;
+  const fullBatchGradient: typeof module36.fullBatchGradient = module36.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module35.lipschitzStep = module35.lipschitzStep;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const lipschitzStep: typeof module37.lipschitzStep = module37.lipschitzStep;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module35.gradientDescent = module35.gradientDescent;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const gradientDescent: typeof module37.gradientDescent = module37.gradientDescent;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module36.constant = module36.constant;
+  const constant: typeof module38.constant = module38.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module36.glorotUniform = module36.glorotUniform;
+  const glorotUniform: typeof module38.glorotUniform = module38.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module36.input = module36.input;
+  const input: typeof module38.input = module38.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module36.constant = module36.constant;
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
+  const constant: typeof module38.constant = module38.constant;
+  const dense: typeof module38.dense = module38.dense;
+  const input: typeof module38.input = module38.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module36.constant = module36.constant;
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
+  const constant: typeof module38.constant = module38.constant;
+  const dense: typeof module38.dense = module38.dense;
+  const input: typeof module38.input = module38.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1009,87 +1095,87 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
   assert.ok(outputs.shape[1] === 1);
 });
 
-Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module37.sigmoid = module37.sigmoid;
+Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
+  const sigmoid: typeof module39.sigmoid = module39.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
-Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module37.softplus = module37.softplus;
+Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
+  const softplus: typeof module39.softplus = module39.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
-Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module37.logSigmoid = module37.logSigmoid;
+Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
+  const logSigmoid: typeof module39.logSigmoid = module39.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
-Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module37.linearPredictor = module37.linearPredictor;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
+  const linearPredictor: typeof module39.linearPredictor = module39.linearPredictor;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
-Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module37.logitsOf = module37.logitsOf;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
+  const logitsOf: typeof module39.logitsOf = module39.logitsOf;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
-Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:162)", () => {
-  const binaryCrossEntropyWithLogits: typeof module37.binaryCrossEntropyWithLogits =
-    module37.binaryCrossEntropyWithLogits;
+Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
+  const binaryCrossEntropyWithLogits: typeof module39.binaryCrossEntropyWithLogits =
+    module39.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
-Deno.test("crossEntropyOf example (lib/nn/loss.ts:195)", () => {
-  const crossEntropyOf: typeof module37.crossEntropyOf = module37.crossEntropyOf;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
+  const crossEntropyOf: typeof module39.crossEntropyOf = module39.crossEntropyOf;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
-Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:212)", () => {
-  const binaryCrossEntropy: typeof module37.binaryCrossEntropy = module37.binaryCrossEntropy;
+Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
+  const binaryCrossEntropy: typeof module39.binaryCrossEntropy = module39.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
-Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:249)", () => {
-  const binaryCrossEntropyLoss: typeof module37.binaryCrossEntropyLoss =
-    module37.binaryCrossEntropyLoss;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
+  const binaryCrossEntropyLoss: typeof module39.binaryCrossEntropyLoss =
+    module39.binaryCrossEntropyLoss;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
-Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:274)", () => {
-  const bernoulliLogLikelihood: typeof module37.bernoulliLogLikelihood =
-    module37.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module37.binaryCrossEntropyLoss =
-    module37.binaryCrossEntropyLoss;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
+  const bernoulliLogLikelihood: typeof module39.bernoulliLogLikelihood =
+    module39.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module39.binaryCrossEntropyLoss =
+    module39.binaryCrossEntropyLoss;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
-Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:297)", () => {
-  const binaryCrossEntropyGradient: typeof module37.binaryCrossEntropyGradient =
-    module37.binaryCrossEntropyGradient;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
+  const binaryCrossEntropyGradient: typeof module39.binaryCrossEntropyGradient =
+    module39.binaryCrossEntropyGradient;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
-Deno.test("tutorialGradientInto example (lib/nn/loss.ts:333)", () => {
-  const tutorialGradientInto: typeof module37.tutorialGradientInto = module37.tutorialGradientInto;
+Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
+  const tutorialGradientInto: typeof module39.tutorialGradientInto = module39.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1104,19 +1190,19 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:333)", () => {
   assert.equal(g[0], -1); // (1/2 − 0)·1 + (1/2 − 1)·3
 });
 
-Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:367)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module37.bernoulliLogLikelihoodGradient =
-    module37.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
+  const bernoulliLogLikelihoodGradient: typeof module39.bernoulliLogLikelihoodGradient =
+    module39.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module36.constant = module36.constant;
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
-  const model: typeof module38.model = module38.model;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const constant: typeof module38.constant = module38.constant;
+  const dense: typeof module38.dense = module38.dense;
+  const input: typeof module38.input = module38.input;
+  const model: typeof module40.model = module40.model;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1135,12 +1221,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module39.adam = module39.adam;
-  const constant: typeof module39.constant = module39.constant;
-  const dense: typeof module39.dense = module39.dense;
-  const fromRows: typeof module39.fromRows = module39.fromRows;
-  const input: typeof module39.input = module39.input;
-  const model: typeof module39.model = module39.model;
+  const adam: typeof module41.adam = module41.adam;
+  const constant: typeof module41.constant = module41.constant;
+  const dense: typeof module41.dense = module41.dense;
+  const fromRows: typeof module41.fromRows = module41.fromRows;
+  const input: typeof module41.input = module41.input;
+  const model: typeof module41.model = module41.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1158,31 +1244,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module40.tutorialNetwork = module40.tutorialNetwork;
+  const tutorialNetwork: typeof module42.tutorialNetwork = module42.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module41.numericalGradient = module41.numericalGradient;
+  const numericalGradient: typeof module43.numericalGradient = module43.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module42.checkDtype = module42.checkDtype;
+  const checkDtype: typeof module44.checkDtype = module44.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module42.checkStep = module42.checkStep;
+  const checkStep: typeof module44.checkStep = module44.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module32.adam = module32.adam;
+  const adam: typeof module34.adam = module34.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1190,23 +1276,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module43.getOptimizer = module43.getOptimizer;
+  const getOptimizer: typeof module45.getOptimizer = module45.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module44.formatEpoch = module44.formatEpoch;
+  const formatEpoch: typeof module46.formatEpoch = module46.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module44.inJupyterKernel = module44.inJupyterKernel;
+  const inJupyterKernel: typeof module46.inJupyterKernel = module46.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module44.terminalProgress = module44.terminalProgress;
+  const terminalProgress: typeof module46.terminalProgress = module46.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1215,7 +1301,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module44.jupyterProgress = module44.jupyterProgress;
+  const jupyterProgress: typeof module46.jupyterProgress = module46.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1224,13 +1310,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module44.progressFor = module44.progressFor;
+  const progressFor: typeof module46.progressFor = module46.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module45.scratchAdam = module45.scratchAdam;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const scratchAdam: typeof module47.scratchAdam = module47.scratchAdam;
+  const generateData: typeof module23.generateData = module23.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1238,14 +1324,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module46.sgd = module46.sgd;
+  const sgd: typeof module48.sgd = module48.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module47.CounterRng = module47.CounterRng;
+  const CounterRng: typeof module49.CounterRng = module49.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1254,37 +1340,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module47.RowOrder = module47.RowOrder;
+  const RowOrder: typeof module49.RowOrder = module49.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module36.dense = module36.dense;
-  const input: typeof module36.input = module36.input;
-  const model: typeof module38.model = module38.model;
+  const dense: typeof module38.dense = module38.dense;
+  const input: typeof module38.input = module38.input;
+  const model: typeof module40.model = module40.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module48.fitSettings = module48.fitSettings;
+  const fitSettings: typeof module50.fitSettings = module50.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module48.trainParams = module48.trainParams;
+  const trainParams: typeof module50.trainParams = module50.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module48.trainEpochs = module48.trainEpochs;
-  const batchPass: typeof module34.batchPass = module34.batchPass;
-  const adam: typeof module32.adam = module32.adam;
-  const fitSettings: typeof module48.fitSettings = module48.fitSettings;
+  const trainEpochs: typeof module50.trainEpochs = module50.trainEpochs;
+  const batchPass: typeof module36.batchPass = module36.batchPass;
+  const adam: typeof module34.adam = module34.adam;
+  const fitSettings: typeof module50.fitSettings = module50.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1299,9 +1385,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module39.fromRows = module39.fromRows;
-  const TrainingError: typeof module39.TrainingError = module39.TrainingError;
-  const tutorialNetwork: typeof module39.tutorialNetwork = module39.tutorialNetwork;
+  const fromRows: typeof module41.fromRows = module41.fromRows;
+  const TrainingError: typeof module41.TrainingError = module41.TrainingError;
+  const tutorialNetwork: typeof module41.tutorialNetwork = module41.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -1311,16 +1397,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module49.checkFloat32 = module49.checkFloat32;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkFloat32: typeof module51.checkFloat32 = module51.checkFloat32;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module49.checkEpoch = module49.checkEpoch;
-  const TrainingError: typeof module49.TrainingError = module49.TrainingError;
-  const fromRows: typeof module16.fromRows = module16.fromRows;
+  const checkEpoch: typeof module51.checkEpoch = module51.checkEpoch;
+  const TrainingError: typeof module51.TrainingError = module51.TrainingError;
+  const fromRows: typeof module18.fromRows = module18.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -1329,22 +1415,22 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
   );
 });
 
-Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module50.logR = module50.logR;
+Deno.test("logR example (lib/r/_libm.ts:147)", () => {
+  const logR: typeof module52.logR = module52.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
-Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module51.binomialSampler = module51.binomialSampler;
-  const mersenneTwister: typeof module52.mersenneTwister = module52.mersenneTwister;
+Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
+  const binomialSampler: typeof module53.binomialSampler = module53.binomialSampler;
+  const mersenneTwister: typeof module54.mersenneTwister = module54.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
-Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module53.formatColumn = module53.formatColumn;
+Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
+  const formatColumn: typeof module55.formatColumn = module55.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1352,71 +1438,71 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
   assert.ok(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
 });
 
-Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module53.formatNumbers = module53.formatNumbers;
+Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
+  const formatNumbers: typeof module55.formatNumbers = module55.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
-Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module53.roundTo = module53.roundTo;
+Deno.test("roundTo example (lib/r/format.ts:87)", () => {
+  const roundTo: typeof module55.roundTo = module55.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
-Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module53.formatPval = module53.formatPval;
+Deno.test("formatPval example (lib/r/format.ts:101)", () => {
+  const formatPval: typeof module55.formatPval = module55.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
-Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module53.zapsmall = module53.zapsmall;
+Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
+  const zapsmall: typeof module55.zapsmall = module55.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
-Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module54.clampedExp = module54.clampedExp;
+Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
+  const clampedExp: typeof module56.clampedExp = module56.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
-Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module54.linkinv = module54.linkinv;
+Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
+  const linkinv: typeof module56.linkinv = module56.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
-Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const muEta: typeof module54.muEta = module54.muEta;
+Deno.test("muEta example (lib/r/logit.ts:52)", () => {
+  const muEta: typeof module56.muEta = module56.muEta;
   assert.ok(muEta(0) === 0.25 && muEta(31) === Number.EPSILON);
 });
 
-Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module54.devResid = module54.devResid;
+Deno.test("devResid example (lib/r/logit.ts:72)", () => {
+  const devResid: typeof module56.devResid = module56.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module52.mersenneTwister = module52.mersenneTwister;
+  const mersenneTwister: typeof module54.mersenneTwister = module54.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
-Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module55.logDbinom1 = module55.logDbinom1;
+Deno.test("logDbinom1 example (lib/r/nmath.ts:33)", () => {
+  const logDbinom1: typeof module57.logDbinom1 = module57.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
-Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module55.pnorm = module55.pnorm;
+Deno.test("pnorm example (lib/r/nmath.ts:53)", () => {
+  const pnorm: typeof module57.pnorm = module57.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module56.qnorm = module56.qnorm;
+  const qnorm: typeof module58.qnorm = module58.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module57.dqrdc2 = module57.dqrdc2;
+  const dqrdc2: typeof module59.dqrdc2 = module59.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1425,14 +1511,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module57.qrls = module57.qrls;
+  const qrls: typeof module59.qrls = module59.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module58.rRng = module58.rRng;
+  const rRng: typeof module60.rRng = module60.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1446,107 +1532,107 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module58.seedrandomRng = module58.seedrandomRng;
+  const seedrandomRng: typeof module60.seedrandomRng = module60.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module59.unifIndex = module59.unifIndex;
+  const unifIndex: typeof module61.unifIndex = module61.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module59.permutationInto = module59.permutationInto;
-  const rRng: typeof module58.rRng = module58.rRng;
+  const permutationInto: typeof module61.permutationInto = module61.permutationInto;
+  const rRng: typeof module60.rRng = module60.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module60.table = module60.table;
+  const table: typeof module62.table = module62.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module60.table = module60.table;
+  const table: typeof module62.table = module62.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module60.headTable = module60.headTable;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const headTable: typeof module62.headTable = module62.headTable;
+  const generateData: typeof module23.generateData = module23.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module60.sideBySide = module60.sideBySide;
+  const sideBySide: typeof module62.sideBySide = module62.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module61.Figure = module61.Figure;
+  const Figure: typeof module63.Figure = module63.Figure;
   const jupyterDisplay: typeof module15.jupyterDisplay = module15.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module62;
-  const plot: typeof module61.plot = module61.plot;
+  const Plot = module64;
+  const plot: typeof module63.plot = module63.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module63.featureHistograms = module63.featureHistograms;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const featureHistograms: typeof module65.featureHistograms = module65.featureHistograms;
+  const generateData: typeof module23.generateData = module23.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module63.targetBalance = module63.targetBalance;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const targetBalance: typeof module65.targetBalance = module65.targetBalance;
+  const generateData: typeof module23.generateData = module23.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module63.irlsConvergence = module63.irlsConvergence;
-  const glm: typeof module26.glm = module26.glm;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const irlsConvergence: typeof module65.irlsConvergence = module65.irlsConvergence;
+  const glm: typeof module28.glm = module28.glm;
+  const generateData: typeof module23.generateData = module23.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module63.sigmoidCurve = module63.sigmoidCurve;
+  const sigmoidCurve: typeof module65.sigmoidCurve = module65.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module63.lossAlongCoefficient = module63.lossAlongCoefficient;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const lossAlongCoefficient: typeof module65.lossAlongCoefficient = module65.lossAlongCoefficient;
+  const generateData: typeof module23.generateData = module23.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module63.logLikelihoodSurface = module63.logLikelihoodSurface;
-  const generateData: typeof module21.generateData = module21.generateData;
+  const logLikelihoodSurface: typeof module65.logLikelihoodSurface = module65.logLikelihoodSurface;
+  const generateData: typeof module23.generateData = module23.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module63.lossCurve = module63.lossCurve;
+  const lossCurve: typeof module65.lossCurve = module65.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });
