@@ -8,13 +8,7 @@
 
 import assert from "node:assert/strict";
 import { exp, log, log10, log1p } from "../lib/core/math.ts";
-import {
-  expExact,
-  log10Exact,
-  log1pExact,
-  logExact,
-  mathTables,
-} from "../lib/core/math_exact.ts";
+import { expExact, log10Exact, log1pExact, logExact, mathTables } from "../lib/core/math_exact.ts";
 import { EXP2, LN2, LN2_BY_64, LOG_RECIP } from "../lib/core/math_tables.ts";
 import {
   binaryCrossEntropyLoss,
