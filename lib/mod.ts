@@ -169,6 +169,27 @@ export {
   sumMeanFigure,
   weightsOverEpochs,
 } from "./book/figures.ts";
+export {
+  type LikelihoodGrid,
+  likelihoodGrid,
+  pathsFrom,
+  type StartedPath,
+  type StartName,
+  train,
+  type TrainingOutcome,
+  type TrainingSettings,
+  TUTORIAL_SETTINGS,
+  type TwoFeatureProblem,
+  twoFeatureProblem,
+  type WeightPaths,
+  weightPaths,
+} from "./book/live.ts";
+export {
+  METHOD_COLOURS,
+  optimiserPathsFigure,
+  trainingFigure,
+  weightPathsFigure,
+} from "./book/live_plots.ts";
 export { type AgreementRow, type Problem, tutorialProblem } from "./book/problem.ts";
 export {
   TUTORIAL_KERAS_MAPE,

@@ -14,59 +14,61 @@ import * as module9 from "../lib/book/breakdowns.ts";
 import * as module10 from "../lib/book/problem.ts";
 import * as module11 from "../lib/book/experiments.ts";
 import * as module12 from "../lib/book/figures.ts";
-import * as module13 from "../lib/book/tutorial.ts";
-import * as module14 from "../lib/core/errors.ts";
-import * as module15 from "../lib/core/html.ts";
-import * as module16 from "../lib/core/math.ts";
-import * as module17 from "../lib/core/math_exact.ts";
-import * as module18 from "../lib/core/matrix.ts";
-import * as module19 from "../lib/core/metrics.ts";
-import * as module20 from "../lib/core/validate.ts";
-import * as module21 from "../lib/data/csv.ts";
-import * as module22 from "../lib/data/csv_file.ts";
-import * as module23 from "../lib/data/dataset.ts";
-import * as module24 from "../lib/glm/cholesky.ts";
-import * as module25 from "../lib/glm/normal_equations.ts";
-import * as module26 from "../lib/glm/engine.ts";
-import * as module27 from "../lib/glm/family.ts";
-import * as module28 from "../lib/glm/glm.ts";
-import * as module29 from "../lib/glm/glm_fit.ts";
-import * as module30 from "../lib/glm/irls_loop.ts";
-import * as module31 from "../lib/glm/wls.ts";
-import * as module32 from "../lib/glm/irls_step.ts";
-import * as module33 from "../lib/glm/summary.ts";
-import * as module34 from "../lib/nn/adam.ts";
-import * as module35 from "../lib/nn/dense_unit.ts";
-import * as module36 from "../lib/nn/engine.ts";
-import * as module37 from "../lib/nn/gradient_descent.ts";
-import * as module38 from "../lib/nn/layers.ts";
-import * as module39 from "../lib/nn/loss.ts";
-import * as module40 from "../lib/nn/model.ts";
-import * as module41 from "../lib/mod.ts";
-import * as module42 from "../lib/nn/network.ts";
-import * as module43 from "../lib/nn/numerical_gradient.ts";
-import * as module44 from "../lib/nn/optimizer.ts";
-import * as module45 from "../lib/nn/optimizers.ts";
-import * as module46 from "../lib/nn/progress.ts";
-import * as module47 from "../lib/nn/scratch_adam.ts";
-import * as module48 from "../lib/nn/sgd.ts";
-import * as module49 from "../lib/nn/shuffle.ts";
-import * as module50 from "../lib/nn/train.ts";
-import * as module51 from "../lib/nn/training_checks.ts";
-import * as module52 from "../lib/r/_libm.ts";
-import * as module53 from "../lib/r/binomial.ts";
-import * as module54 from "../lib/r/mersenne_twister.ts";
-import * as module55 from "../lib/r/format.ts";
-import * as module56 from "../lib/r/logit.ts";
-import * as module57 from "../lib/r/nmath.ts";
-import * as module58 from "../lib/r/qnorm.ts";
-import * as module59 from "../lib/r/qr.ts";
-import * as module60 from "../lib/r/random.ts";
-import * as module61 from "../lib/r/sample.ts";
-import * as module62 from "../lib/view/display.ts";
-import * as module63 from "../lib/view/figure.ts";
-import * as module64 from "@observablehq/plot";
-import * as module65 from "../lib/view/plots.ts";
+import * as module13 from "../lib/book/live.ts";
+import * as module14 from "../lib/book/live_plots.ts";
+import * as module15 from "../lib/book/tutorial.ts";
+import * as module16 from "../lib/core/errors.ts";
+import * as module17 from "../lib/core/html.ts";
+import * as module18 from "../lib/core/math.ts";
+import * as module19 from "../lib/core/math_exact.ts";
+import * as module20 from "../lib/core/matrix.ts";
+import * as module21 from "../lib/core/metrics.ts";
+import * as module22 from "../lib/core/validate.ts";
+import * as module23 from "../lib/data/csv.ts";
+import * as module24 from "../lib/data/csv_file.ts";
+import * as module25 from "../lib/data/dataset.ts";
+import * as module26 from "../lib/glm/cholesky.ts";
+import * as module27 from "../lib/glm/normal_equations.ts";
+import * as module28 from "../lib/glm/engine.ts";
+import * as module29 from "../lib/glm/family.ts";
+import * as module30 from "../lib/glm/glm.ts";
+import * as module31 from "../lib/glm/glm_fit.ts";
+import * as module32 from "../lib/glm/irls_loop.ts";
+import * as module33 from "../lib/glm/wls.ts";
+import * as module34 from "../lib/glm/irls_step.ts";
+import * as module35 from "../lib/glm/summary.ts";
+import * as module36 from "../lib/nn/adam.ts";
+import * as module37 from "../lib/nn/dense_unit.ts";
+import * as module38 from "../lib/nn/engine.ts";
+import * as module39 from "../lib/nn/gradient_descent.ts";
+import * as module40 from "../lib/nn/layers.ts";
+import * as module41 from "../lib/nn/loss.ts";
+import * as module42 from "../lib/nn/model.ts";
+import * as module43 from "../lib/mod.ts";
+import * as module44 from "../lib/nn/network.ts";
+import * as module45 from "../lib/nn/numerical_gradient.ts";
+import * as module46 from "../lib/nn/optimizer.ts";
+import * as module47 from "../lib/nn/optimizers.ts";
+import * as module48 from "../lib/nn/progress.ts";
+import * as module49 from "../lib/nn/scratch_adam.ts";
+import * as module50 from "../lib/nn/sgd.ts";
+import * as module51 from "../lib/nn/shuffle.ts";
+import * as module52 from "../lib/nn/train.ts";
+import * as module53 from "../lib/nn/training_checks.ts";
+import * as module54 from "../lib/r/_libm.ts";
+import * as module55 from "../lib/r/binomial.ts";
+import * as module56 from "../lib/r/mersenne_twister.ts";
+import * as module57 from "../lib/r/format.ts";
+import * as module58 from "../lib/r/logit.ts";
+import * as module59 from "../lib/r/nmath.ts";
+import * as module60 from "../lib/r/qnorm.ts";
+import * as module61 from "../lib/r/qr.ts";
+import * as module62 from "../lib/r/random.ts";
+import * as module63 from "../lib/r/sample.ts";
+import * as module64 from "../lib/view/display.ts";
+import * as module65 from "../lib/view/figure.ts";
+import * as module66 from "@observablehq/plot";
+import * as module67 from "../lib/view/plots.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -449,6 +451,105 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
   assert.ok(fig.svg.includes("sum"));
 });
 
+Deno.test("weightPaths example (lib/book/live.ts:61)", () => {
+  const weightPaths: typeof module13.weightPaths = module13.weightPaths;
+  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const w = weightPaths(tutorialProblem(), 1000);
+  assert.equal(w.mapeText, "0.000326558");
+  assert.equal(w.rows.length % 10, 0);
+});
+
+Deno.test("train example (lib/book/live.ts:161)", () => {
+  const train: typeof module13.train = module13.train;
+  const TUTORIAL_SETTINGS: typeof module13.TUTORIAL_SETTINGS = module13.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const p = tutorialProblem();
+  assert.ok(train(p, TUTORIAL_SETTINGS).agrees);
+  assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
+});
+
+Deno.test("twoFeatureProblem example (lib/book/live.ts:212)", () => {
+  const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  assert.deepEqual(p.names, ["X3", "X4"]);
+});
+
+Deno.test("likelihoodGrid example (lib/book/live.ts:257)", () => {
+  const likelihoodGrid: typeof module13.likelihoodGrid = module13.likelihoodGrid;
+  const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
+  const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
+  assert.equal(g.values.length, 25);
+  assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
+});
+
+Deno.test("pathsFrom example (lib/book/live.ts:304)", () => {
+  const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
+  const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  const [irls, adam] = pathsFrom(p, [0, 0], { epochs: 50 });
+  assert.ok(irls.distance < 1e-10 && adam.distance > 0.01);
+});
+
+Deno.test("weightPathsPlot example (lib/book/live_plots.ts:33)", () => {
+  const weightPathsPlot: typeof module14.weightPathsPlot = module14.weightPathsPlot;
+  const weightPaths: typeof module13.weightPaths = module13.weightPaths;
+  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
+  assert.equal(options.marks?.length, 3);
+});
+
+Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:78)", () => {
+  const weightsBesidePlot: typeof module14.weightsBesidePlot = module14.weightsBesidePlot;
+  const train: typeof module13.train = module13.train;
+  const TUTORIAL_SETTINGS: typeof module13.TUTORIAL_SETTINGS = module13.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const p = tutorialProblem();
+  const options = weightsBesidePlot(train(p, { ...TUTORIAL_SETTINGS, epochs: 10 }), p.glm);
+  assert.equal(options.marks?.length, 4);
+});
+
+Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:133)", () => {
+  const optimiserPathsPlot: typeof module14.optimiserPathsPlot = module14.optimiserPathsPlot;
+  const likelihoodGrid: typeof module13.likelihoodGrid = module13.likelihoodGrid;
+  const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
+  const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  const grid = likelihoodGrid(p, { resolution: 9 });
+  const paths = pathsFrom(p, [0, 0], { epochs: 10 });
+  assert.ok(optimiserPathsPlot(p, grid, paths, [0, 0], { layer: "paths" }).x?.axis === null);
+});
+
+Deno.test("weightPathsFigure example (lib/book/live_plots.ts:208)", () => {
+  const weightPathsFigure: typeof module14.weightPathsFigure = module14.weightPathsFigure;
+  const weightPaths: typeof module13.weightPaths = module13.weightPaths;
+  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
+});
+
+Deno.test("trainingFigure example (lib/book/live_plots.ts:224)", () => {
+  const trainingFigure: typeof module14.trainingFigure = module14.trainingFigure;
+  const train: typeof module13.train = module13.train;
+  const TUTORIAL_SETTINGS: typeof module13.TUTORIAL_SETTINGS = module13.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
+  const p = tutorialProblem();
+  assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
+});
+
+Deno.test("optimiserPathsFigure example (lib/book/live_plots.ts:241)", () => {
+  const optimiserPathsFigure: typeof module14.optimiserPathsFigure = module14.optimiserPathsFigure;
+  const likelihoodGrid: typeof module13.likelihoodGrid = module13.likelihoodGrid;
+  const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
+  const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  const fig = optimiserPathsFigure(
+    p,
+    likelihoodGrid(p, { resolution: 9 }),
+    pathsFrom(p, [0, 0], { epochs: 5 }),
+    [0, 0],
+  );
+  assert.ok(fig.svg.includes("<path"));
+});
+
 Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
   const p = tutorialProblem();
@@ -482,42 +583,42 @@ Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module13.TUTORIAL_KERAS_WEIGHTS =
-    module13.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module15.TUTORIAL_KERAS_WEIGHTS =
+    module15.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module13.TUTORIAL_KERAS_MAPE = module13.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module15.TUTORIAL_KERAS_MAPE = module15.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module13.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module13.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module15.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module15.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module14.ArgumentError = module14.ArgumentError;
+  const ArgumentError: typeof module16.ArgumentError = module16.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module15.escapeHtml = module15.escapeHtml;
+  const escapeHtml: typeof module17.escapeHtml = module17.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module15.jupyterDisplay = module15.jupyterDisplay;
+  const jupyterDisplay: typeof module17.jupyterDisplay = module17.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("exp example (lib/core/math.ts:51)", () => {
-  const exp: typeof module16.exp = module16.exp;
+  const exp: typeof module18.exp = module18.exp;
   assert.equal(exp(0), 1);
   assert.equal(exp(1), Math.E);
   assert.equal(exp(-Infinity), 0);
@@ -525,7 +626,7 @@ Deno.test("exp example (lib/core/math.ts:51)", () => {
 });
 
 Deno.test("log example (lib/core/math.ts:187)", () => {
-  const log: typeof module16.log = module16.log;
+  const log: typeof module18.log = module18.log;
   assert.equal(log(1), 0);
   assert.equal(log(Math.E), 1);
   assert.equal(log(0), -Infinity);
@@ -533,7 +634,7 @@ Deno.test("log example (lib/core/math.ts:187)", () => {
 });
 
 Deno.test("log1p example (lib/core/math.ts:208)", () => {
-  const log1p: typeof module16.log1p = module16.log1p;
+  const log1p: typeof module18.log1p = module18.log1p;
   assert.equal(log1p(0), 0);
   assert.equal(log1p(1e-20), 1e-20);
   assert.equal(log1p(1), Math.LN2);
@@ -541,154 +642,154 @@ Deno.test("log1p example (lib/core/math.ts:208)", () => {
 });
 
 Deno.test("log10 example (lib/core/math.ts:235)", () => {
-  const log10: typeof module16.log10 = module16.log10;
+  const log10: typeof module18.log10 = module18.log10;
   assert.equal(log10(1000), 3);
   assert.equal(log10(1e-5), -5);
   assert.equal(log10(2), 0.3010299956639812);
 });
 
 Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
-  const roundToDouble: typeof module17.roundToDouble = module17.roundToDouble;
+  const roundToDouble: typeof module19.roundToDouble = module19.roundToDouble;
   assert.equal(roundToDouble(3n, -1), 1.5);
   assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
   assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
 });
 
 Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
-  const expExact: typeof module17.expExact = module17.expExact;
+  const expExact: typeof module19.expExact = module19.expExact;
   assert.equal(expExact(1), Math.E);
   assert.equal(expExact(-745.2), 0);
 });
 
 Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
-  const logFixed: typeof module17.logFixed = module17.logFixed;
-  const P: typeof module17.P = module17.P;
-  const roundToDouble: typeof module17.roundToDouble = module17.roundToDouble;
+  const logFixed: typeof module19.logFixed = module19.logFixed;
+  const P: typeof module19.P = module19.P;
+  const roundToDouble: typeof module19.roundToDouble = module19.roundToDouble;
   assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
 });
 
 Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
-  const logExact: typeof module17.logExact = module17.logExact;
+  const logExact: typeof module19.logExact = module19.logExact;
   assert.equal(logExact(1), 0);
   assert.equal(logExact(Math.E), 1);
 });
 
 Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
-  const log1pExact: typeof module17.log1pExact = module17.log1pExact;
+  const log1pExact: typeof module19.log1pExact = module19.log1pExact;
   assert.equal(log1pExact(1e-300), 1e-300);
   assert.equal(log1pExact(1), Math.LN2);
 });
 
 Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
-  const log10Exact: typeof module17.log10Exact = module17.log10Exact;
+  const log10Exact: typeof module19.log10Exact = module19.log10Exact;
   assert.equal(log10Exact(1e-300), -300);
   assert.equal(log10Exact(2), 0.3010299956639812);
 });
 
 Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
-  const logFixed: typeof module17.logFixed = module17.logFixed;
-  const splitDouble: typeof module17.splitDouble = module17.splitDouble;
+  const logFixed: typeof module19.logFixed = module19.logFixed;
+  const splitDouble: typeof module19.splitDouble = module19.splitDouble;
   const [hi, lo] = splitDouble(logFixed(1n, 1));
   assert.equal(hi, Math.LN2);
   assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
 });
 
 Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
-  const mathTables: typeof module17.mathTables = module17.mathTables;
+  const mathTables: typeof module19.mathTables = module19.mathTables;
   const t = mathTables();
   assert.equal(t.exp2[0], 1);
   assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module18.matrix = module18.matrix;
+  const matrix: typeof module20.matrix = module20.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module18.fromColumnMajor = module18.fromColumnMajor;
+  const fromColumnMajor: typeof module20.fromColumnMajor = module20.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module18.fromRows = module18.fromRows;
-  const row: typeof module18.row = module18.row;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
+  const row: typeof module20.row = module20.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module18.column = module18.column;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const column: typeof module20.column = module20.column;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module18.fromRows = module18.fromRows;
-  const toRows: typeof module18.toRows = module18.toRows;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
+  const toRows: typeof module20.toRows = module20.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module19.meanAbsolutePercentageError =
-    module19.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module21.meanAbsolutePercentageError =
+    module21.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module19.maxAbsDifference = module19.maxAbsDifference;
+  const maxAbsDifference: typeof module21.maxAbsDifference = module21.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module19.distance = module19.distance;
+  const distance: typeof module21.distance = module21.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module20.checkInteger = module20.checkInteger;
+  const checkInteger: typeof module22.checkInteger = module22.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module20.checkFinite = module20.checkFinite;
+  const checkFinite: typeof module22.checkFinite = module22.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module20.checkMatrix = module20.checkMatrix;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const checkMatrix: typeof module22.checkMatrix = module22.checkMatrix;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module20.checkLabels = module20.checkLabels;
+  const checkLabels: typeof module22.checkLabels = module22.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module20.checkUnitInterval = module20.checkUnitInterval;
+  const checkUnitInterval: typeof module22.checkUnitInterval = module22.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module20.checkVector = module20.checkVector;
+  const checkVector: typeof module22.checkVector = module22.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module20.checkOneOf = module20.checkOneOf;
+  const checkOneOf: typeof module22.checkOneOf = module22.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -697,45 +798,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module20.checkBoolean = module20.checkBoolean;
+  const checkBoolean: typeof module22.checkBoolean = module22.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module20.startingWeights = module20.startingWeights;
+  const startingWeights: typeof module22.startingWeights = module22.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module20.checkXyTheta = module20.checkXyTheta;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const checkXyTheta: typeof module22.checkXyTheta = module22.checkXyTheta;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module21.CsvError = module21.CsvError;
+  const CsvError: typeof module23.CsvError = module23.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module21.printableName = module21.printableName;
+  const printableName: typeof module23.printableName = module23.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module21.parseCsv = module21.parseCsv;
+  const parseCsv: typeof module23.parseCsv = module23.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module22.formatCsv = module22.formatCsv;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const formatCsv: typeof module24.formatCsv = module24.formatCsv;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -746,7 +847,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module23.generateData = module23.generateData;
+  const generateData: typeof module25.generateData = module25.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -754,8 +855,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module23.head = module23.head;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const head: typeof module25.head = module25.head;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -766,16 +867,16 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module23.compareData = module23.compareData;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const compareData: typeof module25.compareData = module25.compareData;
+  const generateData: typeof module25.generateData = module25.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module24.choleskySolver = module24.choleskySolver;
-  const normalEquations: typeof module25.normalEquations = module25.normalEquations;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const choleskySolver: typeof module26.choleskySolver = module26.choleskySolver;
+  const normalEquations: typeof module27.normalEquations = module27.normalEquations;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -786,8 +887,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
-  const normalEquationsFor: typeof module26.normalEquationsFor = module26.normalEquationsFor;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const normalEquationsFor: typeof module28.normalEquationsFor = module28.normalEquationsFor;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -797,8 +898,8 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
-  const rowUpdate: typeof module26.rowUpdate = module26.rowUpdate;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const rowUpdate: typeof module28.rowUpdate = module28.rowUpdate;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
@@ -806,12 +907,12 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
 });
 
 Deno.test("startEta example (lib/glm/family.ts:19)", () => {
-  const startEta: typeof module27.startEta = module27.startEta;
+  const startEta: typeof module29.startEta = module29.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
-  const workingWeights: typeof module27.workingWeights = module27.workingWeights;
+  const workingWeights: typeof module29.workingWeights = module29.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -827,8 +928,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:70)", () => {
-  const updateRows: typeof module27.updateRows = module27.updateRows;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const updateRows: typeof module29.updateRows = module29.updateRows;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -843,15 +944,15 @@ Deno.test("updateRows example (lib/glm/family.ts:70)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:109)", () => {
-  const finalDeviance: typeof module27.finalDeviance = module27.finalDeviance;
+  const finalDeviance: typeof module29.finalDeviance = module29.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:120)", () => {
-  const glm: typeof module28.glm = module28.glm;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const glm: typeof module30.glm = module30.glm;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -862,9 +963,9 @@ Deno.test("glm example (lib/glm/glm.ts:120)", () => {
 });
 
 Deno.test("predict example (lib/glm/glm.ts:184)", () => {
-  const glm: typeof module28.glm = module28.glm;
-  const predict: typeof module28.predict = module28.predict;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const glm: typeof module30.glm = module30.glm;
+  const predict: typeof module30.predict = module30.predict;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -872,28 +973,28 @@ Deno.test("predict example (lib/glm/glm.ts:184)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:12)", () => {
-  const glm: typeof module28.glm = module28.glm;
-  const WARNING_NOT_CONVERGED: typeof module29.WARNING_NOT_CONVERGED =
-    module29.WARNING_NOT_CONVERGED;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const glm: typeof module30.glm = module30.glm;
+  const WARNING_NOT_CONVERGED: typeof module31.WARNING_NOT_CONVERGED =
+    module31.WARNING_NOT_CONVERGED;
+  const generateData: typeof module25.generateData = module25.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:26)", () => {
-  const glm: typeof module28.glm = module28.glm;
-  const WARNING_FITTED_0_1: typeof module29.WARNING_FITTED_0_1 = module29.WARNING_FITTED_0_1;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const glm: typeof module30.glm = module30.glm;
+  const WARNING_FITTED_0_1: typeof module31.WARNING_FITTED_0_1 = module31.WARNING_FITTED_0_1;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
-  const irls: typeof module30.irls = module30.irls;
-  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
-  const rowUpdate: typeof module26.rowUpdate = module26.rowUpdate;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const irls: typeof module32.irls = module32.irls;
+  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
+  const rowUpdate: typeof module28.rowUpdate = module28.rowUpdate;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -908,15 +1009,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module32.irlsStart = module32.irlsStart;
+  const irlsStart: typeof module34.irlsStart = module34.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module32.irlsStart = module32.irlsStart;
-  const irlsStep: typeof module32.irlsStep = module32.irlsStep;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const irlsStart: typeof module34.irlsStart = module34.irlsStart;
+  const irlsStep: typeof module34.irlsStep = module34.irlsStep;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -925,16 +1026,16 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module32.irlsStart = module32.irlsStart;
-  const irlsStepUnchecked: typeof module32.irlsStepUnchecked = module32.irlsStepUnchecked;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const irlsStart: typeof module34.irlsStart = module34.irlsStart;
+  const irlsStepUnchecked: typeof module34.irlsStepUnchecked = module34.irlsStepUnchecked;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module25.normalEquations = module25.normalEquations;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const normalEquations: typeof module27.normalEquations = module27.normalEquations;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -946,17 +1047,17 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:118)", () => {
-  const glm: typeof module28.glm = module28.glm;
-  const summary: typeof module33.summary = module33.summary;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const glm: typeof module30.glm = module30.glm;
+  const summary: typeof module35.summary = module35.summary;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
-  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -966,7 +1067,7 @@ Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
 });
 
 Deno.test("adam example (lib/nn/adam.ts:163)", () => {
-  const adam: typeof module34.adam = module34.adam;
+  const adam: typeof module36.adam = module36.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -974,14 +1075,14 @@ Deno.test("adam example (lib/nn/adam.ts:163)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:181)", () => {
-  const adamPaper: typeof module34.adamPaper = module34.adamPaper;
+  const adamPaper: typeof module36.adamPaper = module36.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
-  const logit: typeof module35.logit = module35.logit;
+  const logit: typeof module37.logit = module37.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -989,13 +1090,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
-  const logitFloat32: typeof module35.logitFloat32 = module35.logitFloat32;
+  const logitFloat32: typeof module37.logitFloat32 = module37.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
-  const forwardBackward: typeof module35.forwardBackward = module35.forwardBackward;
+  const forwardBackward: typeof module37.forwardBackward = module37.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1009,8 +1110,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
-  const forwardBackwardFloat32: typeof module35.forwardBackwardFloat32 =
-    module35.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module37.forwardBackwardFloat32 =
+    module37.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1018,7 +1119,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module36.batchPass = module36.batchPass;
+  const batchPass: typeof module38.batchPass = module38.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1034,58 +1135,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module36.fullBatchGradient = module36.fullBatchGradient;
+  const fullBatchGradient: typeof module38.fullBatchGradient = module38.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module37.lipschitzStep = module37.lipschitzStep;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const lipschitzStep: typeof module39.lipschitzStep = module39.lipschitzStep;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module37.gradientDescent = module37.gradientDescent;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const gradientDescent: typeof module39.gradientDescent = module39.gradientDescent;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module38.constant = module38.constant;
+  const constant: typeof module40.constant = module40.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module38.glorotUniform = module38.glorotUniform;
+  const glorotUniform: typeof module40.glorotUniform = module40.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module38.input = module38.input;
+  const input: typeof module40.input = module40.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module38.constant = module38.constant;
-  const dense: typeof module38.dense = module38.dense;
-  const input: typeof module38.input = module38.input;
+  const constant: typeof module40.constant = module40.constant;
+  const dense: typeof module40.dense = module40.dense;
+  const input: typeof module40.input = module40.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module38.constant = module38.constant;
-  const dense: typeof module38.dense = module38.dense;
-  const input: typeof module38.input = module38.input;
+  const constant: typeof module40.constant = module40.constant;
+  const dense: typeof module40.dense = module40.dense;
+  const input: typeof module40.input = module40.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1096,86 +1197,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
-  const sigmoid: typeof module39.sigmoid = module39.sigmoid;
+  const sigmoid: typeof module41.sigmoid = module41.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
-  const softplus: typeof module39.softplus = module39.softplus;
+  const softplus: typeof module41.softplus = module41.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
-  const logSigmoid: typeof module39.logSigmoid = module39.logSigmoid;
+  const logSigmoid: typeof module41.logSigmoid = module41.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
-  const linearPredictor: typeof module39.linearPredictor = module39.linearPredictor;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const linearPredictor: typeof module41.linearPredictor = module41.linearPredictor;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
-  const logitsOf: typeof module39.logitsOf = module39.logitsOf;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const logitsOf: typeof module41.logitsOf = module41.logitsOf;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
-  const binaryCrossEntropyWithLogits: typeof module39.binaryCrossEntropyWithLogits =
-    module39.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module41.binaryCrossEntropyWithLogits =
+    module41.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
-  const crossEntropyOf: typeof module39.crossEntropyOf = module39.crossEntropyOf;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const crossEntropyOf: typeof module41.crossEntropyOf = module41.crossEntropyOf;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
-  const binaryCrossEntropy: typeof module39.binaryCrossEntropy = module39.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module41.binaryCrossEntropy = module41.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
-  const binaryCrossEntropyLoss: typeof module39.binaryCrossEntropyLoss =
-    module39.binaryCrossEntropyLoss;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const binaryCrossEntropyLoss: typeof module41.binaryCrossEntropyLoss =
+    module41.binaryCrossEntropyLoss;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
-  const bernoulliLogLikelihood: typeof module39.bernoulliLogLikelihood =
-    module39.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module39.binaryCrossEntropyLoss =
-    module39.binaryCrossEntropyLoss;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const bernoulliLogLikelihood: typeof module41.bernoulliLogLikelihood =
+    module41.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module41.binaryCrossEntropyLoss =
+    module41.binaryCrossEntropyLoss;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
-  const binaryCrossEntropyGradient: typeof module39.binaryCrossEntropyGradient =
-    module39.binaryCrossEntropyGradient;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const binaryCrossEntropyGradient: typeof module41.binaryCrossEntropyGradient =
+    module41.binaryCrossEntropyGradient;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
-  const tutorialGradientInto: typeof module39.tutorialGradientInto = module39.tutorialGradientInto;
+  const tutorialGradientInto: typeof module41.tutorialGradientInto = module41.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1191,18 +1292,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module39.bernoulliLogLikelihoodGradient =
-    module39.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module41.bernoulliLogLikelihoodGradient =
+    module41.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module38.constant = module38.constant;
-  const dense: typeof module38.dense = module38.dense;
-  const input: typeof module38.input = module38.input;
-  const model: typeof module40.model = module40.model;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const constant: typeof module40.constant = module40.constant;
+  const dense: typeof module40.dense = module40.dense;
+  const input: typeof module40.input = module40.input;
+  const model: typeof module42.model = module42.model;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1221,12 +1322,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module41.adam = module41.adam;
-  const constant: typeof module41.constant = module41.constant;
-  const dense: typeof module41.dense = module41.dense;
-  const fromRows: typeof module41.fromRows = module41.fromRows;
-  const input: typeof module41.input = module41.input;
-  const model: typeof module41.model = module41.model;
+  const adam: typeof module43.adam = module43.adam;
+  const constant: typeof module43.constant = module43.constant;
+  const dense: typeof module43.dense = module43.dense;
+  const fromRows: typeof module43.fromRows = module43.fromRows;
+  const input: typeof module43.input = module43.input;
+  const model: typeof module43.model = module43.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1244,31 +1345,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module42.tutorialNetwork = module42.tutorialNetwork;
+  const tutorialNetwork: typeof module44.tutorialNetwork = module44.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module43.numericalGradient = module43.numericalGradient;
+  const numericalGradient: typeof module45.numericalGradient = module45.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module44.checkDtype = module44.checkDtype;
+  const checkDtype: typeof module46.checkDtype = module46.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module44.checkStep = module44.checkStep;
+  const checkStep: typeof module46.checkStep = module46.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module34.adam = module34.adam;
+  const adam: typeof module36.adam = module36.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1276,23 +1377,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module45.getOptimizer = module45.getOptimizer;
+  const getOptimizer: typeof module47.getOptimizer = module47.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module46.formatEpoch = module46.formatEpoch;
+  const formatEpoch: typeof module48.formatEpoch = module48.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module46.inJupyterKernel = module46.inJupyterKernel;
+  const inJupyterKernel: typeof module48.inJupyterKernel = module48.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module46.terminalProgress = module46.terminalProgress;
+  const terminalProgress: typeof module48.terminalProgress = module48.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1301,7 +1402,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module46.jupyterProgress = module46.jupyterProgress;
+  const jupyterProgress: typeof module48.jupyterProgress = module48.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1310,13 +1411,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module46.progressFor = module46.progressFor;
+  const progressFor: typeof module48.progressFor = module48.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module47.scratchAdam = module47.scratchAdam;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const scratchAdam: typeof module49.scratchAdam = module49.scratchAdam;
+  const generateData: typeof module25.generateData = module25.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1324,14 +1425,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module48.sgd = module48.sgd;
+  const sgd: typeof module50.sgd = module50.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module49.CounterRng = module49.CounterRng;
+  const CounterRng: typeof module51.CounterRng = module51.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1340,37 +1441,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module49.RowOrder = module49.RowOrder;
+  const RowOrder: typeof module51.RowOrder = module51.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module38.dense = module38.dense;
-  const input: typeof module38.input = module38.input;
-  const model: typeof module40.model = module40.model;
+  const dense: typeof module40.dense = module40.dense;
+  const input: typeof module40.input = module40.input;
+  const model: typeof module42.model = module42.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module50.fitSettings = module50.fitSettings;
+  const fitSettings: typeof module52.fitSettings = module52.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module50.trainParams = module50.trainParams;
+  const trainParams: typeof module52.trainParams = module52.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module50.trainEpochs = module50.trainEpochs;
-  const batchPass: typeof module36.batchPass = module36.batchPass;
-  const adam: typeof module34.adam = module34.adam;
-  const fitSettings: typeof module50.fitSettings = module50.fitSettings;
+  const trainEpochs: typeof module52.trainEpochs = module52.trainEpochs;
+  const batchPass: typeof module38.batchPass = module38.batchPass;
+  const adam: typeof module36.adam = module36.adam;
+  const fitSettings: typeof module52.fitSettings = module52.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1385,9 +1486,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module41.fromRows = module41.fromRows;
-  const TrainingError: typeof module41.TrainingError = module41.TrainingError;
-  const tutorialNetwork: typeof module41.tutorialNetwork = module41.tutorialNetwork;
+  const fromRows: typeof module43.fromRows = module43.fromRows;
+  const TrainingError: typeof module43.TrainingError = module43.TrainingError;
+  const tutorialNetwork: typeof module43.tutorialNetwork = module43.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -1397,16 +1498,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module51.checkFloat32 = module51.checkFloat32;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const checkFloat32: typeof module53.checkFloat32 = module53.checkFloat32;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module51.checkEpoch = module51.checkEpoch;
-  const TrainingError: typeof module51.TrainingError = module51.TrainingError;
-  const fromRows: typeof module18.fromRows = module18.fromRows;
+  const checkEpoch: typeof module53.checkEpoch = module53.checkEpoch;
+  const TrainingError: typeof module53.TrainingError = module53.TrainingError;
+  const fromRows: typeof module20.fromRows = module20.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -1416,21 +1517,21 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:147)", () => {
-  const logR: typeof module52.logR = module52.logR;
+  const logR: typeof module54.logR = module54.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
-  const binomialSampler: typeof module53.binomialSampler = module53.binomialSampler;
-  const mersenneTwister: typeof module54.mersenneTwister = module54.mersenneTwister;
+  const binomialSampler: typeof module55.binomialSampler = module55.binomialSampler;
+  const mersenneTwister: typeof module56.mersenneTwister = module56.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
-  const formatColumn: typeof module55.formatColumn = module55.formatColumn;
+  const formatColumn: typeof module57.formatColumn = module57.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1439,70 +1540,70 @@ Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
-  const formatNumbers: typeof module55.formatNumbers = module55.formatNumbers;
+  const formatNumbers: typeof module57.formatNumbers = module57.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:87)", () => {
-  const roundTo: typeof module55.roundTo = module55.roundTo;
+  const roundTo: typeof module57.roundTo = module57.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:101)", () => {
-  const formatPval: typeof module55.formatPval = module55.formatPval;
+  const formatPval: typeof module57.formatPval = module57.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
-  const zapsmall: typeof module55.zapsmall = module55.zapsmall;
+  const zapsmall: typeof module57.zapsmall = module57.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
-  const clampedExp: typeof module56.clampedExp = module56.clampedExp;
+  const clampedExp: typeof module58.clampedExp = module58.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
-  const linkinv: typeof module56.linkinv = module56.linkinv;
+  const linkinv: typeof module58.linkinv = module58.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:52)", () => {
-  const muEta: typeof module56.muEta = module56.muEta;
+  const muEta: typeof module58.muEta = module58.muEta;
   assert.ok(muEta(0) === 0.25 && muEta(31) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:72)", () => {
-  const devResid: typeof module56.devResid = module56.devResid;
+  const devResid: typeof module58.devResid = module58.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module54.mersenneTwister = module54.mersenneTwister;
+  const mersenneTwister: typeof module56.mersenneTwister = module56.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:33)", () => {
-  const logDbinom1: typeof module57.logDbinom1 = module57.logDbinom1;
+  const logDbinom1: typeof module59.logDbinom1 = module59.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:53)", () => {
-  const pnorm: typeof module57.pnorm = module57.pnorm;
+  const pnorm: typeof module59.pnorm = module59.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module58.qnorm = module58.qnorm;
+  const qnorm: typeof module60.qnorm = module60.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module59.dqrdc2 = module59.dqrdc2;
+  const dqrdc2: typeof module61.dqrdc2 = module61.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1511,14 +1612,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module59.qrls = module59.qrls;
+  const qrls: typeof module61.qrls = module61.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module60.rRng = module60.rRng;
+  const rRng: typeof module62.rRng = module62.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1532,107 +1633,107 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module60.seedrandomRng = module60.seedrandomRng;
+  const seedrandomRng: typeof module62.seedrandomRng = module62.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module61.unifIndex = module61.unifIndex;
+  const unifIndex: typeof module63.unifIndex = module63.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module61.permutationInto = module61.permutationInto;
-  const rRng: typeof module60.rRng = module60.rRng;
+  const permutationInto: typeof module63.permutationInto = module63.permutationInto;
+  const rRng: typeof module62.rRng = module62.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module62.table = module62.table;
+  const table: typeof module64.table = module64.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module62.table = module62.table;
+  const table: typeof module64.table = module64.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module62.headTable = module62.headTable;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const headTable: typeof module64.headTable = module64.headTable;
+  const generateData: typeof module25.generateData = module25.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module62.sideBySide = module62.sideBySide;
+  const sideBySide: typeof module64.sideBySide = module64.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module63.Figure = module63.Figure;
-  const jupyterDisplay: typeof module15.jupyterDisplay = module15.jupyterDisplay;
+  const Figure: typeof module65.Figure = module65.Figure;
+  const jupyterDisplay: typeof module17.jupyterDisplay = module17.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module64;
-  const plot: typeof module63.plot = module63.plot;
+  const Plot = module66;
+  const plot: typeof module65.plot = module65.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module65.featureHistograms = module65.featureHistograms;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const featureHistograms: typeof module67.featureHistograms = module67.featureHistograms;
+  const generateData: typeof module25.generateData = module25.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module65.targetBalance = module65.targetBalance;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const targetBalance: typeof module67.targetBalance = module67.targetBalance;
+  const generateData: typeof module25.generateData = module25.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module65.irlsConvergence = module65.irlsConvergence;
-  const glm: typeof module28.glm = module28.glm;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const irlsConvergence: typeof module67.irlsConvergence = module67.irlsConvergence;
+  const glm: typeof module30.glm = module30.glm;
+  const generateData: typeof module25.generateData = module25.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module65.sigmoidCurve = module65.sigmoidCurve;
+  const sigmoidCurve: typeof module67.sigmoidCurve = module67.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module65.lossAlongCoefficient = module65.lossAlongCoefficient;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const lossAlongCoefficient: typeof module67.lossAlongCoefficient = module67.lossAlongCoefficient;
+  const generateData: typeof module25.generateData = module25.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module65.logLikelihoodSurface = module65.logLikelihoodSurface;
-  const generateData: typeof module23.generateData = module23.generateData;
+  const logLikelihoodSurface: typeof module67.logLikelihoodSurface = module67.logLikelihoodSurface;
+  const generateData: typeof module25.generateData = module25.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module65.lossCurve = module65.lossCurve;
+  const lossCurve: typeof module67.lossCurve = module67.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });
