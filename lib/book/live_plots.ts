@@ -43,14 +43,13 @@ export function weightPathsPlot(
   w: WeightPaths,
   { width = 720, height = 400 }: { width?: number; height?: number } = {},
 ): PlotOptions {
-  const names = w.glm.map((g) => g.name);
   return {
     width,
     height,
     marginRight: 40,
     x: { label: "epoch", domain: [0, Math.max(1, w.epochs)] },
     y: { label: "weight", grid: true },
-    color: { domain: names, scheme: "tableau10", legend: false },
+    color: { legend: false }, // the names sorted, as notebook 5's static figure colours them
     marks: [
       Plot.ruleY(w.glm, { y: "value", stroke: "name", strokeDasharray: "4,3", strokeOpacity: 0.8 }),
       Plot.line(w.rows, { x: "epoch", y: "weight", z: "name", stroke: "name" }),

@@ -1,5 +1,5 @@
 /**
- * The book's live figures, each mounted next to the notebook cell tagged `live:NAME`:
+ * The book's live figures, each mounted in the outputs of the notebook cell tagged `live:NAME`:
  *
  * - `weights-over-epochs` (notebook 5): an epochs slider redraws the ten weights' paths and the
  *   MAPE against glm; it takes the place of the static figure of the same cell.
@@ -38,8 +38,8 @@ let problem: Problem | undefined;
 /** The tutorial's problem (data and glm), made once per page. */
 const tutorial = () => problem ??= tutorialProblem();
 
-/** Notebook 5: the epochs slider. */
-export function weightsOverEpochs(anchor: Element): HTMLElement {
+/** Notebook 5: the epochs slider (in `host`, in place of the static figure). */
+export function weightsOverEpochs(host: HTMLElement): HTMLElement {
   const f = frame(
     "weights-over-epochs",
     "Live: the weights after any number of epochs.",
@@ -63,9 +63,7 @@ export function weightsOverEpochs(anchor: Element): HTMLElement {
     r.request,
   );
   f.controls.append(epochs.element, resetButton(() => (epochs.set(1000), r.request())));
-  anchor.after(f.root);
-  // The live figure takes the static one's place (which stays for readers without script).
-  anchor.querySelector(".jp-Cell-outputWrapper")?.setAttribute("hidden", "");
+  host.append(f.root);
   r.now();
   return f.root;
 }
@@ -79,8 +77,8 @@ function value(name: string, text: string): HTMLElement {
   return s;
 }
 
-/** Notebook 6: the training settings. */
-export function trainingSettings(anchor: Element): HTMLElement {
+/** Notebook 6: the training settings (in `host`). */
+export function trainingSettings(host: HTMLElement): HTMLElement {
   const f = frame(
     "training-settings",
     "Live: train it yourself.",
@@ -179,7 +177,7 @@ export function trainingSettings(anchor: Element): HTMLElement {
     gradient.element,
     reset,
   );
-  anchor.after(f.root);
+  host.append(f.root);
   r.now();
   return f.root;
 }

@@ -21,8 +21,8 @@ const render = (options: PlotOptions) => Plot.plot({ ...options, document }) as 
 /** The start the tutorial's optimisers use: all weights zero. */
 const ORIGIN: [number, number] = [0, 0];
 
-/** Mounts the figure after `anchor`. */
-export function optimiserPaths(anchor: Element): HTMLElement {
+/** Mounts the figure in `host`. */
+export function optimiserPaths(host: HTMLElement): HTMLElement {
   const f = frame(
     "optimiser-paths",
     "Live: pick the start.",
@@ -30,7 +30,7 @@ export function optimiserPaths(anchor: Element): HTMLElement {
       "is a map: click it to start there. IRLS (red dots: one per iteration) reaches the top in a " +
       "few steps; Adam (blue) and gradient descent (orange) crawl for 1000 epochs.",
   );
-  anchor.after(f.root); // first, so that the figure can take the page's width
+  host.append(f.root); // first, so that the figure can take the page's width
   const p = twoFeatureProblem();
   const grid = likelihoodGrid(p, { halfWidth: 1, resolution: 41 });
   const size = Math.max(280, Math.min(560, f.plot.clientWidth || 560));
