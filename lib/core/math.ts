@@ -138,20 +138,26 @@ function expDD(x: number, k: number, rh: number, rl: number, th: number, tl: num
  * double-double DD[0] + DD[1]; returns a bound on its error.
  */
 function logFirst(xh: number, xl: number): number {
-  F64[0] = xh;
-  let e = 0;
-  if (U32[HI] < 0x00100000) { // subnormal: scale by 2^54 first
-    F64[0] = xh * 18014398509481984;
-    xl *= 18014398509481984;
-    e = -54;
-  }
-  const hw = U32[HI];
-  e += (hw >>> 20) - 1023;
-  U32[HI] = (hw & 0xfffff) | 0x3ff00000; // F64[0] = m in [1, 2)
-  let m = F64[0];
-  if (m >= 1.5) {
-    m *= 0.5;
-    e += 1;
+  // xh = m·2^e with m in [0.75, 1.5): without looking at the bits for xh in [0.75, 3)
+  let m = xh, e = 0;
+  if (xh >= 1.5 && xh < 3) {
+    m = xh * 0.5;
+    e = 1;
+  } else if (!(xh >= 0.75 && xh < 1.5)) {
+    F64[0] = xh;
+    if (U32[HI] < 0x00100000) { // subnormal: scale by 2^54 first
+      F64[0] = xh * 18014398509481984;
+      xl *= 18014398509481984;
+      e = -54;
+    }
+    const hw = U32[HI];
+    e += (hw >>> 20) - 1023;
+    U32[HI] = (hw & 0xfffff) | 0x3ff00000; // F64[0] = m in [1, 2)
+    m = F64[0];
+    if (m >= 1.5) {
+      m *= 0.5;
+      e += 1;
+    }
   }
   // m·r − 1 exactly, for r = 1/c with c the table point nearest m: |z| ≤ 2^-8.58
   const i = Math.round((m - 0.75) * 256), r = RECIP[i];
