@@ -482,7 +482,7 @@ Deno.test("likelihoodGrid example (lib/book/live.ts:257)", () => {
   assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
 });
 
-Deno.test("pathsFrom example (lib/book/live.ts:304)", () => {
+Deno.test("pathsFrom example (lib/book/live.ts:305)", () => {
   const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
   const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
   const p = twoFeatureProblem();
@@ -498,7 +498,7 @@ Deno.test("weightPathsPlot example (lib/book/live_plots.ts:33)", () => {
   assert.equal(options.marks?.length, 3);
 });
 
-Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:78)", () => {
+Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:77)", () => {
   const weightsBesidePlot: typeof module14.weightsBesidePlot = module14.weightsBesidePlot;
   const train: typeof module13.train = module13.train;
   const TUTORIAL_SETTINGS: typeof module13.TUTORIAL_SETTINGS = module13.TUTORIAL_SETTINGS;
@@ -508,7 +508,7 @@ Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:78)", () => {
   assert.equal(options.marks?.length, 4);
 });
 
-Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:133)", () => {
+Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:144)", () => {
   const optimiserPathsPlot: typeof module14.optimiserPathsPlot = module14.optimiserPathsPlot;
   const likelihoodGrid: typeof module13.likelihoodGrid = module13.likelihoodGrid;
   const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
@@ -519,14 +519,14 @@ Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:133)", () => {
   assert.ok(optimiserPathsPlot(p, grid, paths, [0, 0], { layer: "paths" }).x?.axis === null);
 });
 
-Deno.test("weightPathsFigure example (lib/book/live_plots.ts:208)", () => {
+Deno.test("weightPathsFigure example (lib/book/live_plots.ts:230)", () => {
   const weightPathsFigure: typeof module14.weightPathsFigure = module14.weightPathsFigure;
   const weightPaths: typeof module13.weightPaths = module13.weightPaths;
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
   assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
 });
 
-Deno.test("trainingFigure example (lib/book/live_plots.ts:224)", () => {
+Deno.test("trainingFigure example (lib/book/live_plots.ts:246)", () => {
   const trainingFigure: typeof module14.trainingFigure = module14.trainingFigure;
   const train: typeof module13.train = module13.train;
   const TUTORIAL_SETTINGS: typeof module13.TUTORIAL_SETTINGS = module13.TUTORIAL_SETTINGS;
@@ -535,7 +535,7 @@ Deno.test("trainingFigure example (lib/book/live_plots.ts:224)", () => {
   assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
 });
 
-Deno.test("optimiserPathsFigure example (lib/book/live_plots.ts:241)", () => {
+Deno.test("optimiserPathsFigure example (lib/book/live_plots.ts:263)", () => {
   const optimiserPathsFigure: typeof module14.optimiserPathsFigure = module14.optimiserPathsFigure;
   const likelihoodGrid: typeof module13.likelihoodGrid = module13.likelihoodGrid;
   const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
@@ -625,7 +625,7 @@ Deno.test("exp example (lib/core/math.ts:51)", () => {
   assert.equal(exp(-2.5), 0.0820849986238988);
 });
 
-Deno.test("log example (lib/core/math.ts:187)", () => {
+Deno.test("log example (lib/core/math.ts:193)", () => {
   const log: typeof module18.log = module18.log;
   assert.equal(log(1), 0);
   assert.equal(log(Math.E), 1);
@@ -633,7 +633,7 @@ Deno.test("log example (lib/core/math.ts:187)", () => {
   assert.ok(Number.isNaN(log(-1)));
 });
 
-Deno.test("log1p example (lib/core/math.ts:208)", () => {
+Deno.test("log1p example (lib/core/math.ts:214)", () => {
   const log1p: typeof module18.log1p = module18.log1p;
   assert.equal(log1p(0), 0);
   assert.equal(log1p(1e-20), 1e-20);
@@ -641,7 +641,7 @@ Deno.test("log1p example (lib/core/math.ts:208)", () => {
   assert.equal(log1p(-1), -Infinity);
 });
 
-Deno.test("log10 example (lib/core/math.ts:235)", () => {
+Deno.test("log10 example (lib/core/math.ts:241)", () => {
   const log10: typeof module18.log10 = module18.log10;
   assert.equal(log10(1000), 3);
   assert.equal(log10(1e-5), -5);

@@ -296,9 +296,10 @@ export interface StartedPath {
 }
 
 /**
- * The paths of IRLS (Newton's method from β = start), Adam (the network's, Keras' form, α = 0.001,
- * full batch) and gradient descent (mean loss, the safe step 1/L) from `start`, `epochs` epochs
- * for the first-order methods. IRLS stops when a step leaves the finite numbers.
+ * The paths of IRLS (Newton's method from β = start, stopped by glm's test with ε = 1e-10, at
+ * most `irlsIterations`), Adam (the network's, Keras' form, α = 0.001, full batch) and gradient
+ * descent (mean loss, the safe step 1/L) from `start`, `epochs` epochs for the first-order
+ * methods. IRLS also stops when a step leaves the finite numbers.
  *
  * @example
  * ```ts
@@ -312,7 +313,7 @@ export interface StartedPath {
 export function pathsFrom(
   p: TwoFeatureProblem,
   start: [number, number],
-  { epochs = 1000, irlsIterations = 8 }: { epochs?: number; irlsIterations?: number } = {},
+  { epochs = 1000, irlsIterations = 25 }: { epochs?: number; irlsIterations?: number } = {},
 ): StartedPath[] {
   checkInteger("epochs", epochs);
   if (!start.every(Number.isFinite)) throw new ArgumentError("start", "must be two finite numbers");
@@ -325,16 +326,22 @@ export function pathsFrom(
       distance: Math.hypot(last[0] - p.optimum[0], last[1] - p.optimum[1]),
     };
   };
+  // IRLS as glm stops it: |dev − dev_old| / (|dev| + 0.1) < ε = 1e-10, at most 25 iterations
   const irls: ArrayLike<number>[] = [start];
   let eta: Float64Array = Float64Array.from(
     { length: p.X.rows },
     (_, i) => p.X.data[2 * i] * start[0] + p.X.data[2 * i + 1] * start[1],
   );
+  let dev = 2 * crossEntropyOf(p.X, p.y, start);
   for (let t = 0; t < irlsIterations; t++) {
     const s = irlsStep(p.X, p.y, eta);
     if (!s.beta.every(Number.isFinite)) break;
     irls.push(s.beta);
     eta = s.nextEta;
+    const next = 2 * crossEntropyOf(p.X, p.y, s.beta);
+    const done = Math.abs(next - dev) / (Math.abs(next) + 0.1) < 1e-10;
+    dev = next;
+    if (done) break;
   }
   const { recorded } = trainNetwork(p.X, p.y, { epochs, init: start, recordAt: "all" });
   const adam = [start, ...Array.from({ length: epochs }, (_, e) => recorded.get(e + 1)!)];

@@ -110,6 +110,18 @@ export function weightsBesidePlot(
   };
 }
 
+/**
+ * Contour levels below the top of a hill, closer together near the top (quadratically spaced,
+ * as a concave log-likelihood falls): evenly spaced ellipses around the optimum.
+ */
+function levels(values: readonly number[], n: number): number[] {
+  const top = Math.max(...values), low = Math.min(...values);
+  return Array.from({ length: n }, (_, k) => top - (top - low) * ((n - k) / n) ** 2);
+}
+
+/** The order the paths are drawn in, bottom first. */
+const order = (method: string) => ["gradient descent", "Adam", "IRLS"].indexOf(method);
+
 /** An accessor of a pair's first or second entry. */
 const at = (i: 0 | 1) => (d: readonly [number, number]) => d[i];
 
@@ -174,25 +186,36 @@ export function optimiserPathsPlot(
             fill: Plot.identity,
             stroke: "white",
             strokeOpacity: 0.4,
-            thresholds: 15,
+            thresholds: levels(grid.values, 14),
           }),
           Plot.dot([p.optimum], { x: at(0), y: at(1), fill: "white", stroke: "black", r: 5 }),
         ]
         : []),
       ...(drawPaths
         ? [
-          ...paths.map((path) =>
+          // gradient descent widest and below, then Adam, then IRLS with a dot per iteration;
+          // each path's end marked, so that a path hidden under another still shows where it stops
+          ...[...paths].sort((u, v) => order(u.method) - order(v.method)).flatMap((path) => [
             Plot.line(path.points, {
               x: "a",
               y: "b",
               stroke: METHOD_COLOURS[path.method] ?? "black",
-              strokeWidth: 2.5,
+              strokeWidth: path.method === "gradient descent"
+                ? 5
+                : path.method === "Adam"
+                ? 3
+                : 1.5,
               clip: true,
-            })
-          ),
-          ...paths.filter((path) => path.method === "IRLS").map((path) =>
-            Plot.dot(path.points, { x: "a", y: "b", r: 3, fill: METHOD_COLOURS.IRLS, clip: true })
-          ),
+            }),
+            Plot.dot(path.method === "IRLS" ? path.points : path.points.slice(-1), {
+              x: "a",
+              y: "b",
+              r: path.method === "IRLS" ? 3 : 4.5,
+              fill: METHOD_COLOURS[path.method] ?? "black",
+              stroke: "white",
+              clip: true,
+            }),
+          ]),
           Plot.dot([start], { x: at(0), y: at(1), r: 7, stroke: "black", strokeWidth: 2 }),
         ]
         : []),
