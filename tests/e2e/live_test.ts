@@ -462,3 +462,25 @@ Deno.test({
     }
   },
 });
+
+Deno.test("lib/ takes exp and the logarithms from core/math.ts, never from the engine's Math", () => {
+  // Math.exp, log, log1p, log10, log2, expm1 and the trigonometric functions are each engine's
+  // own; one of them in the lib's numerics would make the browser's numbers differ from Deno's.
+  const engineOwn =
+    /\bMath\.(exp|expm1|log|log1p|log10|log2|sin|cos|tan|atan|atan2|sinh|cosh|tanh)\(/;
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of Deno.readDirSync(`${root}/${dir}`)) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) walk(path);
+      else if (path.endsWith(".ts") && !/^lib\/core\/math(_exact|_tables)?\.ts$/.test(path)) {
+        Deno.readTextFileSync(`${root}/${path}`).split("\n").forEach((line, i) => {
+          const code = line.replace(/\/\/.*$/, "");
+          if (!/^\s*\*/.test(code) && engineOwn.test(code)) offenders.push(`${path}:${i + 1}`);
+        });
+      }
+    }
+  };
+  walk("lib");
+  assert.deepEqual(offenders, [], "use exp, log, log1p or log10 from lib/core/math.ts");
+});
