@@ -451,7 +451,17 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
   assert.ok(fig.svg.includes("sum"));
 });
 
-Deno.test("weightPaths example (lib/book/live.ts:61)", () => {
+Deno.test("cat example (lib/book/live.ts:31)", () => {
+  const cat: typeof module13.cat = module13.cat;
+  assert.equal(cat(0.00032655812345), "0.0003265581");
+});
+
+Deno.test("thin example (lib/book/live.ts:43)", () => {
+  const thin: typeof module13.thin = module13.thin;
+  assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
+});
+
+Deno.test("weightPaths example (lib/book/live.ts:79)", () => {
   const weightPaths: typeof module13.weightPaths = module13.weightPaths;
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
   const w = weightPaths(tutorialProblem(), 1000);
@@ -459,7 +469,19 @@ Deno.test("weightPaths example (lib/book/live.ts:61)", () => {
   assert.equal(w.rows.length % 10, 0);
 });
 
-Deno.test("train example (lib/book/live.ts:161)", () => {
+Deno.test("startingWeights example (lib/book/live.ts:165)", () => {
+  const startingWeights: typeof module13.startingWeights = module13.startingWeights;
+  assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
+  assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
+});
+
+Deno.test("significant example (lib/book/live.ts:183)", () => {
+  const significant: typeof module13.significant = module13.significant;
+  assert.equal(significant(-0.0123456), "-0.0123");
+  assert.equal(significant(1234.5, 2), "1200");
+});
+
+Deno.test("train example (lib/book/live.ts:200)", () => {
   const train: typeof module13.train = module13.train;
   const TUTORIAL_SETTINGS: typeof module13.TUTORIAL_SETTINGS = module13.TUTORIAL_SETTINGS;
   const tutorialProblem: typeof module10.tutorialProblem = module10.tutorialProblem;
@@ -468,13 +490,13 @@ Deno.test("train example (lib/book/live.ts:161)", () => {
   assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
 });
 
-Deno.test("twoFeatureProblem example (lib/book/live.ts:212)", () => {
+Deno.test("twoFeatureProblem example (lib/book/live.ts:251)", () => {
   const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.deepEqual(p.names, ["X3", "X4"]);
 });
 
-Deno.test("likelihoodGrid example (lib/book/live.ts:257)", () => {
+Deno.test("likelihoodGrid example (lib/book/live.ts:296)", () => {
   const likelihoodGrid: typeof module13.likelihoodGrid = module13.likelihoodGrid;
   const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
   const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
@@ -482,7 +504,7 @@ Deno.test("likelihoodGrid example (lib/book/live.ts:257)", () => {
   assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
 });
 
-Deno.test("pathsFrom example (lib/book/live.ts:305)", () => {
+Deno.test("pathsFrom example (lib/book/live.ts:344)", () => {
   const pathsFrom: typeof module13.pathsFrom = module13.pathsFrom;
   const twoFeatureProblem: typeof module13.twoFeatureProblem = module13.twoFeatureProblem;
   const p = twoFeatureProblem();

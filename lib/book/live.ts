@@ -24,10 +24,28 @@ import { crossEntropyOf } from "../nn/loss.ts";
 import { scratchAdam } from "../nn/scratch_adam.ts";
 import { type Problem, trainNetwork } from "./problem.ts";
 
-/** R's `cat(x)`: 7 significant digits, as notebook 5 prints its MAPEs. */
+/**
+ * R's `cat(x)`: 7 significant digits, as notebook 5 prints its MAPEs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cat } from "./live.ts";
+ * assert.equal(cat(0.00032655812345), "0.0003265581");
+ * ```
+ */
 export const cat = (x: number): string => formatColumn([x], 7)[0];
 
-/** The at most `max` indices 0..n−1 that a path is drawn through: evenly spaced, the last kept. */
+/**
+ * The at most `max` indices 0..n−1 that a path is drawn through: evenly spaced, the last kept.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { thin } from "./live.ts";
+ * assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
+ * ```
+ */
 export function thin(n: number, max = 300): number[] {
   const step = Math.max(1, Math.ceil(n / max)), out: number[] = [];
   for (let i = 0; i < n; i += step) out.push(i);
@@ -139,7 +157,18 @@ export interface TrainingOutcome {
   verdict: string;
 }
 
-/** The starting weights a start name stands for (K of them). */
+/**
+ * The starting weights a start name stands for (K of them): zeros, Keras' Glorot uniform with
+ * seed 1, or R's `set.seed(1); rnorm(K)`, as notebook 6's experiments start.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startingWeights } from "./live.ts";
+ * assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
+ * assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
+ * ```
+ */
 export function startingWeights(init: StartName, k: number): Float64Array {
   if (init === "zeros") return new Float64Array(k);
   if (init === "glorot") return glorotUniform({ seed: 1 }).initialize(k, 1);
@@ -147,7 +176,17 @@ export function startingWeights(init: StartName, k: number): Float64Array {
   throw new ArgumentError("init", `must be "zeros", "glorot" or "normal", got ${String(init)}`);
 }
 
-/** `x` to `digits` significant digits, as text (`toPrecision`: the same on every engine). */
+/**
+ * `x` to `digits` significant digits, as text (`toPrecision`: the same on every engine).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { significant } from "./live.ts";
+ * assert.equal(significant(-0.0123456), "-0.0123");
+ * assert.equal(significant(1234.5, 2), "1200");
+ * ```
+ */
 export const significant = (x: number, digits = 3): string =>
   Number(x.toPrecision(digits)).toString();
 
