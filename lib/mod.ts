@@ -128,18 +128,22 @@ export {
   type TableOptions,
 } from "./view/display.ts";
 // `plot` itself takes Observable Plot's option types, which are not part of this API.
-export { Figure } from "./view/figure.ts";
+export { Figure, type FigureText } from "./view/figure.ts";
+export { networkDiagram, type NetworkDiagramOptions } from "./view/diagram.ts";
 export {
   featureHistograms,
   irlsConvergence,
+  lossCurve,
+  lossGapCurve,
+  sigmoidCurve,
+  targetBalance,
+} from "./view/plots.ts";
+export {
   logLikelihoodSurface,
   lossAlongCoefficient,
   type LossAlongOptions,
-  lossCurve,
-  sigmoidCurve,
   type SurfaceOptions,
-  targetBalance,
-} from "./view/plots.ts";
+} from "./view/surface.ts";
 // book
 export {
   type CollinearityResult,
@@ -162,13 +166,18 @@ export {
 } from "./book/experiments.ts";
 export {
   agreementFigure,
-  collinearityFigure,
-  convergenceFigure,
+  type AgreementFigureOptions,
   initialisationFigure,
-  separationFigure,
   sumMeanFigure,
   weightsOverEpochs,
 } from "./book/figures.ts";
+export {
+  collinearityFigure,
+  convergenceFigure,
+  separationFigure,
+} from "./book/breakdown_figures.ts";
+export { optimiserPathsFigure } from "./book/paths_figure.ts";
+export { type OptimiserPath, type OptimiserPaths, optimiserPaths } from "./book/paths.ts";
 export {
   type LikelihoodGrid,
   likelihoodGrid,
@@ -186,7 +195,7 @@ export {
 } from "./book/live.ts";
 export {
   METHOD_COLOURS,
-  optimiserPathsFigure,
+  pathsFromFigure,
   trainingFigure,
   weightPathsFigure,
 } from "./book/live_plots.ts";

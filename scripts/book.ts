@@ -4,6 +4,7 @@
  *
  *     deno task book               build site/
  *     deno task book --check       also fail when stored outputs differ from the fresh run
+ *     deno task book --screenshots then screenshot every page at 400 and 1280 px (site/screenshots/)
  *     deno task notebooks          execute and store the fresh outputs in notebooks/ (no site/)
  *
  * A failing cell fails the build with the notebook's name, the cell and the error.
@@ -69,6 +70,11 @@ async function build(args: string[]): Promise<void> {
   }
   await run(python, ["scripts/notebooks.py", ...flags, ...await notebooks()]);
   if (!write) console.log(`live figures added to ${(await buildLive(site)).join(", ")}`);
+  if (args.includes("--screenshots") && !write) {
+    const { screenshots } = await import("./book_screenshots.ts"); // loads the browser driver
+    const files = await screenshots(site);
+    console.log(`wrote ${files.length} screenshots to ${site}/screenshots/`);
+  }
 }
 
 if (import.meta.main) {

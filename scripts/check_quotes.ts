@@ -37,12 +37,28 @@ export interface Unbacked {
 
 const join = (s: string | string[] | undefined): string => Array.isArray(s) ? s.join("") : s ?? "";
 
+const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** Powers of ten written with a Unicode minus or superscripts (1.5·10⁻⁸, 2 × 10^-4) as e-notation. */
+function normalise(text: string): string {
+  return text
+    .replace(/\u2212/g, "-")
+    .replace(/\s*(?:×|·|\\times|\\cdot)\s*10\^\{?(-?\d+)\}?/g, "e$1")
+    // 1.5·10⁻⁸, as the figures write numbers
+    .replace(
+      /\s*(?:×|·)\s*10(⁻?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)/g,
+      (_m, minus: string, digits: string) =>
+        `e${minus ? "-" : ""}${[...digits].map((d) => SUPERSCRIPTS.indexOf(d)).join("")}`,
+    );
+}
+
 /** The decimal numbers of a text, as written (a Unicode minus or superscripts are normalised). */
 export function numbersIn(text: string): string[] {
-  const plain = text
-    .replace(/\u2212/g, "-")
-    .replace(/\s*(?:×|·|\\times|\\cdot)\s*10\^\{?(-?\d+)\}?/g, "e$1");
-  return [...plain.matchAll(/(?<![\w.])\d*\.\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.])\d+e[-+]?\d+/gi)]
+  return [
+    ...normalise(text).matchAll(
+      /(?<![\w.])\d*\.\d+(?:e[-+]?\d+)?(?![\w.])|(?<![\w.])\d+e[-+]?\d+/gi,
+    ),
+  ]
     .map((m) => m[0]);
 }
 
@@ -82,7 +98,7 @@ function backing(cells: Cell[]): number[] {
       }
     }
   }
-  const all = texts.join("\n").replace(/\u2212/g, "-");
+  const all = normalise(texts.join("\n"));
   return [...all.matchAll(/\d*\.?\d+(?:e[-+]?\d+)?/gi)].map((m) => Number(m[0]));
 }
 

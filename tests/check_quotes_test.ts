@@ -20,6 +20,8 @@ Deno.test("numbersIn finds decimals and powers of ten, not integers or words", (
   ]);
   assert.deepEqual(numbersIn("within $2.1 \\times 10^{-7}$ and −0.003"), ["2.1e-7", "0.003"]);
   assert.deepEqual(numbersIn("$2.2\\cdot10^{-19}$ or 3·10^-4"), ["2.2e-19", "3e-4"]);
+  // As the figures' labels and alt texts write them.
+  assert.deepEqual(numbersIn("4.3·10⁻⁴ and 1.5·10⁻¹⁸, −2·10³"), ["4.3e-4", "1.5e-18", "2e3"]);
 });
 
 Deno.test("backs compares to the quote's significant digits, ignoring the sign", () => {

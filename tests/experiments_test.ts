@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { collinearitySplit, convergence, separation } from "../lib/book/breakdowns.ts";
+import { optimiserPaths } from "../lib/book/paths.ts";
 import {
   agreementVsBatchSize,
   agreementVsEpochs,
   agreementVsInitialisation,
   agreementVsLearningRate,
+  EPOCH_GRID,
   sumVersusMean,
 } from "../lib/book/experiments.ts";
 import { tutorialProblem } from "../lib/book/problem.ts";
@@ -112,6 +114,37 @@ Deno.test("collinearitySplit: glm aliases the copy; the network splits the weigh
   for (const last of [zeros.at(-1)!, random.at(-1)!]) {
     assert.ok(Math.abs(last.sum - c.glmCoefficient) < 1e-6);
   }
+  // The duplicated column is X4, whose coefficient is large enough for "each copy takes half" to
+  // show on a figure (X1's is −0.003); the random start puts the sum far from glm's.
+  assert.equal(c.name, "X4");
+  assert.ok(Math.abs(c.glmCoefficient - p.glm[3]) < 1e-12 && Math.abs(c.glmCoefficient) > 0.2);
+  assert.ok(Math.abs(random[0].sum - c.glmCoefficient) > 0.3);
+  assert.throws(() => collinearitySplit({ epochs: 5, column: 10 }), ArgumentError);
+});
+
+Deno.test("optimiserPaths: three paths from zero to glm's two-feature optimum", () => {
+  const r = optimiserPaths({ epochs: 1000 });
+  assert.deepEqual(r.names, ["X3", "X4"]);
+  for (const path of r.paths) {
+    assert.deepEqual(path.theta[0], [0, 0], path.method);
+    assert.equal(path.step.length, path.theta.length);
+    const [a, b] = path.theta.at(-1)!;
+    assert.ok(Math.hypot(a - r.optimum[0], b - r.optimum[1]) < 1e-4, path.method);
+  }
+  // Adam's first step moves both weights up by about α = 0.001, whatever the gradient's size.
+  const adam = r.paths.find((q) => q.method === "Adam")!;
+  for (const w of adam.theta[1]) assert.ok(Math.abs(w - 0.001) < 1e-6);
+  // Newton's method is within 0.001 after two iterations; gradient descent needs more steps.
+  const within = (q: typeof adam) =>
+    q.theta.findIndex(([a, b]) => Math.hypot(a - r.optimum[0], b - r.optimum[1]) < 1e-3);
+  assert.ok(within(r.paths[0]) <= 2);
+  assert.ok(within(r.paths[2]) > 5);
+  assert.throws(() => optimiserPaths({ columns: [2, 2] }), ArgumentError);
+});
+
+Deno.test("agreementVsEpochs' default grid resolves the fall between 1000 and 2000 epochs", () => {
+  const between = EPOCH_GRID.filter((e) => e > 1000 && e < 2000);
+  assert.ok(between.length >= 5, `${between}`);
 });
 
 Deno.test("gradientDescent: step 1/L from λ_max(XᵀX) (hand computation) and descent to the optimum", () => {

@@ -19,6 +19,27 @@ import { rRng } from "../r/random.ts";
 import { agreement, type AgreementRow, checkList, type Problem, trainNetwork } from "./problem.ts";
 
 /**
+ * The default checkpoints of {@linkcode agreementVsEpochs}: a few early ones, then every 100
+ * epochs from 100 to 2000, where the error falls from tens of percent to the rounding floor, then
+ * 3000 and 5000.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EPOCH_GRID } from "./experiments.ts";
+ * assert.ok(EPOCH_GRID.includes(1000) && EPOCH_GRID.includes(1100));
+ * ```
+ */
+export const EPOCH_GRID: readonly number[] = Object.freeze([
+  10,
+  20,
+  50,
+  ...Array.from({ length: 20 }, (_, i) => 100 * (i + 1)),
+  3000,
+  5000,
+]);
+
+/**
  * Agreement with glm after each number of epochs (full batch, the tutorial's settings otherwise),
  * for the network and for scratch Adam. One run per method, recorded at the checkpoints.
  *
@@ -33,7 +54,7 @@ import { agreement, type AgreementRow, checkList, type Problem, trainNetwork } f
  */
 export function agreementVsEpochs(
   p: Problem,
-  { epochs = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }: { epochs?: number[] } = {},
+  { epochs = EPOCH_GRID }: { epochs?: readonly number[] } = {},
 ): AgreementRow[] {
   checkList("epochs", epochs, true);
   const last = Math.max(...epochs);
@@ -93,7 +114,7 @@ export function agreementVsLearningRate(
  */
 export function agreementVsBatchSize(
   p: Problem,
-  { batchSizes = [10, 100, 1000], epochs = 1000, seed = 42 }: {
+  { batchSizes = [10, 20, 50, 100, 200, 500, 1000], epochs = 1000, seed = 42 }: {
     batchSizes?: number[];
     epochs?: number;
     seed?: number;

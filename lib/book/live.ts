@@ -59,10 +59,10 @@ export interface WeightPaths {
   epochs: number;
   /** θ after the last epoch. */
   theta: Float64Array;
-  /** The path, thinned to at most 300 epochs: one row per (epoch, weight). */
-  rows: { epoch: number; weight: number; name: string }[];
-  /** glm's coefficients, one row per weight. */
-  glm: { name: string; value: number }[];
+  /** θ after every epoch (epoch numbers 1..epochs). */
+  trace: { epoch: number[]; theta: Float64Array[] };
+  /** glm's coefficients. */
+  glm: Float64Array;
   /** MAPE against glm in percent, and as notebook 5 prints it (R's `cat`). */
   mape: number;
   /** {@linkcode WeightPaths.mape} as notebook 5 prints it. */
@@ -82,12 +82,11 @@ export interface WeightPaths {
  * import { tutorialProblem } from "./problem.ts";
  * const w = weightPaths(tutorialProblem(), 1000);
  * assert.equal(w.mapeText, "0.000326558");
- * assert.equal(w.rows.length % 10, 0);
+ * assert.equal(w.trace.theta.length, 1000);
  * ```
  */
 export function weightPaths(p: Problem, epochs: number): WeightPaths {
   checkInteger("epochs", epochs);
-  const k = p.X.cols, name = (j: number) => `X${j + 1}`;
   const { theta, trace } = scratchAdam(p.X, p.y, {
     epochs,
     batchSize: p.X.rows,
@@ -95,18 +94,12 @@ export function weightPaths(p: Problem, epochs: number): WeightPaths {
     rng: generateData().rng, // R's stream where the tutorial's loop picks it up, as notebook 5
     trace: "theta",
   });
-  const rows: WeightPaths["rows"] = [];
-  for (const t of thin(epochs)) {
-    for (let j = 0; j < k; j++) {
-      rows.push({ epoch: t + 1, weight: trace!.theta[t][j], name: name(j) });
-    }
-  }
   const mape = meanAbsolutePercentageError(p.glm, theta);
   return {
     epochs,
     theta,
-    rows,
-    glm: Array.from(p.glm, (value, j) => ({ name: name(j), value })),
+    trace: { epoch: trace!.epoch, theta: trace!.theta },
+    glm: p.glm,
     mape,
     mapeText: cat(mape),
     maxAbsDiff: maxAbsDifference(p.glm, theta),

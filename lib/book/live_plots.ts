@@ -9,7 +9,10 @@
 
 import * as Plot from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
+import { lineChartPlot } from "../view/charts.ts";
 import { type Figure, plot } from "../view/figure.ts";
+import { PALETTE, readableNumber as num } from "../view/labels.ts";
+import { weightsOverEpochsChart } from "./figures.ts";
 import type {
   LikelihoodGrid,
   StartedPath,
@@ -18,16 +21,17 @@ import type {
   WeightPaths,
 } from "./live.ts";
 
-/** The colours of the three optimisers, fixed. */
+/** The colours of the three optimisers, as notebook 6's static map of their paths has them. */
 export const METHOD_COLOURS: Readonly<Record<string, string>> = Object.freeze({
-  IRLS: "#c0392b",
-  Adam: "#1a5fb4",
-  "gradient descent": "#e67e22",
+  IRLS: PALETTE[3],
+  Adam: PALETTE[0],
+  "gradient descent": PALETTE[1],
 });
 
 /**
- * The ten weights' paths over the epochs run, glm's coefficients as dashed rules, each path
- * labelled at its end: notebook 5's figure, for any number of epochs.
+ * The ten weights' paths over the epochs run, glm's coefficients as dashed rules of the same
+ * colours, each path labelled at its end: notebook 5's figure (`weightsOverEpochs`, drawn by the
+ * same chart), for any number of epochs.
  *
  * @example
  * ```ts
@@ -36,37 +40,14 @@ export const METHOD_COLOURS: Readonly<Record<string, string>> = Object.freeze({
  * import { weightPaths } from "./live.ts";
  * import { tutorialProblem } from "./problem.ts";
  * const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
- * assert.equal(options.marks?.length, 3);
+ * assert.ok((options.marks?.length ?? 0) > 10);
  * ```
  */
 export function weightPathsPlot(
   w: WeightPaths,
-  { width = 720, height = 400 }: { width?: number; height?: number } = {},
+  { width = 720 }: { width?: number } = {},
 ): PlotOptions {
-  return {
-    width,
-    height,
-    marginRight: 40,
-    x: { label: "epoch", domain: [0, Math.max(1, w.epochs)] },
-    y: { label: "weight", grid: true },
-    color: { legend: false }, // the names sorted, as notebook 5's static figure colours them
-    marks: [
-      Plot.ruleY(w.glm, { y: "value", stroke: "name", strokeDasharray: "4,3", strokeOpacity: 0.8 }),
-      Plot.line(w.rows, { x: "epoch", y: "weight", z: "name", stroke: "name" }),
-      Plot.text(
-        w.rows,
-        Plot.selectLast({
-          x: "epoch",
-          y: "weight",
-          z: "name",
-          text: "name",
-          fill: "name",
-          textAnchor: "start",
-          dx: 4,
-        }),
-      ),
-    ],
-  };
+  return lineChartPlot(weightsOverEpochsChart(w.trace, w.glm, { width }).chart);
 }
 
 /**
@@ -169,8 +150,8 @@ export function optimiserPathsPlot(
     marginRight: 24,
     marginBottom: 40,
     marginLeft: 55,
-    x: { label: `θ (${p.names[0]})`, domain: grid.x, ...(map ? {} : { axis: null }) },
-    y: { label: `θ (${p.names[1]})`, domain: grid.y, ...(map ? {} : { axis: null }) },
+    x: { label: `θ for ${p.names[0]}`, domain: grid.x, ...(map ? {} : { axis: null }) },
+    y: { label: `θ for ${p.names[1]}`, domain: grid.y, ...(map ? {} : { axis: null }) },
     color: { type: "linear", scheme: "viridis" },
     style: map ? {} : { background: "transparent" },
     marks: [
@@ -184,8 +165,9 @@ export function optimiserPathsPlot(
             y1: grid.y[1] + dy,
             y2: grid.y[0] - dy,
             fill: Plot.identity,
+            fillOpacity: 0.55, // as notebook 6's static map: the paths stand out
             stroke: "white",
-            strokeOpacity: 0.4,
+            strokeOpacity: 0.7,
             thresholds: levels(grid.values, 14),
           }),
           Plot.dot([p.optimum], { x: at(0), y: at(1), fill: "white", stroke: "black", r: 5 }),
@@ -236,7 +218,8 @@ export function optimiserPathsPlot(
  * ```
  */
 export function weightPathsFigure(w: WeightPaths): Figure {
-  return plot(weightPathsPlot(w));
+  const { caption, alt } = weightsOverEpochsChart(w.trace, w.glm);
+  return plot(weightPathsPlot(w), { caption, alt });
 }
 
 /**
@@ -253,29 +236,87 @@ export function weightPathsFigure(w: WeightPaths): Figure {
  * ```
  */
 export function trainingFigure(outcome: TrainingOutcome, glm: ArrayLike<number>): Figure {
-  return plot(weightsBesidePlot(outcome, glm));
+  return plot(weightsBesidePlot(outcome, glm), trainingText(outcome, glm));
 }
 
 /**
- * {@linkcode optimiserPathsPlot} as a static figure (SVG), map and paths together.
+ * The caption and alt text of {@linkcode weightsBesidePlot}'s figure, from the run drawn.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { optimiserPathsFigure } from "./live_plots.ts";
+ * import { trainingText } from "./live_plots.ts";
+ * import { train, TUTORIAL_SETTINGS } from "./live.ts";
+ * import { tutorialProblem } from "./problem.ts";
+ * const p = tutorialProblem();
+ * assert.ok(trainingText(train(p, TUTORIAL_SETTINGS), p.glm).caption.includes("matches glm"));
+ * ```
+ */
+export function trainingText(
+  outcome: TrainingOutcome,
+  glm: ArrayLike<number>,
+): { caption: string; alt: string } {
+  const { learningRate, batchSize, epochs, init, gradient } = outcome.settings;
+  return {
+    caption: `The weights after ${epochs} epochs of Adam (α ${learningRate}, batches of ` +
+      `${batchSize}, from ${init}, ${gradient} gradient) beside glm's coefficients: ` +
+      `${outcome.verdict}.`,
+    alt: `Dot chart of ${glm.length} weights, one row each: a filled dot for the trained weight, ` +
+      `a ring for glm's coefficient; the largest gap between the two vectors is ` +
+      `${num(Math.max(...Array.from(glm, (g, j) => Math.abs(g - outcome.theta[j]))))}.`,
+  };
+}
+
+/**
+ * {@linkcode optimiserPathsPlot} as a static figure (SVG), map and paths together, from any start
+ * (notebook 6's `optimiserPathsFigure` draws the paths from zero with their key).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pathsFromFigure } from "./live_plots.ts";
  * import { likelihoodGrid, pathsFrom, twoFeatureProblem } from "./live.ts";
  * const p = twoFeatureProblem();
- * const fig = optimiserPathsFigure(
+ * const fig = pathsFromFigure(
  *   p, likelihoodGrid(p, { resolution: 9 }), pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0],
  * );
  * assert.ok(fig.svg.includes("<path"));
  * ```
  */
-export function optimiserPathsFigure(
+export function pathsFromFigure(
   p: TwoFeatureProblem,
   grid: LikelihoodGrid,
   paths: readonly StartedPath[],
   start: readonly [number, number],
 ): Figure {
-  return plot(optimiserPathsPlot(p, grid, paths, start));
+  return plot(optimiserPathsPlot(p, grid, paths, start), pathsText(p, paths, start));
+}
+
+/**
+ * The caption and alt text of {@linkcode optimiserPathsPlot}'s figure, from the paths drawn.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pathsText } from "./live_plots.ts";
+ * import { pathsFrom, twoFeatureProblem } from "./live.ts";
+ * const p = twoFeatureProblem();
+ * assert.ok(pathsText(p, pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0]).alt.includes("IRLS"));
+ * ```
+ */
+export function pathsText(
+  p: TwoFeatureProblem,
+  paths: readonly StartedPath[],
+  start: readonly [number, number],
+): { caption: string; alt: string } {
+  const said = paths.map((q) =>
+    `${q.method} ends ${num(q.distance)} from the maximum after ${q.steps} ` +
+    (q.method === "IRLS" ? "iterations" : "epochs")
+  ).join("; ");
+  return {
+    caption: `IRLS, Adam and gradient descent from (${num(start[0])}, ${num(start[1])}) on the ` +
+      `log-likelihood's map of the coefficients of ${p.names[0]} and ${p.names[1]}.`,
+    alt: `Contour map of the log-likelihood with its maximum at (${num(p.optimum[0])}, ` +
+      `${num(p.optimum[1])}) and three paths from the start: ${said}.`,
+  };
 }

@@ -173,3 +173,19 @@ export function logSpaced(n: number, count: number): number[] {
   for (let i = 0; i <= count; i++) out.add(Math.round(exp((log(n) * i) / count)));
   return [...out].filter((v) => v >= 1 && v <= n).sort((a, b) => a - b);
 }
+
+/**
+ * Checks that a figure got rows to draw, naming the argument and where such rows come from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkRows } from "./problem.ts";
+ * assert.throws(() => checkRows("rows", []), /non-empty/);
+ * ```
+ */
+export function checkRows(name: string, rows: unknown): void {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new ArgumentError(name, "must be a non-empty array of rows (from lib/book/)");
+  }
+}

@@ -115,6 +115,7 @@ class Adam extends OptimizerBase {
   readonly beta2: number;
   readonly epsilon: number;
   readonly #form: "keras" | "paper";
+  readonly #hyper: Hyper;
   #state: Moments | undefined;
 
   constructor(form: "keras" | "paper", options: AdamOptions) {
@@ -136,6 +137,7 @@ class Adam extends OptimizerBase {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+    this.#hyper = { lr: learningRate, b1: beta1, b2: beta2, eps: epsilon };
   }
 
   get iterations(): number {
@@ -150,8 +152,7 @@ class Adam extends OptimizerBase {
     const n = weights.length;
     const s = this.#state ??= { m: new Float64Array(n), v: new Float64Array(n), t: 0 };
     s.t++;
-    const h = { lr: this.learningRate, b1: this.beta1, b2: this.beta2, eps: this.epsilon };
-    STEPS[this.#form][this.dtype](weights, grads, s, h);
+    STEPS[this.#form][this.dtype](weights, grads, s, this.#hyper);
   }
 }
 

@@ -171,7 +171,7 @@ function fastPass(spec: PassSpec, engine: NetworkEngine): BatchPass {
         }
       }
       if (!f32) toMean(g, size); // the float32 kernels scale each row's residual instead
-      return { lossSum: out.lossSum, hits: out.hits };
+      return out;
     },
   };
 }

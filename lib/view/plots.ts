@@ -1,21 +1,28 @@
 /**
- * The figures of notebooks 1–4, drawn with Observable Plot through {@linkcode plot}: the data, the
- * sigmoid, the loss along a coefficient and over two, the training loss, IRLS's convergence.
+ * The figures of notebooks 1–4, drawn with Observable Plot: the data, the sigmoid, the training
+ * loss and its distance to the minimum, IRLS's convergence (the loss landscape is in
+ * `surface.ts`). Each has a caption (drawn above it) and an alt text (its Jupyter `text/plain`),
+ * both saying what it shows in the data drawn.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
-import type { Matrix } from "../core/matrix.ts";
-import { checkXyTheta } from "../core/validate.ts";
+import { ArgumentError } from "../core/errors.ts";
 import type { Dataset } from "../data/dataset.ts";
 import type { GlmFit } from "../glm/glm_fit.ts";
-import { crossEntropyOf, sigmoid } from "../nn/loss.ts";
+import { sigmoid } from "../nn/loss.ts";
 import type { History } from "../nn/train.ts";
-import { type Figure, plot } from "./figure.ts";
+import { lineChart } from "./charts.ts";
+import { composeFigure, type Figure, plot } from "./figure.ts";
+import { PALETTE, readableNumber } from "./labels.ts";
+
+/** Rounds for prose: `digits` significant digits, without trailing zeros. */
+const short = (v: number, digits = 3) => String(Number(v.toPrecision(digits)));
 
 /**
- * Histograms of every feature of a dataset, one small panel a feature, with the mean marked.
+ * Histograms of every feature of a dataset, one small panel a feature, with its mean marked by a
+ * vertical line.
  *
  * @example
  * ```ts
@@ -23,20 +30,29 @@ import { type Figure, plot } from "./figure.ts";
  * import { featureHistograms } from "./plots.ts";
  * import { generateData } from "../data/dataset.ts";
  * const fig = featureHistograms(generateData({ n: 50, k: 2 }));
- * assert.ok(fig.svg.includes("X2"));
+ * assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
  * ```
  */
 export function featureHistograms(ds: Dataset): Figure {
   const { X, names } = ds;
   const long: { feature: string; value: number }[] = [];
+  const means = new Array<number>(X.cols).fill(0);
   for (let i = 0; i < X.rows; i++) {
     for (let j = 0; j < X.cols; j++) {
-      long.push({ feature: names[j], value: X.data[i * X.cols + j] });
+      const v = X.data[i * X.cols + j];
+      long.push({ feature: names[j], value: v });
+      means[j] += v / X.rows;
     }
   }
+  const sorted = long.map((d) => d.value).sort((a, b) => a - b);
+  const [p1, p99] = [
+    sorted[Math.floor(0.01 * sorted.length)],
+    sorted[Math.floor(0.99 * sorted.length)],
+  ];
   const columns = Math.min(5, X.cols);
   const fx = (d: { feature: string }) => names.indexOf(d.feature) % columns;
   const fy = (d: { feature: string }) => Math.floor(names.indexOf(d.feature) / columns);
+  const meanRows = names.map((feature, j) => ({ feature, mean: means[j] }));
   return plot({
     width: 760,
     height: 130 * Math.ceil(X.cols / columns) + 40,
@@ -44,7 +60,7 @@ export function featureHistograms(ds: Dataset): Figure {
     fx: { axis: null },
     fy: { axis: null },
     x: { label: "value", grid: true },
-    y: { label: "count" },
+    y: { label: "count", insetTop: 16 },
     marks: [
       Plot.rectY(
         long,
@@ -53,9 +69,11 @@ export function featureHistograms(ds: Dataset): Figure {
           fx,
           fy,
           thresholds: 20,
-          fill: "steelblue",
+          fill: PALETTE[0],
+          fillOpacity: 0.8,
         }),
       ),
+      Plot.ruleX(meanRows, { x: "mean", fx, fy, stroke: "#222", strokeDasharray: "3,2" }),
       Plot.text(names.map((n) => ({ feature: n })), {
         fx,
         fy,
@@ -67,6 +85,14 @@ export function featureHistograms(ds: Dataset): Figure {
       }),
       Plot.ruleY([0]),
     ],
+  }, {
+    caption:
+      `Each of the ${X.cols} features over its ${X.rows} rows; the dashed line marks its mean.`,
+    alt: `${X.cols} histograms, one per feature (${names[0]} to ${names[names.length - 1]}), ` +
+      `each of ${X.rows} values. The means lie between ${short(Math.min(...means))} and ` +
+      `${short(Math.max(...means))}; 98% of all values lie between ${short(p1, 2)} and ${
+        short(p99, 2)
+      }.`,
   });
 }
 
@@ -78,7 +104,7 @@ export function featureHistograms(ds: Dataset): Figure {
  * import assert from "node:assert/strict";
  * import { targetBalance } from "./plots.ts";
  * import { generateData } from "../data/dataset.ts";
- * assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
+ * assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
  * ```
  */
 export function targetBalance(ds: Dataset): Figure {
@@ -88,20 +114,26 @@ export function targetBalance(ds: Dataset): Figure {
   return plot({
     width: 360,
     height: 220,
+    marginTop: 24,
     x: { label: ds.target, type: "band" },
     y: { label: "rows", grid: true },
     marks: [
-      Plot.barY(data, { x: "label", y: "count", fill: "steelblue" }),
+      Plot.barY(data, { x: "label", y: "count", fill: PALETTE[0] }),
       Plot.text(data, { x: "label", y: "count", text: "count", dy: -8 }),
       Plot.ruleY([0]),
     ],
+  }, {
+    caption: `How many rows have each label.`,
+    alt: `Bar chart of the labels: ${counts[0]} rows have ${ds.target} 0 and ${counts[1]} rows ` +
+      `have ${ds.target} 1.`,
   });
 }
 
 /**
  * How fast IRLS closes in: for each iteration of a `glm` fit, the distance ‖β(i) − β̂‖ of the
- * coefficients to the final ones, on a log scale (the last iteration, at distance 0, is left out).
- * Quadratic convergence shows as a line that bends ever more steeply down.
+ * coefficients to the final ones, on a log scale, each point labelled with its value. An iteration
+ * that lands exactly on the final coefficients (distance 0, off any log scale) is marked at the
+ * bottom. Quadratic convergence shows as a line that bends ever more steeply down.
  *
  * @example
  * ```ts
@@ -115,27 +147,61 @@ export function targetBalance(ds: Dataset): Figure {
  */
 export function irlsConvergence(fit: GlmFit): Figure {
   const final = fit.coefficients.map((c) => c ?? 0);
-  const points = fit.trace.map((step, i) => ({
+  const all = fit.trace.map((step, i) => ({
     iteration: i + 1,
     distance: Math.hypot(...step.coefficients.map((c, j) => (c ?? 0) - final[j])),
-  })).filter((p) => p.distance > 0);
-  return plot({
-    width: 520,
-    height: 260,
-    marginLeft: 60,
-    x: { label: "IRLS iteration", ticks: points.length, tickFormat: "d" },
-    y: { type: "log", label: "‖β(i) − β̂‖", grid: true, tickFormat: ".0e" },
+  }));
+  const points = all.filter((p) => p.distance > 0);
+  const zeros = all.filter((p) => p.distance === 0);
+  if (points.length === 0) {
+    throw new ArgumentError("fit", "has no iteration away from its final coefficients to draw");
+  }
+  const n = all.length;
+  const ds = points.map((p) => p.distance);
+  const [lo, hi] = [Math.min(...ds), Math.max(...ds)];
+  const series = [{ name: "", points: points.map((p) => ({ x: p.iteration, y: p.distance })) }];
+  const panel = lineChart({
+    series: series.map((s) => ({ ...s, dots: true, endLabel: false })),
+    x: {
+      label: "IRLS iteration",
+      domain: [0.5, n + 0.5],
+      ticks: all.map((p) => p.iteration),
+      tickFormat: (v) => String(v),
+    },
+    y: {
+      label: "‖β(i) − β̂‖, distance to the final coefficients",
+      type: "log",
+      domain: [lo / 30, hi * 30],
+    },
+    width: 560,
+    height: 280,
     marks: [
-      Plot.line(points, { x: "iteration", y: "distance", stroke: "steelblue" }),
-      Plot.dot(points, { x: "iteration", y: "distance", fill: "steelblue", r: 4 }),
       Plot.text(points, {
         x: "iteration",
         y: "distance",
-        text: (d: { distance: number }) => d.distance.toExponential(1),
+        text: (d: { distance: number }) => readableNumber(d.distance),
         dx: 8,
         textAnchor: "start",
       }),
+      Plot.text(zeros, {
+        x: "iteration",
+        frameAnchor: "bottom",
+        dy: -6,
+        text: () => "0 (off the log scale)",
+        textAnchor: "middle",
+      }),
     ],
+  });
+  const listed = points.map((p) => readableNumber(p.distance)).join(", ");
+  return composeFigure([panel], {
+    caption: "How far each IRLS iterate is from glm's final coefficients (log scale).",
+    alt: `Line chart on a log scale of the distance to the final coefficients after IRLS ` +
+      `iterations 1 to ${points[points.length - 1].iteration}: ${listed}, falling ever more ` +
+      `steeply` + (zeros.length > 0
+        ? `; iteration ${
+          zeros.map((z) => z.iteration).join(", ")
+        } is at distance 0.`
+        : "."),
   });
 }
 
@@ -152,17 +218,17 @@ export function irlsConvergence(fit: GlmFit): Figure {
 export function sigmoidCurve(range = 8): Figure {
   const points = Array.from({ length: 201 }, (_, i) => {
     const z = -range + (2 * range * i) / 200;
-    return { z, p: sigmoid(z) };
+    return { x: z, y: sigmoid(z) };
   });
-  return plot({
-    width: 520,
-    height: 240,
-    x: { label: "z = xᵀθ", grid: true },
-    y: { label: "σ(z)", domain: [0, 1], grid: true },
+  const panel = lineChart({
+    series: [{ name: "σ(z)", points, color: PALETTE[0], width: 2, endLabel: false }],
+    x: { label: "z = xᵀθ, the score", grid: true },
+    y: { label: "σ(z), the probability", domain: [-0.02, 1.02] },
+    references: [{ y: 0, color: "#999", dash: "" }, { y: 1, color: "#999", dash: "" }],
+    width: 560,
+    height: 260,
     marks: [
-      Plot.ruleY([0, 1], { stroke: "#999" }),
-      Plot.line(points, { x: "z", y: "p", stroke: "steelblue", strokeWidth: 2 }),
-      Plot.dot([{ z: 0, p: 0.5 }], { x: "z", y: "p", fill: "steelblue", r: 4 }),
+      Plot.dot([{ z: 0, p: 0.5 }], { x: "z", y: "p", fill: PALETTE[0], r: 4 }),
       Plot.text([{ z: 0, p: 0.5 }], {
         x: "z",
         y: "p",
@@ -172,187 +238,98 @@ export function sigmoidCurve(range = 8): Figure {
       }),
     ],
   });
-}
-
-/** Options of {@linkcode lossAlongCoefficient}. */
-export interface LossAlongOptions {
-  /** The 0-based coefficient to vary. */
-  index: number;
-  /** Half-width of the range around `theta[index]` (default 1). */
-  halfWidth?: number;
-  /** The coefficient's name for the axis label (default `θ<index+1>`). */
-  name?: string;
-}
-
-/**
- * Binary cross-entropy (summed) and the negative log-likelihood as one coefficient varies and the
- * others stay at `theta`: the two curves coincide, and their minimum sits at `theta[index]` when
- * `theta` is the maximum-likelihood estimate (marked).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { lossAlongCoefficient } from "./plots.ts";
- * import { generateData } from "../data/dataset.ts";
- * const { X, y } = generateData({ n: 100, k: 2 });
- * assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
- * ```
- */
-export function lossAlongCoefficient(
-  X: Matrix,
-  y: ArrayLike<number>,
-  theta: ArrayLike<number>,
-  { index, halfWidth = 1, name = `θ${index + 1}` }: LossAlongOptions,
-): Figure {
-  checkXyTheta(X, y, theta);
-  const t = Float64Array.from(theta);
-  const centre = t[index];
-  const points: { value: number; loss: number; curve: string }[] = [];
-  for (let i = 0; i <= 80; i++) {
-    t[index] = centre - halfWidth + (2 * halfWidth * i) / 80;
-    // −log L is BCE to the bit (bernoulliLogLikelihood is −binaryCrossEntropyLoss): one number,
-    // drawn twice to show that the two curves coincide.
-    const bce = crossEntropyOf(X, y, t);
-    points.push({ value: t[index], loss: bce, curve: "BCE" });
-    points.push({ value: t[index], loss: bce, curve: "−log L" });
-  }
-  t[index] = centre;
-  const best = { value: centre, loss: crossEntropyOf(X, y, t) };
-  return plot({
-    width: 520,
-    height: 260,
-    marginLeft: 60,
-    x: { label: name, grid: true },
-    y: { label: "loss", grid: true },
-    marks: [
-      Plot.line(points.filter((p) => p.curve === "BCE"), {
-        x: "value",
-        y: "loss",
-        stroke: "steelblue",
-        strokeWidth: 5,
-        strokeOpacity: 0.4,
-      }),
-      Plot.line(points.filter((p) => p.curve !== "BCE"), {
-        x: "value",
-        y: "loss",
-        stroke: "darkorange",
-        strokeDasharray: "4,3",
-      }),
-      Plot.dot([best], { x: "value", y: "loss", fill: "black", r: 4 }),
-      Plot.text([best], {
-        x: "value",
-        y: "loss",
-        text: (d: { value: number }) => `minimum at ${d.value.toFixed(4)}`,
-        dy: -12,
-      }),
-    ],
-  });
-}
-
-/** Options of {@linkcode logLikelihoodSurface}. */
-export interface SurfaceOptions {
-  /** The two 0-based coefficients that span the surface. */
-  indices: [number, number];
-  /** Half-width of the grid around `theta` in each direction (default 0.6). */
-  halfWidth?: number;
-  /** Grid points per axis (default 61). */
-  resolution?: number;
-  /** Axis names (default `θi`, `θj`). */
-  names?: [string, string];
-}
-
-/**
- * The log-likelihood over a grid of two coefficients (the others held at `theta`), as filled
- * contours, with `theta` marked: a single smooth hill, the picture of a concave function.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { logLikelihoodSurface } from "./plots.ts";
- * import { generateData } from "../data/dataset.ts";
- * const { X, y } = generateData({ n: 100, k: 2 });
- * const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
- * assert.ok(fig.svg.includes("<path"));
- * ```
- */
-export function logLikelihoodSurface(
-  X: Matrix,
-  y: ArrayLike<number>,
-  theta: ArrayLike<number>,
-  {
-    indices: [a, b],
-    halfWidth = 0.6,
-    resolution = 61,
-    names = [`θ${a + 1}`, `θ${b + 1}`],
-  }: SurfaceOptions,
-): Figure {
-  checkXyTheta(X, y, theta); // once, not at each of the resolution² points
-  const t = Float64Array.from(theta);
-  const [ca, cb] = [t[a], t[b]];
-  const values = new Float64Array(resolution * resolution);
-  for (let r = 0; r < resolution; r++) {
-    t[b] = cb + halfWidth - (2 * halfWidth * r) / (resolution - 1); // top row = largest
-    for (let c = 0; c < resolution; c++) {
-      t[a] = ca - halfWidth + (2 * halfWidth * c) / (resolution - 1);
-      values[r * resolution + c] = -crossEntropyOf(X, y, t); // the log-likelihood
-    }
-  }
-  const d = 2 * halfWidth / (resolution - 1) / 2;
-  return plot({
-    width: 460,
-    height: 420,
-    marginLeft: 55,
-    x: { label: names[0], domain: [ca - halfWidth - d, ca + halfWidth + d] },
-    y: { label: names[1], domain: [cb - halfWidth - d, cb + halfWidth + d] },
-    color: { type: "linear", scheme: "viridis" },
-    marks: [
-      Plot.contour(Array.from(values), {
-        width: resolution,
-        height: resolution,
-        x1: ca - halfWidth - d,
-        x2: ca + halfWidth + d,
-        y1: cb + halfWidth + d,
-        y2: cb - halfWidth - d,
-        fill: Plot.identity,
-        stroke: "white",
-        strokeOpacity: 0.5,
-        thresholds: 15,
-      }),
-      Plot.dot([{ x: ca, y: cb }], { x: "x", y: "y", fill: "white", stroke: "black", r: 5 }),
-      Plot.text([{ x: ca, y: cb }], {
-        x: "x",
-        y: "y",
-        text: () => "maximum",
-        dy: -12,
-        fill: "white",
-        fontWeight: "bold",
-      }),
-    ],
+  return composeFigure([panel], {
+    caption: "The sigmoid turns any score into a probability between 0 and 1.",
+    alt: `The S-shaped curve σ(z) for z from −${range} to ${range}: it rises from ` +
+      `${short(sigmoid(-range), 2)} to ${short(sigmoid(range), 4)}, steepest in the middle, ` +
+      `and passes through ½ at z = 0.`,
   });
 }
 
 /**
- * The training loss per epoch from a network's {@linkcode History}, on a linear or log scale.
+ * The training loss per epoch from a network's {@linkcode History}.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { lossCurve } from "./plots.ts";
  * const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
- * assert.ok(fig.svg.includes("<path"));
+ * assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
  * ```
  */
 export function lossCurve(
   history: Pick<History, "epoch" | "history">,
   { log = false }: { log?: boolean } = {},
 ): Figure {
-  const points = history.epoch.map((e, i) => ({ epoch: e + 1, loss: history.history.loss[i] }));
-  return plot({
-    width: 560,
-    height: 260,
-    marginLeft: 60,
+  const loss = history.history.loss;
+  if (!Array.isArray(loss) || loss.length === 0) {
+    throw new ArgumentError("history", "holds no loss to draw (train for at least one epoch)");
+  }
+  const points = history.epoch.map((e, i) => ({ x: e + 1, y: loss[i] }));
+  const last = points[points.length - 1];
+  const panel = lineChart({
+    series: [{ name: "loss", points, color: PALETTE[0], width: 2, endLabel: false }],
     x: { label: "epoch", grid: true },
-    y: { label: "loss (mean BCE)", grid: true, ...(log ? { type: "log" as const } : {}) },
-    marks: [Plot.line(points, { x: "epoch", y: "loss", stroke: "steelblue", strokeWidth: 2 })],
+    y: { label: "loss (mean binary cross-entropy)", ...(log ? { type: "log" as const } : {}) },
+    width: 600,
+    height: 280,
+  });
+  return composeFigure([panel], {
+    caption: "The training loss after each epoch.",
+    alt: `Line chart of the mean binary cross-entropy over ${points.length} epochs: it starts at ` +
+      `${points[0].y.toFixed(4)}, falls quickly at first, then flattens, ending at ` +
+      `${last.y.toFixed(4)} at epoch ${last.x}.`,
+  });
+}
+
+/**
+ * How far the training loss still is from its minimum, per epoch, on a log scale: loss − `minimum`
+ * where `minimum` is the smallest mean loss there is (for the tutorial's network, glm's residual
+ * deviance / 2N). Epochs at which the difference is not positive (rounding) are left out and
+ * counted in the alt text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lossGapCurve } from "./plots.ts";
+ * const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
+ * assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
+ * ```
+ */
+export function lossGapCurve(
+  history: Pick<History, "epoch" | "history">,
+  minimum: number,
+  { minimumLabel = "its minimum" }: { minimumLabel?: string } = {},
+): Figure {
+  const loss = history.history.loss;
+  if (!Number.isFinite(minimum)) {
+    throw new ArgumentError("minimum", `must be finite, got ${minimum}`);
+  }
+  if (!Array.isArray(loss) || loss.length === 0) {
+    throw new ArgumentError("history", "holds no loss to draw (train for at least one epoch)");
+  }
+  const all = history.epoch.map((e, i) => ({ x: e + 1, y: loss[i] - minimum }));
+  const points = all.filter((p) => p.y > 0);
+  if (points.length === 0) {
+    throw new ArgumentError(
+      "minimum",
+      "is not below any recorded loss; pass the smallest loss there is",
+    );
+  }
+  const dropped = all.length - points.length;
+  const first = points[0], last = points[points.length - 1];
+  const panel = lineChart({
+    series: [{ name: "loss − minimum", points, color: PALETTE[0], width: 2, endLabel: false }],
+    x: { label: "epoch", grid: true },
+    y: { label: `loss − ${minimumLabel}`, type: "log" },
+    width: 600,
+    height: 300,
+  });
+  return composeFigure([panel], {
+    caption: `How far the loss still is from ${minimumLabel}, after each epoch (log scale).`,
+    alt: `Line chart on a log scale of the mean loss minus ${minimumLabel}: ` +
+      `${readableNumber(first.y)} at epoch ${first.x}, ${readableNumber(last.y)} at epoch ` +
+      `${last.x}` +
+      (dropped > 0 ? `; ${dropped} epochs at or below the minimum (rounding) are not drawn.` : "."),
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The book's live figures, each mounted in the outputs of the notebook cell tagged `live:NAME`:
  *
- * - `weights-over-epochs` (notebook 5): an epochs slider redraws the ten weights' paths and the
- *   MAPE against glm; it takes the place of the static figure of the same cell.
+ * - `weights-over-epochs` (notebook 5): an epochs slider redraws the ten weights' paths (the
+ *   static figure's chart, for any number of epochs) and the MAPE against glm.
  * - `training-settings` (notebook 6): learning rate, batch size, epochs, start and gradient
  *   retrain the tutorial's Adam and show its weights beside glm's, the distance and a verdict.
  * - `optimiser-paths` (notebook 6): a click on the log-likelihood's contour map (or the two
@@ -24,12 +24,13 @@ import {
   TUTORIAL_SETTINGS,
   weightPaths,
 } from "../../lib/book/live.ts";
-import { weightPathsPlot, weightsBesidePlot } from "../../lib/book/live_plots.ts";
+import { trainingText, weightPathsPlot, weightsBesidePlot } from "../../lib/book/live_plots.ts";
+import { weightsOverEpochsChart } from "../../lib/book/figures.ts";
 import { type Problem, tutorialProblem } from "../../lib/book/problem.ts";
 import { choice, frame, redrawer, resetButton, show, slider } from "./controls.ts";
 
 /** The figure's width: the page's, at most 720 px. */
-const widthOf = (box: HTMLElement) => Math.max(300, Math.min(720, box.clientWidth || 720));
+const widthOf = (box: HTMLElement) => Math.max(260, Math.min(720, box.clientWidth || 720));
 
 /** Plot on this page's DOM. */
 const render = (options: PlotOptions) => Plot.plot({ ...options, document }) as Element;
@@ -38,16 +39,18 @@ let problem: Problem | undefined;
 /** The tutorial's problem (data and glm), made once per page. */
 const tutorial = () => problem ??= tutorialProblem();
 
-/** Notebook 5: the epochs slider (in `host`, in place of the static figure). */
+/** Notebook 5: the epochs slider (in `host`). */
 export function weightsOverEpochs(host: HTMLElement): HTMLElement {
   const f = frame(
     "weights-over-epochs",
     "Live: the weights after any number of epochs.",
-    "Move the slider: the tutorial's Adam is rerun in your browser for that many epochs.",
+    "The figure above, recomputed: move the slider and the tutorial's Adam is rerun in your " +
+      "browser for that many epochs.",
   );
   const draw = () => {
     const w = weightPaths(tutorial(), epochs.get());
-    show(f.plot, render(weightPathsPlot(w, { width: widthOf(f.root) })));
+    const { alt } = weightsOverEpochsChart(w.trace, w.glm);
+    show(f.plot, render({ ...weightPathsPlot(w, { width: widthOf(f.root) }), ariaLabel: alt }));
     f.readout.innerHTML = "";
     f.readout.append(
       `After ${w.epochs} epochs: MAPE against glm `,
@@ -95,7 +98,13 @@ export function trainingSettings(host: HTMLElement): HTMLElement {
       init: init.get(),
       gradient: gradient.get(),
     });
-    show(f.plot, render(weightsBesidePlot(out, p.glm, { width: widthOf(f.root) })));
+    show(
+      f.plot,
+      render({
+        ...weightsBesidePlot(out, p.glm, { width: widthOf(f.root) }),
+        ariaLabel: trainingText(out, p.glm).alt,
+      }),
+    );
     f.readout.innerHTML = "";
     const verdict = document.createElement("strong");
     verdict.className = out.agrees ? "live-verdict live-ok" : "live-verdict live-no";

@@ -17,18 +17,18 @@ declare global {
 }
 globalThis.lrnn = lib;
 
-/** The figures by name, and whether each takes the place of its cell's static figure. */
-const FIGURES: Record<string, [(host: HTMLElement) => HTMLElement, boolean]> = {
-  "weights-over-epochs": [weightsOverEpochs, true],
-  "training-settings": [trainingSettings, false],
-  "optimiser-paths": [optimiserPaths, false],
+/** The figures by name. */
+const FIGURES: Record<string, (host: HTMLElement) => HTMLElement> = {
+  "weights-over-epochs": weightsOverEpochs,
+  "training-settings": trainingSettings,
+  "optimiser-paths": optimiserPaths,
 };
 
 /**
- * A new output of the cell `anchor`, laid out as its other outputs are (an empty prompt, then
- * the output); with `replace`, the cell's static figure is hidden (it stays in the page).
+ * A new output of the cell `anchor`, after its other outputs and laid out as they are (an empty
+ * prompt, then the output). The cell's static figure stays where it is, above.
  */
-function host(anchor: Element, replace: boolean): HTMLElement {
+function host(anchor: Element): HTMLElement {
   const child = document.createElement("div");
   child.className = "jp-OutputArea-child live-host";
   const prompt = document.createElement("div");
@@ -37,11 +37,6 @@ function host(anchor: Element, replace: boolean): HTMLElement {
   out.className = "jp-OutputArea-output";
   child.append(prompt, out);
   const area = anchor.querySelector(".jp-OutputArea");
-  if (replace) {
-    const figure = area?.querySelector('[data-mime-type="image/svg+xml"]')
-      ?.closest<HTMLElement>(".jp-OutputArea-child");
-    if (figure) figure.style.display = "none";
-  }
   if (area) area.append(child);
   else anchor.after(child);
   return out;
@@ -63,8 +58,7 @@ function mount(): void {
   for (const anchor of anchors) {
     const tag = [...anchor.classList].find((c) => c.startsWith("celltag_live:"))!;
     const name = tag.slice("celltag_live:".length);
-    const figure = FIGURES[name];
-    if (figure) figure[0](host(anchor, figure[1]));
+    FIGURES[name]?.(host(anchor));
   }
 }
 

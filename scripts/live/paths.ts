@@ -11,7 +11,7 @@
 import * as Plot from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
 import { likelihoodGrid, pathsFrom, significant, twoFeatureProblem } from "../../lib/book/live.ts";
-import { METHOD_COLOURS, optimiserPathsPlot } from "../../lib/book/live_plots.ts";
+import { METHOD_COLOURS, optimiserPathsPlot, pathsText } from "../../lib/book/live_plots.ts";
 import { frame, redrawer, resetButton, slider } from "./controls.ts";
 
 /** Plot on this page's DOM; the returned SVG carries Plot's `scale()`. */
@@ -26,15 +26,19 @@ export function optimiserPaths(host: HTMLElement): HTMLElement {
   const f = frame(
     "optimiser-paths",
     "Live: pick the start.",
-    "The same three methods on two features (X3 and X4, no intercept), where the log-likelihood " +
-      "is a map: click it to start there. IRLS (red dots: one per iteration) reaches the top in a " +
-      "few steps; Adam (blue) and gradient descent (orange) crawl for 1000 epochs.",
+    "The map above, from any start: click it to start the three methods there. IRLS (red, a dot " +
+      "per iteration) reaches the top in a few steps; Adam (blue) and gradient descent (orange) " +
+      "crawl for 1000 epochs.",
   );
   host.append(f.root); // first, so that the figure can take the page's width
   const p = twoFeatureProblem();
   const grid = likelihoodGrid(p, { halfWidth: 1, resolution: 41 });
-  const size = Math.max(280, Math.min(560, f.plot.clientWidth || 560));
-  const base = render(optimiserPathsPlot(p, grid, [], ORIGIN, { layer: "map", size }));
+  const size = Math.max(260, Math.min(560, f.plot.clientWidth || 560));
+  const base = render({
+    ...optimiserPathsPlot(p, grid, [], ORIGIN, { layer: "map", size }),
+    ariaLabel: `Contour map of the log-likelihood of the coefficients of ${p.names[0]} and ` +
+      `${p.names[1]}; click to start the three methods there.`,
+  });
   const stack = document.createElement("div");
   stack.className = "live-stack";
   stack.tabIndex = 0;
@@ -49,7 +53,10 @@ export function optimiserPaths(host: HTMLElement): HTMLElement {
   const draw = () => {
     const start: [number, number] = [a.get(), b.get()];
     const paths = pathsFrom(p, start);
-    const layer = render(optimiserPathsPlot(p, grid, paths, start, { layer: "paths", size }));
+    const layer = render({
+      ...optimiserPathsPlot(p, grid, paths, start, { layer: "paths", size }),
+      ariaLabel: pathsText(p, paths, start).alt,
+    });
     layer.classList.add("live-layer");
     stack.replaceChildren(base, layer);
     f.readout.innerHTML = "";
@@ -68,11 +75,11 @@ export function optimiserPaths(host: HTMLElement): HTMLElement {
   const r = redrawer(f, draw);
   const [x1, x2] = grid.x, [y1, y2] = grid.y;
   const a = slider(
-    { label: `Start θ(${p.names[0]})`, name: "start-a", min: x1, max: x2, value: 0 },
+    { label: `Start θ for ${p.names[0]}`, name: "start-a", min: x1, max: x2, value: 0 },
     r.request,
   );
   const b = slider(
-    { label: `Start θ(${p.names[1]})`, name: "start-b", min: y1, max: y2, value: 0 },
+    { label: `Start θ for ${p.names[1]}`, name: "start-b", min: y1, max: y2, value: 0 },
     r.request,
   );
   const setStart = (u: number, v: number) => {

@@ -87,7 +87,12 @@ export function liveCalls(L: Lib, randomSettings: number): string[] {
   }
   put("weightPaths 1000", () => {
     const w = L.weightPaths(p, 1000);
-    return [...w.theta, w.mape, w.maxAbsDiff, ...w.rows.map((r: { weight: number }) => r.weight)];
+    return [
+      ...w.theta,
+      w.mape,
+      w.maxAbsDiff,
+      ...w.trace.theta.flatMap((t: Float64Array) => [...t]),
+    ];
   });
   put("train tutorial", () => {
     const t = L.train(p, L.TUTORIAL_SETTINGS);
