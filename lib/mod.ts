@@ -178,6 +178,27 @@ export {
 } from "./book/breakdown_figures.ts";
 export { optimiserPathsFigure } from "./book/paths_figure.ts";
 export { type OptimiserPath, type OptimiserPaths, optimiserPaths } from "./book/paths.ts";
+export {
+  type LikelihoodGrid,
+  likelihoodGrid,
+  pathsFrom,
+  type StartedPath,
+  type StartName,
+  train,
+  type TrainingOutcome,
+  type TrainingSettings,
+  TUTORIAL_SETTINGS,
+  type TwoFeatureProblem,
+  twoFeatureProblem,
+  type WeightPaths,
+  weightPaths,
+} from "./book/live.ts";
+export {
+  METHOD_COLOURS,
+  pathsFromFigure,
+  trainingFigure,
+  weightPathsFigure,
+} from "./book/live_plots.ts";
 export { type AgreementRow, type Problem, tutorialProblem } from "./book/problem.ts";
 export {
   TUTORIAL_KERAS_MAPE,

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { buildLive } from "./book_live.ts";
 import { python, root, run } from "./jupyter.ts";
 
 /** The files of MathJax 2 that the pages use (TeX input, CommonHTML output, TeX fonts). */
@@ -68,6 +69,7 @@ async function build(args: string[]): Promise<void> {
     flags.push("--html", site, "--api", "api/index.html");
   }
   await run(python, ["scripts/notebooks.py", ...flags, ...await notebooks()]);
+  if (!write) console.log(`live figures added to ${(await buildLive(site)).join(", ")}`);
   if (args.includes("--screenshots") && !write) {
     const { screenshots } = await import("./book_screenshots.ts"); // loads the browser driver
     const files = await screenshots(site);

@@ -15,64 +15,68 @@ import * as module10 from "../lib/book/breakdowns.ts";
 import * as module11 from "../lib/book/problem.ts";
 import * as module12 from "../lib/book/experiments.ts";
 import * as module13 from "../lib/book/figures.ts";
-import * as module14 from "../lib/book/paths.ts";
-import * as module15 from "../lib/book/paths_figure.ts";
-import * as module16 from "../lib/book/tutorial.ts";
-import * as module17 from "../lib/core/errors.ts";
-import * as module18 from "../lib/core/html.ts";
-import * as module19 from "../lib/core/matrix.ts";
-import * as module20 from "../lib/core/metrics.ts";
-import * as module21 from "../lib/core/validate.ts";
-import * as module22 from "../lib/data/csv.ts";
-import * as module23 from "../lib/data/csv_file.ts";
-import * as module24 from "../lib/data/dataset.ts";
-import * as module25 from "../lib/glm/cholesky.ts";
-import * as module26 from "../lib/glm/normal_equations.ts";
-import * as module27 from "../lib/glm/engine.ts";
-import * as module28 from "../lib/glm/family.ts";
-import * as module29 from "../lib/glm/glm.ts";
-import * as module30 from "../lib/glm/glm_fit.ts";
-import * as module31 from "../lib/glm/irls_loop.ts";
-import * as module32 from "../lib/glm/wls.ts";
-import * as module33 from "../lib/glm/irls_step.ts";
-import * as module34 from "../lib/glm/summary.ts";
-import * as module35 from "../lib/nn/adam.ts";
-import * as module36 from "../lib/nn/dense_unit.ts";
-import * as module37 from "../lib/nn/engine.ts";
-import * as module38 from "../lib/nn/gradient_descent.ts";
-import * as module39 from "../lib/nn/layers.ts";
-import * as module40 from "../lib/nn/loss.ts";
-import * as module41 from "../lib/nn/model.ts";
-import * as module42 from "../lib/mod.ts";
-import * as module43 from "../lib/nn/network.ts";
-import * as module44 from "../lib/nn/numerical_gradient.ts";
-import * as module45 from "../lib/nn/optimizer.ts";
-import * as module46 from "../lib/nn/optimizers.ts";
-import * as module47 from "../lib/nn/progress.ts";
-import * as module48 from "../lib/nn/scratch_adam.ts";
-import * as module49 from "../lib/nn/sgd.ts";
-import * as module50 from "../lib/nn/shuffle.ts";
-import * as module51 from "../lib/nn/train.ts";
-import * as module52 from "../lib/nn/training_checks.ts";
-import * as module53 from "../lib/r/_libm.ts";
-import * as module54 from "../lib/r/binomial.ts";
-import * as module55 from "../lib/r/mersenne_twister.ts";
-import * as module56 from "../lib/r/format.ts";
-import * as module57 from "../lib/r/logit.ts";
-import * as module58 from "../lib/r/nmath.ts";
-import * as module59 from "../lib/r/qnorm.ts";
-import * as module60 from "../lib/r/qr.ts";
-import * as module61 from "../lib/r/random.ts";
-import * as module62 from "../lib/r/sample.ts";
-import * as module63 from "../lib/view/axes.ts";
-import * as module64 from "../lib/view/charts.ts";
-import * as module65 from "../lib/view/diagram.ts";
-import * as module66 from "../lib/view/display.ts";
-import * as module67 from "../lib/view/figure.ts";
-import * as module68 from "@observablehq/plot";
-import * as module69 from "../lib/view/labels.ts";
-import * as module70 from "../lib/view/plots.ts";
-import * as module71 from "../lib/view/surface.ts";
+import * as module14 from "../lib/book/live.ts";
+import * as module15 from "../lib/book/live_plots.ts";
+import * as module16 from "../lib/book/paths.ts";
+import * as module17 from "../lib/book/paths_figure.ts";
+import * as module18 from "../lib/book/tutorial.ts";
+import * as module19 from "../lib/core/errors.ts";
+import * as module20 from "../lib/core/html.ts";
+import * as module21 from "../lib/core/math.ts";
+import * as module22 from "../lib/core/math_exact.ts";
+import * as module23 from "../lib/core/matrix.ts";
+import * as module24 from "../lib/core/metrics.ts";
+import * as module25 from "../lib/core/validate.ts";
+import * as module26 from "../lib/data/csv.ts";
+import * as module27 from "../lib/data/csv_file.ts";
+import * as module28 from "../lib/data/dataset.ts";
+import * as module29 from "../lib/glm/cholesky.ts";
+import * as module30 from "../lib/glm/normal_equations.ts";
+import * as module31 from "../lib/glm/engine.ts";
+import * as module32 from "../lib/glm/family.ts";
+import * as module33 from "../lib/glm/glm.ts";
+import * as module34 from "../lib/glm/glm_fit.ts";
+import * as module35 from "../lib/glm/irls_loop.ts";
+import * as module36 from "../lib/glm/wls.ts";
+import * as module37 from "../lib/glm/irls_step.ts";
+import * as module38 from "../lib/glm/summary.ts";
+import * as module39 from "../lib/nn/adam.ts";
+import * as module40 from "../lib/nn/dense_unit.ts";
+import * as module41 from "../lib/nn/engine.ts";
+import * as module42 from "../lib/nn/gradient_descent.ts";
+import * as module43 from "../lib/nn/layers.ts";
+import * as module44 from "../lib/nn/loss.ts";
+import * as module45 from "../lib/nn/model.ts";
+import * as module46 from "../lib/mod.ts";
+import * as module47 from "../lib/nn/network.ts";
+import * as module48 from "../lib/nn/numerical_gradient.ts";
+import * as module49 from "../lib/nn/optimizer.ts";
+import * as module50 from "../lib/nn/optimizers.ts";
+import * as module51 from "../lib/nn/progress.ts";
+import * as module52 from "../lib/nn/scratch_adam.ts";
+import * as module53 from "../lib/nn/sgd.ts";
+import * as module54 from "../lib/nn/shuffle.ts";
+import * as module55 from "../lib/nn/train.ts";
+import * as module56 from "../lib/nn/training_checks.ts";
+import * as module57 from "../lib/r/_libm.ts";
+import * as module58 from "../lib/r/binomial.ts";
+import * as module59 from "../lib/r/mersenne_twister.ts";
+import * as module60 from "../lib/r/format.ts";
+import * as module61 from "../lib/r/logit.ts";
+import * as module62 from "../lib/r/nmath.ts";
+import * as module63 from "../lib/r/qnorm.ts";
+import * as module64 from "../lib/r/qr.ts";
+import * as module65 from "../lib/r/random.ts";
+import * as module66 from "../lib/r/sample.ts";
+import * as module67 from "../lib/view/axes.ts";
+import * as module68 from "../lib/view/charts.ts";
+import * as module69 from "../lib/view/diagram.ts";
+import * as module70 from "../lib/view/display.ts";
+import * as module71 from "../lib/view/figure.ts";
+import * as module72 from "@observablehq/plot";
+import * as module73 from "../lib/view/labels.ts";
+import * as module74 from "../lib/view/plots.ts";
+import * as module75 from "../lib/view/surface.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -112,7 +116,7 @@ Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
   assert.ok(Math.abs(kd * Math.LN2 + r - 10) < 1e-15);
 });
 
-Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
+Deno.test("updateRows example (lib/_kernels/glm_rows.ts:26)", () => {
   const updateRows: typeof module4.updateRows = module4.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -120,7 +124,7 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
+Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
   const jsKernel: typeof module5.jsKernel = module5.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
@@ -129,7 +133,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
   assert.deepEqual(Array.from(g), [-1, 0]); // Σ(1/2 − y)x
 });
 
-Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
+Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
   const float32Kernel: typeof module5.float32Kernel = module5.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
@@ -144,7 +148,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
   assert.equal(g[0], -0.5); // mean of (1/2 − y)x = (0.5 − 1.5)/2
 });
 
-Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:266)", () => {
+Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
   const wasmKernel: typeof module6.wasmKernel = module6.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
@@ -409,7 +413,7 @@ Deno.test("sumVersusMean example (lib/book/experiments.ts:210)", () => {
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
-Deno.test("weightsOverEpochs example (lib/book/figures.ts:37)", () => {
+Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
   const weightsOverEpochs: typeof module13.weightsOverEpochs = module13.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
@@ -418,7 +422,18 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:37)", () => {
   assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 weights"));
 });
 
-Deno.test("agreementFigure example (lib/book/figures.ts:122)", () => {
+Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
+  const weightsOverEpochsChart: typeof module13.weightsOverEpochsChart =
+    module13.weightsOverEpochsChart;
+  const { chart, caption } = weightsOverEpochsChart(
+    { epoch: [1, 2], theta: [[0.1, -0.1], [0.2, -0.15]] },
+    [0.3, -0.2],
+  );
+  assert.equal(chart.series.length, 2);
+  assert.ok(caption.includes("2 epochs"));
+});
+
+Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
   const agreementFigure: typeof module13.agreementFigure = module13.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
@@ -427,7 +442,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:122)", () => {
   assert.ok(fig.svg.includes("epochs") && fig.svg.includes("tutorial"));
 });
 
-Deno.test("initialisationFigure example (lib/book/figures.ts:184)", () => {
+Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
   const initialisationFigure: typeof module13.initialisationFigure = module13.initialisationFigure;
   const fig = initialisationFigure([
     {
@@ -452,7 +467,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:184)", () => {
   assert.ok(fig.svg.includes("zeros"));
 });
 
-Deno.test("sumMeanFigure example (lib/book/figures.ts:282)", () => {
+Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
   const sumMeanFigure: typeof module13.sumMeanFigure = module13.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
@@ -461,27 +476,165 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:282)", () => {
   assert.ok(fig.svg.includes("mean"));
 });
 
+Deno.test("cat example (lib/book/live.ts:31)", () => {
+  const cat: typeof module14.cat = module14.cat;
+  assert.equal(cat(0.00032655812345), "0.0003265581");
+});
+
+Deno.test("thin example (lib/book/live.ts:43)", () => {
+  const thin: typeof module14.thin = module14.thin;
+  assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
+});
+
+Deno.test("weightPaths example (lib/book/live.ts:79)", () => {
+  const weightPaths: typeof module14.weightPaths = module14.weightPaths;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const w = weightPaths(tutorialProblem(), 1000);
+  assert.equal(w.mapeText, "0.000326558");
+  assert.equal(w.trace.theta.length, 1000);
+});
+
+Deno.test("startingWeights example (lib/book/live.ts:158)", () => {
+  const startingWeights: typeof module14.startingWeights = module14.startingWeights;
+  assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
+  assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
+});
+
+Deno.test("significant example (lib/book/live.ts:176)", () => {
+  const significant: typeof module14.significant = module14.significant;
+  assert.equal(significant(-0.0123456), "-0.0123");
+  assert.equal(significant(1234.5, 2), "1200");
+});
+
+Deno.test("train example (lib/book/live.ts:193)", () => {
+  const train: typeof module14.train = module14.train;
+  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const p = tutorialProblem();
+  assert.ok(train(p, TUTORIAL_SETTINGS).agrees);
+  assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
+});
+
+Deno.test("twoFeatureProblem example (lib/book/live.ts:244)", () => {
+  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  assert.deepEqual(p.names, ["X3", "X4"]);
+});
+
+Deno.test("likelihoodGrid example (lib/book/live.ts:289)", () => {
+  const likelihoodGrid: typeof module14.likelihoodGrid = module14.likelihoodGrid;
+  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
+  assert.equal(g.values.length, 25);
+  assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
+});
+
+Deno.test("pathsFrom example (lib/book/live.ts:337)", () => {
+  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
+  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  const [irls, adam] = pathsFrom(p, [0, 0], { epochs: 50 });
+  assert.ok(irls.distance < 1e-10 && adam.distance > 0.01);
+});
+
+Deno.test("weightPathsPlot example (lib/book/live_plots.ts:37)", () => {
+  const weightPathsPlot: typeof module15.weightPathsPlot = module15.weightPathsPlot;
+  const weightPaths: typeof module14.weightPaths = module14.weightPaths;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
+  assert.ok((options.marks?.length ?? 0) > 10);
+});
+
+Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:58)", () => {
+  const weightsBesidePlot: typeof module15.weightsBesidePlot = module15.weightsBesidePlot;
+  const train: typeof module14.train = module14.train;
+  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const p = tutorialProblem();
+  const options = weightsBesidePlot(train(p, { ...TUTORIAL_SETTINGS, epochs: 10 }), p.glm);
+  assert.equal(options.marks?.length, 4);
+});
+
+Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
+  const optimiserPathsPlot: typeof module15.optimiserPathsPlot = module15.optimiserPathsPlot;
+  const likelihoodGrid: typeof module14.likelihoodGrid = module14.likelihoodGrid;
+  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
+  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  const grid = likelihoodGrid(p, { resolution: 9 });
+  const paths = pathsFrom(p, [0, 0], { epochs: 10 });
+  assert.ok(optimiserPathsPlot(p, grid, paths, [0, 0], { layer: "paths" }).x?.axis === null);
+});
+
+Deno.test("weightPathsFigure example (lib/book/live_plots.ts:212)", () => {
+  const weightPathsFigure: typeof module15.weightPathsFigure = module15.weightPathsFigure;
+  const weightPaths: typeof module14.weightPaths = module14.weightPaths;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
+});
+
+Deno.test("trainingFigure example (lib/book/live_plots.ts:229)", () => {
+  const trainingFigure: typeof module15.trainingFigure = module15.trainingFigure;
+  const train: typeof module14.train = module14.train;
+  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const p = tutorialProblem();
+  assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
+});
+
+Deno.test("trainingText example (lib/book/live_plots.ts:246)", () => {
+  const trainingText: typeof module15.trainingText = module15.trainingText;
+  const train: typeof module14.train = module14.train;
+  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const p = tutorialProblem();
+  assert.ok(trainingText(train(p, TUTORIAL_SETTINGS), p.glm).caption.includes("matches glm"));
+});
+
+Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
+  const pathsFromFigure: typeof module15.pathsFromFigure = module15.pathsFromFigure;
+  const likelihoodGrid: typeof module14.likelihoodGrid = module14.likelihoodGrid;
+  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
+  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  const fig = pathsFromFigure(
+    p,
+    likelihoodGrid(p, { resolution: 9 }),
+    pathsFrom(p, [0, 0], { epochs: 5 }),
+    [0, 0],
+  );
+  assert.ok(fig.svg.includes("<path"));
+});
+
+Deno.test("pathsText example (lib/book/live_plots.ts:299)", () => {
+  const pathsText: typeof module15.pathsText = module15.pathsText;
+  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
+  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const p = twoFeatureProblem();
+  assert.ok(pathsText(p, pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0]).alt.includes("IRLS"));
+});
+
 Deno.test("optimiserPaths example (lib/book/paths.ts:52)", () => {
-  const optimiserPaths: typeof module14.optimiserPaths = module14.optimiserPaths;
+  const optimiserPaths: typeof module16.optimiserPaths = module16.optimiserPaths;
   const r = optimiserPaths({ epochs: 50 });
   assert.deepEqual(r.paths.map((p) => p.method), ["IRLS", "Adam", "gradient descent"]);
   assert.deepEqual(r.paths[1].theta[0], [0, 0]);
 });
 
 Deno.test("optimiserPathsFigure example (lib/book/paths_figure.ts:25)", () => {
-  const optimiserPathsFigure: typeof module15.optimiserPathsFigure = module15.optimiserPathsFigure;
-  const optimiserPaths: typeof module14.optimiserPaths = module14.optimiserPaths;
+  const optimiserPathsFigure: typeof module17.optimiserPathsFigure = module17.optimiserPathsFigure;
+  const optimiserPaths: typeof module16.optimiserPaths = module16.optimiserPaths;
   const fig = optimiserPathsFigure(optimiserPaths({ epochs: 30 }), { resolution: 11 });
   assert.ok(fig.svg.includes("gradient descent") && fig.alt.includes("IRLS"));
 });
 
-Deno.test("tutorialProblem example (lib/book/problem.ts:35)", () => {
+Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
   const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
-Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
+Deno.test("trainNetwork example (lib/book/problem.ts:73)", () => {
   const trainNetwork: typeof module11.trainNetwork = module11.trainNetwork;
   const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
@@ -489,153 +642,237 @@ Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
-Deno.test("agreement example (lib/book/problem.ts:115)", () => {
+Deno.test("agreement example (lib/book/problem.ts:116)", () => {
   const agreement: typeof module11.agreement = module11.agreement;
   const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
-Deno.test("checkList example (lib/book/problem.ts:141)", () => {
+Deno.test("checkList example (lib/book/problem.ts:142)", () => {
   const checkList: typeof module11.checkList = module11.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
-Deno.test("logSpaced example (lib/book/problem.ts:164)", () => {
+Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
   const logSpaced: typeof module11.logSpaced = module11.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
-Deno.test("checkRows example (lib/book/problem.ts:180)", () => {
+Deno.test("checkRows example (lib/book/problem.ts:181)", () => {
   const checkRows: typeof module11.checkRows = module11.checkRows;
   assert.throws(() => checkRows("rows", []), /non-empty/);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module16.TUTORIAL_KERAS_WEIGHTS =
-    module16.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module18.TUTORIAL_KERAS_WEIGHTS =
+    module18.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module16.TUTORIAL_KERAS_MAPE = module16.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module18.TUTORIAL_KERAS_MAPE = module18.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module16.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module16.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module18.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module18.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module17.ArgumentError = module17.ArgumentError;
+  const ArgumentError: typeof module19.ArgumentError = module19.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module18.escapeHtml = module18.escapeHtml;
+  const escapeHtml: typeof module20.escapeHtml = module20.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module18.jupyterDisplay = module18.jupyterDisplay;
+  const jupyterDisplay: typeof module20.jupyterDisplay = module20.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
+Deno.test("exp example (lib/core/math.ts:51)", () => {
+  const exp: typeof module21.exp = module21.exp;
+  assert.equal(exp(0), 1);
+  assert.equal(exp(1), Math.E);
+  assert.equal(exp(-Infinity), 0);
+  assert.equal(exp(-2.5), 0.0820849986238988);
+});
+
+Deno.test("log example (lib/core/math.ts:193)", () => {
+  const log: typeof module21.log = module21.log;
+  assert.equal(log(1), 0);
+  assert.equal(log(Math.E), 1);
+  assert.equal(log(0), -Infinity);
+  assert.ok(Number.isNaN(log(-1)));
+});
+
+Deno.test("log1p example (lib/core/math.ts:214)", () => {
+  const log1p: typeof module21.log1p = module21.log1p;
+  assert.equal(log1p(0), 0);
+  assert.equal(log1p(1e-20), 1e-20);
+  assert.equal(log1p(1), Math.LN2);
+  assert.equal(log1p(-1), -Infinity);
+});
+
+Deno.test("log10 example (lib/core/math.ts:241)", () => {
+  const log10: typeof module21.log10 = module21.log10;
+  assert.equal(log10(1000), 3);
+  assert.equal(log10(1e-5), -5);
+  assert.equal(log10(2), 0.3010299956639812);
+});
+
+Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
+  const roundToDouble: typeof module22.roundToDouble = module22.roundToDouble;
+  assert.equal(roundToDouble(3n, -1), 1.5);
+  assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
+  assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
+});
+
+Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
+  const expExact: typeof module22.expExact = module22.expExact;
+  assert.equal(expExact(1), Math.E);
+  assert.equal(expExact(-745.2), 0);
+});
+
+Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
+  const logFixed: typeof module22.logFixed = module22.logFixed;
+  const P: typeof module22.P = module22.P;
+  const roundToDouble: typeof module22.roundToDouble = module22.roundToDouble;
+  assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
+});
+
+Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
+  const logExact: typeof module22.logExact = module22.logExact;
+  assert.equal(logExact(1), 0);
+  assert.equal(logExact(Math.E), 1);
+});
+
+Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
+  const log1pExact: typeof module22.log1pExact = module22.log1pExact;
+  assert.equal(log1pExact(1e-300), 1e-300);
+  assert.equal(log1pExact(1), Math.LN2);
+});
+
+Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
+  const log10Exact: typeof module22.log10Exact = module22.log10Exact;
+  assert.equal(log10Exact(1e-300), -300);
+  assert.equal(log10Exact(2), 0.3010299956639812);
+});
+
+Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
+  const logFixed: typeof module22.logFixed = module22.logFixed;
+  const splitDouble: typeof module22.splitDouble = module22.splitDouble;
+  const [hi, lo] = splitDouble(logFixed(1n, 1));
+  assert.equal(hi, Math.LN2);
+  assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
+});
+
+Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
+  const mathTables: typeof module22.mathTables = module22.mathTables;
+  const t = mathTables();
+  assert.equal(t.exp2[0], 1);
+  assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
+});
+
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module19.matrix = module19.matrix;
+  const matrix: typeof module23.matrix = module23.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module19.fromColumnMajor = module19.fromColumnMajor;
+  const fromColumnMajor: typeof module23.fromColumnMajor = module23.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module19.fromRows = module19.fromRows;
-  const row: typeof module19.row = module19.row;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const row: typeof module23.row = module23.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module19.column = module19.column;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const column: typeof module23.column = module23.column;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module19.fromRows = module19.fromRows;
-  const toRows: typeof module19.toRows = module19.toRows;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const toRows: typeof module23.toRows = module23.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module20.meanAbsolutePercentageError =
-    module20.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module24.meanAbsolutePercentageError =
+    module24.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module20.maxAbsDifference = module20.maxAbsDifference;
+  const maxAbsDifference: typeof module24.maxAbsDifference = module24.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module20.distance = module20.distance;
+  const distance: typeof module24.distance = module24.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module21.checkInteger = module21.checkInteger;
+  const checkInteger: typeof module25.checkInteger = module25.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module21.checkFinite = module21.checkFinite;
+  const checkFinite: typeof module25.checkFinite = module25.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module21.checkMatrix = module21.checkMatrix;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const checkMatrix: typeof module25.checkMatrix = module25.checkMatrix;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module21.checkLabels = module21.checkLabels;
+  const checkLabels: typeof module25.checkLabels = module25.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module21.checkUnitInterval = module21.checkUnitInterval;
+  const checkUnitInterval: typeof module25.checkUnitInterval = module25.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module21.checkVector = module21.checkVector;
+  const checkVector: typeof module25.checkVector = module25.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module21.checkOneOf = module21.checkOneOf;
+  const checkOneOf: typeof module25.checkOneOf = module25.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -644,45 +881,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module21.checkBoolean = module21.checkBoolean;
+  const checkBoolean: typeof module25.checkBoolean = module25.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module21.startingWeights = module21.startingWeights;
+  const startingWeights: typeof module25.startingWeights = module25.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module21.checkXyTheta = module21.checkXyTheta;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const checkXyTheta: typeof module25.checkXyTheta = module25.checkXyTheta;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module22.CsvError = module22.CsvError;
+  const CsvError: typeof module26.CsvError = module26.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module22.printableName = module22.printableName;
+  const printableName: typeof module26.printableName = module26.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module22.parseCsv = module22.parseCsv;
+  const parseCsv: typeof module26.parseCsv = module26.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module23.formatCsv = module23.formatCsv;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const formatCsv: typeof module27.formatCsv = module27.formatCsv;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -693,7 +930,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module24.generateData = module24.generateData;
+  const generateData: typeof module28.generateData = module28.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -701,8 +938,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module24.head = module24.head;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const head: typeof module28.head = module28.head;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -713,16 +950,16 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module24.compareData = module24.compareData;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const compareData: typeof module28.compareData = module28.compareData;
+  const generateData: typeof module28.generateData = module28.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module25.choleskySolver = module25.choleskySolver;
-  const normalEquations: typeof module26.normalEquations = module26.normalEquations;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const choleskySolver: typeof module29.choleskySolver = module29.choleskySolver;
+  const normalEquations: typeof module30.normalEquations = module30.normalEquations;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -733,8 +970,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
-  const normalEquationsFor: typeof module27.normalEquationsFor = module27.normalEquationsFor;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const normalEquationsFor: typeof module31.normalEquationsFor = module31.normalEquationsFor;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -744,21 +981,21 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
-  const rowUpdate: typeof module27.rowUpdate = module27.rowUpdate;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const rowUpdate: typeof module31.rowUpdate = module31.rowUpdate;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
-Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module28.startEta = module28.startEta;
+Deno.test("startEta example (lib/glm/family.ts:19)", () => {
+  const startEta: typeof module32.startEta = module32.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
-Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module28.workingWeights = module28.workingWeights;
+Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
+  const workingWeights: typeof module32.workingWeights = module32.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -773,9 +1010,9 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
   assert.ok(sw[0] === 0.5 && zw[0] === 1); // w = 1/4, z = 0 + (1 − 1/2)/(1/4) = 2
 });
 
-Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
-  const updateRows: typeof module28.updateRows = module28.updateRows;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
+  const updateRows: typeof module32.updateRows = module32.updateRows;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -789,16 +1026,16 @@ Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
-  const finalDeviance: typeof module28.finalDeviance = module28.finalDeviance;
+Deno.test("finalDeviance example (lib/glm/family.ts:111)", () => {
+  const finalDeviance: typeof module32.finalDeviance = module32.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:120)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const glm: typeof module33.glm = module33.glm;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -809,9 +1046,9 @@ Deno.test("glm example (lib/glm/glm.ts:120)", () => {
 });
 
 Deno.test("predict example (lib/glm/glm.ts:184)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const predict: typeof module29.predict = module29.predict;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const glm: typeof module33.glm = module33.glm;
+  const predict: typeof module33.predict = module33.predict;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -819,28 +1056,28 @@ Deno.test("predict example (lib/glm/glm.ts:184)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:12)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const WARNING_NOT_CONVERGED: typeof module30.WARNING_NOT_CONVERGED =
-    module30.WARNING_NOT_CONVERGED;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const glm: typeof module33.glm = module33.glm;
+  const WARNING_NOT_CONVERGED: typeof module34.WARNING_NOT_CONVERGED =
+    module34.WARNING_NOT_CONVERGED;
+  const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:26)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const WARNING_FITTED_0_1: typeof module30.WARNING_FITTED_0_1 = module30.WARNING_FITTED_0_1;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const glm: typeof module33.glm = module33.glm;
+  const WARNING_FITTED_0_1: typeof module34.WARNING_FITTED_0_1 = module34.WARNING_FITTED_0_1;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
-Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module31.irls = module31.irls;
-  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
-  const rowUpdate: typeof module27.rowUpdate = module27.rowUpdate;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
+  const irls: typeof module35.irls = module35.irls;
+  const qrSolver: typeof module36.qrSolver = module36.qrSolver;
+  const rowUpdate: typeof module31.rowUpdate = module31.rowUpdate;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -855,15 +1092,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module33.irlsStart = module33.irlsStart;
+  const irlsStart: typeof module37.irlsStart = module37.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module33.irlsStart = module33.irlsStart;
-  const irlsStep: typeof module33.irlsStep = module33.irlsStep;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const irlsStart: typeof module37.irlsStart = module37.irlsStart;
+  const irlsStep: typeof module37.irlsStep = module37.irlsStep;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -872,16 +1109,16 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module33.irlsStart = module33.irlsStart;
-  const irlsStepUnchecked: typeof module33.irlsStepUnchecked = module33.irlsStepUnchecked;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const irlsStart: typeof module37.irlsStart = module37.irlsStart;
+  const irlsStepUnchecked: typeof module37.irlsStepUnchecked = module37.irlsStepUnchecked;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module26.normalEquations = module26.normalEquations;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const normalEquations: typeof module30.normalEquations = module30.normalEquations;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -892,18 +1129,18 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
   assert.ok(b[0] === 10 && b[2] === 2 + 54);
 });
 
-Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const summary: typeof module34.summary = module34.summary;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("summary example (lib/glm/summary.ts:118)", () => {
+  const glm: typeof module33.glm = module33.glm;
+  const summary: typeof module38.summary = module38.summary;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
-  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const qrSolver: typeof module36.qrSolver = module36.qrSolver;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -913,7 +1150,7 @@ Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module35.adam = module35.adam;
+  const adam: typeof module39.adam = module39.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -921,28 +1158,28 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module35.adamPaper = module35.adamPaper;
+  const adamPaper: typeof module39.adamPaper = module39.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
-Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module36.logit = module36.logit;
+Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
+  const logit: typeof module40.logit = module40.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
   );
 });
 
-Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module36.logitFloat32 = module36.logitFloat32;
+Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
+  const logitFloat32: typeof module40.logitFloat32 = module40.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
-Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module36.forwardBackward = module36.forwardBackward;
+Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
+  const forwardBackward: typeof module40.forwardBackward = module40.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -955,9 +1192,9 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
   assert.deepEqual(Array.from(g), [-1, 0]); // Σ(1/2 − y)x
 });
 
-Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module36.forwardBackwardFloat32 =
-    module36.forwardBackwardFloat32;
+Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
+  const forwardBackwardFloat32: typeof module40.forwardBackwardFloat32 =
+    module40.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -965,7 +1202,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module37.batchPass = module37.batchPass;
+  const batchPass: typeof module41.batchPass = module41.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -981,58 +1218,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module37.fullBatchGradient = module37.fullBatchGradient;
+  const fullBatchGradient: typeof module41.fullBatchGradient = module41.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module38.lipschitzStep = module38.lipschitzStep;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const lipschitzStep: typeof module42.lipschitzStep = module42.lipschitzStep;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module38.gradientDescent = module38.gradientDescent;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const gradientDescent: typeof module42.gradientDescent = module42.gradientDescent;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module39.constant = module39.constant;
+  const constant: typeof module43.constant = module43.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module39.glorotUniform = module39.glorotUniform;
+  const glorotUniform: typeof module43.glorotUniform = module43.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module39.input = module39.input;
+  const input: typeof module43.input = module43.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module39.constant = module39.constant;
-  const dense: typeof module39.dense = module39.dense;
-  const input: typeof module39.input = module39.input;
+  const constant: typeof module43.constant = module43.constant;
+  const dense: typeof module43.dense = module43.dense;
+  const input: typeof module43.input = module43.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module39.constant = module39.constant;
-  const dense: typeof module39.dense = module39.dense;
-  const input: typeof module39.input = module39.input;
+  const constant: typeof module43.constant = module43.constant;
+  const dense: typeof module43.dense = module43.dense;
+  const input: typeof module43.input = module43.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1042,87 +1279,87 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
   assert.ok(outputs.shape[1] === 1);
 });
 
-Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module40.sigmoid = module40.sigmoid;
+Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
+  const sigmoid: typeof module44.sigmoid = module44.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
-Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module40.softplus = module40.softplus;
+Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
+  const softplus: typeof module44.softplus = module44.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
-Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module40.logSigmoid = module40.logSigmoid;
+Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
+  const logSigmoid: typeof module44.logSigmoid = module44.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
-Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module40.linearPredictor = module40.linearPredictor;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
+  const linearPredictor: typeof module44.linearPredictor = module44.linearPredictor;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
-Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module40.logitsOf = module40.logitsOf;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
+  const logitsOf: typeof module44.logitsOf = module44.logitsOf;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
-Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:162)", () => {
-  const binaryCrossEntropyWithLogits: typeof module40.binaryCrossEntropyWithLogits =
-    module40.binaryCrossEntropyWithLogits;
+Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
+  const binaryCrossEntropyWithLogits: typeof module44.binaryCrossEntropyWithLogits =
+    module44.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
-Deno.test("crossEntropyOf example (lib/nn/loss.ts:195)", () => {
-  const crossEntropyOf: typeof module40.crossEntropyOf = module40.crossEntropyOf;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
+  const crossEntropyOf: typeof module44.crossEntropyOf = module44.crossEntropyOf;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
-Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:212)", () => {
-  const binaryCrossEntropy: typeof module40.binaryCrossEntropy = module40.binaryCrossEntropy;
+Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
+  const binaryCrossEntropy: typeof module44.binaryCrossEntropy = module44.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
-Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:249)", () => {
-  const binaryCrossEntropyLoss: typeof module40.binaryCrossEntropyLoss =
-    module40.binaryCrossEntropyLoss;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
+  const binaryCrossEntropyLoss: typeof module44.binaryCrossEntropyLoss =
+    module44.binaryCrossEntropyLoss;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
-Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:274)", () => {
-  const bernoulliLogLikelihood: typeof module40.bernoulliLogLikelihood =
-    module40.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module40.binaryCrossEntropyLoss =
-    module40.binaryCrossEntropyLoss;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
+  const bernoulliLogLikelihood: typeof module44.bernoulliLogLikelihood =
+    module44.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module44.binaryCrossEntropyLoss =
+    module44.binaryCrossEntropyLoss;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
-Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:297)", () => {
-  const binaryCrossEntropyGradient: typeof module40.binaryCrossEntropyGradient =
-    module40.binaryCrossEntropyGradient;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
+  const binaryCrossEntropyGradient: typeof module44.binaryCrossEntropyGradient =
+    module44.binaryCrossEntropyGradient;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
-Deno.test("tutorialGradientInto example (lib/nn/loss.ts:333)", () => {
-  const tutorialGradientInto: typeof module40.tutorialGradientInto = module40.tutorialGradientInto;
+Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
+  const tutorialGradientInto: typeof module44.tutorialGradientInto = module44.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1137,19 +1374,19 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:333)", () => {
   assert.equal(g[0], -1); // (1/2 − 0)·1 + (1/2 − 1)·3
 });
 
-Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:367)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module40.bernoulliLogLikelihoodGradient =
-    module40.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
+  const bernoulliLogLikelihoodGradient: typeof module44.bernoulliLogLikelihoodGradient =
+    module44.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module39.constant = module39.constant;
-  const dense: typeof module39.dense = module39.dense;
-  const input: typeof module39.input = module39.input;
-  const model: typeof module41.model = module41.model;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const constant: typeof module43.constant = module43.constant;
+  const dense: typeof module43.dense = module43.dense;
+  const input: typeof module43.input = module43.input;
+  const model: typeof module45.model = module45.model;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1168,12 +1405,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module42.adam = module42.adam;
-  const constant: typeof module42.constant = module42.constant;
-  const dense: typeof module42.dense = module42.dense;
-  const fromRows: typeof module42.fromRows = module42.fromRows;
-  const input: typeof module42.input = module42.input;
-  const model: typeof module42.model = module42.model;
+  const adam: typeof module46.adam = module46.adam;
+  const constant: typeof module46.constant = module46.constant;
+  const dense: typeof module46.dense = module46.dense;
+  const fromRows: typeof module46.fromRows = module46.fromRows;
+  const input: typeof module46.input = module46.input;
+  const model: typeof module46.model = module46.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1191,31 +1428,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module43.tutorialNetwork = module43.tutorialNetwork;
+  const tutorialNetwork: typeof module47.tutorialNetwork = module47.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module44.numericalGradient = module44.numericalGradient;
+  const numericalGradient: typeof module48.numericalGradient = module48.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module45.checkDtype = module45.checkDtype;
+  const checkDtype: typeof module49.checkDtype = module49.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module45.checkStep = module45.checkStep;
+  const checkStep: typeof module49.checkStep = module49.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module35.adam = module35.adam;
+  const adam: typeof module39.adam = module39.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1223,23 +1460,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module46.getOptimizer = module46.getOptimizer;
+  const getOptimizer: typeof module50.getOptimizer = module50.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module47.formatEpoch = module47.formatEpoch;
+  const formatEpoch: typeof module51.formatEpoch = module51.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module47.inJupyterKernel = module47.inJupyterKernel;
+  const inJupyterKernel: typeof module51.inJupyterKernel = module51.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module47.terminalProgress = module47.terminalProgress;
+  const terminalProgress: typeof module51.terminalProgress = module51.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1248,7 +1485,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module47.jupyterProgress = module47.jupyterProgress;
+  const jupyterProgress: typeof module51.jupyterProgress = module51.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1257,13 +1494,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module47.progressFor = module47.progressFor;
+  const progressFor: typeof module51.progressFor = module51.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module48.scratchAdam = module48.scratchAdam;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const scratchAdam: typeof module52.scratchAdam = module52.scratchAdam;
+  const generateData: typeof module28.generateData = module28.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1271,14 +1508,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module49.sgd = module49.sgd;
+  const sgd: typeof module53.sgd = module53.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module50.CounterRng = module50.CounterRng;
+  const CounterRng: typeof module54.CounterRng = module54.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1287,37 +1524,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module50.RowOrder = module50.RowOrder;
+  const RowOrder: typeof module54.RowOrder = module54.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module39.dense = module39.dense;
-  const input: typeof module39.input = module39.input;
-  const model: typeof module41.model = module41.model;
+  const dense: typeof module43.dense = module43.dense;
+  const input: typeof module43.input = module43.input;
+  const model: typeof module45.model = module45.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module51.fitSettings = module51.fitSettings;
+  const fitSettings: typeof module55.fitSettings = module55.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module51.trainParams = module51.trainParams;
+  const trainParams: typeof module55.trainParams = module55.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module51.trainEpochs = module51.trainEpochs;
-  const batchPass: typeof module37.batchPass = module37.batchPass;
-  const adam: typeof module35.adam = module35.adam;
-  const fitSettings: typeof module51.fitSettings = module51.fitSettings;
+  const trainEpochs: typeof module55.trainEpochs = module55.trainEpochs;
+  const batchPass: typeof module41.batchPass = module41.batchPass;
+  const adam: typeof module39.adam = module39.adam;
+  const fitSettings: typeof module55.fitSettings = module55.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1332,9 +1569,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module42.fromRows = module42.fromRows;
-  const TrainingError: typeof module42.TrainingError = module42.TrainingError;
-  const tutorialNetwork: typeof module42.tutorialNetwork = module42.tutorialNetwork;
+  const fromRows: typeof module46.fromRows = module46.fromRows;
+  const TrainingError: typeof module46.TrainingError = module46.TrainingError;
+  const tutorialNetwork: typeof module46.tutorialNetwork = module46.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -1344,16 +1581,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module52.checkFloat32 = module52.checkFloat32;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const checkFloat32: typeof module56.checkFloat32 = module56.checkFloat32;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module52.checkEpoch = module52.checkEpoch;
-  const TrainingError: typeof module52.TrainingError = module52.TrainingError;
-  const fromRows: typeof module19.fromRows = module19.fromRows;
+  const checkEpoch: typeof module56.checkEpoch = module56.checkEpoch;
+  const TrainingError: typeof module56.TrainingError = module56.TrainingError;
+  const fromRows: typeof module23.fromRows = module23.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -1362,22 +1599,22 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
   );
 });
 
-Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module53.logR = module53.logR;
+Deno.test("logR example (lib/r/_libm.ts:147)", () => {
+  const logR: typeof module57.logR = module57.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
-Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module54.binomialSampler = module54.binomialSampler;
-  const mersenneTwister: typeof module55.mersenneTwister = module55.mersenneTwister;
+Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
+  const binomialSampler: typeof module58.binomialSampler = module58.binomialSampler;
+  const mersenneTwister: typeof module59.mersenneTwister = module59.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
-Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module56.formatColumn = module56.formatColumn;
+Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
+  const formatColumn: typeof module60.formatColumn = module60.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1385,72 +1622,72 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
   assert.ok(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
 });
 
-Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module56.formatNumbers = module56.formatNumbers;
+Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
+  const formatNumbers: typeof module60.formatNumbers = module60.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
-Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module56.roundTo = module56.roundTo;
+Deno.test("roundTo example (lib/r/format.ts:87)", () => {
+  const roundTo: typeof module60.roundTo = module60.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
-Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module56.formatPval = module56.formatPval;
+Deno.test("formatPval example (lib/r/format.ts:101)", () => {
+  const formatPval: typeof module60.formatPval = module60.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
-Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module56.zapsmall = module56.zapsmall;
+Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
+  const zapsmall: typeof module60.zapsmall = module60.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
-Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module57.clampedExp = module57.clampedExp;
+Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
+  const clampedExp: typeof module61.clampedExp = module61.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
-Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module57.linkinv = module57.linkinv;
+Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
+  const linkinv: typeof module61.linkinv = module61.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
-Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const clampedExp: typeof module57.clampedExp = module57.clampedExp;
-  const muEta: typeof module57.muEta = module57.muEta;
+Deno.test("muEta example (lib/r/logit.ts:52)", () => {
+  const clampedExp: typeof module61.clampedExp = module61.clampedExp;
+  const muEta: typeof module61.muEta = module61.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
-Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module57.devResid = module57.devResid;
+Deno.test("devResid example (lib/r/logit.ts:72)", () => {
+  const devResid: typeof module61.devResid = module61.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module55.mersenneTwister = module55.mersenneTwister;
+  const mersenneTwister: typeof module59.mersenneTwister = module59.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
-Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module58.logDbinom1 = module58.logDbinom1;
+Deno.test("logDbinom1 example (lib/r/nmath.ts:33)", () => {
+  const logDbinom1: typeof module62.logDbinom1 = module62.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
-Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module58.pnorm = module58.pnorm;
+Deno.test("pnorm example (lib/r/nmath.ts:53)", () => {
+  const pnorm: typeof module62.pnorm = module62.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module59.qnorm = module59.qnorm;
+  const qnorm: typeof module63.qnorm = module63.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module60.dqrdc2 = module60.dqrdc2;
+  const dqrdc2: typeof module64.dqrdc2 = module64.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1459,14 +1696,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module60.qrls = module60.qrls;
+  const qrls: typeof module64.qrls = module64.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module61.rRng = module61.rRng;
+  const rRng: typeof module65.rRng = module65.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1480,32 +1717,32 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module61.seedrandomRng = module61.seedrandomRng;
+  const seedrandomRng: typeof module65.seedrandomRng = module65.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module62.unifIndex = module62.unifIndex;
+  const unifIndex: typeof module66.unifIndex = module66.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module62.permutationInto = module62.permutationInto;
-  const rRng: typeof module61.rRng = module61.rRng;
+  const permutationInto: typeof module66.permutationInto = module66.permutationInto;
+  const rRng: typeof module65.rRng = module65.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
-Deno.test("axisDomain example (lib/view/axes.ts:33)", () => {
-  const axisDomain: typeof module63.axisDomain = module63.axisDomain;
+Deno.test("axisDomain example (lib/view/axes.ts:34)", () => {
+  const axisDomain: typeof module67.axisDomain = module67.axisDomain;
   assert.deepEqual(axisDomain({ label: "x" }, [0, 10], "x"), [-0.5, 10.5]);
 });
 
-Deno.test("plotAxis example (lib/view/axes.ts:59)", () => {
-  const plotAxis: typeof module63.plotAxis = module63.plotAxis;
+Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
+  const plotAxis: typeof module67.plotAxis = module67.plotAxis;
   const { options, marks } = plotAxis(
     { label: "epochs", type: "log" },
     [10, 5000],
@@ -1516,13 +1753,13 @@ Deno.test("plotAxis example (lib/view/axes.ts:59)", () => {
   assert.ok(options.type === "log" && marks.length === 1);
 });
 
-Deno.test("countAxis example (lib/view/axes.ts:118)", () => {
-  const countAxis: typeof module63.countAxis = module63.countAxis;
+Deno.test("countAxis example (lib/view/axes.ts:119)", () => {
+  const countAxis: typeof module67.countAxis = module67.countAxis;
   assert.deepEqual(countAxis("epochs", [10, 300]).ticks, [10, 20, 50, 100, 200]);
 });
 
-Deno.test("lineChart example (lib/view/charts.ts:89)", () => {
-  const lineChart: typeof module64.lineChart = module64.lineChart;
+Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
+  const lineChart: typeof module68.lineChart = module68.lineChart;
   const panel = lineChart({
     series: [
       { name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
@@ -1537,54 +1774,64 @@ Deno.test("lineChart example (lib/view/charts.ts:89)", () => {
   assert.ok(ys.length === 2 && Math.abs(Number(ys[0][1]) - Number(ys[1][1])) >= 12);
 });
 
-Deno.test("groupBy example (lib/view/charts.ts:307)", () => {
-  const groupBy: typeof module64.groupBy = module64.groupBy;
+Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
+  const lineChartPlot: typeof module68.lineChartPlot = module68.lineChartPlot;
+  const options = lineChartPlot({
+    series: [{ name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }],
+    x: { label: "x" },
+    y: { label: "y" },
+  });
+  assert.equal(options.width, 720);
+});
+
+Deno.test("groupBy example (lib/view/charts.ts:328)", () => {
+  const groupBy: typeof module68.groupBy = module68.groupBy;
   const g = groupBy([{ m: "b" }, { m: "a" }, { m: "b" }], (r) => r.m);
   assert.deepEqual([...g.keys()], ["b", "a"]);
 });
 
 Deno.test("networkDiagram example (lib/view/diagram.ts:31)", () => {
-  const networkDiagram: typeof module65.networkDiagram = module65.networkDiagram;
+  const networkDiagram: typeof module69.networkDiagram = module69.networkDiagram;
   const fig = networkDiagram(3);
   assert.ok(fig.svg.includes("x₃") && fig.svg.includes("θ₂") && fig.alt.includes("3 inputs"));
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module66.table = module66.table;
+  const table: typeof module70.table = module70.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module66.table = module66.table;
+  const table: typeof module70.table = module70.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module66.headTable = module66.headTable;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const headTable: typeof module70.headTable = module70.headTable;
+  const generateData: typeof module28.generateData = module28.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module66.sideBySide = module66.sideBySide;
+  const sideBySide: typeof module70.sideBySide = module70.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:25)", () => {
-  const Figure: typeof module67.Figure = module67.Figure;
-  const jupyterDisplay: typeof module18.jupyterDisplay = module18.jupyterDisplay;
+  const Figure: typeof module71.Figure = module71.Figure;
+  const jupyterDisplay: typeof module20.jupyterDisplay = module20.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "An empty figure.");
   const bundle = fig[jupyterDisplay]();
   assert.ok(bundle["image/svg+xml"] === fig.svg && bundle["text/plain"] === "An empty figure.");
 });
 
 Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
-  const Plot = module68;
-  const renderPanel: typeof module67.renderPanel = module67.renderPanel;
+  const Plot = module72;
+  const renderPanel: typeof module71.renderPanel = module71.renderPanel;
   const p = renderPanel({
     width: 200,
     height: 100,
@@ -1594,17 +1841,17 @@ Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
 });
 
 Deno.test("composeFigure example (lib/view/figure.ts:122)", () => {
-  const Plot = module68;
-  const composeFigure: typeof module67.composeFigure = module67.composeFigure;
-  const renderPanel: typeof module67.renderPanel = module67.renderPanel;
+  const Plot = module72;
+  const composeFigure: typeof module71.composeFigure = module71.composeFigure;
+  const renderPanel: typeof module71.renderPanel = module71.renderPanel;
   const panel = renderPanel({ width: 300, height: 120, marks: [Plot.ruleY([0])] });
   const fig = composeFigure([panel], { caption: "A rule at zero.", alt: "One horizontal line." });
   assert.ok(fig.svg.includes("A rule at zero.") && fig.alt === "One horizontal line.");
 });
 
 Deno.test("plot example (lib/view/figure.ts:192)", () => {
-  const Plot = module68;
-  const plot: typeof module67.plot = module67.plot;
+  const Plot = module72;
+  const plot: typeof module71.plot = module71.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] }, {
     caption: "One point.",
     alt: "A single dot at x = 1, y = 2.",
@@ -1612,8 +1859,8 @@ Deno.test("plot example (lib/view/figure.ts:192)", () => {
   assert.ok(fig.svg.startsWith("<svg") && fig.alt === "A single dot at x = 1, y = 2.");
 });
 
-Deno.test("dodgeLabels example (lib/view/labels.ts:39)", () => {
-  const dodgeLabels: typeof module69.dodgeLabels = module69.dodgeLabels;
+Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
+  const dodgeLabels: typeof module73.dodgeLabels = module73.dodgeLabels;
   // Two labels 4 apart that need 12: each moves 4 away from the other.
   assert.deepEqual(dodgeLabels([100, 104], { gap: 12 }), [96, 108]);
   // Labels far apart do not move.
@@ -1622,103 +1869,103 @@ Deno.test("dodgeLabels example (lib/view/labels.ts:39)", () => {
   assert.deepEqual(dodgeLabels([0, 0], { gap: 10, min: 0 }), [0, 10]);
 });
 
-Deno.test("textWidth example (lib/view/labels.ts:155)", () => {
-  const textWidth: typeof module69.textWidth = module69.textWidth;
+Deno.test("textWidth example (lib/view/labels.ts:156)", () => {
+  const textWidth: typeof module73.textWidth = module73.textWidth;
   assert.ok(Math.abs(textWidth("0123456789", 10) - 63.6) < 1e-9);
   assert.ok(textWidth("ill", 10) < textWidth("www", 10));
 });
 
-Deno.test("wrapText example (lib/view/labels.ts:180)", () => {
-  const wrapText: typeof module69.wrapText = module69.wrapText;
+Deno.test("wrapText example (lib/view/labels.ts:181)", () => {
+  const wrapText: typeof module73.wrapText = module73.wrapText;
   assert.deepEqual(wrapText("aaa bbb ccc", 45, 10), ["aaa bbb", "ccc"]);
 });
 
-Deno.test("powerOfTen example (lib/view/labels.ts:227)", () => {
-  const powerOfTen: typeof module69.powerOfTen = module69.powerOfTen;
+Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
+  const powerOfTen: typeof module73.powerOfTen = module73.powerOfTen;
   assert.equal(powerOfTen(1e-4), "10⁻⁴");
   assert.equal(powerOfTen(1e3), "10³");
   assert.equal(powerOfTen(0.1), "0.1");
   assert.equal(powerOfTen(100), "100");
 });
 
-Deno.test("readableNumber example (lib/view/labels.ts:250)", () => {
-  const readableNumber: typeof module69.readableNumber = module69.readableNumber;
+Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
+  const readableNumber: typeof module73.readableNumber = module73.readableNumber;
   assert.equal(readableNumber(-0.21189), "−0.212");
   assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
   assert.equal(readableNumber(0), "0");
   assert.equal(readableNumber(1e-7), "10⁻⁷");
 });
 
-Deno.test("logTicks example (lib/view/labels.ts:274)", () => {
-  const logTicks: typeof module69.logTicks = module69.logTicks;
+Deno.test("logTicks example (lib/view/labels.ts:275)", () => {
+  const logTicks: typeof module73.logTicks = module73.logTicks;
   assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
   assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
 });
 
-Deno.test("countTicks example (lib/view/labels.ts:303)", () => {
-  const countTicks: typeof module69.countTicks = module69.countTicks;
+Deno.test("countTicks example (lib/view/labels.ts:304)", () => {
+  const countTicks: typeof module73.countTicks = module73.countTicks;
   assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
 });
 
-Deno.test("PALETTE example (lib/view/labels.ts:335)", () => {
-  const contrastRatio: typeof module69.contrastRatio = module69.contrastRatio;
-  const PALETTE: typeof module69.PALETTE = module69.PALETTE;
+Deno.test("PALETTE example (lib/view/labels.ts:336)", () => {
+  const contrastRatio: typeof module73.contrastRatio = module73.contrastRatio;
+  const PALETTE: typeof module73.PALETTE = module73.PALETTE;
   assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
 });
 
-Deno.test("contrastRatio example (lib/view/labels.ts:360)", () => {
-  const contrastRatio: typeof module69.contrastRatio = module69.contrastRatio;
+Deno.test("contrastRatio example (lib/view/labels.ts:361)", () => {
+  const contrastRatio: typeof module73.contrastRatio = module73.contrastRatio;
   assert.equal(contrastRatio("#000000", "#ffffff"), 21);
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:28)", () => {
-  const featureHistograms: typeof module70.featureHistograms = module70.featureHistograms;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const featureHistograms: typeof module74.featureHistograms = module74.featureHistograms;
+  const generateData: typeof module28.generateData = module28.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:103)", () => {
-  const targetBalance: typeof module70.targetBalance = module70.targetBalance;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const targetBalance: typeof module74.targetBalance = module74.targetBalance;
+  const generateData: typeof module28.generateData = module28.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:139)", () => {
-  const irlsConvergence: typeof module70.irlsConvergence = module70.irlsConvergence;
-  const glm: typeof module29.glm = module29.glm;
-  const generateData: typeof module24.generateData = module24.generateData;
+  const irlsConvergence: typeof module74.irlsConvergence = module74.irlsConvergence;
+  const glm: typeof module33.glm = module33.glm;
+  const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:212)", () => {
-  const sigmoidCurve: typeof module70.sigmoidCurve = module70.sigmoidCurve;
+  const sigmoidCurve: typeof module74.sigmoidCurve = module74.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
-  const lossCurve: typeof module70.lossCurve = module70.lossCurve;
+  const lossCurve: typeof module74.lossCurve = module74.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
 });
 
 Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
-  const lossGapCurve: typeof module70.lossGapCurve = module70.lossGapCurve;
+  const lossGapCurve: typeof module74.lossGapCurve = module74.lossGapCurve;
   const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
   assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
 });
 
-Deno.test("lossAlongCoefficient example (lib/view/surface.ts:35)", () => {
-  const lossAlongCoefficient: typeof module71.lossAlongCoefficient = module71.lossAlongCoefficient;
-  const generateData: typeof module24.generateData = module24.generateData;
+Deno.test("lossAlongCoefficient example (lib/view/surface.ts:36)", () => {
+  const lossAlongCoefficient: typeof module75.lossAlongCoefficient = module75.lossAlongCoefficient;
+  const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
-Deno.test("logLikelihoodSurface example (lib/view/surface.ts:220)", () => {
-  const logLikelihoodSurface: typeof module71.logLikelihoodSurface = module71.logLikelihoodSurface;
-  const generateData: typeof module24.generateData = module24.generateData;
+Deno.test("logLikelihoodSurface example (lib/view/surface.ts:221)", () => {
+  const logLikelihoodSurface: typeof module75.logLikelihoodSurface = module75.logLikelihoodSurface;
+  const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { exp, log } from "../core/math.ts";
 import { INVEPS, MTHRESH, THRESH } from "../r/logit.ts";
 
 /**
@@ -70,7 +71,7 @@ export function updateRows(
     let group = 0, prod = 1;
     for (let r = i; r < end; r++) {
       const e = eta[r];
-      const t = e < MTHRESH ? Number.EPSILON : e > THRESH ? INVEPS : Math.exp(e);
+      const t = e < MTHRESH ? Number.EPSILON : e > THRESH ? INVEPS : exp(e);
       const m = t / (1 + t);
       ex[r] = t;
       mu[r] = m;
@@ -79,9 +80,9 @@ export function updateRows(
       const yi = yv[r];
       const arg = (1 - yi) + (2 * yi - 1) * m;
       if (grouped) prod *= arg;
-      else group += 2 * Math.log(1 / arg);
+      else group += 2 * log(1 / arg);
     }
-    if (grouped) group = 2 * Math.log(1 / prod);
+    if (grouped) group = 2 * log(1 / prod);
     const yk = group - comp, t = sum + yk;
     comp = (t - sum) - yk;
     sum = t;

@@ -13,11 +13,15 @@
  * - {@linkcode float32Kernel}: Keras' float32 arithmetic, every operation rounded by `Math.fround`
  *   in exactly the readable float32 pass's order, so it gives the same bits.
  *
+ * Their logarithms and the float32 kernel's exp are the lib's own (`core/math.ts`, the same on
+ * every engine), handed to the generated code as parameters.
+ *
  * Internal: only `nn/engine.ts` uses these.
  *
  * @module
  */
 
+import { exp, log, log1p } from "../core/math.ts";
 import { jsReduce } from "./exp.ts";
 
 /** The summed loss and the number of rows classified right, as a kernel reports them. */
@@ -109,7 +113,7 @@ export function jsKernel(k: number, useBias: boolean, accuracy: boolean): Kernel
     const r = p - yi;
     ls += (1 - yi) * z;
     prod *= ope;
-    if (prod > 1e280) { lg += Math.log(prod); prod = 1; }
+    if (prod > 1e280) { lg += log(prod); prod = 1; }
     ${accuracy ? "hits += (p > 0.5 ? 1 : 0) === yi ? 1 : 0;" : ""}
     ${each(k, (j) => `g${j} += r * x${j};`)}
     gb += r;
@@ -117,11 +121,11 @@ export function jsKernel(k: number, useBias: boolean, accuracy: boolean): Kernel
   if (!(zmax <= ${FAST_LIMIT})) return false;
   ${each(k, (j) => `g[${j}] = g${j};`)}
   ${useBias ? `g[${k}] = gb;` : ""}
-  out.lossSum = ls + lg + Math.log(prod);
+  out.lossSum = ls + lg + log(prod);
   out.hits = hits;
   return true;
 }`;
-  return compile(`f64/${k}/${useBias}/${accuracy}`, src, ["T", "P2"], [EXP_T, EXP_P2]);
+  return compile(`f64/${k}/${useBias}/${accuracy}`, src, ["T", "P2", "log"], [EXP_T, EXP_P2, log]);
 }
 
 /**
@@ -152,12 +156,12 @@ export function float32Kernel(k: number, useBias: boolean): Kernel {
     let z = 0;
     ${each(k, (j) => `z = f(z + f(x${j} * w${j}));`)}
     ${useBias ? "z = f(z + b);" : ""}
-    const e = f(Math.exp(f(-Math.abs(z))));
+    const e = f(exp(f(-Math.abs(z))));
     const q = f(1 / f(1 + e));
     const p = z >= 0 ? q : f(e * q);
     const yi = y[i];
     const r = f(f(p - yi) * inv);
-    ls = f(ls + f(f((z > 0 ? z : 0) - f(z * yi)) + f(Math.log1p(e))));
+    ls = f(ls + f(f((z > 0 ? z : 0) - f(z * yi)) + f(log1p(e))));
     if ((p > 0.5 ? 1 : 0) === yi) hits++;
     ${each(k, (j) => `g${j} = f(g${j} + f(r * x${j}));`)}
     gb = f(gb + r);
@@ -168,5 +172,5 @@ export function float32Kernel(k: number, useBias: boolean): Kernel {
   out.hits = hits;
   return true;
 }`;
-  return compile(`f32/${k}/${useBias}`, src);
+  return compile(`f32/${k}/${useBias}`, src, ["exp", "log1p"], [exp, log1p]);
 }

@@ -27,6 +27,7 @@
  * @module
  */
 
+import { exp, log, log1p } from "../core/math.ts";
 import { LN2_HI, LN2_LO, MAGIC } from "./exp.ts";
 // The assembler (./wasm.ts), with the short names the kernel below is written in.
 import {
@@ -358,18 +359,18 @@ function instantiate(k: number, useBias: boolean, mod: WebAssembly.Module): Wasm
         }
         for (let j = 0; j < k; j++) g[j] = f64[g0 + 2 * j] + f64[g0 + 2 * j + 1];
         if (useBias) g[k] = f64[g0 + 2 * k] + f64[g0 + 2 * k + 1];
-        lossSum = f64[o] + f64[o + 1] + Math.log(f64[o + 2]) + Math.log(f64[o + 3]) +
+        lossSum = f64[o] + f64[o + 1] + log(f64[o + 2]) + log(f64[o + 3]) +
           (int64(o + 4) + int64(o + 5) - 1023 * 2 * renorms) * Math.LN2;
       }
       for (let s = tail; s < end; s++) { // the last size mod 4 rows, by the stable formulas
         let z = b;
         for (let j = 0; j < k; j++) z += f64[xAt(s, j)] * w[j];
         if (!(Math.abs(z) <= LIMIT)) return false;
-        const e = Math.exp(-Math.abs(z)), q = 1 / (1 + e), p = z >= 0 ? q : e * q;
+        const e = exp(-Math.abs(z)), q = 1 / (1 + e), p = z >= 0 ? q : e * q;
         const yi = f64[yPtr / 8 + s], r = p - yi;
         for (let j = 0; j < k; j++) g[j] += r * f64[xAt(s, j)];
         if (useBias) g[k] += r;
-        lossSum += (z > 0 ? z : 0) - z * yi + Math.log1p(e);
+        lossSum += (z > 0 ? z : 0) - z * yi + log1p(e);
       }
       result.lossSum = lossSum;
       return true;

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { log10 } from "../core/math.ts";
 import * as Plot from "@observablehq/plot";
 import { ArgumentError } from "../core/errors.ts";
 import {
@@ -18,6 +19,7 @@ import {
   FONT_SIZE,
   groupBy,
   lineChart,
+  type LineChartOptions,
   type Series,
 } from "../view/charts.ts";
 import { composeFigure, type Figure, renderPanel } from "../view/figure.ts";
@@ -49,6 +51,32 @@ export function weightsOverEpochs(
   glmCoefficients: ArrayLike<number>,
   { names }: { names?: readonly string[] } = {},
 ): Figure {
+  const { chart, caption, alt } = weightsOverEpochsChart(trace, glmCoefficients, { names });
+  return composeFigure([lineChart(chart)], { caption, alt });
+}
+
+/**
+ * What {@linkcode weightsOverEpochs} draws, as a line chart's options with the figure's caption
+ * and alt text: the static figure renders it on the server, the book's live figure (an epochs
+ * slider) with `lineChartPlot` on the page.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { weightsOverEpochsChart } from "./figures.ts";
+ * const { chart, caption } = weightsOverEpochsChart(
+ *   { epoch: [1, 2], theta: [[0.1, -0.1], [0.2, -0.15]] },
+ *   [0.3, -0.2],
+ * );
+ * assert.equal(chart.series.length, 2);
+ * assert.ok(caption.includes("2 epochs"));
+ * ```
+ */
+export function weightsOverEpochsChart(
+  trace: { epoch: readonly number[]; theta: readonly ArrayLike<number>[] },
+  glmCoefficients: ArrayLike<number>,
+  { names, width = WIDTH }: { names?: readonly string[]; width?: number } = {},
+): { chart: LineChartOptions; caption: string; alt: string } {
   if (!trace || !Array.isArray(trace.epoch) || trace.epoch.length === 0) {
     throw new ArgumentError("trace", "must hold epoch and theta arrays (scratchAdam with trace)");
   }
@@ -82,22 +110,23 @@ export function weightsOverEpochs(
   const beta = Array.from(glmCoefficients);
   const [lo, hi] = [Math.min(...beta), Math.max(...beta)];
   const epochs = trace.epoch[trace.epoch.length - 1];
-  const panel = lineChart({
+  const chart: LineChartOptions = {
     series,
     x: { label: "epoch", grid: true },
     y: { label: "weight" },
     references: beta.map((b, j) => ({ y: b, color: PALETTE[j] })),
-    width: WIDTH,
+    width,
     height: 440,
-  });
-  return composeFigure([panel], {
+  };
+  return {
+    chart,
     caption: `The ${k} weights over ${epochs} epochs of Adam (solid), each approaching glm's ` +
       `coefficient (the dashed line of its colour).`,
     alt: `Line chart of ${k} weights against the epoch, from 1 to ${epochs}. All start near 0; ` +
       `each ends on a dashed horizontal line at glm's coefficient, which range from ` +
       `${num(lo)} (${label(beta.indexOf(lo))}) to ${num(hi)} (${label(beta.indexOf(hi))}); ` +
       `at the last epoch no weight is more than ${num(gap)} from its line.`,
-  });
+  };
 }
 
 /** Options of {@linkcode agreementFigure}. */
@@ -206,7 +235,7 @@ export function initialisationFigure(
   // One label per group, to the right of its rightmost dot, at the group's middle height.
   const labels = [...groups].map(([g, rs]) => {
     const right = rs.reduce((a, b) => (b.startDistance > a.startDistance ? b : a));
-    const logs = rs.map((r) => Math.log10(r.mape));
+    const logs = rs.map((r) => log10(r.mape));
     return {
       init: g,
       text: name(g),

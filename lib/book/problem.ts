@@ -10,6 +10,7 @@
  * @module
  */
 
+import { exp, log } from "../core/math.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { type Matrix, matrix } from "../core/matrix.ts";
 import { maxAbsDifference, meanAbsolutePercentageError } from "../core/metrics.ts";
@@ -169,7 +170,7 @@ export function checkList(name: string, values: readonly number[], integer: bool
  */
 export function logSpaced(n: number, count: number): number[] {
   const out = new Set<number>([1, n]);
-  for (let i = 0; i <= count; i++) out.add(Math.round(Math.exp((Math.log(n) * i) / count)));
+  for (let i = 0; i <= count; i++) out.add(Math.round(exp((log(n) * i) / count)));
   return [...out].filter((v) => v >= 1 && v <= n).sort((a, b) => a - b);
 }
 

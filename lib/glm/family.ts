@@ -7,6 +7,7 @@
  * @module
  */
 
+import { log } from "../core/math.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { clampedExp, devResid, MTHRESH, THRESH } from "../r/logit.ts";
 
@@ -23,7 +24,7 @@ import { clampedExp, devResid, MTHRESH, THRESH } from "../r/logit.ts";
  */
 export function startEta(y: number): number {
   const mu = (y + 0.5) / 2;
-  return Math.log(mu / (1 - mu));
+  return log(mu / (1 - mu));
 }
 
 /**

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { exp } from "../core/math.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { devResid, linkinv } from "../r/logit.ts";
 import { logDbinom1, pnorm } from "../r/nmath.ts";
@@ -106,7 +107,7 @@ export function irls(
  */
 function start(rows: Rows) {
   const eta = [startEta(0), startEta(1)];
-  const ex = eta.map(Math.exp), mu = eta.map(linkinv);
+  const ex = eta.map(exp), mu = eta.map(linkinv);
   // Σ dev.resids at the start: n₁ equal terms for y = 1 and n₀ for y = 0.
   const n = rows.y.length, { ones } = rows;
   const deviance = ones * devResid(1, mu[1]) + (n - ones) * devResid(0, mu[0]);

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { log10 } from "../core/math.ts";
 import { escapeHtml, jupyterDisplay } from "../core/html.ts";
 import { formatNumbers, formatPval, roundTo, zapsmall } from "../r/format.ts";
 import type { GlmFit } from "./glm_fit.ts";
@@ -76,8 +77,8 @@ function coefCells(fit: GlmFit, digits: number): [string, string, string, string
   const csVals = [...est, ...se];
   let cs: string[];
   if (acs.length > 0) {
-    const digmin = 1 + Math.floor(Math.log10(Math.min(...acs)));
-    const digmax = 1 + Math.floor(Math.log10(Math.max(...acs)));
+    const digmin = 1 + Math.floor(log10(Math.min(...acs)));
+    const digmax = 1 + Math.floor(log10(Math.max(...acs)));
     const dr = Math.max(1, digits - digmin, digits - digmax);
     cs = formatNumbers(csVals.map((v) => (v === null ? null : roundTo(v, dr))), digits);
   } else {

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { exp, log1p } from "../core/math.ts";
 import { sigmoid, softplus } from "./loss.ts";
 
 /** The unit's shape: K inputs, and whether it has a bias (stored after the K weights). */
@@ -151,10 +152,10 @@ export function forwardBackwardFloat32(
   let lossSum = 0, hits = 0;
   for (let i = start; i < end; i++) {
     const z = logitFloat32(unit, X, i, w); //                          forward
-    const e = f(Math.exp(f(-Math.abs(z))));
+    const e = f(exp(f(-Math.abs(z))));
     const q = f(1 / f(1 + e));
     const p = z >= 0 ? q : f(e * q); //                              σ(z), either side of 0
-    lossSum = f(lossSum + f(f((z > 0 ? z : 0) - f(z * y[i])) + f(Math.log1p(e))));
+    lossSum = f(lossSum + f(f((z > 0 ? z : 0) - f(z * y[i])) + f(log1p(e))));
     if ((p > 0.5 ? 1 : 0) === y[i]) hits++;
     const r = f(f(p - y[i]) * scale); //                              backward
     for (let j = 0; j < k; j++) g[j] = f(g[j] + f(r * X[i * k + j]));

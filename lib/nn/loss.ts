@@ -23,6 +23,7 @@
  * @module
  */
 
+import { exp, log, log1p } from "../core/math.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { ArgumentError } from "../core/errors.ts";
 import {
@@ -53,8 +54,8 @@ export type Reduction = "sum" | "mean";
  * ```
  */
 export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
+  if (z >= 0) return 1 / (1 + exp(-z));
+  const e = exp(z);
   return e / (1 + e);
 }
 
@@ -70,7 +71,7 @@ export function sigmoid(z: number): number {
  * ```
  */
 export function softplus(z: number): number {
-  return (z > 0 ? z : 0) + Math.log1p(Math.exp(-Math.abs(z)));
+  return (z > 0 ? z : 0) + log1p(exp(-Math.abs(z)));
 }
 
 /**
@@ -236,7 +237,7 @@ export function binaryCrossEntropy(
       );
     }
     const q = Math.min(Math.max(p[i], epsilon), 1 - epsilon);
-    s -= y[i] * Math.log(q) + (1 - y[i]) * Math.log(1 - q);
+    s -= y[i] * log(q) + (1 - y[i]) * log(1 - q);
   }
   return reduction === "mean" ? s / p.length : s;
 }
@@ -353,7 +354,7 @@ export function tutorialGradientInto(
     const i = order === undefined ? b : order[b], o = i * k;
     let z = 0;
     for (let j = 0; j < k; j++) z += theta[j] * data[o + j];
-    const r = 1 / (1 + Math.exp(-z)) - labels[i];
+    const r = 1 / (1 + exp(-z)) - labels[i];
     for (let j = 0; j < k; j++) g[j] += r * data[o + j];
   }
 }

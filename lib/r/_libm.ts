@@ -15,6 +15,8 @@
  * @module
  */
 
+import { log } from "../core/math.ts";
+
 /** 128 pairs (1/c, log c), as the big-endian hex of their IEEE-754 bits, 16 digits each. */
 const LOG_TABLE =
   "3ff734f0c3e0de9fbfd7cc7f79e690003ff713786a2ce91fbfd76feec20d00003ff6f26008fab5a0bfd713e31351e000" +
@@ -150,7 +152,7 @@ function fma(a: number, b: number, c: number): number {
  * ```
  */
 export function logR(x: number): number {
-  if (!(x > 0 && x < 0.9375)) return Math.log(x);
+  if (!(x > 0 && x < 0.9375)) return log(x);
   let kAdjust = 0;
   if (x < 2.2250738585072014e-308) { // subnormal: normalise as glibc does
     x *= 4503599627370496; // 2^52

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { log } from "../core/math.ts";
+
 /** R's R_pow_di: x^n by repeated squaring (n ≥ 0). */
 function powDi(x: number, n: number): number {
   let xn = 1.0;
@@ -127,11 +129,11 @@ function btpe(unif: () => number, setup: Setup): () => number {
         if (v > 1.0 || v <= 0.) continue;
         ix = Math.trunc(x);
       } else if (u > p3) { // right tail
-        ix = Math.trunc(xr - Math.log(v) / xlr);
+        ix = Math.trunc(xr - log(v) / xlr);
         if (ix > n) continue;
         v = v * (u - p3) * xlr;
       } else { // left tail
-        ix = Math.trunc(xl + Math.log(v) / xll);
+        ix = Math.trunc(xl + log(v) / xll);
         if (ix < 0) continue;
         v = v * (u - p2) * xll;
       }
@@ -158,7 +160,7 @@ function accepts(b: Btpe, ix: number, v: number): boolean {
   // Squeeze with bounds on log f(x), then Stirling's formula (R 4.2's form).
   const amaxp = (k / npq) * ((k * (k / 3. + 0.625) + 0.1666666666666) / npq + 0.5);
   const ynorm = -k * k / (2.0 * npq);
-  const alv = Math.log(v);
+  const alv = log(v);
   if (alv < ynorm - amaxp) return true;
   if (alv > ynorm + amaxp) return false;
   const x1 = ix + 1;
@@ -170,8 +172,8 @@ function accepts(b: Btpe, ix: number, v: number): boolean {
   const f2 = f1 * f1;
   const w2 = w * w;
   return alv <=
-    xm * Math.log(f1 / x1) + (n - m + 0.5) * Math.log(z / w) +
-      (ix - m) * Math.log(w * p / (x1 * q)) +
+    xm * log(f1 / x1) + (n - m + 0.5) * log(z / w) +
+      (ix - m) * log(w * p / (x1 * q)) +
       (13860. - (462. - (132. - (99. - 140. / f2) / f2) / f2) / f2) / f1 / 166320. +
       (13860. - (462. - (132. - (99. - 140. / z2) / z2) / z2) / z2) / z / 166320. +
       (13860. - (462. - (132. - (99. - 140. / x2) / x2) / x2) / x2) / x1 / 166320. +

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { log10 } from "../core/math.ts";
+
 /**
  * Formats a column of numbers like R's `format(x, digits = 7)` (its C `formatReal`), without the
  * padding: a common number of decimals, chosen so that the entry that needs most shows `digits`
@@ -107,7 +109,7 @@ export function formatPval(pv: number[], digits: number): string[] {
   const out = new Array<string>(pv.length).fill("");
   const notTiny = pv.map((p, i) => [p, i] as const).filter(([p]) => !(p < eps));
   const isFix = (p: number) => {
-    const expo = Math.floor(Math.log10(p > 0 ? p : 1e-50));
+    const expo = Math.floor(log10(p > 0 ? p : 1e-50));
     return expo >= -3 || (expo === -4 && digits > 1);
   };
   const fixp = notTiny.filter(([p]) => isFix(p));
@@ -145,6 +147,6 @@ export function formatPval(pv: number[], digits: number): string[] {
  */
 export function zapsmall(x: number[], digits: number): number[] {
   const mx = Math.max(...x.map(Math.abs));
-  const d = mx > 0 ? Math.max(0, digits - Math.log10(mx)) : digits;
+  const d = mx > 0 ? Math.max(0, digits - log10(mx)) : digits;
   return x.map((v) => roundTo(v, Math.floor(d + 0.5)) + 0);
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { exp, log } from "../core/math.ts";
+
 /** R's `THRESH`: beyond η = 30, exp(η) is replaced by 1/ε. */
 export const THRESH = 30;
 /** R's `MTHRESH`: below η = −30, exp(η) is replaced by ε. */
@@ -24,7 +26,7 @@ export const INVEPS = 1 / Number.EPSILON;
  * ```
  */
 export function clampedExp(eta: number): number {
-  return eta < MTHRESH ? Number.EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
+  return eta < MTHRESH ? Number.EPSILON : eta > THRESH ? INVEPS : exp(eta);
 }
 
 /**
@@ -59,7 +61,7 @@ export function muEta(eta: number, e: number): number {
 
 /** R's `y_log_y`: y·log(y/μ), 0 for y = 0. */
 function yLogY(y: number, mu: number): number {
-  return y !== 0 ? y * Math.log(y / mu) : 0;
+  return y !== 0 ? y * log(y / mu) : 0;
 }
 
 /**

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { exp, log } from "../core/math.ts";
+
 /** R's `bd0(x, np)` (nmath/bd0.c, R 4.2): x log(x/np) + np − x, accurately. */
 function bd0(x: number, np: number): number {
   if (Math.abs(x - np) < 0.1 * (x + np)) {
@@ -20,7 +22,7 @@ function bd0(x: number, np: number): number {
       s = s1;
     }
   }
-  return x * Math.log(x / np) + np - x;
+  return x * log(x / np) + np - x;
 }
 
 /**
@@ -38,8 +40,8 @@ export function logDbinom1(y: number, p: number): number {
   const q = 1 - p;
   if (p === 0) return y === 0 ? 0 : Number.NEGATIVE_INFINITY;
   if (q === 0) return y === 1 ? 0 : Number.NEGATIVE_INFINITY;
-  if (y === 0) return p < 0.1 ? -bd0(1, q) - p : Math.log(q);
-  return q < 0.1 ? -bd0(1, p) - q : Math.log(p);
+  if (y === 0) return p < 0.1 ? -bd0(1, q) - p : log(q);
+  return q < 0.1 ? -bd0(1, p) - q : log(p);
 }
 
 /**
@@ -115,7 +117,7 @@ function pnormMiddle(y: number): number {
   const temp = (xnum + 9842.7148383839780218) / (xden + 19685.429676859990727);
   const xsq = Math.trunc(y * 1.6) / 1.6;
   const del = (y - xsq) * (y + xsq);
-  return Math.exp(-xsq * xsq * 0.5) * Math.exp(-del * 0.5) * temp;
+  return exp(-xsq * xsq * 0.5) * exp(-del * 0.5) * temp;
 }
 
 /** Φ(−|x|) for √32 < |x| and −37.5193 < x < 8.2924 (beyond, it is 0 in double precision). */
@@ -144,5 +146,5 @@ function pnormTail(x: number, y: number): number {
   temp = (0.398942280401432677939946059934 - temp) / y;
   const xsq = Math.trunc(x * 1.6) / 1.6;
   const del = (x - xsq) * (x + xsq);
-  return Math.exp(-xsq * xsq * 0.5) * Math.exp(-del * 0.5) * temp;
+  return exp(-xsq * xsq * 0.5) * exp(-del * 0.5) * temp;
 }

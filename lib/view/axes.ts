@@ -5,6 +5,7 @@
  * @module
  */
 
+import { log10 } from "../core/math.ts";
 import * as Plot from "@observablehq/plot";
 import { ArgumentError } from "../core/errors.ts";
 import { countTicks, logTicks, powerOfTen } from "./labels.ts";
@@ -42,7 +43,7 @@ export function axisDomain(axis: Axis, values: number[], name: string): [number,
   if (finite.length === 0) throw new ArgumentError(name, "has no finite value to draw");
   let [lo, hi] = [Math.min(...finite), Math.max(...finite)];
   if (axis.type === "log") {
-    const pad = Math.max(0.05 * Math.log10(hi / lo), 0.1);
+    const pad = Math.max(0.05 * log10(hi / lo), 0.1);
     return [lo / 10 ** pad, hi * 10 ** pad];
   }
   if (lo === hi) [lo, hi] = [lo - 1, hi + 1];

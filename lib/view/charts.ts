@@ -9,6 +9,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import type { PlotOptions } from "@observablehq/plot";
 import { ArgumentError } from "../core/errors.ts";
 import { type Axis, axisDomain, plotAxis } from "./axes.ts";
 import { dodgeLabels, PALETTE, textWidth } from "./labels.ts";
@@ -104,6 +105,26 @@ export interface LineChartOptions {
  * ```
  */
 export function lineChart(options: LineChartOptions): Panel {
+  return renderPanel(lineChartPlot(options));
+}
+
+/**
+ * What {@linkcode lineChart} draws, as Observable Plot options: render them with `Plot.plot` on
+ * any DOM (the book's live figures use the page's own), or with `renderPanel` for a static panel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lineChartPlot } from "./charts.ts";
+ * const options = lineChartPlot({
+ *   series: [{ name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }],
+ *   x: { label: "x" },
+ *   y: { label: "y" },
+ * });
+ * assert.equal(options.width, 720);
+ * ```
+ */
+export function lineChartPlot(options: LineChartOptions): PlotOptions {
   const { references = [], width = 720, height = 340, marginLeft = 64, marks = [] } = options;
   const series = drawable(options);
   const labelled = series.filter((s) => s.endLabel !== false);
@@ -169,13 +190,13 @@ export function lineChart(options: LineChartOptions): Panel {
     true,
     "y",
   );
-  return renderPanel({
+  return {
     ...frame,
     x: xAxis.options,
     y: yAxis.options,
     color: { type: "identity" },
     marks: [...xAxis.marks, ...yAxis.marks, ...plotMarks],
-  });
+  };
 }
 
 /** A series with its colour decided and only the points its axes can draw. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { log10 } from "../core/math.ts";
 import { ArgumentError } from "../core/errors.ts";
 
 /** Options of {@linkcode dodgeLabels}. */
@@ -235,7 +236,7 @@ const SUPERSCRIPT: Record<string, string> = {
  */
 export function powerOfTen(value: number): string {
   if (!(value > 0) || !Number.isFinite(value)) return String(value);
-  const e = Math.round(Math.log10(value));
+  const e = Math.round(log10(value));
   if (Math.abs(value / 10 ** e - 1) > 1e-9) return String(Number(value.toPrecision(3)));
   if (e >= -2 && e <= 2) return e < 0 ? (10 ** e).toFixed(-e) : String(10 ** e);
   return "10" + [...String(e)].map((c) => SUPERSCRIPT[c]).join("");
@@ -258,7 +259,7 @@ export function powerOfTen(value: number): string {
  */
 export function readableNumber(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
-  const e = Math.floor(Math.log10(Math.abs(v)));
+  const e = Math.floor(log10(Math.abs(v)));
   if (e >= -3 && e < 5) return String(Number(v.toPrecision(3))).replace("-", "−");
   const [m, x] = v.toExponential(1).split("e");
   const power = powerOfTen(Number(`1e${x}`));
@@ -283,7 +284,7 @@ export function logTicks(lo: number, hi: number, maxTicks = 8): number[] {
     throw new ArgumentError("lo", `and hi must satisfy 0 < lo ≤ hi < ∞, got ${lo} and ${hi}`);
   }
   checkPositiveInteger("maxTicks", maxTicks);
-  const first = Math.ceil(Math.log10(lo) - 1e-9), last = Math.floor(Math.log10(hi) + 1e-9);
+  const first = Math.ceil(log10(lo) - 1e-9), last = Math.floor(log10(hi) + 1e-9);
   const count = last - first + 1;
   if (count <= 0) return [];
   const step = Math.ceil(count / maxTicks);
@@ -311,7 +312,7 @@ export function countTicks(lo: number, hi: number): number[] {
     throw new ArgumentError("lo", `and hi must satisfy 0 < lo ≤ hi < ∞, got ${lo} and ${hi}`);
   }
   const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+  for (let e = Math.floor(log10(lo)); e <= Math.ceil(log10(hi)); e++) {
     for (const m of [1, 2, 5]) {
       const v = Number(`${m}e${e}`);
       if (v >= lo && v <= hi) out.push(v);

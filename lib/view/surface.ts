@@ -5,6 +5,7 @@
  * @module
  */
 
+import { log10 } from "../core/math.ts";
 import * as Plot from "@observablehq/plot";
 import type { Matrix } from "../core/matrix.ts";
 import { checkXyTheta } from "../core/validate.ts";
@@ -152,7 +153,7 @@ export function surfaceGrid(
 
 /** Round step sizes for contour levels: 1, 2 or 5 times a power of ten. */
 function niceStep(span: number, count: number): number {
-  const raw = span / count, p = 10 ** Math.floor(Math.log10(raw));
+  const raw = span / count, p = 10 ** Math.floor(log10(raw));
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
 }
 
