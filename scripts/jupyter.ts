@@ -39,6 +39,8 @@ export const LAB_ARGS: readonly string[] = [
   "--LabApp.news_url=None",
   "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
   "--LabApp.extension_manager=readonly",
+  // No search for language servers (none serves TypeScript here); it runs `npm`, which logs to ~.
+  "--LanguageServerManager.autodetect=False",
   `--LabApp.app_settings_dir=${root}/scripts/lab`,
 ];
 
