@@ -9,14 +9,14 @@
 
 import assert from "node:assert/strict";
 import { jupyterEnv, python, root } from "../../scripts/jupyter.ts";
+import { removeTree, scratchDir } from "./browser.ts";
 
 const linux = Deno.build.os === "linux";
 
 /** Runs `kernel_check.py CHECK` in a fresh scratch folder (removed afterwards); its JSON result. */
 // deno-lint-ignore no-explicit-any
 async function check(name: string): Promise<any> {
-  await Deno.mkdir(`${root}/.cache/e2e`, { recursive: true });
-  const scratch = await Deno.makeTempDir({ dir: `${root}/.cache/e2e`, prefix: "kernel-" });
+  const scratch = await scratchDir("kernel");
   try {
     const { code, stdout, stderr } = await new Deno.Command(python, {
       args: [`${root}/tests/e2e/kernel_check.py`, name, scratch],
@@ -30,7 +30,7 @@ async function check(name: string): Promise<any> {
     assert.equal(code, 0, `kernel_check.py ${name} failed:\n${out}\n${err}`);
     return JSON.parse(out.slice(out.lastIndexOf("\n") + 1));
   } finally {
-    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    await removeTree(scratch);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 
 import { jupyterEnv, python, root } from "../../scripts/jupyter.ts";
+import { scratchDir } from "./browser.ts";
 export { removeTree } from "./browser.ts";
 
 /** True on Linux, where /proc tells a process's children and state. */
@@ -81,10 +82,9 @@ export async function survivors(procs: Map<number, string>, timeoutMs = 30_000):
   return described;
 }
 
-/** A fresh folder under `.cache/e2e/`; remove it with `Deno.remove(dir, { recursive: true })`. */
-export async function scratch(prefix: string): Promise<string> {
-  await Deno.mkdir(`${root}/.cache/e2e`, { recursive: true });
-  return await Deno.makeTempDir({ dir: `${root}/.cache/e2e`, prefix: `${prefix}-` });
+/** A fresh folder under `.cache/e2e/` (see `scratchDir`); remove it with `removeTree`. */
+export function scratch(prefix: string): Promise<string> {
+  return scratchDir(prefix);
 }
 
 /** A code cell for {@link notebook}: its source, and its tags if any. */
