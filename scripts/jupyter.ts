@@ -95,14 +95,25 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
+/** Whether this process ignores SIGHUP (it was started with `nohup`), from Linux `/proc`. */
+function hangupIgnored(): boolean {
+  try {
+    const m = Deno.readTextFileSync("/proc/self/status").match(/^SigIgn:\s*([0-9a-f]+)/m);
+    return m !== null && (BigInt(`0x${m[1]}`) & 1n) === 1n; // SIGHUP is signal 1: bit 0
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts a command (with the project's Jupyter environment) so that it never outlives this process:
  *
  * - SIGINT, SIGTERM and SIGHUP sent to this process are passed on to the child (a SIGINT as
  *   `onInterrupt`, SIGTERM by default); the child is killed if it has not exited
  *   `STOP_GRACE_MS` later, or at once on a second signal;
- * - when this process is orphaned (its parent, or the parent's parent, goes away, as when `npx`
- *   is stopped and leaves `deno task` running on its own) the child is stopped as well (Linux).
+ * - when this process is orphaned (its parent goes away, or under `npx` the parent's parent, as
+ *   when `npx` is stopped and leaves `deno task` running on its own) the child is stopped as well
+ *   (Linux); `nohup` (SIGHUP ignored) keeps it running when its own parent goes away.
  *
  * The caller decides what to do once `code` resolves; {@link exitLikeChild} ends this process the
  * way a stopped child calls for.
@@ -129,22 +140,32 @@ export function spawnManaged(cmd: string, args: string[], opts: ManagedOptions =
     send(signal === "SIGINT" ? opts.onInterrupt ?? "SIGTERM" : "SIGTERM");
     killTimer = setTimeout(() => send("SIGKILL"), STOP_GRACE_MS);
   };
+  // Under `nohup` (SIGHUP ignored) a hangup stays ignored.
+  const keep = hangupIgnored();
   const listeners: [Deno.Signal, () => void][] = [];
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  const signals: Deno.Signal[] = keep ? ["SIGINT", "SIGTERM"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const signal of signals) {
     const listener = () => stop(signal);
     try {
       Deno.addSignalListener(signal, listener);
       listeners.push([signal, listener]);
     } catch { /* not supported on this platform */ }
   }
-  // Orphan watch: Linux only (elsewhere `parentOf` reads nothing and the watch never fires).
+  // Orphan watch (Linux; elsewhere `parentOf` reads nothing). The parent going away means that
+  // `deno task` (or whatever ran this) was killed, unless this runs under `nohup`, which asks to
+  // outlive the shell. The grandparent is watched only under npm (`npx`): there it is npm's `sh -c`,
+  // which dies on SIGTERM without passing it on; elsewhere it is the user's shell, which may end.
+  const underNpm = Deno.env.get("npm_command") !== undefined;
   const parent = Deno.ppid;
-  const grandparent = parent > 1 ? parentOf(parent) : undefined;
+  const grandparent = parent > 1 && underNpm ? parentOf(parent) : undefined;
   const watch = setInterval(() => {
     if (stoppedBy !== undefined) return;
-    const orphaned = Deno.ppid !== parent ||
+    const orphaned = (Deno.ppid !== parent && (!keep || underNpm)) ||
       (grandparent !== undefined && grandparent > 1 && parentOf(parent) !== grandparent);
-    if (orphaned) stop("SIGTERM");
+    if (orphaned) {
+      console.error(`stopping \`${cmd}\`: the process that started this one has gone away`);
+      stop("SIGTERM");
+    }
   }, 500);
   const code = child.status.then((status) => {
     clearInterval(watch);

@@ -20,6 +20,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -28,6 +29,11 @@ import time
 from lifetime import die_with_parent
 
 KERNEL = "deno"
+
+
+def worker_init() -> None:
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
 
 
 def one_start(kernel: str, index: int) -> dict:
@@ -110,12 +116,17 @@ def main() -> int:
     t0 = time.monotonic()
     deadline = t0 + args.minutes * 60 if args.minutes else None
     results: list[dict] = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=args.parallel, initializer=die_with_parent) as pool:
+    # SIGINT/SIGTERM: start no more kernels, let those under way finish, and report.
+    stopping = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: stopping.append(signum))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=args.parallel, initializer=worker_init) as pool:
         pending: set[concurrent.futures.Future] = set()
         submitted = 0
         while True:
             while (
-                submitted < args.starts
+                not stopping
+                and submitted < args.starts
                 and len(pending) < 2 * args.parallel
                 and (deadline is None or time.monotonic() < deadline)
             ):
@@ -146,6 +157,8 @@ def main() -> int:
     left = kernel_processes(mark)
     files = sorted(glob.glob(os.path.join(scratch, "**", "*"), recursive=True))
     shutil.rmtree(scratch, ignore_errors=True)
+    if stopping:
+        print(f"\nstopped by {signal.Signals(stopping[0]).name} after {len(results)} starts")
     print(
         f"\nkernel starts: {len(results)} ({args.parallel} at a time) in {wall:.0f} s, "
         f"failed: {len(failures)}"

@@ -17,6 +17,7 @@ import {
   PROXY,
   removeTree,
   scratch,
+  sleep,
   start,
   startNotebooks,
   survivors,
@@ -92,8 +93,11 @@ Deno.test({
   },
 });
 
-/** Starts `deno task lab` (wrapped as `wrap` says) and a kernel in it; returns what to stop. */
-async function labWithKernel(dir: string, viaShell: boolean) {
+/**
+ * Starts `deno task lab` and a kernel in it; returns what to stop. `viaShell` wraps it in a shell
+ * that dies on SIGTERM without passing it on (as under `npx`); `nohup` puts `nohup` in front.
+ */
+async function labWithKernel(dir: string, viaShell: boolean, nohup = false) {
   const port = (() => {
     const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const p = (l.addr as Deno.NetAddr).port;
@@ -108,12 +112,17 @@ async function labWithKernel(dir: string, viaShell: boolean) {
     "--ServerApp.port_retries=0",
     `--IdentityProvider.token=${token}`,
   ];
-  const env = { HOME: `${dir}/home`, DENO_DIR: denoDir() };
+  const env: Record<string, string> = { HOME: `${dir}/home`, DENO_DIR: denoDir() };
+  // What npm puts in the environment of what `npx` runs.
+  if (viaShell && !nohup) Object.assign(env, { npm_command: "exec", npm_lifecycle_event: "npx" });
   await Deno.mkdir(`${dir}/home`, { recursive: true });
   // `npx deno task lab`, stopped: npm passes SIGTERM to its `sh -c`, which dies without passing it
   // on, and `deno task` is left running on its own. `sh -c "…; exit"` dies the same way.
   const lab = viaShell
-    ? start("/bin/sh", ["-c", `"${Deno.execPath()}" ${task.join(" ")}; exit $?`], env)
+    ? start("/bin/sh", [
+      "-c",
+      `${nohup ? "nohup " : ""}"${Deno.execPath()}" ${task.join(" ")}; exit $?`,
+    ], env)
     : start(Deno.execPath(), task, env);
   const base = `http://127.0.0.1:${port}`;
   const headers = { Authorization: `token ${token}` };
@@ -134,7 +143,7 @@ async function labWithKernel(dir: string, viaShell: boolean) {
   const body = await res.text();
   assert.equal(res.status, 201, body);
   await waitFor("the kernel to run", () => find(lab.child.pid, DENO_KERNEL));
-  return { lab, port };
+  return { lab, port, base, headers };
 }
 
 for (const viaShell of [false, true]) {
@@ -169,6 +178,30 @@ for (const viaShell of [false, true]) {
     },
   });
 }
+
+Deno.test({
+  name: "deno task lab under nohup outlives the shell that started it",
+  ignore: !linux,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await scratch("lab-nohup");
+    let lab: Awaited<ReturnType<typeof labWithKernel>>["lab"] | undefined;
+    try {
+      const started = await labWithKernel(dir, true, true);
+      lab = started.lab;
+      lab.child.kill("SIGTERM"); // the shell: `deno task lab` is left on its own, as nohup asks
+      await lab.child.status;
+      await sleep(3000); // the orphan watch looks twice a second
+      const res = await fetch(`${started.base}/api/status`, { headers: started.headers });
+      await res.body?.cancel();
+      assert.ok(res.ok, "JupyterLab stopped although it was started with nohup");
+    } finally {
+      await lab?.cleanup();
+      await removeTree(dir);
+    }
+  },
+});
 
 for (
   const [signal, says] of [["SIGSTOP", /the kernel is stopped/], [
