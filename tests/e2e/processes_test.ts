@@ -190,11 +190,21 @@ Deno.test({
     try {
       const started = await labWithKernel(dir, true, true);
       lab = started.lab;
+      const procs = tree(lab.child.pid);
+      const task = find(lab.child.pid, /^\S*deno task lab/);
+      assert.ok(task, "no `deno task lab` found");
       lab.child.kill("SIGTERM"); // the shell: `deno task lab` is left on its own, as nohup asks
       await lab.child.status;
       await sleep(3000); // the orphan watch looks twice a second
       const res = await fetch(`${started.base}/api/status`, { headers: started.headers });
       await res.body?.cancel();
+      // Stopped the ordinary way, it cleans up (its runtime files, its kernel's connection file).
+      Deno.kill(task, "SIGTERM");
+      assert.deepEqual(
+        await survivors(procs),
+        [],
+        "still running after SIGTERM to `deno task lab`",
+      );
       assert.ok(res.ok, "JupyterLab stopped although it was started with nohup");
     } finally {
       await lab?.cleanup();
