@@ -326,7 +326,11 @@ def main() -> int:
 
     conn = {k: v for k, v in outer.items() if k not in PORTS}
     launches = 1
-    kernel = Kernel(ctx, argv, conn, near)
+    try:
+        kernel = Kernel(ctx, argv, conn, near)
+    except OSError as e:
+        log(f"cannot start the kernel `{' '.join(argv)}`: {e}")
+        return 1
 
     # The kernel sees the proxy as its only client: routing identities are taken off on the way
     # in and put back on the way out, by the request's msg_id.
@@ -346,11 +350,15 @@ def main() -> int:
         return frames[:i], frames[i:]
 
     def inward(frames: list[bytes]) -> tuple[list[bytes], dict] | None:
+        """A front end's request without its routing frames, and its header (None: not a message)."""
         parts = split(frames)
         if parts is None or len(parts[1]) < 6:
             return None
-        header = json.loads(parts[1][2])
-        routes[header["msg_id"]] = parts[0]
+        try:
+            header = json.loads(parts[1][2])
+            routes[header["msg_id"]] = parts[0]
+        except (ValueError, KeyError, TypeError):
+            return None
         return parts[1], header
 
     def body(frames: list[bytes]) -> list[bytes] | None:
@@ -420,7 +428,12 @@ def main() -> int:
                     kernel.drain()
                     kernel.close()
                     old = kernel
-                    kernel = Kernel(ctx, argv, conn, near)
+                    try:
+                        kernel = Kernel(ctx, argv, conn, near)
+                    except OSError as e:
+                        log(f"cannot start the kernel again: {e}")
+                        code = 1
+                        break
                     launches += 1
                     for channel, frames in old.sent:
                         kernel.send(channel, frames)

@@ -218,6 +218,32 @@ def check_relaunch(scratch: Path, hang: bool) -> dict:
         stop(proxy)
 
 
+def check_garbage(scratch: Path) -> dict:
+    """Frames that are no Jupyter message (no delimiter, bad JSON) on any channel are ignored."""
+    import zmq
+
+    proxy, conn = start_proxy(scratch)
+    try:
+        kc = client(conn)
+        ready(kc)
+        info = json.loads(conn.read_text())
+        ctx = zmq.Context()
+        for name in ("shell_port", "control_port", "stdin_port"):
+            s = ctx.socket(zmq.DEALER)
+            s.linger = 0
+            s.connect(f"tcp://127.0.0.1:{info[name]}")
+            s.send_multipart([b"no delimiter"])
+            s.send_multipart([b"<IDS|MSG>", b"", b"{not json", b"{}", b"{}", b"{}"])
+            time.sleep(0.2)
+            s.close()
+        ctx.term()
+        result = run(kc, "2 + 2")
+        kc.stop_channels()
+        return {"result": result, "proxy_alive": proxy.poll() is None}
+    finally:
+        stop(proxy)
+
+
 def check_proxy_killed(scratch: Path) -> dict:
     """SIGKILL to the proxy: its kernel ends too, and no connection file with the key is left."""
     proxy, conn = start_proxy(scratch)
@@ -359,6 +385,7 @@ def main() -> None:
         "relaunch": lambda: check_relaunch(scratch, hang=False),
         "relaunch-hang": lambda: check_relaunch(scratch, hang=True),
         "proxy-killed": lambda: check_proxy_killed(scratch),
+        "garbage": lambda: check_garbage(scratch),
         "interrupt": lambda: check_interrupt(scratch),
         "restart": lambda: check_restart(scratch),
     }
