@@ -177,6 +177,14 @@ def replace_atomically(path: Path, text: str, fingerprint: dict | None = None) -
     the file still holds what was read (checked right before the rename). Returns why not, or None."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # The permissions the file has (or a new file would get), not mkstemp's private 0600.
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         if fingerprint is not None:

@@ -60,8 +60,10 @@ Deno.test({
     try {
       const path = `${dir}/plain.ipynb`;
       const before = notebook(path, [{ source: "6 * 7" }]);
+      Deno.chmodSync(path, 0o644);
       const { code, output } = await startNotebooks(["--write", path]).done;
       assert.equal(code, 0, output);
+      assert.equal(Deno.statSync(path).mode! & 0o777, 0o644, "the notebook's permissions changed");
       const after = Deno.readTextFileSync(path);
       assert.notEqual(after, before);
       const cell = JSON.parse(after).cells[0];
