@@ -5,9 +5,11 @@
  *     deno task book               build site/
  *     deno task book --check       also fail when stored outputs differ from the fresh run
  *     deno task book --screenshots then screenshot every page at 400 and 1280 px (site/screenshots/)
+ *     deno task book --site DIR    build into DIR instead of site/
  *     deno task notebooks          execute and store the fresh outputs in notebooks/ (no site/)
  *
- * A failing cell fails the build with the notebook's name, the cell and the error.
+ * A failing cell fails the build with the notebook's name, the cell and the error. SIGINT, SIGTERM
+ * or SIGHUP stop the build and every process it started (see `spawnManaged` in jupyter.ts).
  *
  * @module
  */
@@ -50,10 +52,17 @@ export async function notebooks(): Promise<string[]> {
   return names.sort();
 }
 
+/** The value of `--name VALUE` or `--name=VALUE` in `args`, if given. */
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
 async function build(args: string[]): Promise<void> {
   const write = args.includes("--write");
   const check = args.includes("--check");
-  const site = `${root}/site`;
+  const site = option(args, "--site") ?? `${root}/site`;
   const flags = [...(check ? ["--check"] : []), ...(write ? ["--write"] : [])];
   if (!write) {
     await Deno.mkdir(site, { recursive: true });

@@ -73,7 +73,10 @@ async function venv(): Promise<void> {
 
 async function kernelspec(): Promise<void> {
   // The kernel runs behind scripts/kernel_proxy.py, which passes on one cell at a time so that
-  // "Run All" cannot file a late result under the next cell (see that file).
+  // "Run All" cannot file a late result under the next cell, starts it on ports nobody else can
+  // take meanwhile, and passes interrupts on (see that file). With "interrupt_mode": "message" the
+  // front end interrupts with an interrupt_request, which Deno answers by ending the running cell
+  // and keeping the kernel's state; a SIGINT (the default mode) would kill Deno's kernel.
   const spec = {
     argv: [
       python,
@@ -87,6 +90,7 @@ async function kernelspec(): Promise<void> {
     ],
     display_name: "Deno",
     language: "typescript",
+    interrupt_mode: "message",
     env: { NO_COLOR: "1" },
   };
   const path = `${jupyterEnv().JUPYTER_DATA_DIR}/kernels/deno/kernel.json`;

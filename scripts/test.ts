@@ -13,7 +13,7 @@
  * @module
  */
 
-import { root } from "./jupyter.ts";
+import { exitLikeChild, spawnManaged } from "./jupyter.ts";
 
 // The lib's tests run as a reader runs them, as plain `deno test` (deno.json's "test" settings pick
 // tests/ without tests/e2e/, and no permission is granted); then the few tests that read or write
@@ -27,20 +27,20 @@ const suites: { name: string; args: string[] }[] = [
 
 let passed = 0, failed = 0, ok = true;
 for (const suite of suites) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", ...suite.args, ...Deno.args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  // Stopping this script (Ctrl+C, SIGTERM) stops the test run and whatever it started.
+  const child = spawnManaged(Deno.execPath(), ["test", ...suite.args, ...Deno.args], {
+    pipeStdout: true,
+    withoutJupyterEnv: true,
+  });
   let tail = "";
   const decoder = new TextDecoder();
-  for await (const chunk of child.stdout) {
+  for await (const chunk of child.stdout!) {
     const text = decoder.decode(chunk, { stream: true });
     await Deno.stdout.write(chunk);
     tail = (tail + text).slice(-2000);
   }
-  const { code } = await child.status;
+  const code = await child.code;
+  exitLikeChild(child);
   // deno-lint-ignore no-control-regex
   const plain = tail.replace(/\x1b\[[0-9;]*m/g, "");
   const m = plain.match(/(\d+) passed[^\n]*?\| (\d+) failed/);

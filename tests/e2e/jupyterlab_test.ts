@@ -12,10 +12,11 @@
  */
 
 import assert from "node:assert/strict";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
+import type { BrowserContext, Page } from "playwright-core";
+import { type Chromium, findChromium, launchChromium } from "./browser.ts";
 import { root } from "../../scripts/jupyter.ts";
 import { type LabServer, startLab } from "./lab_server.ts";
+import { notebook, sleep } from "./procs.ts";
 
 /** Opening a notebook: JupyterLab's page plus the Deno kernel starting. */
 const OPEN_TIMEOUT_MS = 120_000;
@@ -29,6 +30,8 @@ const RUN_TIMEOUT_MS = 300_000;
  * has several execution results"). `E2E_LAB_CELL_BY_CELL=1` runs the cells one by one instead.
  */
 const RUN_ALL = Deno.env.get("E2E_LAB_CELL_BY_CELL") !== "1";
+/** `E2E_LAB_ONLY=TEXT` opens only the notebooks whose name contains TEXT (`none`: none of them). */
+const ONLY = Deno.env.get("E2E_LAB_ONLY");
 
 /** What a stored notebook holds: code cells with outputs, and image outputs (figures). */
 function storedCounts(
@@ -313,6 +316,135 @@ async function checkNotebook(
   }
 }
 
+/** What the page tells about the project's settings (computed in the page). */
+async function labSettings(): Promise<Record<string, unknown>> {
+  const app = (globalThis as Any).jupyterapp;
+  await app.restored;
+  // The question about news would come right after the workspace is restored.
+  await new Promise((r) => setTimeout(r, 3000));
+  const config = JSON.parse(document.getElementById("jupyter-config-data")?.textContent ?? "{}");
+  const fetch = async (id: string) => (await app.serviceManager.settings.fetch(id)).schema;
+  const notification = await fetch("@jupyterlab/apputils-extension:notification");
+  const manager = await fetch("@jupyterlab/extensionmanager-extension:plugin");
+  return {
+    newsDisabled: config.news?.disabled,
+    extensionManager: config.extensionManager?.name,
+    canInstall: config.extensionManager?.can_install,
+    fetchNews: notification.properties.fetchNews.default,
+    checkForUpdates: notification.properties.checkForUpdates.default,
+    managerEnabled: manager.properties.enabled.default,
+    newsQuestion: document.body.innerText.includes("official Jupyter news"),
+  };
+}
+
+async function checkSettings(context: BrowserContext, lab: LabServer): Promise<void> {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${lab.base}/lab?reset&token=${lab.token}`);
+    await page.waitForFunction(() => (globalThis as Any).jupyterapp !== undefined, undefined, {
+      timeout: OPEN_TIMEOUT_MS,
+    });
+    assert.deepEqual(await page.evaluate(labSettings), {
+      newsDisabled: true,
+      extensionManager: "read-only",
+      canInstall: false,
+      fetchNews: "false",
+      checkForUpdates: false,
+      managerEnabled: false,
+      newsQuestion: false,
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+/** The open notebook's kernel status and its cells' execution counts and outputs (in the page). */
+function cellStates(): { kernel: string; cells: { count: number | null; outputs: Any[] }[] } {
+  const panel = (globalThis as Any).jupyterapp.shell.currentWidget;
+  return {
+    kernel: String(panel.sessionContext.session?.kernel?.status),
+    cells: panel.content.widgets.map((c: Any) => ({
+      count: c.model.executionCount ?? null,
+      outputs: c.model.outputs.toJSON(),
+    })),
+  };
+}
+
+/**
+ * JupyterLab's stop button on a notebook whose second cell loops for ever, run with "Run All": the
+ * loop ends with an error, the third cell is not run, the kernel lives on and keeps `x`.
+ */
+async function checkInterrupt(context: BrowserContext, lab: LabServer): Promise<void> {
+  const name = "interrupt-check.ipynb";
+  notebook(`${lab.dir}/notebooks/${name}`, [
+    { source: "let x = 42;\nx" },
+    { source: "let i = 0;\nwhile (true) i++;" },
+    { source: "x + 1" },
+  ]);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${lab.base}/lab/tree/${name}?reset&token=${lab.token}`);
+    await page.waitForFunction(kernelIdle, name, { timeout: OPEN_TIMEOUT_MS, polling: 250 });
+    await page.evaluate(startRun, true);
+    await page.waitForFunction(
+      () => {
+        const s = (globalThis as Any).jupyterapp.shell.currentWidget.content.widgets;
+        return s[0].model.outputs.length > 0 && s[1].model.executionCount == null &&
+          s[1].node.querySelector(".jp-InputArea-prompt")?.textContent?.includes("*");
+      },
+      undefined,
+      { timeout: RUN_TIMEOUT_MS, polling: 100 },
+    );
+    await sleep(1000); // let the loop run
+    await page.locator('[data-command="notebook:interrupt-kernel"]').first().click();
+    await page.waitForFunction(
+      () => {
+        const panel = (globalThis as Any).jupyterapp.shell.currentWidget;
+        const cells = panel.content.widgets;
+        return panel.sessionContext.session?.kernel?.status === "idle" &&
+          cells[1].model.executionCount != null;
+      },
+      undefined,
+      { timeout: 60_000, polling: 250 },
+    );
+    await sleep(500);
+    const after = await page.evaluate(cellStates);
+    assert.equal(after.kernel, "idle");
+    const errors = after.cells[1].outputs.filter((o) => o.output_type === "error");
+    assert.equal(
+      errors.length,
+      1,
+      `the loop's cell shows ${JSON.stringify(after.cells[1].outputs)}`,
+    );
+    assert.equal(errors[0].ename, "Interrupted");
+    assert.match(errors[0].evalue, /Execution was terminated/);
+    assert.deepEqual(after.cells[2], { count: null, outputs: [] }, "the cell after it ran");
+    // The state is intact: the third cell, run now, still sees x.
+    await page.evaluate(() => {
+      const app = (globalThis as Any).jupyterapp;
+      app.shell.currentWidget.content.activeCellIndex = 2;
+      return app.commands.execute("notebook:run-cell");
+    });
+    await page.waitForFunction(
+      () => {
+        const cells = (globalThis as Any).jupyterapp.shell.currentWidget.content.widgets;
+        return cells[2].model.outputs.length > 0;
+      },
+      undefined,
+      { timeout: 60_000, polling: 250 },
+    );
+    const last = await page.evaluate(cellStates);
+    assert.equal(last.kernel, "idle");
+    assert.deepEqual(last.cells[2].outputs.map((o) => o.data?.["text/plain"]), ["43"]);
+  } finally {
+    await page.evaluate(() =>
+      (globalThis as Any).jupyterapp?.shell?.currentWidget?.sessionContext?.shutdown()
+    ).catch(() => {});
+    await page.close();
+    await shutDownSessions(lab).catch(() => {});
+  }
+}
+
 const browser = findChromium();
 
 Deno.test({
@@ -323,33 +455,35 @@ Deno.test({
   sanitizeOps: false,
   async fn(t) {
     const lab = await startLab();
-    let context: BrowserContext | undefined;
+    let chromium: Chromium | undefined;
     try {
       assert.ok(lab.notebooks.length > 0, "no notebooks/*.ipynb to open");
-      // A persistent profile inside the scratch folder, so Chromium keeps its files in the repo.
-      context = await chromium.launchPersistentContext(`${lab.dir}/chromium`, {
-        executablePath: browser,
-        headless: true,
-        viewport: { width: 1280, height: 900 },
-        // Its crash-report settings, dconf and caches go to the scratch folder, not `~`.
-        env: {
-          ...Deno.env.toObject(),
-          HOME: `${lab.dir}/home`,
-          XDG_CONFIG_HOME: `${lab.dir}/home/.config`,
-          XDG_CACHE_HOME: `${lab.dir}/home/.cache`,
-        },
-        args: [...CHROMIUM_ARGS],
-      });
+      // A fresh profile and $HOME in a scratch folder (removed on close): nothing goes to `~`.
+      chromium = await launchChromium({ viewport: { width: 1280, height: 900 } });
+      const context = chromium.context;
       // JupyterLab needs nothing but its own server; anything else would hang without network.
+      const outside: string[] = [];
       await context.route(
         (url) => url.origin !== lab.base && url.protocol !== "data:" && url.protocol !== "blob:",
-        (route) => route.abort(),
+        (route) => {
+          outside.push(route.request().url());
+          return route.abort();
+        },
       );
-      for (const name of lab.notebooks) {
-        await t.step(name, () => checkNotebook(context!, lab, name));
+      await t.step(
+        "the project's settings: no news question or feed, read-only extension manager",
+        () => checkSettings(context, lab),
+      );
+      for (const name of lab.notebooks.filter((n) => ONLY === undefined || n.includes(ONLY))) {
+        await t.step(name, () => checkNotebook(context, lab, name));
       }
+      await t.step(
+        "the stop button ends a running cell, skips the queued ones and keeps the kernel's state",
+        () => checkInterrupt(context, lab),
+      );
+      assert.deepEqual(outside, [], "the page asked for something outside JupyterLab");
     } finally {
-      await context?.close().catch(() => {});
+      await chromium?.close();
       await lab.stop();
     }
   },

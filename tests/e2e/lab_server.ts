@@ -13,7 +13,8 @@
  * @module
  */
 
-import { jupyterEnv, root } from "../../scripts/jupyter.ts";
+import { jupyterEnv, LAB_ARGS, python, root } from "../../scripts/jupyter.ts";
+import { removeTree, scratchDir } from "./browser.ts";
 
 /** A running JupyterLab started by {@link startLab}. */
 export interface LabServer {
@@ -31,14 +32,16 @@ export interface LabServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Settings that make a test run deterministic and keep JupyterLab from writing the documents. */
+/**
+ * Settings that make a test run deterministic and keep JupyterLab from writing the documents. (No
+ * news, update checks or package index: that is the project's own configuration, `LAB_ARGS`, which
+ * the test uses as `deno task lab` does, so that it is tested too.)
+ */
 const settings: Record<string, Record<string, unknown>> = {
   // Never write the (copied) notebooks behind the test's back.
   "@jupyterlab/docmanager-extension/plugin": { autosave: false },
   // Attach every cell to the DOM so that off-screen figures have a layout and a size.
   "@jupyterlab/notebook-extension/tracker": { windowingMode: "none" },
-  // No request to the Jupyter news feed and no toast asking about it.
-  "@jupyterlab/apputils-extension/notification": { fetchNews: "false", checkForUpdates: false },
 };
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -97,13 +100,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Throws (after stopping it) if it does not come up within `timeoutMs`.
  */
 export async function startLab(timeoutMs = 90_000): Promise<LabServer> {
-  await Deno.mkdir(`${root}/.cache/e2e`, { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: `${root}/.cache/e2e`, prefix: "lab-" });
+  const dir = await scratchDir("lab");
   let removed = false;
   const remove = async () => {
     if (removed) return;
     removed = true;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await removeTree(dir);
   };
   let notebooks: string[];
   try {
@@ -116,9 +118,11 @@ export async function startLab(timeoutMs = 90_000): Promise<LabServer> {
   const port = freePort();
   const token = randomToken();
   const base = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(`${root}/.venv/bin/jupyter`, {
+  const child = new Deno.Command(python, {
     args: [
-      "lab",
+      // JupyterLab (and so its kernels) dies with the test process, even if that is killed.
+      `${root}/scripts/lifetime.py`,
+      `${root}/.venv/bin/jupyter-lab`,
       "--ip=127.0.0.1",
       `--ServerApp.port=${port}`,
       "--ServerApp.port_retries=0",
@@ -127,7 +131,7 @@ export async function startLab(timeoutMs = 90_000): Promise<LabServer> {
       `--ServerApp.root_dir=${dir}/notebooks`,
       "--MultiKernelManager.default_kernel_name=deno",
       "--LabApp.expose_app_in_browser=True",
-      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+      ...LAB_ARGS,
       // Containers and CI often run as root, which Jupyter refuses without this flag.
       ...(Deno.uid() === 0 ? ["--allow-root"] : []),
     ],

@@ -8,8 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
+import { findChromium, launchChromium } from "./browser.ts";
 import { root } from "../../scripts/jupyter.ts";
 
 const site = `${root}/site`;
@@ -67,17 +66,15 @@ Deno.test({
     assert.ok(built, "the book was not built (see the test above)");
     const server = serve(site);
     const base = `http://127.0.0.1:${server.addr.port}`;
-    const b = await chromium.launch({
-      executablePath: browser,
-      args: ["--headless", ...CHROMIUM_ARGS],
-    });
+    // A scratch profile and $HOME under .cache/e2e, removed on close: nothing goes to `~`.
+    const b = await launchChromium();
     try {
       const pages = ["index.html", "api/index.html"];
       for (const e of Deno.readDirSync(site)) {
         if (e.name.endsWith(".html") && e.name !== "index.html") pages.push(e.name);
       }
       for (const name of pages.sort()) {
-        const page = await b.newPage();
+        const page = await b.context.newPage();
         const failed: string[] = [];
         page.on("requestfailed", (r) => failed.push(`${r.url()} (${r.failure()?.errorText})`));
         page.on("response", (r) => {
