@@ -6,14 +6,14 @@
  * @module
  */
 
-export * from "./validate.ts";
-export * from "./matrix.ts";
-export * from "./random.ts";
-export * from "./data.ts";
-export * from "./qr.ts";
-export * from "./glm.ts";
-export * from "./glm_summary.ts";
-export * from "./display.ts";
+export * from "./core/validate.ts";
+export * from "./core/matrix.ts";
+export * from "./r/random.ts";
+export * from "./data/dataset.ts";
+export * from "./r/qr.ts";
+export * from "./glm/glm.ts";
+export * from "./glm/summary.ts";
+export * from "./view/display.ts";
 // `plot` itself takes Observable Plot's option types, which are not part of this API.
 export {
   featureHistograms,
@@ -26,15 +26,15 @@ export {
   sigmoidCurve,
   type SurfaceOptions,
   targetBalance,
-} from "./plots.ts";
-export * from "./loss.ts";
-export * from "./optimizers.ts";
-export * from "./progress.ts";
-export * from "./network.ts";
-export * from "./irls.ts";
-export * from "./scratch_adam.ts";
-export * from "./metrics.ts";
-export * from "./gd.ts";
-export * from "./experiments.ts";
-export * from "./figures.ts";
-export * from "./tutorial.ts";
+} from "./view/plots.ts";
+export * from "./nn/loss.ts";
+export * from "./nn/optimizers.ts";
+export * from "./nn/progress.ts";
+export * from "./nn/network.ts";
+export * from "./glm/irls_step.ts";
+export * from "./nn/scratch_adam.ts";
+export * from "./core/metrics.ts";
+export * from "./nn/gradient_descent.ts";
+export * from "./book/experiments.ts";
+export * from "./book/figures.ts";
+export * from "./book/tutorial.ts";

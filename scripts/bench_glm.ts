@@ -15,10 +15,10 @@
  * @module
  */
 
-import { glm, type GlmOptions } from "../lib/glm.ts";
-import { wasmCrossprodAvailable } from "../lib/crossprod.ts";
-import { fromColumnMajor } from "../lib/matrix.ts";
-import { rRng } from "../lib/random.ts";
+import { glm, type GlmOptions } from "../lib/glm/glm.ts";
+import { wasmCrossprodAvailable } from "../lib/_kernels/crossprod.ts";
+import { fromColumnMajor } from "../lib/core/matrix.ts";
+import { rRng } from "../lib/r/random.ts";
 import process from "node:process";
 
 const SEED = 2024;

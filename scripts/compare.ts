@@ -11,7 +11,7 @@
  * Run: `deno run -A scripts/compare.ts` (add `--json` for one JSON object).
  */
 import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
-import { readCsv } from "../lib/data.ts";
+import { readCsv } from "../lib/data/dataset.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
 const KERAS = TUTORIAL_KERAS_WEIGHTS;
@@ -80,7 +80,7 @@ measure("this lib (float32)", "every op rounded to float32", 10, 2, () => ours("
 // The tutorial's from-scratch loop (paper-form Adam ascending the summed log-likelihood), here.
 measure(
   "this lib, Adam by hand",
-  "the tutorial's R loop in TypeScript (lib/scratch_adam.ts)",
+  "the tutorial's R loop in TypeScript (lib/nn/scratch_adam.ts)",
   20,
   5,
   () => {

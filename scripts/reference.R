@@ -1,4 +1,4 @@
-# Reference values from GNU R for lib/random.ts and lib/data.ts.
+# Reference values from GNU R for lib/r/random.ts and lib/data/dataset.ts.
 #
 # Run from the repository root:  Rscript scripts/reference.R
 #

@@ -1,4 +1,4 @@
-# Reference results for lib/scratch_adam.ts: the tutorial's from-scratch Adam (In [16]/[17]),
+# Reference results for lib/nn/scratch_adam.ts: the tutorial's from-scratch Adam (In [16]/[17]),
 # run exactly as the tutorial runs it, right after its data step and its glm fit.
 # Run from the repository root:  Rscript scripts/reference_adam.R
 # Writes data/reference/scratch_adam.json (the tutorial's configuration, 1000 epochs, full batch)
@@ -79,7 +79,7 @@ cat(sprintf("R loop: %.3f s elapsed (median of %d repeats %.3f s)\n", loop_time[
 #    needed: glm draws no random numbers), so sample() starts where the tutorial's loop starts.
 #    Full-batch runs on a part of the data (odd N, odd K) and on separable data (each row of X
 #    times 1000 (2y − 1), so that |z| exceeds 30 from the second epoch on) check the
-#    full-batch fast path of lib/scratch_adam.ts and its fallback.
+#    full-batch fast path of lib/nn/scratch_adam.ts and its fallback.
 #    `rows`, `cols`: the leading rows and columns of X used; X is multiplied by `scale` and, with
 #    `sign_by_label`, each row by 2y − 1.
 configs <- list(

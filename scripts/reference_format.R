@@ -1,4 +1,4 @@
-# How R's format() prints columns of numbers, for lib/display.ts (formatColumn).
+# How R's format() prints columns of numbers, for lib/view/display.ts (formatColumn).
 #
 # Run from the repository root:  Rscript scripts/reference_format.R
 # Writes data/reference/format.json: for each case the input (17 significant digits), the digits

@@ -1,4 +1,4 @@
-# Reference fits for lib/glm.ts: each case writes its data AND R's glm fit to
+# Reference fits for lib/glm/glm.ts: each case writes its data AND R's glm fit to
 # data/reference/glm_<case>.json, and R's printed summary to data/reference/glm_<case>_summary.txt.
 # Run from the repository root:  Rscript scripts/reference_glm.R
 # Base R + stats only. Numbers are written with sprintf("%.17g") (scripts/reference_util.R) so they

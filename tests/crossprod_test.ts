@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { wasmCrossprodAvailable, weightedCrossprod } from "../lib/crossprod.ts";
+import { wasmCrossprodAvailable, weightedCrossprod } from "../lib/_kernels/crossprod.ts";
 
 /** A small deterministic pseudo-random sequence (an LCG), so the tests need no seed handling. */
 function lcg(seed: number) {

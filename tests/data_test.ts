@@ -8,9 +8,9 @@ import {
   parseCsv,
   readCsv,
   writeCsv,
-} from "../lib/data.ts";
-import { fromRows } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/data/dataset.ts";
+import { fromRows } from "../lib/core/matrix.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 const DATA = new URL("../data/", import.meta.url);
 

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { formatColumn, formatNumbers, headTable, jupyterDisplay, table } from "../lib/display.ts";
-import { generateData } from "../lib/data.ts";
+import {
+  formatColumn,
+  formatNumbers,
+  headTable,
+  jupyterDisplay,
+  table,
+} from "../lib/view/display.ts";
+import { generateData } from "../lib/data/dataset.ts";
 
 Deno.test("headTable prints the tutorial's data exactly as R's head(data) does", async () => {
   // data/reference/tutorial_head.txt is capture.output(head(data)) from scripts/reference.R.

@@ -9,11 +9,11 @@ import {
   separation,
   sumVersusMean,
   tutorialProblem,
-} from "../lib/experiments.ts";
-import { gradientDescent, lipschitzStep } from "../lib/gd.ts";
-import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm.ts";
-import { fromRows } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/book/experiments.ts";
+import { gradientDescent, lipschitzStep } from "../lib/nn/gradient_descent.ts";
+import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm/glm.ts";
+import { fromRows } from "../lib/core/matrix.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 const p = tutorialProblem();
 const R = JSON.parse(

@@ -7,7 +7,7 @@ import {
   separation,
   sumVersusMean,
   tutorialProblem,
-} from "../lib/experiments.ts";
+} from "../lib/book/experiments.ts";
 import {
   agreementFigure,
   collinearityFigure,
@@ -16,9 +16,9 @@ import {
   separationFigure,
   sumMeanFigure,
   weightsOverEpochs,
-} from "../lib/figures.ts";
-import { scratchAdam } from "../lib/scratch_adam.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/book/figures.ts";
+import { scratchAdam } from "../lib/nn/scratch_adam.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 const p = tutorialProblem();
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;

@@ -2,8 +2,8 @@
  * The R reference cases for glm (data/reference/glm_<case>.json, written by
  * scripts/reference_glm.R), shared by the glm and summary tests. Not a test file itself.
  */
-import { glm, type GlmFit } from "../lib/glm.ts";
-import { fromColumnMajor, type Matrix } from "../lib/matrix.ts";
+import { glm, type GlmFit } from "../lib/glm/glm.ts";
+import { fromColumnMajor, type Matrix } from "../lib/core/matrix.ts";
 
 /** R's fit as scripts/reference_glm.R records it: GlmFit's fields, with plain arrays. */
 export type RFit =

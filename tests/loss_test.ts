@@ -12,9 +12,9 @@ import {
   numericalGradient,
   sigmoid,
   softplus,
-} from "../lib/loss.ts";
-import { fromRows, matrix } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/nn/loss.ts";
+import { fromRows, matrix } from "../lib/core/matrix.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);

@@ -1,4 +1,4 @@
-import { TUTORIAL_KERAS_WEIGHTS } from "../lib/tutorial.ts";
+import { TUTORIAL_KERAS_WEIGHTS } from "../lib/book/tutorial.ts";
 import assert from "node:assert/strict";
 import {
   constant,
@@ -8,14 +8,14 @@ import {
   type Model,
   model,
   type ModelSummary,
-} from "../lib/network.ts";
-import { adam, sgd } from "../lib/optimizers.ts";
-import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/loss.ts";
-import { jupyterProgress } from "../lib/progress.ts";
-import { readCsv } from "../lib/data.ts";
-import { jupyterDisplay } from "../lib/display.ts";
-import { fromRows, type Matrix, matrix } from "../lib/matrix.ts";
-import { ArgumentError } from "../lib/validate.ts";
+} from "../lib/nn/network.ts";
+import { adam, sgd } from "../lib/nn/optimizers.ts";
+import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/nn/loss.ts";
+import { jupyterProgress } from "../lib/nn/progress.ts";
+import { readCsv } from "../lib/data/dataset.ts";
+import { jupyterDisplay } from "../lib/view/display.ts";
+import { fromRows, type Matrix, matrix } from "../lib/core/matrix.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);
@@ -35,7 +35,7 @@ function tutorialModel(k = 10, useBias = false): Model {
 }
 
 // get_weights(nn_model)[1] as printed in the tutorial (In [12]), after
-// fit(X, Y, epochs = 1000, batch_size = 1000) with Keras: lib/tutorial.ts copies it from the text.
+// fit(X, Y, epochs = 1000, batch_size = 1000) with Keras: lib/book/tutorial.ts copies it from the text.
 const KERAS_WEIGHTS = TUTORIAL_KERAS_WEIGHTS;
 
 async function tutorialData() {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { adam, adamPaper, getOptimizer, sgd } from "../lib/optimizers.ts";
-import { ArgumentError } from "../lib/validate.ts";
+import { adam, adamPaper, getOptimizer, sgd } from "../lib/nn/optimizers.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
-import { featureHistograms, plot, targetBalance } from "../lib/plots.ts";
-import { jupyterDisplay } from "../lib/display.ts";
-import { generateData } from "../lib/data.ts";
+import { featureHistograms, plot, targetBalance } from "../lib/view/plots.ts";
+import { jupyterDisplay } from "../lib/view/display.ts";
+import { generateData } from "../lib/data/dataset.ts";
 
 Deno.test("plot renders a standalone SVG that declares its namespace", () => {
   const fig = plot({

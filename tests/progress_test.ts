@@ -5,7 +5,7 @@ import {
   jupyterProgress,
   progressFor,
   terminalProgress,
-} from "../lib/progress.ts";
+} from "../lib/nn/progress.ts";
 
 const params = { epochs: 1000, steps: 1, samples: 1000, batchSize: 1000 };
 

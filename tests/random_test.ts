@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { qnorm, rRng, seedrandomRng } from "../lib/random.ts";
-import { ArgumentError } from "../lib/validate.ts";
+import { qnorm, rRng, seedrandomRng } from "../lib/r/random.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 // Expected values come from GNU R (scripts/reference.R -> data/reference/rng_*.json).
 const REF = new URL("../data/reference/", import.meta.url);
@@ -76,7 +76,7 @@ for (const file of seedFiles) {
 
 Deno.test("rRng matches a long rnorm stream of R (100000 draws, qnorm's log tail)", () => {
   // GUIDE §4: the tail branch of AS 241 calls log(); a one-bit difference from the C library's
-  // log shows up as a mismatch here. (With Math.log instead of the glibc port in lib/random.ts,
+  // log shows up as a mismatch here. (With Math.log instead of the glibc port in lib/r/random.ts,
   // set.seed(2024)'s rnorm draw 1091 already differs from R's by one bit: glibc rounds
   // log(0.047826305539977271) the other way on a near-halfway case.)
   const ref = load("rng_long.json");

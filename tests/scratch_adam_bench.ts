@@ -6,9 +6,9 @@
  * Full batch never builds the permutations (`skipSample` advances R's stream instead) and takes
  * the gradient from a WebAssembly SIMD kernel; the skipSample benchmark is the generator's share.
  */
-import { generateData } from "../lib/data.ts";
-import { rRng } from "../lib/random.ts";
-import { scratchAdam } from "../lib/scratch_adam.ts";
+import { generateData } from "../lib/data/dataset.ts";
+import { rRng } from "../lib/r/random.ts";
+import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 
 const { X, y } = generateData();
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { generateData } from "../lib/data.ts";
-import { formatColumn } from "../lib/display.ts";
-import { glm } from "../lib/glm.ts";
-import { fromRows, type Matrix } from "../lib/matrix.ts";
-import { meanAbsolutePercentageError } from "../lib/metrics.ts";
-import { rRng, seedrandomRng } from "../lib/random.ts";
-import { scratchAdam } from "../lib/scratch_adam.ts";
-import { ArgumentError } from "../lib/validate.ts";
+import { generateData } from "../lib/data/dataset.ts";
+import { formatColumn } from "../lib/view/display.ts";
+import { glm } from "../lib/glm/glm.ts";
+import { fromRows, type Matrix } from "../lib/core/matrix.ts";
+import { meanAbsolutePercentageError } from "../lib/core/metrics.ts";
+import { rRng, seedrandomRng } from "../lib/r/random.ts";
+import { scratchAdam } from "../lib/nn/scratch_adam.ts";
+import { ArgumentError } from "../lib/core/validate.ts";
 
 interface TracePoint {
   epoch: number;

@@ -5,8 +5,8 @@ import {
   checkInteger,
   checkLabels,
   checkMatrix,
-} from "../lib/validate.ts";
-import { fromRows, matrix } from "../lib/matrix.ts";
+} from "../lib/core/validate.ts";
+import { fromRows, matrix } from "../lib/core/matrix.ts";
 
 const rejects = (f: () => void, argument: string, message: RegExp) =>
   assert.throws(f, (e: unknown) => {

@@ -20,7 +20,7 @@ import {
   V128,
   vec,
   wasmModule,
-} from "../lib/wasm.ts";
+} from "../lib/_kernels/wasm.ts";
 
 /** Reads a LEB128 integer back, straight from its definition (seven bits a byte, low first). */
 function decode(bytes: number[], signed: boolean): bigint {

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { ArgumentError, checkFinite } from "./validate.ts";
+import { ArgumentError, checkFinite } from "../core/validate.ts";
 
 /** The arithmetic of a computation: IEEE double, or float32 with every operation rounded. */
 export type Dtype = "float64" | "float32";

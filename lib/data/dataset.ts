@@ -17,9 +17,15 @@
  * @module
  */
 
-import { fromColumnMajor, type Matrix } from "./matrix.ts";
-import { type Rng, rRng, seedrandomRng } from "./random.ts";
-import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
+import { fromColumnMajor, type Matrix } from "../core/matrix.ts";
+import { type Rng, rRng, seedrandomRng } from "../r/random.ts";
+import {
+  ArgumentError,
+  checkFinite,
+  checkInteger,
+  checkLabels,
+  checkMatrix,
+} from "../core/validate.ts";
 
 /** A design matrix with a 0/1 target, as in the tutorial's `data.frame`. */
 export interface Dataset {
@@ -71,7 +77,7 @@ export interface GeneratedData extends Dataset {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "./dataset.ts";
  * const ds = generateData();
  * // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
  * assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -124,8 +130,8 @@ export function generateData(options: GenerateOptions = {}): GeneratedData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { head } from "./data.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { head } from "./dataset.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const ds = { X: fromRows([[1, 2], [3, 4]]), y: Float64Array.of(0, 1), names: ["a", "b"], target: "target" };
  * assert.ok(JSON.stringify(head(ds, 1)) === "[[1,2,0]]");
  * ```
@@ -158,7 +164,7 @@ export interface DataComparison {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { compareData, generateData } from "./data.ts";
+ * import { compareData, generateData } from "./dataset.ts";
  * const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
  * assert.ok(c.identical === 55 && c.total === 55);
  * ```
@@ -191,7 +197,7 @@ export function compareData(a: Dataset, b: Dataset): DataComparison {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { CsvError } from "./data.ts";
+ * import { CsvError } from "./dataset.ts";
  * const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
  * assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
  * ```
@@ -269,7 +275,7 @@ function splitLine(line: string, source: string, lineNo: number): string[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseCsv } from "./data.ts";
+ * import { parseCsv } from "./dataset.ts";
  * const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
  * assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
  * ```
@@ -377,8 +383,8 @@ function formatName(name: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { formatCsv } from "./data.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { formatCsv } from "./dataset.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const ds = { X: fromRows([[0.1 + 0.2, -0]]), y: Float64Array.of(1), names: ["a", "b"], target: "target" };
  * assert.ok(formatCsv(ds) === "a,b,target\n0.30000000000000004,-0,1\n");
  * ```
@@ -415,7 +421,7 @@ export function formatCsv(ds: Dataset): string {
  *
  * @example
  * ```ts ignore
- * import { readCsv } from "./data.ts";
+ * import { readCsv } from "./dataset.ts";
  * const ds = await readCsv("data/tutorial.csv"); // needs --allow-read
  * ```
  */
@@ -430,7 +436,7 @@ export async function readCsv(path: string): Promise<Dataset> {
  *
  * @example
  * ```ts ignore
- * import { generateData, writeCsv } from "./data.ts";
+ * import { generateData, writeCsv } from "./dataset.ts";
  * await writeCsv("my-data.csv", generateData({ n: 100 })); // needs --allow-write
  * ```
  */

@@ -46,7 +46,7 @@ export interface TableOptions {
   caption?: string;
 }
 
-import { type Dataset, head } from "./data.ts";
+import { type Dataset, head } from "../data/dataset.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -252,7 +252,7 @@ export function table(rows: readonly (readonly Cell[])[], options: TableOptions)
  * ```ts
  * import assert from "node:assert/strict";
  * import { headTable } from "./display.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const t = headTable(generateData(), 1);
  * assert.ok(t.toString().startsWith("        X1       X2"));
  * ```

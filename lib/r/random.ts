@@ -17,7 +17,7 @@
 
 // @ts-types="npm:@types/seedrandom@3.0.8"
 import seedrandom from "seedrandom";
-import { ArgumentError, checkFinite, checkInteger } from "./validate.ts";
+import { ArgumentError, checkFinite, checkInteger } from "../core/validate.ts";
 
 /** A seeded stream of random numbers with R's vectorised interface. */
 export interface Rng {

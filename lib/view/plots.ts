@@ -9,11 +9,11 @@ import * as Plot from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { type DisplayBundle, jupyterDisplay } from "./display.ts";
-import type { Dataset } from "./data.ts";
-import type { GlmFit } from "./glm.ts";
-import { bernoulliLogLikelihood, binaryCrossEntropyLoss, sigmoid } from "./loss.ts";
-import type { Matrix } from "./matrix.ts";
-import type { History } from "./network.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { GlmFit } from "../glm/glm.ts";
+import { bernoulliLogLikelihood, binaryCrossEntropyLoss, sigmoid } from "../nn/loss.ts";
+import type { Matrix } from "../core/matrix.ts";
+import type { History } from "../nn/network.ts";
 
 /**
  * A rendered figure: SVG text that Jupyter displays as an image.
@@ -72,7 +72,7 @@ export function plot(options: PlotOptions): Figure {
  * ```ts
  * import assert from "node:assert/strict";
  * import { featureHistograms } from "./plots.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const fig = featureHistograms(generateData({ n: 50, k: 2 }));
  * assert.ok(fig.svg.includes("X2"));
  * ```
@@ -128,7 +128,7 @@ export function featureHistograms(ds: Dataset): Figure {
  * ```ts
  * import assert from "node:assert/strict";
  * import { targetBalance } from "./plots.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
  * ```
  */
@@ -158,8 +158,8 @@ export function targetBalance(ds: Dataset): Figure {
  * ```ts
  * import assert from "node:assert/strict";
  * import { irlsConvergence } from "./plots.ts";
- * import { glm } from "./glm.ts";
- * import { generateData } from "./data.ts";
+ * import { glm } from "../glm/glm.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const { X, y } = generateData({ n: 200 });
  * assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
  * ```
@@ -244,7 +244,7 @@ export interface LossAlongOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { lossAlongCoefficient } from "./plots.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
  * assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
  * ```
@@ -316,7 +316,7 @@ export interface SurfaceOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { logLikelihoodSurface } from "./plots.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
  * const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
  * assert.ok(fig.svg.includes("<path"));

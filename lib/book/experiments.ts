@@ -12,16 +12,16 @@
  * @module
  */
 
-import { generateData } from "./data.ts";
-import { gradientDescent } from "./gd.ts";
-import { glm, type GlmFit } from "./glm.ts";
-import { irlsStart, irlsStep } from "./irls.ts";
-import { type Matrix, matrix } from "./matrix.ts";
-import { distance, maxAbsDifference, meanAbsolutePercentageError } from "./metrics.ts";
-import { glorotUniform, tutorialNetwork } from "./network.ts";
-import { rRng } from "./random.ts";
-import { scratchAdam } from "./scratch_adam.ts";
-import { ArgumentError, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
+import { generateData } from "../data/dataset.ts";
+import { gradientDescent } from "../nn/gradient_descent.ts";
+import { glm, type GlmFit } from "../glm/glm.ts";
+import { irlsStart, irlsStep } from "../glm/irls_step.ts";
+import { type Matrix, matrix } from "../core/matrix.ts";
+import { distance, maxAbsDifference, meanAbsolutePercentageError } from "../core/metrics.ts";
+import { glorotUniform, tutorialNetwork } from "../nn/network.ts";
+import { rRng } from "../r/random.ts";
+import { scratchAdam } from "../nn/scratch_adam.ts";
+import { ArgumentError, checkInteger, checkLabels, checkMatrix } from "../core/validate.ts";
 
 /** A data set with its glm fit: what every experiment compares against. */
 export interface Problem {

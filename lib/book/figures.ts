@@ -16,14 +16,17 @@ import type {
   SeparationResult,
   SumMeanRow,
 } from "./experiments.ts";
-import { type Figure, plot } from "./plots.ts";
-import { ArgumentError } from "./validate.ts";
+import { type Figure, plot } from "../view/plots.ts";
+import { ArgumentError } from "../core/validate.ts";
 
 const WIDTH = 720;
 
 function checkRows(name: string, rows: unknown): void {
   if (!Array.isArray(rows) || rows.length === 0) {
-    throw new ArgumentError(name, "must be a non-empty array of rows (from lib/experiments.ts)");
+    throw new ArgumentError(
+      name,
+      "must be a non-empty array of rows (from lib/book/experiments.ts)",
+    );
   }
 }
 

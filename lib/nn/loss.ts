@@ -23,8 +23,8 @@
  * @module
  */
 
-import type { Matrix } from "./matrix.ts";
-import { ArgumentError, checkFinite, checkLabels, checkMatrix } from "./validate.ts";
+import type { Matrix } from "../core/matrix.ts";
+import { ArgumentError, checkFinite, checkLabels, checkMatrix } from "../core/validate.ts";
 
 /** How per-observation losses are combined: their sum (the tutorial's formula) or their mean (Keras). */
 export type Reduction = "sum" | "mean";
@@ -108,7 +108,7 @@ function checkVector(name: string, v: ArrayLike<number>, n?: number): void {
  * ```ts
  * import assert from "node:assert/strict";
  * import { linearPredictor } from "./loss.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
  * assert.ok(z[0] === -1 && z[1] === -1);
  * ```
@@ -205,7 +205,7 @@ function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>)
  * ```ts
  * import assert from "node:assert/strict";
  * import { binaryCrossEntropyLoss } from "./loss.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1], [2]]);
  * assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
  * ```
@@ -228,7 +228,7 @@ export function binaryCrossEntropyLoss(
  * ```ts
  * import assert from "node:assert/strict";
  * import { bernoulliLogLikelihood, binaryCrossEntropyLoss } from "./loss.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
  * assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
  * ```
@@ -250,7 +250,7 @@ export function bernoulliLogLikelihood(
  * ```ts
  * import assert from "node:assert/strict";
  * import { binaryCrossEntropyGradient } from "./loss.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
  * const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
  * assert.ok(g[0] === -1);
@@ -285,7 +285,7 @@ export function binaryCrossEntropyGradient(
  * ```ts
  * import assert from "node:assert/strict";
  * import { bernoulliLogLikelihoodGradient } from "./loss.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
  * ```
  */

@@ -6,8 +6,14 @@
  */
 
 import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
-import type { Matrix } from "./matrix.ts";
-import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
+import type { Matrix } from "../core/matrix.ts";
+import {
+  ArgumentError,
+  checkFinite,
+  checkInteger,
+  checkLabels,
+  checkMatrix,
+} from "../core/validate.ts";
 
 /** Options of {@linkcode gradientDescent}. */
 export interface GradientDescentOptions {
@@ -42,8 +48,8 @@ export interface GradientDescentResult {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { lipschitzStep } from "./gd.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { lipschitzStep } from "./gradient_descent.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
  * const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
  * assert.ok(Math.abs(eta - 1) < 1e-12);
@@ -75,8 +81,8 @@ export function lipschitzStep(X: Matrix): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { gradientDescent } from "./gd.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { gradientDescent } from "./gradient_descent.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
  * const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
  * assert.ok(theta[1] > 0); // larger x₂ goes with y = 1

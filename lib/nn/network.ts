@@ -50,10 +50,10 @@
  * @module
  */
 
-import { jupyterDisplay } from "./display.ts";
-import { type Matrix, matrix } from "./matrix.ts";
+import { jupyterDisplay } from "../view/display.ts";
+import { type Matrix, matrix } from "../core/matrix.ts";
 import { sigmoid } from "./loss.ts";
-import { wasmKernel } from "./network_wasm.ts";
+import { wasmKernel } from "../_kernels/network_wasm.ts";
 import {
   adam,
   type Dtype,
@@ -68,7 +68,13 @@ import {
   type TrainParams,
   type Verbosity,
 } from "./progress.ts";
-import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
+import {
+  ArgumentError,
+  checkFinite,
+  checkInteger,
+  checkLabels,
+  checkMatrix,
+} from "../core/validate.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Seeded generator
@@ -624,7 +630,7 @@ const f32copy = (a: ArrayLike<number>) => Float64Array.from(Float32Array.from(a)
  * ```ts
  * import assert from "node:assert/strict";
  * import { constant, dense, input, model } from "./network.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const inputs = input({ shape: [1] });
  * const m = model({
  *   inputs,
@@ -1033,7 +1039,7 @@ export class Model {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { adam, constant, dense, fromRows, input, model } from "./mod.ts";
+ * import { adam, constant, dense, fromRows, input, model } from "../mod.ts";
  * const inputs = input({ shape: [2] });
  * const outputs = dense({ units: 1, activation: "sigmoid", useBias: false,
  *   kernelInitializer: constant(0) }).apply(inputs);

@@ -33,9 +33,15 @@
  * @module
  */
 
-import type { Matrix } from "./matrix.ts";
-import { type Rng, rRng } from "./random.ts";
-import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
+import type { Matrix } from "../core/matrix.ts";
+import { type Rng, rRng } from "../r/random.ts";
+import {
+  ArgumentError,
+  checkFinite,
+  checkInteger,
+  checkLabels,
+  checkMatrix,
+} from "../core/validate.ts";
 // The assembler (./wasm.ts), with the short names the kernel below is written in.
 import {
   brIf,
@@ -51,7 +57,7 @@ import {
   sumTree,
   V128,
   wasmModule,
-} from "./wasm.ts";
+} from "../_kernels/wasm.ts";
 
 /** How the per-observation gradients of a batch are combined. */
 export type GradientReduction = "sum" | "mean";
@@ -347,7 +353,7 @@ function logLikelihoodOf(
  * ```ts
  * import assert from "node:assert/strict";
  * import { scratchAdam } from "./scratch_adam.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
  * const { theta } = scratchAdam(X, y, { rng });
  * // R (the tutorial's loop): theta[3] = 0.14967359670324604

@@ -9,10 +9,16 @@
  * @module
  */
 
-import type { Matrix } from "./matrix.ts";
-import { ArgumentError, checkFinite, checkInteger, checkLabels, checkMatrix } from "./validate.ts";
-import { qrls } from "./qr.ts";
-import { type RowWeights, weightedCrossprod } from "./crossprod.ts";
+import type { Matrix } from "../core/matrix.ts";
+import {
+  ArgumentError,
+  checkFinite,
+  checkInteger,
+  checkLabels,
+  checkMatrix,
+} from "../core/validate.ts";
+import { qrls } from "../r/qr.ts";
+import { type RowWeights, weightedCrossprod } from "../_kernels/crossprod.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 const THRESH = 30;
@@ -26,7 +32,7 @@ const INVEPS = 1 / DBL_EPSILON;
  * ```ts
  * import assert from "node:assert/strict";
  * import { glm, WARNING_NOT_CONVERGED } from "./glm.ts";
- * import { generateData } from "./data.ts";
+ * import { generateData } from "../data/dataset.ts";
  * const { X, y } = generateData({ n: 100, k: 2 });
  * assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
  * ```
@@ -39,7 +45,7 @@ export const WARNING_NOT_CONVERGED = "glm.fit: algorithm did not converge";
  * ```ts
  * import assert from "node:assert/strict";
  * import { glm, WARNING_FITTED_0_1 } from "./glm.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * // x separates the labels completely: the likelihood has no maximum.
  * const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
  * assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
@@ -503,7 +509,7 @@ function invertFromCholesky(L: Float64Array, p: number, out: Float64Array): void
  * ```ts
  * import assert from "node:assert/strict";
  * import { glm } from "./glm.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
  * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
  * assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -887,7 +893,7 @@ export interface PredictOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { glm, predict } from "./glm.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
  * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
  * const p = predict(fit, X, { type: "response" });

@@ -195,7 +195,7 @@ export function wasmCrossprodAvailable(): boolean {
  * ```ts
  * import assert from "node:assert/strict";
  * import { weightedCrossprod } from "./crossprod.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1, 2], [3, 4], [5, 6]]);
  * const cp = weightedCrossprod(X, { intercept: true });
  * // Weights w = (1, 4, 9), working response z = (1, 0, 1): pass √w and √w·z.

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { formatNumbers } from "./display.ts";
+import { formatNumbers } from "../view/display.ts";
 import type { GlmFit } from "./glm.ts";
 
 /** One row of the coefficient table, numbers and R's printed strings. */
@@ -161,8 +161,8 @@ const HEAD = ["Estimate", "Std. Error", "z value", "Pr(>|z|)"];
  * ```ts
  * import assert from "node:assert/strict";
  * import { glm } from "./glm.ts";
- * import { summary } from "./glm_summary.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { summary } from "./summary.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
  * const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
  * assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));

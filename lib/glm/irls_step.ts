@@ -11,9 +11,9 @@
  */
 
 import { linkinv } from "./glm.ts";
-import type { Matrix } from "./matrix.ts";
-import { qrls } from "./qr.ts";
-import { ArgumentError, checkLabels, checkMatrix } from "./validate.ts";
+import type { Matrix } from "../core/matrix.ts";
+import { qrls } from "../r/qr.ts";
+import { ArgumentError, checkLabels, checkMatrix } from "../core/validate.ts";
 
 /** What one IRLS step computed. */
 export interface IrlsStep {
@@ -37,7 +37,7 @@ export interface IrlsStep {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { irlsStart } from "./irls.ts";
+ * import { irlsStart } from "./irls_step.ts";
  * const eta = irlsStart([0, 1]);
  * assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
  * ```
@@ -61,8 +61,8 @@ export function irlsStart(y: ArrayLike<number>): Float64Array {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { irlsStart, irlsStep } from "./irls.ts";
- * import { fromRows } from "./matrix.ts";
+ * import { irlsStart, irlsStep } from "./irls_step.ts";
+ * import { fromRows } from "../core/matrix.ts";
  * const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
  * const y = [1, 0, 1, 0];
  * let eta = irlsStart(y);
