@@ -7,7 +7,7 @@
  * In every file NA is null, X is written column by column without the intercept column, and every
  * per-coefficient array has K = k + (intercept ? 1 : 0) entries in R's order ("(Intercept)" first).
  */
-import { fromColumnMajor, type Matrix } from "../lib/matrix.ts";
+import { fromColumnMajor, type Matrix } from "../lib/core/matrix.ts";
 
 /** The links of R's binomial family that the cases use. */
 export type Link = "logit" | "probit" | "cloglog" | "cauchit";
