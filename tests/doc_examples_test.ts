@@ -3,34 +3,37 @@
 // deno-lint-ignore-file no-unused-vars
 
 import assert from "node:assert/strict";
-import * as module1 from "../lib/crossprod.ts";
-import * as module2 from "../lib/matrix.ts";
-import * as module3 from "../lib/data.ts";
-import * as module4 from "../lib/display.ts";
-import * as module5 from "../lib/experiments.ts";
-import * as module6 from "../lib/figures.ts";
-import * as module7 from "../lib/gd.ts";
-import * as module8 from "../lib/glm.ts";
-import * as module9 from "../lib/glm_summary.ts";
-import * as module10 from "../lib/irls.ts";
-import * as module11 from "../lib/loss.ts";
-import * as module12 from "../lib/metrics.ts";
-import * as module13 from "../lib/network.ts";
-import * as module14 from "../lib/mod.ts";
-import * as module15 from "../lib/network_wasm.ts";
-import * as module16 from "../lib/optimizers.ts";
-import * as module17 from "../lib/plots.ts";
-import * as module18 from "@observablehq/plot";
-import * as module19 from "../lib/progress.ts";
-import * as module20 from "../lib/qr.ts";
-import * as module21 from "../lib/random.ts";
-import * as module22 from "../lib/scratch_adam.ts";
-import * as module23 from "../lib/tutorial.ts";
-import * as module24 from "../lib/validate.ts";
-import * as module25 from "../lib/wasm.ts";
+import * as module1 from "../lib/_kernels/crossprod.ts";
+import * as module2 from "../lib/core/matrix.ts";
+import * as module3 from "../lib/_kernels/network_wasm.ts";
+import * as module4 from "../lib/_kernels/wasm.ts";
+import * as module5 from "../lib/book/experiments.ts";
+import * as module6 from "../lib/book/figures.ts";
+import * as module7 from "../lib/book/tutorial.ts";
+import * as module8 from "../lib/core/metrics.ts";
+import * as module9 from "../lib/core/validate.ts";
+import * as module10 from "../lib/data/dataset.ts";
+import * as module11 from "../lib/glm/glm.ts";
+import * as module12 from "../lib/mod.ts";
+import * as module13 from "../lib/glm/glm_fit.ts";
+import * as module14 from "../lib/glm/irls_step.ts";
+import * as module15 from "../lib/glm/links.ts";
+import * as module16 from "../lib/glm/loglik.ts";
+import * as module17 from "../lib/glm/summary.ts";
+import * as module18 from "../lib/nn/gradient_descent.ts";
+import * as module19 from "../lib/nn/loss.ts";
+import * as module20 from "../lib/nn/network.ts";
+import * as module21 from "../lib/nn/optimizers.ts";
+import * as module22 from "../lib/nn/progress.ts";
+import * as module23 from "../lib/nn/scratch_adam.ts";
+import * as module24 from "../lib/r/qr.ts";
+import * as module25 from "../lib/r/random.ts";
+import * as module26 from "../lib/view/display.ts";
+import * as module27 from "../lib/view/plots.ts";
+import * as module28 from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
 
-Deno.test("weightedCrossprod example (lib/crossprod.ts:195)", () => {
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:195)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1, 2], [3, 4], [5, 6]]);
@@ -41,118 +44,171 @@ Deno.test("weightedCrossprod example (lib/crossprod.ts:195)", () => {
   assert.ok(b[0] === 10 && b[2] === 2 + 54);
 });
 
-Deno.test("generateData example (lib/data.ts:72)", () => {
-  const generateData: typeof module3.generateData = module3.generateData;
-  const ds = generateData();
-  // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
-  assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
-  assert.ok(Math.abs(ds.X.data[0] - 1.6854792) < 5e-8 && ds.y[0] === 1);
+Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:181)", () => {
+  const wasmKernel: typeof module3.wasmKernel = module3.wasmKernel;
+  const kern = wasmKernel(2, false);
+  if (kern) {
+    kern.reserve(3);
+    kern.load(new Float64Array([1, 0, 0, 1, 1, 1]), new Float64Array([1, 0, 1]), 0, 3);
+    const g = new Float64Array(2), out = { lossSum: 0 };
+    kern.run(new Float64Array(2), g, 0, 3, out); // at w = 0 every p̂ = 1/2
+    assert.ok(Math.abs(out.lossSum - 3 * Math.LN2) < 1e-15);
+    assert.ok(g[0] === -1 && g[1] === 0); // Σ(1/2 − y)x
+  }
 });
 
-Deno.test("head example (lib/data.ts:125)", () => {
-  const head: typeof module3.head = module3.head;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const ds = {
-    X: fromRows([[1, 2], [3, 4]]),
-    y: Float64Array.of(0, 1),
-    names: ["a", "b"],
-    target: "target",
-  };
-  assert.ok(JSON.stringify(head(ds, 1)) === "[[1,2,0]]");
+Deno.test("uleb example (lib/_kernels/wasm.ts:22)", () => {
+  const uleb: typeof module4.uleb = module4.uleb;
+  assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
+  assert.deepEqual(uleb(0), [0]);
 });
 
-Deno.test("compareData example (lib/data.ts:159)", () => {
-  const compareData: typeof module3.compareData = module3.compareData;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
-  assert.ok(c.identical === 55 && c.total === 55);
+Deno.test("sleb example (lib/_kernels/wasm.ts:49)", () => {
+  const sleb: typeof module4.sleb = module4.sleb;
+  assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
+  assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
+  assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
-Deno.test("CsvError example (lib/data.ts:192)", () => {
-  const CsvError: typeof module3.CsvError = module3.CsvError;
-  const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
-  assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
+Deno.test("vec example (lib/_kernels/wasm.ts:75)", () => {
+  const vec: typeof module4.vec = module4.vec;
+  assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
-Deno.test("parseCsv example (lib/data.ts:270)", () => {
-  const parseCsv: typeof module3.parseCsv = module3.parseCsv;
-  const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
-  assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
+Deno.test("name example (lib/_kernels/wasm.ts:89)", () => {
+  const name: typeof module4.name = module4.name;
+  assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
-Deno.test("formatCsv example (lib/data.ts:378)", () => {
-  const formatCsv: typeof module3.formatCsv = module3.formatCsv;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const ds = {
-    X: fromRows([[0.1 + 0.2, -0]]),
-    y: Float64Array.of(1),
-    names: ["a", "b"],
-    target: "target",
-  };
-  assert.ok(formatCsv(ds) === "a,b,target\n0.30000000000000004,-0,1\n");
+Deno.test("section example (lib/_kernels/wasm.ts:104)", () => {
+  const section: typeof module4.section = module4.section;
+  assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
-Deno.test("jupyterDisplay example (lib/display.ts:20)", () => {
-  const jupyterDisplay: typeof module4.jupyterDisplay = module4.jupyterDisplay;
-  const table: typeof module4.table = module4.table;
-  const bundle = table([[1]], { columns: ["x"] })[jupyterDisplay]();
-  assert.ok(bundle["text/plain"] === "x\n1");
+Deno.test("I32 example (lib/_kernels/wasm.ts:120)", () => {
+  const I32: typeof module4.I32 = module4.I32;
+  assert.equal(I32, 0x7f);
 });
 
-Deno.test("formatColumn example (lib/display.ts:61)", () => {
-  const formatColumn: typeof module4.formatColumn = module4.formatColumn;
-  // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
-  const [a, b] = formatColumn([1.125289034, -0.003352472]);
-  assert.ok(a === "1.125289034" && b === "-0.003352472");
-  // R: format(c(2.848412e-04, 1.0606748e-08)) gives "2.848412e-04" "1.060675e-08"
-  assert.ok(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
+Deno.test("V128 example (lib/_kernels/wasm.ts:132)", () => {
+  const V128: typeof module4.V128 = module4.V128;
+  assert.equal(V128, 0x7b);
 });
 
-Deno.test("formatNumbers example (lib/display.ts:113)", () => {
-  const formatNumbers: typeof module4.formatNumbers = module4.formatNumbers;
-  // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
-  assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
+Deno.test("localGet example (lib/_kernels/wasm.ts:144)", () => {
+  const localGet: typeof module4.localGet = module4.localGet;
+  assert.deepEqual(localGet(200), [0x20, 0xc8, 0x01]);
 });
 
-Deno.test("Table example (lib/display.ts:130)", () => {
-  const table: typeof module4.table = module4.table;
-  const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
-  assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
+Deno.test("localSet example (lib/_kernels/wasm.ts:156)", () => {
+  const localSet: typeof module4.localSet = module4.localSet;
+  assert.deepEqual(localSet(3), [0x21, 3]);
 });
 
-Deno.test("table example (lib/display.ts:224)", () => {
-  const table: typeof module4.table = module4.table;
-  const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
-  assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
+Deno.test("localTee example (lib/_kernels/wasm.ts:168)", () => {
+  const localTee: typeof module4.localTee = module4.localTee;
+  assert.deepEqual(localTee(3), [0x22, 3]);
 });
 
-Deno.test("headTable example (lib/display.ts:252)", () => {
-  const headTable: typeof module4.headTable = module4.headTable;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const t = headTable(generateData(), 1);
-  assert.ok(t.toString().startsWith("        X1       X2"));
+Deno.test("i32Const example (lib/_kernels/wasm.ts:180)", () => {
+  const i32Const: typeof module4.i32Const = module4.i32Const;
+  assert.deepEqual(i32Const(52), [0x41, 52]);
+  assert.deepEqual(i32Const(-1), [0x41, 0x7f]);
 });
 
-Deno.test("sideBySide example (lib/display.ts:273)", () => {
-  const sideBySide: typeof module4.sideBySide = module4.sideBySide;
-  const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
-  assert.ok(v.toString() === "R\na\n\nTypeScript\na");
+Deno.test("f64x2 example (lib/_kernels/wasm.ts:194)", () => {
+  const f64x2: typeof module4.f64x2 = module4.f64x2;
+  const one = f64x2(1);
+  assert.equal(one.length, 18);
+  assert.deepEqual(one.slice(0, 2), [0xfd, 0x0c]);
+  assert.deepEqual(one.slice(2, 10), [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]); // 1.0 = 0x3ff0000000000000
+  assert.deepEqual(f64x2(0), [0xfd, 0x0c, ...new Array(16).fill(0)]);
 });
 
-Deno.test("tutorialProblem example (lib/experiments.ts:40)", () => {
+Deno.test("i64x2 example (lib/_kernels/wasm.ts:215)", () => {
+  const i64x2: typeof module4.i64x2 = module4.i64x2;
+  assert.deepEqual(i64x2(-1n).slice(2), new Array(16).fill(0xff));
+  assert.deepEqual(i64x2(1n, 2n).slice(2, 11), [1, 0, 0, 0, 0, 0, 0, 0, 2]);
+});
+
+Deno.test("control example (lib/_kernels/wasm.ts:234)", () => {
+  const control: typeof module4.control = module4.control;
+  assert.deepEqual([...control.loop, ...control.end], [0x03, 0x40, 0x0b]);
+});
+
+Deno.test("br example (lib/_kernels/wasm.ts:257)", () => {
+  const br: typeof module4.br = module4.br;
+  assert.deepEqual(br(1), [0x0c, 1]);
+});
+
+Deno.test("brIf example (lib/_kernels/wasm.ts:269)", () => {
+  const brIf: typeof module4.brIf = module4.brIf;
+  assert.deepEqual(brIf(0), [0x0d, 0]);
+});
+
+Deno.test("i32 example (lib/_kernels/wasm.ts:281)", () => {
+  const i32: typeof module4.i32 = module4.i32;
+  assert.deepEqual(i32.add, [0x6a]);
+  assert.deepEqual(i32.ne, [0x47]);
+});
+
+Deno.test("simd example (lib/_kernels/wasm.ts:318)", () => {
+  const simd: typeof module4.simd = module4.simd;
+  assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
+  assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
+});
+
+Deno.test("sumTree example (lib/_kernels/wasm.ts:368)", () => {
+  const sumTree: typeof module4.sumTree = module4.sumTree;
+  assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
+});
+
+Deno.test("wasmModule example (lib/_kernels/wasm.ts:410)", () => {
+  const control: typeof module4.control = module4.control;
+  const i32: typeof module4.i32 = module4.i32;
+  const localGet: typeof module4.localGet = module4.localGet;
+  const localSet: typeof module4.localSet = module4.localSet;
+  const wasmModule: typeof module4.wasmModule = module4.wasmModule;
+  // f(a, b): a = a + b, which does nothing visible but validates.
+  const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
+  const bytes = wasmModule({
+    exportName: "f",
+    params: 2,
+    locals: [],
+    body,
+    memory: { export: "mem" },
+  });
+  assert.deepEqual(bytes.slice(0, 8), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  assert.ok(WebAssembly.validate(bytes));
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+  assert.ok(exports.mem instanceof WebAssembly.Memory);
+});
+
+Deno.test("compileModule example (lib/_kernels/wasm.ts:448)", () => {
+  const compileModule: typeof module4.compileModule = module4.compileModule;
+  assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
+  assert.equal(
+    compileModule(() => {
+      throw new Error("cannot assemble");
+    }),
+    null,
+  );
+});
+
+Deno.test("tutorialProblem example (lib/book/experiments.ts:40)", () => {
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
-Deno.test("agreementVsEpochs example (lib/experiments.ts:127)", () => {
+Deno.test("agreementVsEpochs example (lib/book/experiments.ts:127)", () => {
   const agreementVsEpochs: typeof module5.agreementVsEpochs = module5.agreementVsEpochs;
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
-Deno.test("agreementVsLearningRate example (lib/experiments.ts:154)", () => {
+Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:154)", () => {
   const agreementVsLearningRate: typeof module5.agreementVsLearningRate =
     module5.agreementVsLearningRate;
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
@@ -160,14 +216,14 @@ Deno.test("agreementVsLearningRate example (lib/experiments.ts:154)", () => {
   assert.ok(rows.length === 2);
 });
 
-Deno.test("agreementVsBatchSize example (lib/experiments.ts:185)", () => {
+Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:185)", () => {
   const agreementVsBatchSize: typeof module5.agreementVsBatchSize = module5.agreementVsBatchSize;
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
-Deno.test("agreementVsInitialisation example (lib/experiments.ts:229)", () => {
+Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:229)", () => {
   const agreementVsInitialisation: typeof module5.agreementVsInitialisation =
     module5.agreementVsInitialisation;
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
@@ -175,33 +231,33 @@ Deno.test("agreementVsInitialisation example (lib/experiments.ts:229)", () => {
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
-Deno.test("sumVersusMean example (lib/experiments.ts:286)", () => {
+Deno.test("sumVersusMean example (lib/book/experiments.ts:286)", () => {
   const sumVersusMean: typeof module5.sumVersusMean = module5.sumVersusMean;
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
-Deno.test("convergence example (lib/experiments.ts:363)", () => {
+Deno.test("convergence example (lib/book/experiments.ts:363)", () => {
   const convergence: typeof module5.convergence = module5.convergence;
   const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
-Deno.test("separation example (lib/experiments.ts:431)", () => {
+Deno.test("separation example (lib/book/experiments.ts:431)", () => {
   const separation: typeof module5.separation = module5.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
-Deno.test("collinearitySplit example (lib/experiments.ts:498)", () => {
+Deno.test("collinearitySplit example (lib/book/experiments.ts:498)", () => {
   const collinearitySplit: typeof module5.collinearitySplit = module5.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null);
 });
 
-Deno.test("weightsOverEpochs example (lib/figures.ts:50)", () => {
+Deno.test("weightsOverEpochs example (lib/book/figures.ts:53)", () => {
   const weightsOverEpochs: typeof module6.weightsOverEpochs = module6.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
@@ -210,7 +266,7 @@ Deno.test("weightsOverEpochs example (lib/figures.ts:50)", () => {
   assert.ok(fig.svg.includes("X2"));
 });
 
-Deno.test("convergenceFigure example (lib/figures.ts:103)", () => {
+Deno.test("convergenceFigure example (lib/book/figures.ts:106)", () => {
   const convergenceFigure: typeof module6.convergenceFigure = module6.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
@@ -221,7 +277,7 @@ Deno.test("convergenceFigure example (lib/figures.ts:103)", () => {
   assert.ok(fig.svg.includes("IRLS"));
 });
 
-Deno.test("agreementFigure example (lib/figures.ts:140)", () => {
+Deno.test("agreementFigure example (lib/book/figures.ts:143)", () => {
   const agreementFigure: typeof module6.agreementFigure = module6.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
@@ -230,7 +286,7 @@ Deno.test("agreementFigure example (lib/figures.ts:140)", () => {
   assert.ok(fig.svg.includes("epochs"));
 });
 
-Deno.test("initialisationFigure example (lib/figures.ts:175)", () => {
+Deno.test("initialisationFigure example (lib/book/figures.ts:178)", () => {
   const initialisationFigure: typeof module6.initialisationFigure = module6.initialisationFigure;
   const fig = initialisationFigure([
     {
@@ -255,7 +311,7 @@ Deno.test("initialisationFigure example (lib/figures.ts:175)", () => {
   assert.ok(fig.svg.includes("zeros"));
 });
 
-Deno.test("sumMeanFigure example (lib/figures.ts:218)", () => {
+Deno.test("sumMeanFigure example (lib/book/figures.ts:221)", () => {
   const sumMeanFigure: typeof module6.sumMeanFigure = module6.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
@@ -264,7 +320,7 @@ Deno.test("sumMeanFigure example (lib/figures.ts:218)", () => {
   assert.ok(fig.svg.includes("mean"));
 });
 
-Deno.test("separationFigure example (lib/figures.ts:259)", () => {
+Deno.test("separationFigure example (lib/book/figures.ts:262)", () => {
   const separationFigure: typeof module6.separationFigure = module6.separationFigure;
   const fig = separationFigure({
     rows: [
@@ -282,7 +338,7 @@ Deno.test("separationFigure example (lib/figures.ts:259)", () => {
   assert.ok(fig.svg.includes("network"));
 });
 
-Deno.test("collinearityFigure example (lib/figures.ts:295)", () => {
+Deno.test("collinearityFigure example (lib/book/figures.ts:298)", () => {
   const collinearityFigure: typeof module6.collinearityFigure = module6.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
@@ -295,51 +351,185 @@ Deno.test("collinearityFigure example (lib/figures.ts:295)", () => {
   assert.ok(fig.svg.includes("sum"));
 });
 
-Deno.test("lipschitzStep example (lib/gd.ts:43)", () => {
-  const lipschitzStep: typeof module7.lipschitzStep = module7.lipschitzStep;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
-  const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
-  assert.ok(Math.abs(eta - 1) < 1e-12);
+Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
+  const TUTORIAL_KERAS_WEIGHTS: typeof module7.TUTORIAL_KERAS_WEIGHTS =
+    module7.TUTORIAL_KERAS_WEIGHTS;
+  assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
-Deno.test("gradientDescent example (lib/gd.ts:76)", () => {
-  const gradientDescent: typeof module7.gradientDescent = module7.gradientDescent;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
-  const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
-  assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
+Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
+  const TUTORIAL_KERAS_MAPE: typeof module7.TUTORIAL_KERAS_MAPE = module7.TUTORIAL_KERAS_MAPE;
+  assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
-Deno.test("WARNING_NOT_CONVERGED example (lib/glm.ts:26)", () => {
-  const glm: typeof module8.glm = module8.glm;
-  const WARNING_NOT_CONVERGED: typeof module8.WARNING_NOT_CONVERGED = module8.WARNING_NOT_CONVERGED;
-  const generateData: typeof module3.generateData = module3.generateData;
+Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module7.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module7.TUTORIAL_SCRATCH_ADAM_MAPE;
+  assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
+});
+
+Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
+  const matrix: typeof module2.matrix = module2.matrix;
+  const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
+  assert.ok(m.data[1 * 3 + 0] === 4);
+});
+
+Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const m = fromRows([[1, 2], [3, 4]]);
+  assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
+});
+
+Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
+  const fromColumnMajor: typeof module2.fromColumnMajor = module2.fromColumnMajor;
+  const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
+  assert.ok(m.data[0] === 1 && m.data[1] === 3);
+});
+
+Deno.test("row example (lib/core/matrix.ts:103)", () => {
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const row: typeof module2.row = module2.row;
+  assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
+});
+
+Deno.test("column example (lib/core/matrix.ts:117)", () => {
+  const column: typeof module2.column = module2.column;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
+});
+
+Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const toRows: typeof module2.toRows = module2.toRows;
+  assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
+});
+
+Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
+  const meanAbsolutePercentageError: typeof module8.meanAbsolutePercentageError =
+    module8.meanAbsolutePercentageError;
+  // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
+  const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
+  assert.ok(Math.abs(e - 7.5) < 1e-12);
+});
+
+Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
+  const maxAbsDifference: typeof module8.maxAbsDifference = module8.maxAbsDifference;
+  assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
+});
+
+Deno.test("distance example (lib/core/metrics.ts:108)", () => {
+  const distance: typeof module8.distance = module8.distance;
+  assert.ok(distance([0, 0], [3, 4]) === 5);
+});
+
+Deno.test("ArgumentError example (lib/core/validate.ts:15)", () => {
+  const ArgumentError: typeof module9.ArgumentError = module9.ArgumentError;
+  const e = new ArgumentError("epochs", "must be a positive integer, got 0");
+  assert.ok(e.message === "`epochs` must be a positive integer, got 0");
+});
+
+Deno.test("checkInteger example (lib/core/validate.ts:37)", () => {
+  const checkInteger: typeof module9.checkInteger = module9.checkInteger;
+  checkInteger("epochs", 10, 1); // passes
+});
+
+Deno.test("checkFinite example (lib/core/validate.ts:53)", () => {
+  const checkFinite: typeof module9.checkFinite = module9.checkFinite;
+  checkFinite("learningRate", 0.001, { positive: true }); // passes
+});
+
+Deno.test("checkMatrix example (lib/core/validate.ts:76)", () => {
+  const checkMatrix: typeof module9.checkMatrix = module9.checkMatrix;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
+});
+
+Deno.test("checkLabels example (lib/core/validate.ts:114)", () => {
+  const checkLabels: typeof module9.checkLabels = module9.checkLabels;
+  checkLabels("y", [0, 1, 1], 3); // passes
+});
+
+Deno.test("generateData example (lib/data/dataset.ts:78)", () => {
+  const generateData: typeof module10.generateData = module10.generateData;
+  const ds = generateData();
+  // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
+  assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
+  assert.ok(Math.abs(ds.X.data[0] - 1.6854792) < 5e-8 && ds.y[0] === 1);
+});
+
+Deno.test("head example (lib/data/dataset.ts:131)", () => {
+  const head: typeof module10.head = module10.head;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const ds = {
+    X: fromRows([[1, 2], [3, 4]]),
+    y: Float64Array.of(0, 1),
+    names: ["a", "b"],
+    target: "target",
+  };
+  assert.ok(JSON.stringify(head(ds, 1)) === "[[1,2,0]]");
+});
+
+Deno.test("compareData example (lib/data/dataset.ts:165)", () => {
+  const compareData: typeof module10.compareData = module10.compareData;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
+  assert.ok(c.identical === 55 && c.total === 55);
+});
+
+Deno.test("CsvError example (lib/data/dataset.ts:198)", () => {
+  const CsvError: typeof module10.CsvError = module10.CsvError;
+  const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
+  assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
+});
+
+Deno.test("parseCsv example (lib/data/dataset.ts:276)", () => {
+  const parseCsv: typeof module10.parseCsv = module10.parseCsv;
+  const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
+  assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
+});
+
+Deno.test("formatCsv example (lib/data/dataset.ts:384)", () => {
+  const formatCsv: typeof module10.formatCsv = module10.formatCsv;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const ds = {
+    X: fromRows([[0.1 + 0.2, -0]]),
+    y: Float64Array.of(1),
+    names: ["a", "b"],
+    target: "target",
+  };
+  assert.ok(formatCsv(ds) === "a,b,target\n0.30000000000000004,-0,1\n");
+});
+
+Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm.ts:34)", () => {
+  const glm: typeof module11.glm = module11.glm;
+  const WARNING_NOT_CONVERGED: typeof module11.WARNING_NOT_CONVERGED =
+    module11.WARNING_NOT_CONVERGED;
+  const generateData: typeof module10.generateData = module10.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
-Deno.test("WARNING_FITTED_0_1 example (lib/glm.ts:39)", () => {
-  const glm: typeof module8.glm = module8.glm;
-  const WARNING_FITTED_0_1: typeof module8.WARNING_FITTED_0_1 = module8.WARNING_FITTED_0_1;
+Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm.ts:47)", () => {
+  const glm: typeof module11.glm = module11.glm;
+  const WARNING_FITTED_0_1: typeof module11.WARNING_FITTED_0_1 = module11.WARNING_FITTED_0_1;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
-Deno.test("linkinv example (lib/glm.ts:137)", () => {
-  const linkinv: typeof module8.linkinv = module8.linkinv;
+Deno.test("linkinv example (lib/glm/glm.ts:172)", () => {
+  const linkinv: typeof module11.linkinv = module11.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
-Deno.test("pnorm example (lib/glm.ts:196)", () => {
-  const pnorm: typeof module8.pnorm = module8.pnorm;
+Deno.test("pnorm example (lib/glm/glm.ts:231)", () => {
+  const pnorm: typeof module11.pnorm = module11.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
-Deno.test("glm example (lib/glm.ts:503)", () => {
-  const glm: typeof module8.glm = module8.glm;
+Deno.test("glm example (lib/glm/glm.ts:567)", () => {
+  const glm: typeof module11.glm = module11.glm;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -348,34 +538,45 @@ Deno.test("glm example (lib/glm.ts:503)", () => {
   assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
 });
 
-Deno.test("predict example (lib/glm.ts:887)", () => {
-  const glm: typeof module8.glm = module8.glm;
-  const predict: typeof module8.predict = module8.predict;
+Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:55)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const WARNING_NON_INTEGER: typeof module12.WARNING_NON_INTEGER = module12.WARNING_NON_INTEGER;
   const fromRows: typeof module2.fromRows = module2.fromRows;
-  const X = fromRows([[1], [2], [3], [4], [5], [6]]);
-  const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
-  const p = predict(fit, X, { type: "response" });
-  assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
+  // 0.5 × 1 successes: not a whole number.
+  const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
+  assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
-Deno.test("summary example (lib/glm_summary.ts:161)", () => {
-  const glm: typeof module8.glm = module8.glm;
-  const summary: typeof module9.summary = module9.summary;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
-  const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
-  assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
+Deno.test("validateFamilyOptions example (lib/glm/glm_fit.ts:107)", () => {
+  const validateFamilyOptions: typeof module13.validateFamilyOptions =
+    module13.validateFamilyOptions;
+  const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
+  assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
+  assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
-Deno.test("irlsStart example (lib/irls.ts:38)", () => {
-  const irlsStart: typeof module10.irlsStart = module10.irlsStart;
+Deno.test("glmFit example (lib/glm/glm_fit.ts:558)", () => {
+  const glmFit: typeof module13.glmFit = module13.glmFit;
+  const validateFamilyOptions: typeof module13.validateFamilyOptions =
+    module13.validateFamilyOptions;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  // 20 trials at each of three doses: 4, 10 and 16 successes.
+  const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
+  const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
+  const settings = { intercept: true, maxit: 25, epsilon: 1e-8, colNames: ["dose"] };
+  const fit = glmFit(X, y, { ...settings, method: "qr", ...family });
+  assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
+});
+
+Deno.test("irlsStart example (lib/glm/irls_step.ts:38)", () => {
+  const irlsStart: typeof module14.irlsStart = module14.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
-Deno.test("irlsStep example (lib/irls.ts:62)", () => {
-  const irlsStart: typeof module10.irlsStart = module10.irlsStart;
-  const irlsStep: typeof module10.irlsStep = module10.irlsStep;
+Deno.test("irlsStep example (lib/glm/irls_step.ts:62)", () => {
+  const irlsStart: typeof module14.irlsStart = module14.irlsStart;
+  const irlsStep: typeof module14.irlsStep = module14.irlsStep;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
@@ -384,170 +585,262 @@ Deno.test("irlsStep example (lib/irls.ts:62)", () => {
   assert.ok(eta.length === 4);
 });
 
-Deno.test("sigmoid example (lib/loss.ts:40)", () => {
-  const sigmoid: typeof module11.sigmoid = module11.sigmoid;
+Deno.test("dnorm example (lib/glm/links.ts:50)", () => {
+  const dnorm: typeof module15.dnorm = module15.dnorm;
+  assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
+});
+
+Deno.test("roundHalfEven example (lib/glm/links.ts:73)", () => {
+  const roundHalfEven: typeof module15.roundHalfEven = module15.roundHalfEven;
+  assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
+});
+
+Deno.test("binomialLink example (lib/glm/links.ts:186)", () => {
+  const binomialLink: typeof module15.binomialLink = module15.binomialLink;
+  const probit = binomialLink("probit");
+  assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
+  assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
+  assert.ok(binomialLink("logit").muEta(0) === 0.25);
+});
+
+Deno.test("binomialVariance example (lib/glm/links.ts:209)", () => {
+  const binomialVariance: typeof module15.binomialVariance = module15.binomialVariance;
+  assert.ok(binomialVariance(0.5) === 0.25);
+});
+
+Deno.test("binomialDevResid example (lib/glm/links.ts:229)", () => {
+  const binomialDevResid: typeof module15.binomialDevResid = module15.binomialDevResid;
+  assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
+});
+
+Deno.test("logDbinom example (lib/glm/loglik.ts:100)", () => {
+  const logDbinom: typeof module16.logDbinom = module16.logDbinom;
+  // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
+  assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
+  assert.ok(logDbinom(0, 0, 0.3) === 0);
+});
+
+Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:133)", () => {
+  const binomialMinus2LogLik: typeof module16.binomialMinus2LogLik = module16.binomialMinus2LogLik;
+  const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
+  assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
+});
+
+Deno.test("logLik example (lib/glm/loglik.ts:173)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const logLik: typeof module12.logLik = module12.logLik;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
+  const ll = logLik(fit);
+  assert.ok(ll.df === 2 && ll.nobs === 5 && Math.abs(-2 * ll.value + 4 - fit.aic) < 1e-12);
+});
+
+Deno.test("AIC example (lib/glm/loglik.ts:190)", () => {
+  const AIC: typeof module12.AIC = module12.AIC;
+  const glm: typeof module12.glm = module12.glm;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
+  assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
+});
+
+Deno.test("BIC example (lib/glm/loglik.ts:208)", () => {
+  const BIC: typeof module12.BIC = module12.BIC;
+  const glm: typeof module12.glm = module12.glm;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
+  assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
+});
+
+Deno.test("nobs example (lib/glm/loglik.ts:225)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const nobs: typeof module12.nobs = module12.nobs;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const X = fromRows([[1], [2], [3], [4], [5], [6]]);
+  const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
+  assert.ok(nobs(fit) === 5 && fit.dfResidual === 3);
+});
+
+Deno.test("predict example (lib/glm/predict.ts:53)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const predict: typeof module12.predict = module12.predict;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const X = fromRows([[1], [2], [3], [4], [5], [6]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
+  const p = predict(fit, X, { type: "response" });
+  assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
+  const { fit: eta, seFit } = predict(fit, fromRows([[3.5]]), { seFit: true });
+  assert.ok(Math.abs(eta[0]) < 0.5 && seFit[0] > 0);
+});
+
+Deno.test("predict example (lib/glm/predict.ts:75)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const predict: typeof module12.predict = module12.predict;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
+  const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
+  assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
+});
+
+Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const residuals: typeof module12.residuals = module12.residuals;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
+    intercept: true,
+  });
+  const r = residuals(fit, "response");
+  assert.ok(Math.abs(r[0] - (0 - fit.fitted[0])) === 0);
+  const d = residuals(fit);
+  assert.ok(Math.abs(d.reduce((s, x) => s + x * x, 0) - fit.deviance) < 1e-10);
+});
+
+Deno.test("summary example (lib/glm/summary.ts:161)", () => {
+  const glm: typeof module11.glm = module11.glm;
+  const summary: typeof module17.summary = module17.summary;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
+  const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
+  assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
+});
+
+Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
+  const glm: typeof module12.glm = module12.glm;
+  const vcov: typeof module12.vcov = module12.vcov;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
+    intercept: true,
+  });
+  const V = vcov(fit);
+  assert.ok(V.length === 2 && V[0][1] === V[1][0]);
+  assert.ok(Math.abs(Math.sqrt(V[1][1]!) - fit.standardErrors[1]!) < 1e-12);
+});
+
+Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:49)", () => {
+  const lipschitzStep: typeof module18.lipschitzStep = module18.lipschitzStep;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
+  const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
+  assert.ok(Math.abs(eta - 1) < 1e-12);
+});
+
+Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:82)", () => {
+  const gradientDescent: typeof module18.gradientDescent = module18.gradientDescent;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
+  const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
+  assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
+});
+
+Deno.test("sigmoid example (lib/nn/loss.ts:40)", () => {
+  const sigmoid: typeof module19.sigmoid = module19.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
-Deno.test("softplus example (lib/loss.ts:57)", () => {
-  const softplus: typeof module11.softplus = module11.softplus;
+Deno.test("softplus example (lib/nn/loss.ts:57)", () => {
+  const softplus: typeof module19.softplus = module19.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
-Deno.test("logSigmoid example (lib/loss.ts:73)", () => {
-  const logSigmoid: typeof module11.logSigmoid = module11.logSigmoid;
+Deno.test("logSigmoid example (lib/nn/loss.ts:73)", () => {
+  const logSigmoid: typeof module19.logSigmoid = module19.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
-Deno.test("linearPredictor example (lib/loss.ts:108)", () => {
-  const linearPredictor: typeof module11.linearPredictor = module11.linearPredictor;
+Deno.test("linearPredictor example (lib/nn/loss.ts:108)", () => {
+  const linearPredictor: typeof module19.linearPredictor = module19.linearPredictor;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
-Deno.test("binaryCrossEntropyWithLogits example (lib/loss.ts:135)", () => {
-  const binaryCrossEntropyWithLogits: typeof module11.binaryCrossEntropyWithLogits =
-    module11.binaryCrossEntropyWithLogits;
+Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:135)", () => {
+  const binaryCrossEntropyWithLogits: typeof module19.binaryCrossEntropyWithLogits =
+    module19.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
-Deno.test("binaryCrossEntropy example (lib/loss.ts:162)", () => {
-  const binaryCrossEntropy: typeof module11.binaryCrossEntropy = module11.binaryCrossEntropy;
+Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:162)", () => {
+  const binaryCrossEntropy: typeof module19.binaryCrossEntropy = module19.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
-Deno.test("binaryCrossEntropyLoss example (lib/loss.ts:205)", () => {
-  const binaryCrossEntropyLoss: typeof module11.binaryCrossEntropyLoss =
-    module11.binaryCrossEntropyLoss;
+Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:205)", () => {
+  const binaryCrossEntropyLoss: typeof module19.binaryCrossEntropyLoss =
+    module19.binaryCrossEntropyLoss;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
-Deno.test("bernoulliLogLikelihood example (lib/loss.ts:228)", () => {
-  const bernoulliLogLikelihood: typeof module11.bernoulliLogLikelihood =
-    module11.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module11.binaryCrossEntropyLoss =
-    module11.binaryCrossEntropyLoss;
+Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:228)", () => {
+  const bernoulliLogLikelihood: typeof module19.bernoulliLogLikelihood =
+    module19.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module19.binaryCrossEntropyLoss =
+    module19.binaryCrossEntropyLoss;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
-Deno.test("binaryCrossEntropyGradient example (lib/loss.ts:250)", () => {
-  const binaryCrossEntropyGradient: typeof module11.binaryCrossEntropyGradient =
-    module11.binaryCrossEntropyGradient;
+Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:250)", () => {
+  const binaryCrossEntropyGradient: typeof module19.binaryCrossEntropyGradient =
+    module19.binaryCrossEntropyGradient;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
-Deno.test("bernoulliLogLikelihoodGradient example (lib/loss.ts:285)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module11.bernoulliLogLikelihoodGradient =
-    module11.bernoulliLogLikelihoodGradient;
+Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:285)", () => {
+  const bernoulliLogLikelihoodGradient: typeof module19.bernoulliLogLikelihoodGradient =
+    module19.bernoulliLogLikelihoodGradient;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
-Deno.test("numericalGradient example (lib/loss.ts:308)", () => {
-  const numericalGradient: typeof module11.numericalGradient = module11.numericalGradient;
+Deno.test("numericalGradient example (lib/nn/loss.ts:308)", () => {
+  const numericalGradient: typeof module19.numericalGradient = module19.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
-Deno.test("matrix example (lib/matrix.ts:26)", () => {
-  const matrix: typeof module2.matrix = module2.matrix;
-  const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
-  assert.ok(m.data[1 * 3 + 0] === 4);
-});
-
-Deno.test("fromRows example (lib/matrix.ts:54)", () => {
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const m = fromRows([[1, 2], [3, 4]]);
-  assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
-});
-
-Deno.test("fromColumnMajor example (lib/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module2.fromColumnMajor = module2.fromColumnMajor;
-  const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
-  assert.ok(m.data[0] === 1 && m.data[1] === 3);
-});
-
-Deno.test("row example (lib/matrix.ts:103)", () => {
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const row: typeof module2.row = module2.row;
-  assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
-});
-
-Deno.test("column example (lib/matrix.ts:117)", () => {
-  const column: typeof module2.column = module2.column;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
-});
-
-Deno.test("toRows example (lib/matrix.ts:133)", () => {
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  const toRows: typeof module2.toRows = module2.toRows;
-  assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
-});
-
-Deno.test("meanAbsolutePercentageError example (lib/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module12.meanAbsolutePercentageError =
-    module12.meanAbsolutePercentageError;
-  // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
-  const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
-  assert.ok(Math.abs(e - 7.5) < 1e-12);
-});
-
-Deno.test("maxAbsDifference example (lib/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module12.maxAbsDifference = module12.maxAbsDifference;
-  assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
-});
-
-Deno.test("distance example (lib/metrics.ts:108)", () => {
-  const distance: typeof module12.distance = module12.distance;
-  assert.ok(distance([0, 0], [3, 4]) === 5);
-});
-
-Deno.test("constant example (lib/network.ts:117)", () => {
-  const constant: typeof module13.constant = module13.constant;
+Deno.test("constant example (lib/nn/network.ts:123)", () => {
+  const constant: typeof module20.constant = module20.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
-Deno.test("glorotUniform example (lib/network.ts:136)", () => {
-  const glorotUniform: typeof module13.glorotUniform = module13.glorotUniform;
+Deno.test("glorotUniform example (lib/nn/network.ts:142)", () => {
+  const glorotUniform: typeof module20.glorotUniform = module20.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
-Deno.test("input example (lib/network.ts:200)", () => {
-  const input: typeof module13.input = module13.input;
+Deno.test("input example (lib/nn/network.ts:206)", () => {
+  const input: typeof module20.input = module20.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
-Deno.test("Dense example (lib/network.ts:244)", () => {
-  const constant: typeof module13.constant = module13.constant;
-  const dense: typeof module13.dense = module13.dense;
-  const input: typeof module13.input = module13.input;
+Deno.test("Dense example (lib/nn/network.ts:250)", () => {
+  const constant: typeof module20.constant = module20.constant;
+  const dense: typeof module20.dense = module20.dense;
+  const input: typeof module20.input = module20.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
-Deno.test("dense example (lib/network.ts:333)", () => {
-  const constant: typeof module13.constant = module13.constant;
-  const dense: typeof module13.dense = module13.dense;
-  const input: typeof module13.input = module13.input;
+Deno.test("dense example (lib/nn/network.ts:339)", () => {
+  const constant: typeof module20.constant = module20.constant;
+  const dense: typeof module20.dense = module20.dense;
+  const input: typeof module20.input = module20.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -557,20 +850,20 @@ Deno.test("dense example (lib/network.ts:333)", () => {
   assert.ok(outputs.shape[1] === 1);
 });
 
-Deno.test("ModelSummary example (lib/network.ts:558)", () => {
-  const dense: typeof module13.dense = module13.dense;
-  const input: typeof module13.input = module13.input;
-  const model: typeof module13.model = module13.model;
+Deno.test("ModelSummary example (lib/nn/network.ts:564)", () => {
+  const dense: typeof module20.dense = module20.dense;
+  const input: typeof module20.input = module20.input;
+  const model: typeof module20.model = module20.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
-Deno.test("Model example (lib/network.ts:624)", () => {
-  const constant: typeof module13.constant = module13.constant;
-  const dense: typeof module13.dense = module13.dense;
-  const input: typeof module13.input = module13.input;
-  const model: typeof module13.model = module13.model;
+Deno.test("Model example (lib/nn/network.ts:630)", () => {
+  const constant: typeof module20.constant = module20.constant;
+  const dense: typeof module20.dense = module20.dense;
+  const input: typeof module20.input = module20.input;
+  const model: typeof module20.model = module20.model;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
@@ -589,13 +882,13 @@ Deno.test("Model example (lib/network.ts:624)", () => {
   assert.ok(m.getWeights()[0].data[0] > 0); // larger x goes with y = 1
 });
 
-Deno.test("model example (lib/network.ts:1034)", async () => {
-  const adam: typeof module14.adam = module14.adam;
-  const constant: typeof module14.constant = module14.constant;
-  const dense: typeof module14.dense = module14.dense;
-  const fromRows: typeof module14.fromRows = module14.fromRows;
-  const input: typeof module14.input = module14.input;
-  const model: typeof module14.model = module14.model;
+Deno.test("model example (lib/nn/network.ts:1040)", async () => {
+  const adam: typeof module12.adam = module12.adam;
+  const constant: typeof module12.constant = module12.constant;
+  const dense: typeof module12.dense = module12.dense;
+  const fromRows: typeof module12.fromRows = module12.fromRows;
+  const input: typeof module12.input = module12.input;
+  const model: typeof module12.model = module12.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -612,126 +905,52 @@ Deno.test("model example (lib/network.ts:1034)", async () => {
   assert.ok(m.getWeights()[0].rows === 2);
 });
 
-Deno.test("tutorialNetwork example (lib/network.ts:1073)", () => {
-  const tutorialNetwork: typeof module13.tutorialNetwork = module13.tutorialNetwork;
+Deno.test("tutorialNetwork example (lib/nn/network.ts:1079)", () => {
+  const tutorialNetwork: typeof module20.tutorialNetwork = module20.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
-Deno.test("wasmKernel example (lib/network_wasm.ts:181)", () => {
-  const wasmKernel: typeof module15.wasmKernel = module15.wasmKernel;
-  const kern = wasmKernel(2, false);
-  if (kern) {
-    kern.reserve(3);
-    kern.load(new Float64Array([1, 0, 0, 1, 1, 1]), new Float64Array([1, 0, 1]), 0, 3);
-    const g = new Float64Array(2), out = { lossSum: 0 };
-    kern.run(new Float64Array(2), g, 0, 3, out); // at w = 0 every p̂ = 1/2
-    assert.ok(Math.abs(out.lossSum - 3 * Math.LN2) < 1e-15);
-    assert.ok(g[0] === -1 && g[1] === 0); // Σ(1/2 − y)x
-  }
-});
-
-Deno.test("adam example (lib/optimizers.ts:218)", () => {
-  const adam: typeof module16.adam = module16.adam;
+Deno.test("adam example (lib/nn/optimizers.ts:218)", () => {
+  const adam: typeof module21.adam = module21.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-8 && opt.iterations === 1);
 });
 
-Deno.test("adamPaper example (lib/optimizers.ts:236)", () => {
-  const adamPaper: typeof module16.adamPaper = module16.adamPaper;
+Deno.test("adamPaper example (lib/nn/optimizers.ts:236)", () => {
+  const adamPaper: typeof module21.adamPaper = module21.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
-Deno.test("sgd example (lib/optimizers.ts:304)", () => {
-  const sgd: typeof module16.sgd = module16.sgd;
+Deno.test("sgd example (lib/nn/optimizers.ts:304)", () => {
+  const sgd: typeof module21.sgd = module21.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
-Deno.test("getOptimizer example (lib/optimizers.ts:324)", () => {
-  const getOptimizer: typeof module16.getOptimizer = module16.getOptimizer;
+Deno.test("getOptimizer example (lib/nn/optimizers.ts:324)", () => {
+  const getOptimizer: typeof module21.getOptimizer = module21.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
-Deno.test("Figure example (lib/plots.ts:22)", () => {
-  const Figure: typeof module17.Figure = module17.Figure;
-  const jupyterDisplay: typeof module4.jupyterDisplay = module4.jupyterDisplay;
-  const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
-  assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
-});
-
-Deno.test("plot example (lib/plots.ts:48)", () => {
-  const Plot = module18;
-  const plot: typeof module17.plot = module17.plot;
-  const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
-  assert.ok(fig.svg.startsWith("<svg"));
-});
-
-Deno.test("featureHistograms example (lib/plots.ts:72)", () => {
-  const featureHistograms: typeof module17.featureHistograms = module17.featureHistograms;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const fig = featureHistograms(generateData({ n: 50, k: 2 }));
-  assert.ok(fig.svg.includes("X2"));
-});
-
-Deno.test("targetBalance example (lib/plots.ts:128)", () => {
-  const targetBalance: typeof module17.targetBalance = module17.targetBalance;
-  const generateData: typeof module3.generateData = module3.generateData;
-  assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
-});
-
-Deno.test("irlsConvergence example (lib/plots.ts:158)", () => {
-  const irlsConvergence: typeof module17.irlsConvergence = module17.irlsConvergence;
-  const glm: typeof module8.glm = module8.glm;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const { X, y } = generateData({ n: 200 });
-  assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
-});
-
-Deno.test("sigmoidCurve example (lib/plots.ts:197)", () => {
-  const sigmoidCurve: typeof module17.sigmoidCurve = module17.sigmoidCurve;
-  assert.ok(sigmoidCurve().svg.includes("<path"));
-});
-
-Deno.test("lossAlongCoefficient example (lib/plots.ts:244)", () => {
-  const lossAlongCoefficient: typeof module17.lossAlongCoefficient = module17.lossAlongCoefficient;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const { X, y } = generateData({ n: 100, k: 2 });
-  assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
-});
-
-Deno.test("logLikelihoodSurface example (lib/plots.ts:316)", () => {
-  const logLikelihoodSurface: typeof module17.logLikelihoodSurface = module17.logLikelihoodSurface;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const { X, y } = generateData({ n: 100, k: 2 });
-  const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
-  assert.ok(fig.svg.includes("<path"));
-});
-
-Deno.test("lossCurve example (lib/plots.ts:384)", () => {
-  const lossCurve: typeof module17.lossCurve = module17.lossCurve;
-  const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
-  assert.ok(fig.svg.includes("<path"));
-});
-
-Deno.test("formatEpoch example (lib/progress.ts:56)", () => {
-  const formatEpoch: typeof module19.formatEpoch = module19.formatEpoch;
+Deno.test("formatEpoch example (lib/nn/progress.ts:56)", () => {
+  const formatEpoch: typeof module22.formatEpoch = module22.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
-Deno.test("inJupyterKernel example (lib/progress.ts:79)", () => {
-  const inJupyterKernel: typeof module19.inJupyterKernel = module19.inJupyterKernel;
+Deno.test("inJupyterKernel example (lib/nn/progress.ts:79)", () => {
+  const inJupyterKernel: typeof module22.inJupyterKernel = module22.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
-Deno.test("terminalProgress example (lib/progress.ts:100)", () => {
-  const terminalProgress: typeof module19.terminalProgress = module19.terminalProgress;
+Deno.test("terminalProgress example (lib/nn/progress.ts:100)", () => {
+  const terminalProgress: typeof module22.terminalProgress = module22.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -739,8 +958,8 @@ Deno.test("terminalProgress example (lib/progress.ts:100)", () => {
   assert.ok(out.length === 2 && out[1].startsWith("Epoch 4/4"));
 });
 
-Deno.test("jupyterProgress example (lib/progress.ts:161)", () => {
-  const jupyterProgress: typeof module19.jupyterProgress = module19.jupyterProgress;
+Deno.test("jupyterProgress example (lib/nn/progress.ts:161)", () => {
+  const jupyterProgress: typeof module22.jupyterProgress = module22.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -748,13 +967,22 @@ Deno.test("jupyterProgress example (lib/progress.ts:161)", () => {
   assert.ok(calls.length === 4 && !calls[0].update && calls[3].update === true);
 });
 
-Deno.test("progressFor example (lib/progress.ts:217)", () => {
-  const progressFor: typeof module19.progressFor = module19.progressFor;
+Deno.test("progressFor example (lib/nn/progress.ts:217)", () => {
+  const progressFor: typeof module22.progressFor = module22.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
-Deno.test("dqrdc2 example (lib/qr.ts:59)", () => {
-  const dqrdc2: typeof module20.dqrdc2 = module20.dqrdc2;
+Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:353)", () => {
+  const scratchAdam: typeof module23.scratchAdam = module23.scratchAdam;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
+  const { theta } = scratchAdam(X, y, { rng });
+  // R (the tutorial's loop): theta[3] = 0.14967359670324604
+  assert.ok(Math.abs(theta[2] - 0.14967359670324604) < 1e-15);
+});
+
+Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
+  const dqrdc2: typeof module24.dqrdc2 = module24.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -762,21 +990,21 @@ Deno.test("dqrdc2 example (lib/qr.ts:59)", () => {
   assert.ok(rank === 1);
 });
 
-Deno.test("qrls example (lib/qr.ts:182)", () => {
-  const qrls: typeof module20.qrls = module20.qrls;
+Deno.test("qrls example (lib/r/qr.ts:182)", () => {
+  const qrls: typeof module24.qrls = module24.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
-Deno.test("qnorm example (lib/random.ts:351)", () => {
-  const qnorm: typeof module21.qnorm = module21.qnorm;
+Deno.test("qnorm example (lib/r/random.ts:351)", () => {
+  const qnorm: typeof module25.qnorm = module25.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
-Deno.test("rRng example (lib/random.ts:646)", () => {
-  const rRng: typeof module21.rRng = module21.rRng;
+Deno.test("rRng example (lib/r/random.ts:646)", () => {
+  const rRng: typeof module25.rRng = module25.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -789,199 +1017,116 @@ Deno.test("rRng example (lib/random.ts:646)", () => {
   assert.ok(a.unifRand() === b.unifRand());
 });
 
-Deno.test("seedrandomRng example (lib/random.ts:683)", () => {
-  const seedrandomRng: typeof module21.seedrandomRng = module21.seedrandomRng;
+Deno.test("seedrandomRng example (lib/r/random.ts:683)", () => {
+  const seedrandomRng: typeof module25.seedrandomRng = module25.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
-Deno.test("scratchAdam example (lib/scratch_adam.ts:347)", () => {
-  const scratchAdam: typeof module22.scratchAdam = module22.scratchAdam;
-  const generateData: typeof module3.generateData = module3.generateData;
-  const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
-  const { theta } = scratchAdam(X, y, { rng });
-  // R (the tutorial's loop): theta[3] = 0.14967359670324604
-  assert.ok(Math.abs(theta[2] - 0.14967359670324604) < 1e-15);
+Deno.test("jupyterDisplay example (lib/view/display.ts:20)", () => {
+  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
+  const table: typeof module26.table = module26.table;
+  const bundle = table([[1]], { columns: ["x"] })[jupyterDisplay]();
+  assert.ok(bundle["text/plain"] === "x\n1");
 });
 
-Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module23.TUTORIAL_KERAS_WEIGHTS =
-    module23.TUTORIAL_KERAS_WEIGHTS;
-  assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
+Deno.test("formatColumn example (lib/view/display.ts:61)", () => {
+  const formatColumn: typeof module26.formatColumn = module26.formatColumn;
+  // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
+  const [a, b] = formatColumn([1.125289034, -0.003352472]);
+  assert.ok(a === "1.125289034" && b === "-0.003352472");
+  // R: format(c(2.848412e-04, 1.0606748e-08)) gives "2.848412e-04" "1.060675e-08"
+  assert.ok(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
 });
 
-Deno.test("TUTORIAL_KERAS_MAPE example (lib/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module23.TUTORIAL_KERAS_MAPE = module23.TUTORIAL_KERAS_MAPE;
-  assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
+Deno.test("formatNumbers example (lib/view/display.ts:113)", () => {
+  const formatNumbers: typeof module26.formatNumbers = module26.formatNumbers;
+  // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
+  assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
-Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module23.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module23.TUTORIAL_SCRATCH_ADAM_MAPE;
-  assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
+Deno.test("Table example (lib/view/display.ts:130)", () => {
+  const table: typeof module26.table = module26.table;
+  const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
+  assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
-Deno.test("ArgumentError example (lib/validate.ts:15)", () => {
-  const ArgumentError: typeof module24.ArgumentError = module24.ArgumentError;
-  const e = new ArgumentError("epochs", "must be a positive integer, got 0");
-  assert.ok(e.message === "`epochs` must be a positive integer, got 0");
+Deno.test("table example (lib/view/display.ts:224)", () => {
+  const table: typeof module26.table = module26.table;
+  const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
+  assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
-Deno.test("checkInteger example (lib/validate.ts:37)", () => {
-  const checkInteger: typeof module24.checkInteger = module24.checkInteger;
-  checkInteger("epochs", 10, 1); // passes
+Deno.test("headTable example (lib/view/display.ts:252)", () => {
+  const headTable: typeof module26.headTable = module26.headTable;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const t = headTable(generateData(), 1);
+  assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
-Deno.test("checkFinite example (lib/validate.ts:53)", () => {
-  const checkFinite: typeof module24.checkFinite = module24.checkFinite;
-  checkFinite("learningRate", 0.001, { positive: true }); // passes
+Deno.test("sideBySide example (lib/view/display.ts:273)", () => {
+  const sideBySide: typeof module26.sideBySide = module26.sideBySide;
+  const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
+  assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
-Deno.test("checkMatrix example (lib/validate.ts:76)", () => {
-  const checkMatrix: typeof module24.checkMatrix = module24.checkMatrix;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
+Deno.test("Figure example (lib/view/plots.ts:22)", () => {
+  const Figure: typeof module27.Figure = module27.Figure;
+  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
+  const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+  assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
-Deno.test("checkLabels example (lib/validate.ts:114)", () => {
-  const checkLabels: typeof module24.checkLabels = module24.checkLabels;
-  checkLabels("y", [0, 1, 1], 3); // passes
+Deno.test("plot example (lib/view/plots.ts:48)", () => {
+  const Plot = module28;
+  const plot: typeof module27.plot = module27.plot;
+  const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
+  assert.ok(fig.svg.startsWith("<svg"));
 });
 
-Deno.test("uleb example (lib/wasm.ts:22)", () => {
-  const uleb: typeof module25.uleb = module25.uleb;
-  assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
-  assert.deepEqual(uleb(0), [0]);
+Deno.test("featureHistograms example (lib/view/plots.ts:72)", () => {
+  const featureHistograms: typeof module27.featureHistograms = module27.featureHistograms;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const fig = featureHistograms(generateData({ n: 50, k: 2 }));
+  assert.ok(fig.svg.includes("X2"));
 });
 
-Deno.test("sleb example (lib/wasm.ts:49)", () => {
-  const sleb: typeof module25.sleb = module25.sleb;
-  assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
-  assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
-  assert.deepEqual(sleb(-1n), [0x7f]);
+Deno.test("targetBalance example (lib/view/plots.ts:128)", () => {
+  const targetBalance: typeof module27.targetBalance = module27.targetBalance;
+  const generateData: typeof module10.generateData = module10.generateData;
+  assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
-Deno.test("vec example (lib/wasm.ts:75)", () => {
-  const vec: typeof module25.vec = module25.vec;
-  assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
+Deno.test("irlsConvergence example (lib/view/plots.ts:158)", () => {
+  const irlsConvergence: typeof module27.irlsConvergence = module27.irlsConvergence;
+  const glm: typeof module11.glm = module11.glm;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const { X, y } = generateData({ n: 200 });
+  assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
-Deno.test("name example (lib/wasm.ts:89)", () => {
-  const name: typeof module25.name = module25.name;
-  assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
+Deno.test("sigmoidCurve example (lib/view/plots.ts:197)", () => {
+  const sigmoidCurve: typeof module27.sigmoidCurve = module27.sigmoidCurve;
+  assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
-Deno.test("section example (lib/wasm.ts:104)", () => {
-  const section: typeof module25.section = module25.section;
-  assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
+Deno.test("lossAlongCoefficient example (lib/view/plots.ts:244)", () => {
+  const lossAlongCoefficient: typeof module27.lossAlongCoefficient = module27.lossAlongCoefficient;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const { X, y } = generateData({ n: 100, k: 2 });
+  assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
-Deno.test("I32 example (lib/wasm.ts:120)", () => {
-  const I32: typeof module25.I32 = module25.I32;
-  assert.equal(I32, 0x7f);
+Deno.test("logLikelihoodSurface example (lib/view/plots.ts:316)", () => {
+  const logLikelihoodSurface: typeof module27.logLikelihoodSurface = module27.logLikelihoodSurface;
+  const generateData: typeof module10.generateData = module10.generateData;
+  const { X, y } = generateData({ n: 100, k: 2 });
+  const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
+  assert.ok(fig.svg.includes("<path"));
 });
 
-Deno.test("V128 example (lib/wasm.ts:132)", () => {
-  const V128: typeof module25.V128 = module25.V128;
-  assert.equal(V128, 0x7b);
-});
-
-Deno.test("localGet example (lib/wasm.ts:144)", () => {
-  const localGet: typeof module25.localGet = module25.localGet;
-  assert.deepEqual(localGet(200), [0x20, 0xc8, 0x01]);
-});
-
-Deno.test("localSet example (lib/wasm.ts:156)", () => {
-  const localSet: typeof module25.localSet = module25.localSet;
-  assert.deepEqual(localSet(3), [0x21, 3]);
-});
-
-Deno.test("localTee example (lib/wasm.ts:168)", () => {
-  const localTee: typeof module25.localTee = module25.localTee;
-  assert.deepEqual(localTee(3), [0x22, 3]);
-});
-
-Deno.test("i32Const example (lib/wasm.ts:180)", () => {
-  const i32Const: typeof module25.i32Const = module25.i32Const;
-  assert.deepEqual(i32Const(52), [0x41, 52]);
-  assert.deepEqual(i32Const(-1), [0x41, 0x7f]);
-});
-
-Deno.test("f64x2 example (lib/wasm.ts:194)", () => {
-  const f64x2: typeof module25.f64x2 = module25.f64x2;
-  const one = f64x2(1);
-  assert.equal(one.length, 18);
-  assert.deepEqual(one.slice(0, 2), [0xfd, 0x0c]);
-  assert.deepEqual(one.slice(2, 10), [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]); // 1.0 = 0x3ff0000000000000
-  assert.deepEqual(f64x2(0), [0xfd, 0x0c, ...new Array(16).fill(0)]);
-});
-
-Deno.test("i64x2 example (lib/wasm.ts:215)", () => {
-  const i64x2: typeof module25.i64x2 = module25.i64x2;
-  assert.deepEqual(i64x2(-1n).slice(2), new Array(16).fill(0xff));
-  assert.deepEqual(i64x2(1n, 2n).slice(2, 11), [1, 0, 0, 0, 0, 0, 0, 0, 2]);
-});
-
-Deno.test("control example (lib/wasm.ts:234)", () => {
-  const control: typeof module25.control = module25.control;
-  assert.deepEqual([...control.loop, ...control.end], [0x03, 0x40, 0x0b]);
-});
-
-Deno.test("br example (lib/wasm.ts:257)", () => {
-  const br: typeof module25.br = module25.br;
-  assert.deepEqual(br(1), [0x0c, 1]);
-});
-
-Deno.test("brIf example (lib/wasm.ts:269)", () => {
-  const brIf: typeof module25.brIf = module25.brIf;
-  assert.deepEqual(brIf(0), [0x0d, 0]);
-});
-
-Deno.test("i32 example (lib/wasm.ts:281)", () => {
-  const i32: typeof module25.i32 = module25.i32;
-  assert.deepEqual(i32.add, [0x6a]);
-  assert.deepEqual(i32.ne, [0x47]);
-});
-
-Deno.test("simd example (lib/wasm.ts:318)", () => {
-  const simd: typeof module25.simd = module25.simd;
-  assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
-  assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
-});
-
-Deno.test("sumTree example (lib/wasm.ts:368)", () => {
-  const sumTree: typeof module25.sumTree = module25.sumTree;
-  assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
-});
-
-Deno.test("wasmModule example (lib/wasm.ts:410)", () => {
-  const control: typeof module25.control = module25.control;
-  const i32: typeof module25.i32 = module25.i32;
-  const localGet: typeof module25.localGet = module25.localGet;
-  const localSet: typeof module25.localSet = module25.localSet;
-  const wasmModule: typeof module25.wasmModule = module25.wasmModule;
-  // f(a, b): a = a + b, which does nothing visible but validates.
-  const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
-  const bytes = wasmModule({
-    exportName: "f",
-    params: 2,
-    locals: [],
-    body,
-    memory: { export: "mem" },
-  });
-  assert.deepEqual(bytes.slice(0, 8), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
-  assert.ok(WebAssembly.validate(bytes));
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  assert.ok(exports.mem instanceof WebAssembly.Memory);
-});
-
-Deno.test("compileModule example (lib/wasm.ts:448)", () => {
-  const compileModule: typeof module25.compileModule = module25.compileModule;
-  assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
-  assert.equal(
-    compileModule(() => {
-      throw new Error("cannot assemble");
-    }),
-    null,
-  );
+Deno.test("lossCurve example (lib/view/plots.ts:384)", () => {
+  const lossCurve: typeof module27.lossCurve = module27.lossCurve;
+  const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
+  assert.ok(fig.svg.includes("<path"));
 });

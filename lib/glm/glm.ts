@@ -19,6 +19,8 @@ import {
 } from "../core/validate.ts";
 import { qrls } from "../r/qr.ts";
 import { type RowWeights, weightedCrossprod } from "../_kernels/crossprod.ts";
+import { glmFit, validateFamilyOptions } from "./glm_fit.ts";
+import type { Link } from "./links.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 const THRESH = 30;
@@ -80,6 +82,16 @@ export interface GlmOptions {
    * The method actually used is reported in {@linkcode GlmFit.method}.
    */
   method?: "auto" | "qr" | "cholesky";
+  /**
+   * Prior weights, one per row (R's `weights =`), non-negative and finite; default all 1. Rows of
+   * weight 0 drop out of the fit and of the degrees of freedom, as in R (their `y` is set to 0).
+   * With `y` a proportion of successes, the weights are the numbers of trials (grouped data).
+   */
+  weights?: ArrayLike<number>;
+  /** A known term added to the linear predictor, one per row (R's `offset =`); default none. */
+  offset?: ArrayLike<number>;
+  /** The link of R's `binomial(link = …)`: `"logit"` (default), `"probit"`, `"cloglog"`, `"cauchit"`. */
+  link?: Link;
 }
 
 /** One Fisher-scoring iteration: the deviance and coefficients after it (0 where aliased). */
@@ -134,6 +146,23 @@ export interface GlmFit {
   trace: GlmTraceStep[];
   /** How the weighted least-squares steps were solved (see {@linkcode GlmOptions.method}). */
   method: "qr" | "cholesky";
+  /** The link of the binomial family. */
+  link: Link;
+  /** The response as R keeps it (`fit$y`): the given y, with 0 on rows of weight 0. */
+  y: Float64Array;
+  /** The prior weights (R's `fit$prior.weights`), or `null` when all are 1 (none given). */
+  priorWeights: Float64Array | null;
+  /** The offset added to the linear predictor, or `null` for none. */
+  offset: Float64Array | null;
+  /**
+   * The unscaled covariance matrix of the coefficients, (XᵀWX)⁻¹ at the weights of the last
+   * weighted least-squares fit (R's `summary(fit)$cov.unscaled`, equal to `vcov(fit)` for the
+   * binomial family): K × K, row-major, in the order of `names`, NaN in the rows and columns of
+   * aliased coefficients.
+   */
+  covariance: Float64Array;
+  /** The fit's control settings (R's `fit$control`), used again when the fit is profiled. */
+  control: { maxit: number; epsilon: number };
 }
 
 /**
@@ -289,7 +318,21 @@ export function pnorm(x: number): number {
   return cum;
 }
 
-function validateOptions(k: number, options: GlmOptions) {
+/** The checked options of {@linkcode glm} (see {@linkcode GlmOptions}). */
+export interface GlmSettings {
+  /** Whether to prepend an intercept column. */
+  intercept: boolean;
+  /** Maximum number of iterations. */
+  maxit: number;
+  /** Convergence tolerance. */
+  epsilon: number;
+  /** Names of X's columns (without the intercept). */
+  colNames: string[];
+  /** The solver asked for. */
+  method: "auto" | "qr" | "cholesky";
+}
+
+function validateOptions(k: number, options: GlmOptions): GlmSettings {
   const { intercept = false, maxit = 25, epsilon = 1e-8, names, method = "auto" } = options;
   if (typeof intercept !== "boolean") {
     throw new ArgumentError("options.intercept", `must be true or false, got ${String(intercept)}`);
@@ -325,13 +368,16 @@ function validateOptions(k: number, options: GlmOptions) {
  * of any range of rows, and returns the coefficients in the original column order, or `null` when
  * it cannot be trusted to give R's answer (the fit is then redone by QR).
  */
-interface WlsSolver {
+export interface WlsSolver {
   solve(fill: RowWeights): WlsStep | null;
   /** Standard errors (dispersion 1) of the last solve, original order; NaN where aliased. */
   standardErrors(): Float64Array;
+  /** (XᵀWX)⁻¹ of the last solve, p × p row-major, original order; NaN where aliased. */
+  covariance(): Float64Array;
 }
 
-interface WlsStep {
+/** One weighted least-squares solution (see {@linkcode WlsSolver}). */
+export interface WlsStep {
   /** Coefficients in the original column order; 0 where aliased. */
   coefficients: Float64Array;
   /** Aliased columns (original order): R's `NA`. */
@@ -371,6 +417,10 @@ function qrSolver(X: Matrix, intercept: boolean, tol: number): WlsSolver {
       for (let a = 0; a < qr.rank; a++) out[qr.pivot[a]] = se[a];
       return out;
     },
+    covariance() {
+      const qr = last!;
+      return covarianceFromR(qr.qr, qr.n, qr.rank, qr.pivot, p);
+    },
   };
 }
 
@@ -391,7 +441,7 @@ const MIN_RELATIVE_PIVOT = 1e-10;
  * Scaling columns does not matter: the check is on the equilibrated matrix, and Cholesky's error
  * bound depends on that one (van der Sluis).
  */
-const MAX_AUTO_CONDITION = 1e6;
+export const MAX_AUTO_CONDITION = 1e6;
 
 /**
  * The normal-equations path: A = XᵀWX and b = XᵀWz in one pass over X, then Cholesky on the
@@ -399,7 +449,7 @@ const MAX_AUTO_CONDITION = 1e6;
  * when a relative pivot is below {@linkcode MIN_RELATIVE_PIVOT}, or (with `maxCondition`) when
  * the equilibrated A's condition number exceeds it.
  */
-function choleskySolver(X: Matrix, intercept: boolean, maxCondition: number): WlsSolver {
+export function choleskySolver(X: Matrix, intercept: boolean, maxCondition: number): WlsSolver {
   const p = X.cols + (intercept ? 1 : 0);
   const cp = weightedCrossprod(X, { intercept });
   const L = new Float64Array(p * p); // lower triangle of the Cholesky factor of S, row-major
@@ -463,6 +513,14 @@ function choleskySolver(X: Matrix, intercept: boolean, maxCondition: number): Wl
       // diag(A⁻¹) = diag(S⁻¹) / d².
       return Float64Array.from(d, (dj, j) => Math.sqrt(Sinv[j * p + j]) / dj);
     },
+    covariance() {
+      // A⁻¹ = D^-½ S⁻¹ D^-½.
+      const out = new Float64Array(p * p);
+      for (let i = 0; i < p; i++) {
+        for (let j = 0; j < p; j++) out[i * p + j] = Sinv[i * p + j] / (d[i] * d[j]);
+      }
+      return out;
+    },
   };
 }
 
@@ -518,6 +576,16 @@ function invertFromCholesky(L: Float64Array, p: number, out: Float64Array): void
  * ```
  */
 export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): GlmFit {
+  if (
+    options !== null && typeof options === "object" &&
+    (options.weights !== undefined || options.offset !== undefined ||
+      (options.link !== undefined && options.link !== "logit"))
+  ) {
+    // Prior weights, an offset or another link: R's glm.fit for the binomial family in full.
+    checkMatrix("X", X);
+    const settings = validateOptions(X.cols, options);
+    return glmFit(X, y, { ...settings, ...validateFamilyOptions(X.rows, y, options) });
+  }
   // X's entries are checked for finiteness by checkMatrix, a full pass over X — except on the
   // normal-equations path, where the first XᵀWX certifies them for free: its diagonal holds
   // Σᵢ wᵢ xᵢⱼ² with every wᵢ > 0, finite exactly when column j is (or else the solver gives up and
@@ -525,7 +593,7 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
   const shaped = X !== null && typeof X === "object" && X.data instanceof Float64Array &&
     X.rows > 0 && X.cols > 0 && X.data.length === X.rows * X.cols;
   if (!shaped) checkMatrix("X", X);
-  let settings: ReturnType<typeof validateOptions>;
+  let settings: GlmSettings;
   try {
     checkLabels("y", y, X.rows);
     settings = validateOptions(X.cols, options);
@@ -648,7 +716,7 @@ function updateRows(
 function irls(
   X: Matrix,
   y: ArrayLike<number>,
-  settings: ReturnType<typeof validateOptions>,
+  settings: GlmSettings,
   solver: WlsSolver,
   method: "qr" | "cholesky",
 ): GlmFit | null {
@@ -854,11 +922,50 @@ function irls(
     intercept,
     trace,
     method,
+    link: "logit",
+    y: Float64Array.from(yv),
+    priorWeights: null,
+    offset: null,
+    covariance: solver.covariance(),
+    control: { maxit, epsilon },
   };
 }
 
+/**
+ * R's `chol2inv(qr[1:rank, 1:rank])` put back in the original column order: (XᵀWX)⁻¹ of the
+ * columns kept, p × p row-major, NaN in the rows and columns pivoted out (aliased).
+ */
+export function covarianceFromR(
+  qr: Float64Array,
+  n: number,
+  rank: number,
+  pivot: Int32Array,
+  p: number,
+): Float64Array {
+  // Rinv (upper triangular, column-major rank × rank): R Rinv = I.
+  const inv = new Float64Array(rank * rank);
+  for (let c = 0; c < rank; c++) {
+    for (let r = c; r >= 0; r--) {
+      let s = r === c ? 1 : 0;
+      for (let m = r + 1; m <= c; m++) s -= qr[m * n + r] * inv[c * rank + m];
+      inv[c * rank + r] = s / qr[r * n + r];
+    }
+  }
+  // (R⁻¹ R⁻ᵀ)_ab = Σ_{c ≥ max(a,b)} Rinv_ac Rinv_bc.
+  const out = new Float64Array(p * p).fill(NaN);
+  for (let a = 0; a < rank; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let c = a; c < rank; c++) s += inv[c * rank + a] * inv[c * rank + b];
+      out[pivot[a] * p + pivot[b]] = s;
+      out[pivot[b] * p + pivot[a]] = s;
+    }
+  }
+  return out;
+}
+
 /** sqrt(diag(chol2inv(R))) for the leading `rank × rank` block of the compact QR. */
-function seFromR(qr: Float64Array, n: number, rank: number): Float64Array {
+export function seFromR(qr: Float64Array, n: number, rank: number): Float64Array {
   // Rinv (upper triangular) column by column: R Rinv = I.
   const inv = new Float64Array(rank * rank); // column-major
   for (let c = 0; c < rank; c++) {
@@ -877,43 +984,6 @@ function seFromR(qr: Float64Array, n: number, rank: number): Float64Array {
   return out;
 }
 
-/** Options of {@linkcode predict}. */
-export interface PredictOptions {
-  /** `"link"` for η = Xβ (log-odds), `"response"` for probabilities μ; default `"link"` as in R. */
-  type?: "link" | "response";
-}
-
-/**
- * Predictions of a fitted {@linkcode GlmFit} for new rows `X` (same columns as the fit, without
- * the intercept column), like R's `predict.glm`. Aliased (`null`) coefficients count as 0, which is
- * what R does for a rank-deficient fit (it warns "prediction from a rank-deficient fit may be
- * misleading").
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { glm, predict } from "./glm.ts";
- * import { fromRows } from "../core/matrix.ts";
- * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
- * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
- * const p = predict(fit, X, { type: "response" });
- * assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
- * ```
- */
-export function predict(fit: GlmFit, X: Matrix, options: PredictOptions = {}): Float64Array {
-  const { type = "link" } = options;
-  if (type !== "link" && type !== "response") {
-    throw new ArgumentError("options.type", `must be "link" or "response", got ${String(type)}`);
-  }
-  const off = fit.intercept ? 1 : 0;
-  const k = fit.coefficients.length - off;
-  checkMatrix("X", X, { cols: k });
-  const beta = fit.coefficients.map((b) => b ?? 0);
-  const out = new Float64Array(X.rows);
-  for (let i = 0; i < X.rows; i++) {
-    let s = off ? beta[0] : 0;
-    for (let j = 0; j < k; j++) s += X.data[i * k + j] * beta[j + off];
-    out[i] = type === "link" ? s : linkinv(s);
-  }
-  return out;
-}
+// predict() lives in predict.ts (with offsets and standard errors); re-exported here, where it
+// used to be defined.
+export { predict, type Prediction, type PredictOptions } from "./predict.ts";
