@@ -2,6 +2,7 @@
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
  *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
+ *                                      [--weighted]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
  * `set.seed(SEED)` (R) and `rRng(SEED)` (ours, bit-identical to R's stream; checked by comparing
@@ -11,6 +12,11 @@
  * peak resident set (VmHWM, reset through /proc/self/clear_refs just before the fit) minus the
  * resident set before the fit, compared with the size of X. `--method` (auto, qr or cholesky; default auto) is passed
  * to `glm`; the table shows the method the fit used (for auto, the one it chose).
+ *
+ * `--weighted` times the fit with prior weights and an offset on both sides: the same stream goes
+ * on to draw `w <- runif(N, 0.5, 2)` and `offset <- rnorm(N) * 0.1` (scripts/bench_glm.R
+ * `--weighted`), and both fit `glm.fit(X, y, weights = w, offset = offset)` (no intercept, logit;
+ * the weights are not whole numbers, so both warn "non-integer #successes").
  *
  * @module
  */
@@ -28,11 +34,15 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
 }
 
-function generate(n: number, k: number) {
+function generate(n: number, k: number, weighted: boolean) {
   const rng = rRng(SEED);
   const X = fromColumnMajor(n, k, rng.rnorm(n * k, 0, 1));
   const y = rng.rbinom(n, 1, 0.5);
-  return { X, y };
+  if (!weighted) return { X, y, options: {} };
+  // R: runif(n, 0.5, 2) is 0.5 + (2 - 0.5) * u; rnorm(n) * 0.1.
+  const weights = rng.runif(n).map((u) => 0.5 + 1.5 * u);
+  const offset = rng.rnorm(n, 0, 1).map((z) => z * 0.1);
+  return { X, y, options: { weights, offset } };
 }
 
 function sum(a: ArrayLike<number>): number {
@@ -52,8 +62,14 @@ function procStatus(key: string): number {
 }
 
 /** Child mode: one timed fit with peak-memory measurement; prints one JSON line. */
-async function child(n: number, k: number, reps: number, method: GlmOptions["method"]) {
-  const { X, y } = generate(n, k);
+async function child(
+  n: number,
+  k: number,
+  reps: number,
+  method: GlmOptions["method"],
+  weighted: boolean,
+) {
+  const { X, y, options } = generate(n, k, weighted);
   const g = (globalThis as { gc?: () => void }).gc;
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
@@ -67,7 +83,7 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
     Deno.writeTextFileSync("/proc/self/clear_refs", "5");
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method });
+    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method, ...options });
     seconds.push((performance.now() - t0) / 1000);
     const c1 = process.cpuUsage(c0);
     cpuSeconds.push((c1.user + c1.system) / 1e6);
@@ -78,6 +94,7 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
     k,
     checksumX: sum(X.data),
     checksumY: sum(y),
+    ...(weighted ? { checksumW: sum(options.weights!), checksumOffset: sum(options.offset!) } : {}),
     seconds,
     cpuSeconds,
     iterations: fit!.iterations,
@@ -98,6 +115,7 @@ async function run(cmd: string, args: string[]): Promise<Record<string, unknown>
 async function main() {
   const reps = Number(arg("reps", "3"));
   const method = arg("method", "auto");
+  const weighted = Deno.args.includes("--weighted");
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
@@ -113,6 +131,7 @@ async function main() {
       String(k),
       String(reps),
       method,
+      ...(weighted ? ["--weighted"] : []),
     ]);
     const r = await run("Rscript", [
       new URL("./bench_glm.R", import.meta.url).pathname,
@@ -120,11 +139,14 @@ async function main() {
       String(k),
       String(SEED),
       String(reps),
+      ...(weighted ? ["--weighted"] : []),
     ]);
     // R's sum() accumulates in long double, ours in double: equal data gives sums equal to ~1e-12.
     const close = (a: unknown, b: unknown) =>
       Math.abs((a as number) - (b as number)) <= 1e-12 * Math.max(1, Math.abs(b as number));
-    const sameData = close(ours.checksumX, r.checksumX) && close(ours.checksumY, r.checksumY);
+    const sameData = close(ours.checksumX, r.checksumX) && close(ours.checksumY, r.checksumY) &&
+      (!weighted ||
+        (close(ours.checksumW, r.checksumW) && close(ours.checksumOffset, r.checksumOffset)));
     const rc = r.coefficients as number[], oc = ours.coefficients as number[];
     let maxRel = 0;
     rc.forEach((c, j) => (maxRel = Math.max(maxRel, Math.abs(oc[j] - c) / Math.abs(c))));
@@ -167,6 +189,11 @@ async function main() {
   console.log(line(head));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows) console.log(line(r));
+  if (weighted) {
+    console.log(
+      "\nWeighted: glm.fit(X, y, weights = runif(N, 0.5, 2), offset = rnorm(N) * 0.1) on both sides.",
+    );
+  }
   console.log(
     `\n(${reps} runs each; times are medians except the last CPU column; ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}; ` +
       `cross-products by ${wasmCrossprodAvailable() ? "WebAssembly SIMD" : "TypeScript"})`,
@@ -179,6 +206,7 @@ if (Deno.args[0] === "--child") {
     Number(Deno.args[2]),
     Number(Deno.args[3]),
     (Deno.args[4] ?? "auto") as GlmOptions["method"],
+    Deno.args.includes("--weighted"),
   );
 } else {
   await main();

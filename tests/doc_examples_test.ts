@@ -5,32 +5,35 @@
 import assert from "node:assert/strict";
 import * as module1 from "../lib/_kernels/crossprod.ts";
 import * as module2 from "../lib/core/matrix.ts";
-import * as module3 from "../lib/_kernels/network_wasm.ts";
-import * as module4 from "../lib/_kernels/wasm.ts";
-import * as module5 from "../lib/book/experiments.ts";
-import * as module6 from "../lib/book/figures.ts";
-import * as module7 from "../lib/book/tutorial.ts";
-import * as module8 from "../lib/core/metrics.ts";
-import * as module9 from "../lib/core/validate.ts";
-import * as module10 from "../lib/data/dataset.ts";
-import * as module11 from "../lib/glm/glm.ts";
-import * as module12 from "../lib/mod.ts";
-import * as module13 from "../lib/glm/glm_fit.ts";
-import * as module14 from "../lib/glm/irls_step.ts";
-import * as module15 from "../lib/glm/links.ts";
-import * as module16 from "../lib/glm/loglik.ts";
-import * as module17 from "../lib/glm/summary.ts";
-import * as module18 from "../lib/nn/gradient_descent.ts";
-import * as module19 from "../lib/nn/loss.ts";
-import * as module20 from "../lib/nn/network.ts";
-import * as module21 from "../lib/nn/optimizers.ts";
-import * as module22 from "../lib/nn/progress.ts";
-import * as module23 from "../lib/nn/scratch_adam.ts";
-import * as module24 from "../lib/r/qr.ts";
-import * as module25 from "../lib/r/random.ts";
-import * as module26 from "../lib/view/display.ts";
-import * as module27 from "../lib/view/plots.ts";
-import * as module28 from "@observablehq/plot";
+import * as module3 from "../lib/_kernels/fastmath.ts";
+import * as module4 from "../lib/_kernels/fused_irls.ts";
+import * as module5 from "../lib/glm/links.ts";
+import * as module6 from "../lib/glm/glm.ts";
+import * as module7 from "../lib/glm/loglik.ts";
+import * as module8 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module9 from "../lib/_kernels/network_wasm.ts";
+import * as module10 from "../lib/_kernels/wasm.ts";
+import * as module11 from "../lib/book/experiments.ts";
+import * as module12 from "../lib/book/figures.ts";
+import * as module13 from "../lib/book/tutorial.ts";
+import * as module14 from "../lib/core/metrics.ts";
+import * as module15 from "../lib/core/validate.ts";
+import * as module16 from "../lib/data/dataset.ts";
+import * as module17 from "../lib/mod.ts";
+import * as module18 from "../lib/glm/glm_fit.ts";
+import * as module19 from "../lib/glm/irls_step.ts";
+import * as module20 from "../lib/glm/summary.ts";
+import * as module21 from "../lib/nn/gradient_descent.ts";
+import * as module22 from "../lib/nn/loss.ts";
+import * as module23 from "../lib/nn/network.ts";
+import * as module24 from "../lib/nn/optimizers.ts";
+import * as module25 from "../lib/nn/progress.ts";
+import * as module26 from "../lib/nn/scratch_adam.ts";
+import * as module27 from "../lib/r/qr.ts";
+import * as module28 from "../lib/r/random.ts";
+import * as module29 from "../lib/view/display.ts";
+import * as module30 from "../lib/view/plots.ts";
+import * as module31 from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
 
 Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:195)", () => {
@@ -44,8 +47,74 @@ Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:195)", () => {
   assert.ok(b[0] === 10 && b[2] === 2 + 54);
 });
 
+Deno.test("expTable example (lib/_kernels/fastmath.ts:39)", () => {
+  const expTable: typeof module3.expTable = module3.expTable;
+  assert.ok(expTable(0) === 1);
+  assert.ok(
+    Math.abs(expTable(1) - Math.E) <= 4.5e-16 &&
+      Math.abs(expTable(-30) / Math.exp(-30) - 1) < 3e-16,
+  );
+});
+
+Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:76)", () => {
+  const log1pUnit: typeof module3.log1pUnit = module3.log1pUnit;
+  assert.ok(log1pUnit(0) === 0 && log1pUnit(1e-20) === 1e-20);
+  assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
+});
+
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:432)", () => {
+  const fusedIrls: typeof module4.fusedIrls = module4.fusedIrls;
+  const binomialLink: typeof module5.binomialLink = module5.binomialLink;
+  const choleskySolver: typeof module6.choleskySolver = module6.choleskySolver;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  const X = fromRows([[0], [1], [2], [3]]);
+  const fit = fusedIrls({
+    X,
+    intercept: true,
+    link: binomialLink("logit"),
+    y: [0.25, 0.5, 0.5, 0.75],
+    weights: Float64Array.of(4, 4, 4, 4),
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  }, choleskySolver(X, true, Infinity));
+  assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
+});
+
+Deno.test("minus2LogLikFromDeviance example (lib/_kernels/fused_irls.ts:613)", () => {
+  const minus2LogLikFromDeviance: typeof module4.minus2LogLikFromDeviance =
+    module4.minus2LogLikFromDeviance;
+  const binomialMinus2LogLik: typeof module7.binomialMinus2LogLik = module7.binomialMinus2LogLik;
+  const y = Float64Array.of(1, 0, 1),
+    mu = Float64Array.of(0.3, 0.4, 0.95),
+    w = Float64Array.of(2, 1, 1);
+  const dev = Float64Array.from(
+    y,
+    (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])),
+  );
+  const exact = binomialMinus2LogLik(y, mu, w);
+  assert.ok(Math.abs(minus2LogLikFromDeviance(y, mu, w, dev) - exact) < 1e-14 * exact);
+});
+
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:186)", () => {
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const k = logitRowsKernel(4);
+  if (k !== null) {
+    const b = k.buffers;
+    b.eta.set([0, 1]);
+    b.y.set([1, 0]);
+    b.w.set([1, 2]); // offset and H(y) stay 0
+    k.resetSum();
+    k.run(2);
+    assert.ok(b.mu[0] === 0.5 && Math.abs(b.mu[1] - 1 / (1 + Math.exp(-1))) < 1e-15);
+    const dev = 2 * Math.log(2) + 4 * Math.log(1 + Math.exp(1));
+    assert.ok(Math.abs(k.sum() - dev) < 1e-14 && b.sw[0] === 0.5);
+  }
+});
+
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:181)", () => {
-  const wasmKernel: typeof module3.wasmKernel = module3.wasmKernel;
+  const wasmKernel: typeof module9.wasmKernel = module9.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -58,66 +127,66 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:181)", () => {
 });
 
 Deno.test("uleb example (lib/_kernels/wasm.ts:22)", () => {
-  const uleb: typeof module4.uleb = module4.uleb;
+  const uleb: typeof module10.uleb = module10.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm.ts:49)", () => {
-  const sleb: typeof module4.sleb = module4.sleb;
+  const sleb: typeof module10.sleb = module10.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm.ts:75)", () => {
-  const vec: typeof module4.vec = module4.vec;
+  const vec: typeof module10.vec = module10.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm.ts:89)", () => {
-  const name: typeof module4.name = module4.name;
+  const name: typeof module10.name = module10.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm.ts:104)", () => {
-  const section: typeof module4.section = module4.section;
+  const section: typeof module10.section = module10.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm.ts:120)", () => {
-  const I32: typeof module4.I32 = module4.I32;
+  const I32: typeof module10.I32 = module10.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm.ts:132)", () => {
-  const V128: typeof module4.V128 = module4.V128;
+  const V128: typeof module10.V128 = module10.V128;
   assert.equal(V128, 0x7b);
 });
 
 Deno.test("localGet example (lib/_kernels/wasm.ts:144)", () => {
-  const localGet: typeof module4.localGet = module4.localGet;
+  const localGet: typeof module10.localGet = module10.localGet;
   assert.deepEqual(localGet(200), [0x20, 0xc8, 0x01]);
 });
 
 Deno.test("localSet example (lib/_kernels/wasm.ts:156)", () => {
-  const localSet: typeof module4.localSet = module4.localSet;
+  const localSet: typeof module10.localSet = module10.localSet;
   assert.deepEqual(localSet(3), [0x21, 3]);
 });
 
 Deno.test("localTee example (lib/_kernels/wasm.ts:168)", () => {
-  const localTee: typeof module4.localTee = module4.localTee;
+  const localTee: typeof module10.localTee = module10.localTee;
   assert.deepEqual(localTee(3), [0x22, 3]);
 });
 
 Deno.test("i32Const example (lib/_kernels/wasm.ts:180)", () => {
-  const i32Const: typeof module4.i32Const = module4.i32Const;
+  const i32Const: typeof module10.i32Const = module10.i32Const;
   assert.deepEqual(i32Const(52), [0x41, 52]);
   assert.deepEqual(i32Const(-1), [0x41, 0x7f]);
 });
 
 Deno.test("f64x2 example (lib/_kernels/wasm.ts:194)", () => {
-  const f64x2: typeof module4.f64x2 = module4.f64x2;
+  const f64x2: typeof module10.f64x2 = module10.f64x2;
   const one = f64x2(1);
   assert.equal(one.length, 18);
   assert.deepEqual(one.slice(0, 2), [0xfd, 0x0c]);
@@ -126,49 +195,49 @@ Deno.test("f64x2 example (lib/_kernels/wasm.ts:194)", () => {
 });
 
 Deno.test("i64x2 example (lib/_kernels/wasm.ts:215)", () => {
-  const i64x2: typeof module4.i64x2 = module4.i64x2;
+  const i64x2: typeof module10.i64x2 = module10.i64x2;
   assert.deepEqual(i64x2(-1n).slice(2), new Array(16).fill(0xff));
   assert.deepEqual(i64x2(1n, 2n).slice(2, 11), [1, 0, 0, 0, 0, 0, 0, 0, 2]);
 });
 
 Deno.test("control example (lib/_kernels/wasm.ts:234)", () => {
-  const control: typeof module4.control = module4.control;
+  const control: typeof module10.control = module10.control;
   assert.deepEqual([...control.loop, ...control.end], [0x03, 0x40, 0x0b]);
 });
 
 Deno.test("br example (lib/_kernels/wasm.ts:257)", () => {
-  const br: typeof module4.br = module4.br;
+  const br: typeof module10.br = module10.br;
   assert.deepEqual(br(1), [0x0c, 1]);
 });
 
 Deno.test("brIf example (lib/_kernels/wasm.ts:269)", () => {
-  const brIf: typeof module4.brIf = module4.brIf;
+  const brIf: typeof module10.brIf = module10.brIf;
   assert.deepEqual(brIf(0), [0x0d, 0]);
 });
 
 Deno.test("i32 example (lib/_kernels/wasm.ts:281)", () => {
-  const i32: typeof module4.i32 = module4.i32;
+  const i32: typeof module10.i32 = module10.i32;
   assert.deepEqual(i32.add, [0x6a]);
   assert.deepEqual(i32.ne, [0x47]);
 });
 
 Deno.test("simd example (lib/_kernels/wasm.ts:318)", () => {
-  const simd: typeof module4.simd = module4.simd;
+  const simd: typeof module10.simd = module10.simd;
   assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
   assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
 });
 
 Deno.test("sumTree example (lib/_kernels/wasm.ts:368)", () => {
-  const sumTree: typeof module4.sumTree = module4.sumTree;
+  const sumTree: typeof module10.sumTree = module10.sumTree;
   assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
 });
 
 Deno.test("wasmModule example (lib/_kernels/wasm.ts:410)", () => {
-  const control: typeof module4.control = module4.control;
-  const i32: typeof module4.i32 = module4.i32;
-  const localGet: typeof module4.localGet = module4.localGet;
-  const localSet: typeof module4.localSet = module4.localSet;
-  const wasmModule: typeof module4.wasmModule = module4.wasmModule;
+  const control: typeof module10.control = module10.control;
+  const i32: typeof module10.i32 = module10.i32;
+  const localGet: typeof module10.localGet = module10.localGet;
+  const localSet: typeof module10.localSet = module10.localSet;
+  const wasmModule: typeof module10.wasmModule = module10.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -185,7 +254,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm.ts:410)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm.ts:448)", () => {
-  const compileModule: typeof module4.compileModule = module4.compileModule;
+  const compileModule: typeof module10.compileModule = module10.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -196,69 +265,69 @@ Deno.test("compileModule example (lib/_kernels/wasm.ts:448)", () => {
 });
 
 Deno.test("tutorialProblem example (lib/book/experiments.ts:40)", () => {
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:127)", () => {
-  const agreementVsEpochs: typeof module5.agreementVsEpochs = module5.agreementVsEpochs;
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const agreementVsEpochs: typeof module11.agreementVsEpochs = module11.agreementVsEpochs;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:154)", () => {
-  const agreementVsLearningRate: typeof module5.agreementVsLearningRate =
-    module5.agreementVsLearningRate;
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const agreementVsLearningRate: typeof module11.agreementVsLearningRate =
+    module11.agreementVsLearningRate;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:185)", () => {
-  const agreementVsBatchSize: typeof module5.agreementVsBatchSize = module5.agreementVsBatchSize;
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const agreementVsBatchSize: typeof module11.agreementVsBatchSize = module11.agreementVsBatchSize;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:229)", () => {
-  const agreementVsInitialisation: typeof module5.agreementVsInitialisation =
-    module5.agreementVsInitialisation;
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const agreementVsInitialisation: typeof module11.agreementVsInitialisation =
+    module11.agreementVsInitialisation;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:286)", () => {
-  const sumVersusMean: typeof module5.sumVersusMean = module5.sumVersusMean;
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const sumVersusMean: typeof module11.sumVersusMean = module11.sumVersusMean;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("convergence example (lib/book/experiments.ts:363)", () => {
-  const convergence: typeof module5.convergence = module5.convergence;
-  const tutorialProblem: typeof module5.tutorialProblem = module5.tutorialProblem;
+  const convergence: typeof module11.convergence = module11.convergence;
+  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/experiments.ts:431)", () => {
-  const separation: typeof module5.separation = module5.separation;
+  const separation: typeof module11.separation = module11.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/experiments.ts:498)", () => {
-  const collinearitySplit: typeof module5.collinearitySplit = module5.collinearitySplit;
+  const collinearitySplit: typeof module11.collinearitySplit = module11.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:53)", () => {
-  const weightsOverEpochs: typeof module6.weightsOverEpochs = module6.weightsOverEpochs;
+  const weightsOverEpochs: typeof module12.weightsOverEpochs = module12.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -267,7 +336,7 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:53)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/figures.ts:106)", () => {
-  const convergenceFigure: typeof module6.convergenceFigure = module6.convergenceFigure;
+  const convergenceFigure: typeof module12.convergenceFigure = module12.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -278,7 +347,7 @@ Deno.test("convergenceFigure example (lib/book/figures.ts:106)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:143)", () => {
-  const agreementFigure: typeof module6.agreementFigure = module6.agreementFigure;
+  const agreementFigure: typeof module12.agreementFigure = module12.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -287,7 +356,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:143)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:178)", () => {
-  const initialisationFigure: typeof module6.initialisationFigure = module6.initialisationFigure;
+  const initialisationFigure: typeof module12.initialisationFigure = module12.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -312,7 +381,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:178)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:221)", () => {
-  const sumMeanFigure: typeof module6.sumMeanFigure = module6.sumMeanFigure;
+  const sumMeanFigure: typeof module12.sumMeanFigure = module12.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -321,7 +390,7 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:221)", () => {
 });
 
 Deno.test("separationFigure example (lib/book/figures.ts:262)", () => {
-  const separationFigure: typeof module6.separationFigure = module6.separationFigure;
+  const separationFigure: typeof module12.separationFigure = module12.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -339,7 +408,7 @@ Deno.test("separationFigure example (lib/book/figures.ts:262)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/figures.ts:298)", () => {
-  const collinearityFigure: typeof module6.collinearityFigure = module6.collinearityFigure;
+  const collinearityFigure: typeof module12.collinearityFigure = module12.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -352,19 +421,19 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:298)", () => {
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module7.TUTORIAL_KERAS_WEIGHTS =
-    module7.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module13.TUTORIAL_KERAS_WEIGHTS =
+    module13.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module7.TUTORIAL_KERAS_MAPE = module7.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module13.TUTORIAL_KERAS_MAPE = module13.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module7.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module7.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module13.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module13.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
@@ -405,52 +474,52 @@ Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module8.meanAbsolutePercentageError =
-    module8.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module14.meanAbsolutePercentageError =
+    module14.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module8.maxAbsDifference = module8.maxAbsDifference;
+  const maxAbsDifference: typeof module14.maxAbsDifference = module14.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module8.distance = module8.distance;
+  const distance: typeof module14.distance = module14.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("ArgumentError example (lib/core/validate.ts:15)", () => {
-  const ArgumentError: typeof module9.ArgumentError = module9.ArgumentError;
+  const ArgumentError: typeof module15.ArgumentError = module15.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:37)", () => {
-  const checkInteger: typeof module9.checkInteger = module9.checkInteger;
+  const checkInteger: typeof module15.checkInteger = module15.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:53)", () => {
-  const checkFinite: typeof module9.checkFinite = module9.checkFinite;
+  const checkFinite: typeof module15.checkFinite = module15.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:76)", () => {
-  const checkMatrix: typeof module9.checkMatrix = module9.checkMatrix;
+  const checkMatrix: typeof module15.checkMatrix = module15.checkMatrix;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:114)", () => {
-  const checkLabels: typeof module9.checkLabels = module9.checkLabels;
+  const checkLabels: typeof module15.checkLabels = module15.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:78)", () => {
-  const generateData: typeof module10.generateData = module10.generateData;
+  const generateData: typeof module16.generateData = module16.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -458,7 +527,7 @@ Deno.test("generateData example (lib/data/dataset.ts:78)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:131)", () => {
-  const head: typeof module10.head = module10.head;
+  const head: typeof module16.head = module16.head;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
@@ -470,26 +539,26 @@ Deno.test("head example (lib/data/dataset.ts:131)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:165)", () => {
-  const compareData: typeof module10.compareData = module10.compareData;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const compareData: typeof module16.compareData = module16.compareData;
+  const generateData: typeof module16.generateData = module16.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("CsvError example (lib/data/dataset.ts:198)", () => {
-  const CsvError: typeof module10.CsvError = module10.CsvError;
+  const CsvError: typeof module16.CsvError = module16.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("parseCsv example (lib/data/dataset.ts:276)", () => {
-  const parseCsv: typeof module10.parseCsv = module10.parseCsv;
+  const parseCsv: typeof module16.parseCsv = module16.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/dataset.ts:384)", () => {
-  const formatCsv: typeof module10.formatCsv = module10.formatCsv;
+  const formatCsv: typeof module16.formatCsv = module16.formatCsv;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
@@ -501,17 +570,16 @@ Deno.test("formatCsv example (lib/data/dataset.ts:384)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm.ts:34)", () => {
-  const glm: typeof module11.glm = module11.glm;
-  const WARNING_NOT_CONVERGED: typeof module11.WARNING_NOT_CONVERGED =
-    module11.WARNING_NOT_CONVERGED;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const glm: typeof module6.glm = module6.glm;
+  const WARNING_NOT_CONVERGED: typeof module6.WARNING_NOT_CONVERGED = module6.WARNING_NOT_CONVERGED;
+  const generateData: typeof module16.generateData = module16.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm.ts:47)", () => {
-  const glm: typeof module11.glm = module11.glm;
-  const WARNING_FITTED_0_1: typeof module11.WARNING_FITTED_0_1 = module11.WARNING_FITTED_0_1;
+  const glm: typeof module6.glm = module6.glm;
+  const WARNING_FITTED_0_1: typeof module6.WARNING_FITTED_0_1 = module6.WARNING_FITTED_0_1;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
@@ -519,17 +587,17 @@ Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm.ts:47)", () => {
 });
 
 Deno.test("linkinv example (lib/glm/glm.ts:172)", () => {
-  const linkinv: typeof module11.linkinv = module11.linkinv;
+  const linkinv: typeof module6.linkinv = module6.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("pnorm example (lib/glm/glm.ts:231)", () => {
-  const pnorm: typeof module11.pnorm = module11.pnorm;
+  const pnorm: typeof module6.pnorm = module6.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:567)", () => {
-  const glm: typeof module11.glm = module11.glm;
+  const glm: typeof module6.glm = module6.glm;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -538,27 +606,27 @@ Deno.test("glm example (lib/glm/glm.ts:567)", () => {
   assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
 });
 
-Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:55)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const WARNING_NON_INTEGER: typeof module12.WARNING_NON_INTEGER = module12.WARNING_NON_INTEGER;
+Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:59)", () => {
+  const glm: typeof module17.glm = module17.glm;
+  const WARNING_NON_INTEGER: typeof module17.WARNING_NON_INTEGER = module17.WARNING_NON_INTEGER;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
   assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
-Deno.test("validateFamilyOptions example (lib/glm/glm_fit.ts:107)", () => {
-  const validateFamilyOptions: typeof module13.validateFamilyOptions =
-    module13.validateFamilyOptions;
+Deno.test("validateFamilyOptions example (lib/glm/glm_fit.ts:113)", () => {
+  const validateFamilyOptions: typeof module18.validateFamilyOptions =
+    module18.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
-Deno.test("glmFit example (lib/glm/glm_fit.ts:558)", () => {
-  const glmFit: typeof module13.glmFit = module13.glmFit;
-  const validateFamilyOptions: typeof module13.validateFamilyOptions =
-    module13.validateFamilyOptions;
+Deno.test("glmFit example (lib/glm/glm_fit.ts:599)", () => {
+  const glmFit: typeof module18.glmFit = module18.glmFit;
+  const validateFamilyOptions: typeof module18.validateFamilyOptions =
+    module18.validateFamilyOptions;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
@@ -569,14 +637,14 @@ Deno.test("glmFit example (lib/glm/glm_fit.ts:558)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:38)", () => {
-  const irlsStart: typeof module14.irlsStart = module14.irlsStart;
+  const irlsStart: typeof module19.irlsStart = module19.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:62)", () => {
-  const irlsStart: typeof module14.irlsStart = module14.irlsStart;
-  const irlsStep: typeof module14.irlsStep = module14.irlsStep;
+  const irlsStart: typeof module19.irlsStart = module19.irlsStart;
+  const irlsStep: typeof module19.irlsStep = module19.irlsStep;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
@@ -586,17 +654,17 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:62)", () => {
 });
 
 Deno.test("dnorm example (lib/glm/links.ts:50)", () => {
-  const dnorm: typeof module15.dnorm = module15.dnorm;
+  const dnorm: typeof module5.dnorm = module5.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/glm/links.ts:73)", () => {
-  const roundHalfEven: typeof module15.roundHalfEven = module15.roundHalfEven;
+  const roundHalfEven: typeof module5.roundHalfEven = module5.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("binomialLink example (lib/glm/links.ts:186)", () => {
-  const binomialLink: typeof module15.binomialLink = module15.binomialLink;
+  const binomialLink: typeof module5.binomialLink = module5.binomialLink;
   const probit = binomialLink("probit");
   assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
   assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
@@ -604,31 +672,31 @@ Deno.test("binomialLink example (lib/glm/links.ts:186)", () => {
 });
 
 Deno.test("binomialVariance example (lib/glm/links.ts:209)", () => {
-  const binomialVariance: typeof module15.binomialVariance = module15.binomialVariance;
+  const binomialVariance: typeof module5.binomialVariance = module5.binomialVariance;
   assert.ok(binomialVariance(0.5) === 0.25);
 });
 
 Deno.test("binomialDevResid example (lib/glm/links.ts:229)", () => {
-  const binomialDevResid: typeof module15.binomialDevResid = module15.binomialDevResid;
+  const binomialDevResid: typeof module5.binomialDevResid = module5.binomialDevResid;
   assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logDbinom example (lib/glm/loglik.ts:100)", () => {
-  const logDbinom: typeof module16.logDbinom = module16.logDbinom;
+  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
   // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
   assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
   assert.ok(logDbinom(0, 0, 0.3) === 0);
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:133)", () => {
-  const binomialMinus2LogLik: typeof module16.binomialMinus2LogLik = module16.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module7.binomialMinus2LogLik = module7.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:173)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const logLik: typeof module12.logLik = module12.logLik;
+  const glm: typeof module17.glm = module17.glm;
+  const logLik: typeof module17.logLik = module17.logLik;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
@@ -636,24 +704,24 @@ Deno.test("logLik example (lib/glm/loglik.ts:173)", () => {
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:190)", () => {
-  const AIC: typeof module12.AIC = module12.AIC;
-  const glm: typeof module12.glm = module12.glm;
+  const AIC: typeof module17.AIC = module17.AIC;
+  const glm: typeof module17.glm = module17.glm;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:208)", () => {
-  const BIC: typeof module12.BIC = module12.BIC;
-  const glm: typeof module12.glm = module12.glm;
+  const BIC: typeof module17.BIC = module17.BIC;
+  const glm: typeof module17.glm = module17.glm;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:225)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const nobs: typeof module12.nobs = module12.nobs;
+  const glm: typeof module17.glm = module17.glm;
+  const nobs: typeof module17.nobs = module17.nobs;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
@@ -661,8 +729,8 @@ Deno.test("nobs example (lib/glm/loglik.ts:225)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:53)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const predict: typeof module12.predict = module12.predict;
+  const glm: typeof module17.glm = module17.glm;
+  const predict: typeof module17.predict = module17.predict;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -673,8 +741,8 @@ Deno.test("predict example (lib/glm/predict.ts:53)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:75)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const predict: typeof module12.predict = module12.predict;
+  const glm: typeof module17.glm = module17.glm;
+  const predict: typeof module17.predict = module17.predict;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
@@ -682,8 +750,8 @@ Deno.test("predict example (lib/glm/predict.ts:75)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const residuals: typeof module12.residuals = module12.residuals;
+  const glm: typeof module17.glm = module17.glm;
+  const residuals: typeof module17.residuals = module17.residuals;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -695,8 +763,8 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:161)", () => {
-  const glm: typeof module11.glm = module11.glm;
-  const summary: typeof module17.summary = module17.summary;
+  const glm: typeof module6.glm = module6.glm;
+  const summary: typeof module20.summary = module20.summary;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
@@ -704,8 +772,8 @@ Deno.test("summary example (lib/glm/summary.ts:161)", () => {
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module12.glm = module12.glm;
-  const vcov: typeof module12.vcov = module12.vcov;
+  const glm: typeof module17.glm = module17.glm;
+  const vcov: typeof module17.vcov = module17.vcov;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -716,7 +784,7 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:49)", () => {
-  const lipschitzStep: typeof module18.lipschitzStep = module18.lipschitzStep;
+  const lipschitzStep: typeof module21.lipschitzStep = module21.lipschitzStep;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
@@ -724,7 +792,7 @@ Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:49)", () => {
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:82)", () => {
-  const gradientDescent: typeof module18.gradientDescent = module18.gradientDescent;
+  const gradientDescent: typeof module21.gradientDescent = module21.gradientDescent;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
@@ -732,66 +800,66 @@ Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:82)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:40)", () => {
-  const sigmoid: typeof module19.sigmoid = module19.sigmoid;
+  const sigmoid: typeof module22.sigmoid = module22.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:57)", () => {
-  const softplus: typeof module19.softplus = module19.softplus;
+  const softplus: typeof module22.softplus = module22.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:73)", () => {
-  const logSigmoid: typeof module19.logSigmoid = module19.logSigmoid;
+  const logSigmoid: typeof module22.logSigmoid = module22.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:108)", () => {
-  const linearPredictor: typeof module19.linearPredictor = module19.linearPredictor;
+  const linearPredictor: typeof module22.linearPredictor = module22.linearPredictor;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:135)", () => {
-  const binaryCrossEntropyWithLogits: typeof module19.binaryCrossEntropyWithLogits =
-    module19.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module22.binaryCrossEntropyWithLogits =
+    module22.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:162)", () => {
-  const binaryCrossEntropy: typeof module19.binaryCrossEntropy = module19.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module22.binaryCrossEntropy = module22.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:205)", () => {
-  const binaryCrossEntropyLoss: typeof module19.binaryCrossEntropyLoss =
-    module19.binaryCrossEntropyLoss;
+  const binaryCrossEntropyLoss: typeof module22.binaryCrossEntropyLoss =
+    module22.binaryCrossEntropyLoss;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:228)", () => {
-  const bernoulliLogLikelihood: typeof module19.bernoulliLogLikelihood =
-    module19.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module19.binaryCrossEntropyLoss =
-    module19.binaryCrossEntropyLoss;
+  const bernoulliLogLikelihood: typeof module22.bernoulliLogLikelihood =
+    module22.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module22.binaryCrossEntropyLoss =
+    module22.binaryCrossEntropyLoss;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:250)", () => {
-  const binaryCrossEntropyGradient: typeof module19.binaryCrossEntropyGradient =
-    module19.binaryCrossEntropyGradient;
+  const binaryCrossEntropyGradient: typeof module22.binaryCrossEntropyGradient =
+    module22.binaryCrossEntropyGradient;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
@@ -799,48 +867,48 @@ Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:250)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:285)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module19.bernoulliLogLikelihoodGradient =
-    module19.bernoulliLogLikelihoodGradient;
+  const bernoulliLogLikelihoodGradient: typeof module22.bernoulliLogLikelihoodGradient =
+    module22.bernoulliLogLikelihoodGradient;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("numericalGradient example (lib/nn/loss.ts:308)", () => {
-  const numericalGradient: typeof module19.numericalGradient = module19.numericalGradient;
+  const numericalGradient: typeof module22.numericalGradient = module22.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("constant example (lib/nn/network.ts:123)", () => {
-  const constant: typeof module20.constant = module20.constant;
+  const constant: typeof module23.constant = module23.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/network.ts:142)", () => {
-  const glorotUniform: typeof module20.glorotUniform = module20.glorotUniform;
+  const glorotUniform: typeof module23.glorotUniform = module23.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/network.ts:206)", () => {
-  const input: typeof module20.input = module20.input;
+  const input: typeof module23.input = module23.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/network.ts:250)", () => {
-  const constant: typeof module20.constant = module20.constant;
-  const dense: typeof module20.dense = module20.dense;
-  const input: typeof module20.input = module20.input;
+  const constant: typeof module23.constant = module23.constant;
+  const dense: typeof module23.dense = module23.dense;
+  const input: typeof module23.input = module23.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/network.ts:339)", () => {
-  const constant: typeof module20.constant = module20.constant;
-  const dense: typeof module20.dense = module20.dense;
-  const input: typeof module20.input = module20.input;
+  const constant: typeof module23.constant = module23.constant;
+  const dense: typeof module23.dense = module23.dense;
+  const input: typeof module23.input = module23.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -851,19 +919,19 @@ Deno.test("dense example (lib/nn/network.ts:339)", () => {
 });
 
 Deno.test("ModelSummary example (lib/nn/network.ts:564)", () => {
-  const dense: typeof module20.dense = module20.dense;
-  const input: typeof module20.input = module20.input;
-  const model: typeof module20.model = module20.model;
+  const dense: typeof module23.dense = module23.dense;
+  const input: typeof module23.input = module23.input;
+  const model: typeof module23.model = module23.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("Model example (lib/nn/network.ts:630)", () => {
-  const constant: typeof module20.constant = module20.constant;
-  const dense: typeof module20.dense = module20.dense;
-  const input: typeof module20.input = module20.input;
-  const model: typeof module20.model = module20.model;
+  const constant: typeof module23.constant = module23.constant;
+  const dense: typeof module23.dense = module23.dense;
+  const input: typeof module23.input = module23.input;
+  const model: typeof module23.model = module23.model;
   const fromRows: typeof module2.fromRows = module2.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
@@ -883,12 +951,12 @@ Deno.test("Model example (lib/nn/network.ts:630)", () => {
 });
 
 Deno.test("model example (lib/nn/network.ts:1040)", async () => {
-  const adam: typeof module12.adam = module12.adam;
-  const constant: typeof module12.constant = module12.constant;
-  const dense: typeof module12.dense = module12.dense;
-  const fromRows: typeof module12.fromRows = module12.fromRows;
-  const input: typeof module12.input = module12.input;
-  const model: typeof module12.model = module12.model;
+  const adam: typeof module17.adam = module17.adam;
+  const constant: typeof module17.constant = module17.constant;
+  const dense: typeof module17.dense = module17.dense;
+  const fromRows: typeof module17.fromRows = module17.fromRows;
+  const input: typeof module17.input = module17.input;
+  const model: typeof module17.model = module17.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -906,13 +974,13 @@ Deno.test("model example (lib/nn/network.ts:1040)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:1079)", () => {
-  const tutorialNetwork: typeof module20.tutorialNetwork = module20.tutorialNetwork;
+  const tutorialNetwork: typeof module23.tutorialNetwork = module23.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("adam example (lib/nn/optimizers.ts:218)", () => {
-  const adam: typeof module21.adam = module21.adam;
+  const adam: typeof module24.adam = module24.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -920,37 +988,37 @@ Deno.test("adam example (lib/nn/optimizers.ts:218)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/optimizers.ts:236)", () => {
-  const adamPaper: typeof module21.adamPaper = module21.adamPaper;
+  const adamPaper: typeof module24.adamPaper = module24.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("sgd example (lib/nn/optimizers.ts:304)", () => {
-  const sgd: typeof module21.sgd = module21.sgd;
+  const sgd: typeof module24.sgd = module24.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:324)", () => {
-  const getOptimizer: typeof module21.getOptimizer = module21.getOptimizer;
+  const getOptimizer: typeof module24.getOptimizer = module24.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:56)", () => {
-  const formatEpoch: typeof module22.formatEpoch = module22.formatEpoch;
+  const formatEpoch: typeof module25.formatEpoch = module25.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:79)", () => {
-  const inJupyterKernel: typeof module22.inJupyterKernel = module22.inJupyterKernel;
+  const inJupyterKernel: typeof module25.inJupyterKernel = module25.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:100)", () => {
-  const terminalProgress: typeof module22.terminalProgress = module22.terminalProgress;
+  const terminalProgress: typeof module25.terminalProgress = module25.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -959,7 +1027,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:100)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:161)", () => {
-  const jupyterProgress: typeof module22.jupyterProgress = module22.jupyterProgress;
+  const jupyterProgress: typeof module25.jupyterProgress = module25.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -968,13 +1036,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:161)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:217)", () => {
-  const progressFor: typeof module22.progressFor = module22.progressFor;
+  const progressFor: typeof module25.progressFor = module25.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:353)", () => {
-  const scratchAdam: typeof module23.scratchAdam = module23.scratchAdam;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const scratchAdam: typeof module26.scratchAdam = module26.scratchAdam;
+  const generateData: typeof module16.generateData = module16.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -982,7 +1050,7 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:353)", () => {
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
-  const dqrdc2: typeof module24.dqrdc2 = module24.dqrdc2;
+  const dqrdc2: typeof module27.dqrdc2 = module27.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -991,20 +1059,20 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:182)", () => {
-  const qrls: typeof module24.qrls = module24.qrls;
+  const qrls: typeof module27.qrls = module27.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("qnorm example (lib/r/random.ts:351)", () => {
-  const qnorm: typeof module25.qnorm = module25.qnorm;
+  const qnorm: typeof module28.qnorm = module28.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("rRng example (lib/r/random.ts:646)", () => {
-  const rRng: typeof module25.rRng = module25.rRng;
+  const rRng: typeof module28.rRng = module28.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1018,20 +1086,20 @@ Deno.test("rRng example (lib/r/random.ts:646)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:683)", () => {
-  const seedrandomRng: typeof module25.seedrandomRng = module25.seedrandomRng;
+  const seedrandomRng: typeof module28.seedrandomRng = module28.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("jupyterDisplay example (lib/view/display.ts:20)", () => {
-  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
-  const table: typeof module26.table = module26.table;
+  const jupyterDisplay: typeof module29.jupyterDisplay = module29.jupyterDisplay;
+  const table: typeof module29.table = module29.table;
   const bundle = table([[1]], { columns: ["x"] })[jupyterDisplay]();
   assert.ok(bundle["text/plain"] === "x\n1");
 });
 
 Deno.test("formatColumn example (lib/view/display.ts:61)", () => {
-  const formatColumn: typeof module26.formatColumn = module26.formatColumn;
+  const formatColumn: typeof module29.formatColumn = module29.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1040,93 +1108,93 @@ Deno.test("formatColumn example (lib/view/display.ts:61)", () => {
 });
 
 Deno.test("formatNumbers example (lib/view/display.ts:113)", () => {
-  const formatNumbers: typeof module26.formatNumbers = module26.formatNumbers;
+  const formatNumbers: typeof module29.formatNumbers = module29.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("Table example (lib/view/display.ts:130)", () => {
-  const table: typeof module26.table = module26.table;
+  const table: typeof module29.table = module29.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:224)", () => {
-  const table: typeof module26.table = module26.table;
+  const table: typeof module29.table = module29.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:252)", () => {
-  const headTable: typeof module26.headTable = module26.headTable;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const headTable: typeof module29.headTable = module29.headTable;
+  const generateData: typeof module16.generateData = module16.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:273)", () => {
-  const sideBySide: typeof module26.sideBySide = module26.sideBySide;
+  const sideBySide: typeof module29.sideBySide = module29.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/plots.ts:22)", () => {
-  const Figure: typeof module27.Figure = module27.Figure;
-  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
+  const Figure: typeof module30.Figure = module30.Figure;
+  const jupyterDisplay: typeof module29.jupyterDisplay = module29.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/plots.ts:48)", () => {
-  const Plot = module28;
-  const plot: typeof module27.plot = module27.plot;
+  const Plot = module31;
+  const plot: typeof module30.plot = module30.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:72)", () => {
-  const featureHistograms: typeof module27.featureHistograms = module27.featureHistograms;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const featureHistograms: typeof module30.featureHistograms = module30.featureHistograms;
+  const generateData: typeof module16.generateData = module16.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:128)", () => {
-  const targetBalance: typeof module27.targetBalance = module27.targetBalance;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const targetBalance: typeof module30.targetBalance = module30.targetBalance;
+  const generateData: typeof module16.generateData = module16.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:158)", () => {
-  const irlsConvergence: typeof module27.irlsConvergence = module27.irlsConvergence;
-  const glm: typeof module11.glm = module11.glm;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const irlsConvergence: typeof module30.irlsConvergence = module30.irlsConvergence;
+  const glm: typeof module6.glm = module6.glm;
+  const generateData: typeof module16.generateData = module16.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:197)", () => {
-  const sigmoidCurve: typeof module27.sigmoidCurve = module27.sigmoidCurve;
+  const sigmoidCurve: typeof module30.sigmoidCurve = module30.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:244)", () => {
-  const lossAlongCoefficient: typeof module27.lossAlongCoefficient = module27.lossAlongCoefficient;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const lossAlongCoefficient: typeof module30.lossAlongCoefficient = module30.lossAlongCoefficient;
+  const generateData: typeof module16.generateData = module16.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:316)", () => {
-  const logLikelihoodSurface: typeof module27.logLikelihoodSurface = module27.logLikelihoodSurface;
-  const generateData: typeof module10.generateData = module10.generateData;
+  const logLikelihoodSurface: typeof module30.logLikelihoodSurface = module30.logLikelihoodSurface;
+  const generateData: typeof module16.generateData = module16.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:384)", () => {
-  const lossCurve: typeof module27.lossCurve = module27.lossCurve;
+  const lossCurve: typeof module30.lossCurve = module30.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });

@@ -582,17 +582,21 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
       (options.link !== undefined && options.link !== "logit"))
   ) {
     // Prior weights, an offset or another link: R's glm.fit for the binomial family in full.
-    checkMatrix("X", X);
-    const settings = validateOptions(X.cols, options);
-    return glmFit(X, y, { ...settings, ...validateFamilyOptions(X.rows, y, options) });
+    // X's finiteness is checked there (or certified by the first XᵀWX, as below).
+    if (!isShaped(X)) checkMatrix("X", X);
+    try {
+      const settings = validateOptions(X.cols, options);
+      return glmFit(X, y, { ...settings, ...validateFamilyOptions(X.rows, y, options) });
+    } catch (e) {
+      if (e instanceof ArgumentError && e.argument !== "X") checkMatrix("X", X); // X first
+      throw e;
+    }
   }
   // X's entries are checked for finiteness by checkMatrix, a full pass over X — except on the
   // normal-equations path, where the first XᵀWX certifies them for free: its diagonal holds
   // Σᵢ wᵢ xᵢⱼ² with every wᵢ > 0, finite exactly when column j is (or else the solver gives up and
   // checkMatrix runs after all, throwing its usual error). Only the shape is checked up front.
-  const shaped = X !== null && typeof X === "object" && X.data instanceof Float64Array &&
-    X.rows > 0 && X.cols > 0 && X.data.length === X.rows * X.cols;
-  if (!shaped) checkMatrix("X", X);
+  if (!isShaped(X)) checkMatrix("X", X);
   let settings: GlmSettings;
   try {
     checkLabels("y", y, X.rows);
@@ -618,6 +622,12 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
   }
   if (!checked) checkMatrix("X", X);
   return irls(X, y, settings, qrSolver(X, settings.intercept, tol), "qr")!;
+}
+
+/** Whether X is a well-formed, non-empty Matrix (its entries are not looked at). */
+function isShaped(X: Matrix): boolean {
+  return X !== null && typeof X === "object" && X.data instanceof Float64Array &&
+    X.rows > 0 && X.cols > 0 && X.data.length === X.rows * X.cols;
 }
 
 /**

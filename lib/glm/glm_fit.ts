@@ -10,9 +10,12 @@
  * 0 where the weight is 0, checks 0 ≤ y ≤ 1, warns "non-integer #successes in a binomial glm!"
  * when some |w·y − round(w·y)| exceeds 0.001, and starts from μ = (w·y + ½)/(w + 1); each
  * iteration forms z = (η − offset) + (y − μ)/μ.η and √W = √(w μ.η² / V(μ)) on the rows of
- * positive weight, solves the weighted least-squares problem (R's QR on exactly those rows, or
- * the normal equations under the same rules as the plain fit), updates η = Xβ + offset, and
- * applies R's divergence and out-of-bounds step-halving, convergence test and warnings. The null
+ * positive weight, solves the weighted least-squares problem, updates η = Xβ + offset, and applies
+ * R's divergence and out-of-bounds step-halving, convergence test and warnings. The least-squares
+ * problems are solved as for the plain fit: by R's QR on exactly the rows of positive weight, in
+ * R's order of operations (this file's loop), or — for large, well-conditioned data, under the
+ * same rules and fallbacks as the plain fit — by the normal equations, in fused passes over X
+ * (`_kernels/fused_irls.ts`), equal to R to rounding. The null
  * deviance is R's: the weighted mean of y with an intercept, η = offset without one, and — with
  * both an intercept and an offset — the deviance of a second, intercept-only fit started from
  * the full fit's μ, as `glm()` computes it. The AIC is R's, from `dbinom(round(w·y), round(w), μ)`.
@@ -21,7 +24,7 @@
  */
 
 import type { Matrix } from "../core/matrix.ts";
-import { ArgumentError } from "../core/validate.ts";
+import { ArgumentError, checkMatrix } from "../core/validate.ts";
 import { qrls } from "../r/qr.ts";
 import type { RowWeights } from "../_kernels/crossprod.ts";
 import {
@@ -39,8 +42,9 @@ import {
   type WlsSolver,
   type WlsStep,
 } from "./glm.ts";
-import { binomialLink, type Link, LINKS, roundHalfEven } from "./links.ts";
+import { binomialLink, type Link, LINKS } from "./links.ts";
 import { binomialMinus2LogLik } from "./loglik.ts";
+import { fusedIrls, minus2LogLikFromDeviance } from "../_kernels/fused_irls.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 const THRESH = 30;
@@ -71,8 +75,8 @@ export const WARNING_NULL_NOT_CONVERGED =
 export interface FamilySettings {
   /** The link. */
   link: Link;
-  /** The response as given (proportions in [0, 1] where the weight is positive). */
-  y: Float64Array;
+  /** The response as given (proportions in [0, 1] where the weight is positive); not copied. */
+  y: ArrayLike<number>;
   /** Prior weights, or null for all 1. */
   weights: Float64Array | null;
   /** Offset, or null for none. */
@@ -87,6 +91,8 @@ export type FitSettings = GlmSettings & FamilySettings & {
   mustart?: Float64Array;
   /** Whether to compute the null deviance (with its refit); default true. */
   nullDeviance?: boolean;
+  /** Whether X is known to be finite (else it is checked, or certified by the first XᵀWX). */
+  xChecked?: boolean;
 };
 
 function toVector(name: string, v: ArrayLike<number>, n: number, what: string): Float64Array {
@@ -96,7 +102,7 @@ function toVector(name: string, v: ArrayLike<number>, n: number, what: string): 
   if (v.length !== n) {
     throw new ArgumentError(name, `has ${v.length} entries but X has ${n} rows`);
   }
-  return Float64Array.from(v);
+  return new Float64Array(v); // a copy: the fit keeps it
 }
 
 /**
@@ -150,10 +156,9 @@ export function validateFamilyOptions(
       );
     }
   }
-  const yv = Float64Array.from(y);
   for (let i = 0; i < n; i++) {
     if (weights !== null && weights[i] === 0) continue; // R: anything goes where the weight is 0
-    const v = yv[i];
+    const v = y[i];
     if (!(v >= 0 && v <= 1)) {
       throw new ArgumentError(
         "y",
@@ -174,7 +179,7 @@ export function validateFamilyOptions(
       }
     }
   }
-  return { link, y: yv, weights, offset };
+  return { link, y, weights, offset };
 }
 
 /**
@@ -226,10 +231,11 @@ function qrRowsSolver(
   };
 }
 
-/** The per-row state of the iteration, and the link's functions over it. */
+/** The per-row state of the iteration. */
 interface State {
   readonly n: number;
   readonly link: Link;
+  /** R's `y` after `initialize` (0 where the weight is 0), filled by {@linkcode startRows}. */
   readonly y: Float64Array;
   readonly w: Float64Array | null;
   readonly offset: Float64Array | null;
@@ -239,89 +245,130 @@ interface State {
   readonly ex: Float64Array;
   /** Each row's unit deviance 2 w (y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))). */
   readonly dev: Float64Array;
-}
-
-/** μ (and for the logit the clamped exp(η)) from η, for rows from..to−1. */
-function linkinvRows(s: State, from: number, to: number): void {
-  const { eta, mu, ex } = s;
-  if (s.link === "logit") {
-    for (let i = from; i < to; i++) {
-      const e = eta[i];
-      const t = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : Math.exp(e);
-      ex[i] = t;
-      mu[i] = t / (1 + t);
-    }
-  } else {
-    const inv = binomialLink(s.link).linkinv;
-    for (let i = from; i < to; i++) mu[i] = inv(eta[i]);
-  }
+  /** Whether every μ computed since it was last set is valid (finite, strictly in (0, 1)). */
+  valid: boolean;
 }
 
 /**
- * The unit deviances of rows from..to−1 into `s.dev`, their compensated sum returned (R's
- * C `binomial_dev_resids`, summed), and whether every μ is valid (finite, strictly in (0, 1)).
+ * Rows from..to−1's μ = linkinv(η) (for the logit also the clamped exp(η), as R's C code) and
+ * unit deviances 2 w (y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))) (R's C `binomial_dev_resids`),
+ * stored; their sum is added to `acc` = [sum, compensation] (Neumaier: a unit deviance can be −0
+ * or, by rounding, a hair below 0 where y = μ). Clears `s.valid` if some μ is not in (0, 1).
  */
-function devianceRows(s: State, from: number, to: number): { sum: number; valid: boolean } {
-  const { y, w, mu, dev } = s;
-  let sum = 0, comp = 0, valid = true;
-  for (let i = from; i < to; i++) {
-    const m = mu[i], yi = y[i];
+function muDevRows(s: State, from: number, to: number, acc: Float64Array): void {
+  const { eta, mu, ex, y, w, dev } = s;
+  const logit = s.link === "logit";
+  const inv = binomialLink(s.link).linkinv;
+  let sum = acc[0], comp = acc[1], valid = true;
+  for (let r = from; r < to; r++) {
+    const e = eta[r];
+    let m: number;
+    if (logit) {
+      const t = e < MTHRESH ? DBL_EPSILON : e > THRESH ? INVEPS : Math.exp(e);
+      ex[r] = t;
+      m = t / (1 + t);
+    } else {
+      m = inv(e);
+    }
+    mu[r] = m;
     if (!(m > 0 && m < 1)) valid = false;
-    let u: number;
-    if (yi === 1) u = Math.log(1 / m);
-    else if (yi === 0) u = Math.log(1 / (1 - m));
-    else u = yi * Math.log(yi / m) + (1 - yi) * Math.log((1 - yi) / (1 - m));
-    const d = 2 * (w === null ? 1 : w[i]) * u;
-    dev[i] = d;
-    // Neumaier: a unit deviance can be −0 or (with rounding) a hair below 0 for y = μ.
+    const yi = y[r];
+    // One of the two terms is 0 for y ∈ {0, 1}.
+    const u = yi === 1
+      ? Math.log(1 / m)
+      : yi === 0
+      ? Math.log(1 / (1 - m))
+      : yi * Math.log(yi / m) + (1 - yi) * Math.log((1 - yi) / (1 - m));
+    const d = 2 * (w === null ? 1 : w[r]) * u;
+    dev[r] = d;
     const t = sum + d;
     comp += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
     sum = t;
   }
-  return { sum: sum + comp, valid };
+  acc[0] = sum;
+  acc[1] = comp;
+  if (!valid) s.valid = false;
 }
 
 /**
- * η = Xβ + offset for every row (each row's terms in column order, as R's dgemv adds them; four
- * rows at a time for four independent chains), then μ and the unit deviances; returns their sum
- * and whether μ is valid.
+ * R's `binomial()$initialize` and glm.fit's start: y (0 where the weight is 0), the
+ * "non-integer" test, η = etastart or linkfun(mustart) with mustart = (w·y + ½)/(w + 1) unless
+ * given, then μ and the deviance (returned, with the test's result).
  */
-function updateRows(
-  X: Matrix,
-  intercept: boolean,
-  beta: Float64Array,
+function startRows(
   s: State,
-): { sum: number; valid: boolean } {
+  yIn: ArrayLike<number>,
+  etastart: Float64Array | undefined,
+  mustart: Float64Array | undefined,
+): { deviance: number; nonInteger: boolean } {
+  const { n, y, w, eta } = s;
+  const logit = s.link === "logit";
+  const linkfun = binomialLink(s.link).linkfun;
+  let nonInteger = false;
+  for (let i = 0; i < n; i++) {
+    const wi = w === null ? 1 : w[i];
+    const yi = wi === 0 ? 0 : yIn[i];
+    y[i] = yi;
+    if (!nonInteger) {
+      // |m − round(m)| does not depend on how halves are rounded.
+      const m = wi * yi;
+      if (Math.abs(m - Math.round(m)) > 1e-3) nonInteger = true;
+    }
+    if (etastart !== undefined) {
+      eta[i] = etastart[i];
+    } else {
+      const ms = mustart !== undefined ? mustart[i] : (wi * yi + 0.5) / (wi + 1);
+      eta[i] = logit ? Math.log(ms / (1 - ms)) : linkfun(ms);
+    }
+  }
+  const acc = new Float64Array(2);
+  s.valid = true;
+  muDevRows(s, 0, n, acc);
+  return { deviance: acc[0] + acc[1], nonInteger };
+}
+
+/**
+ * η = Xβ + offset for every row (each row's terms in column order, as R's dgemv adds them, then
+ * the offset; four rows at a time for four independent chains), then μ and the unit deviances,
+ * a block of rows at a time; returns the deviance and sets `s.valid`.
+ */
+function updateRows(X: Matrix, intercept: boolean, beta: Float64Array, s: State): number {
   const n = X.rows, k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
   const b0 = intercept ? beta[0] : 0;
   const { eta, offset } = s;
-  for (let i = 0; i < n; i += 4) {
-    const end = Math.min(i + 4, n);
-    if (end - i === 4) {
-      let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
-      const r0 = i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-      for (let j = 0; j < k; j++) {
-        const bj = beta[j + off];
-        s0 += Xd[r0 + j] * bj;
-        s1 += Xd[r1 + j] * bj;
-        s2 += Xd[r2 + j] * bj;
-        s3 += Xd[r3 + j] * bj;
-      }
-      eta[i] = s0;
-      eta[i + 1] = s1;
-      eta[i + 2] = s2;
-      eta[i + 3] = s3;
-    } else {
-      for (let r = i; r < end; r++) {
-        let t = b0;
-        for (let j = 0; j < k; j++) t += Xd[r * k + j] * beta[j + off];
-        eta[r] = t;
+  const acc = new Float64Array(2);
+  s.valid = true;
+  const BLOCK = 1024; // rows whose η are computed before their μ and deviances (cache-sized)
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const iEnd = Math.min(i0 + BLOCK, n);
+    for (let i = i0; i < iEnd; i += 4) {
+      const end = Math.min(i + 4, iEnd);
+      if (end - i === 4) {
+        let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
+        const r0 = i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+        for (let j = 0; j < k; j++) {
+          const bj = beta[j + off];
+          s0 += Xd[r0 + j] * bj;
+          s1 += Xd[r1 + j] * bj;
+          s2 += Xd[r2 + j] * bj;
+          s3 += Xd[r3 + j] * bj;
+        }
+        eta[i] = s0;
+        eta[i + 1] = s1;
+        eta[i + 2] = s2;
+        eta[i + 3] = s3;
+      } else {
+        for (let r = i; r < end; r++) {
+          let t = b0;
+          for (let j = 0; j < k; j++) t += Xd[r * k + j] * beta[j + off];
+          eta[r] = t;
+        }
       }
     }
-    if (offset !== null) { for (let r = i; r < end; r++) eta[r] += offset[r]; }
+    if (offset !== null) { for (let r = i0; r < iEnd; r++) eta[r] += offset[r]; }
+    muDevRows(s, i0, iEnd, acc);
   }
-  linkinvRows(s, 0, n);
-  return devianceRows(s, 0, n);
+  return acc[0] + acc[1];
 }
 
 /**
@@ -370,9 +417,18 @@ function fillRows(
 
 /** What one run of the IRLS loop produced (before the null deviance and the AIC). */
 interface LoopResult {
-  state: State;
+  /** R's y (0 where the weight is 0), η, μ and the unit deviances of the final fit. */
+  y: Float64Array;
+  eta: Float64Array;
+  mu: Float64Array;
+  dev: Float64Array;
+  /** Whether the family's "non-integer #successes" test failed. */
+  nonInteger: boolean;
+  /** Coefficients (0 where aliased). */
   coef: Float64Array;
-  step: WlsStep;
+  /** Aliased columns (1), in the original order. */
+  aliased: Uint8Array;
+  rank: number;
   iter: number;
   conv: boolean;
   boundary: boolean;
@@ -382,33 +438,15 @@ interface LoopResult {
   deviance: number;
   standardErrors: Float64Array;
   covariance: Float64Array;
+  /** The null deviance at η = offset, if the loop computed it (else NaN). */
+  nullDeviance: number;
 }
 
-/** R's `binomial()$initialize`: y with 0 where the weight is 0, μ start, the integer warning. */
-function initialize(
-  yIn: Float64Array,
-  w: Float64Array | null,
-): { y: Float64Array; mustart: Float64Array; nonInteger: boolean } {
-  const n = yIn.length;
-  const y = new Float64Array(n), mustart = new Float64Array(n);
-  let nonInteger = false;
-  for (let i = 0; i < n; i++) {
-    const wi = w === null ? 1 : w[i];
-    const yi = wi === 0 ? 0 : yIn[i];
-    y[i] = yi;
-    mustart[i] = (wi * yi + 0.5) / (wi + 1);
-    const m = wi * yi;
-    if (Math.abs(m - roundHalfEven(m)) > 1e-3) nonInteger = true;
-  }
-  return { y, mustart, nonInteger };
-}
-
-/** The IRLS loop of R's glm.fit around one solver; null if the solver gave up. */
+/** The IRLS loop of R's glm.fit, step by step, around a solver; null if the solver gave up. */
 function irlsLoop(
   X: Matrix,
   s: FitSettings,
-  y: Float64Array,
-  eta0: Float64Array,
+  yIn: ArrayLike<number>,
   solver: WlsSolver,
 ): LoopResult | null {
   const { intercept, maxit, epsilon } = s;
@@ -416,23 +454,23 @@ function irlsLoop(
   const state: State = {
     n,
     link: s.link,
-    y,
+    y: new Float64Array(n),
     w: s.weights,
     offset: s.offset,
-    eta: Float64Array.from(eta0),
+    eta: new Float64Array(n),
     mu: new Float64Array(n),
     ex: s.link === "logit" ? new Float64Array(n) : new Float64Array(0),
     dev: new Float64Array(n),
+    valid: true,
   };
-  linkinvRows(state, 0, n);
-  const start0 = devianceRows(state, 0, n);
-  if (!start0.valid) {
+  const start0 = startRows(state, yIn, s.etastart, s.mustart);
+  if (!state.valid) {
     throw new ArgumentError(
       "options",
       "give no valid starting values (fitted probabilities outside (0, 1))",
     );
   }
-  let devold = start0.sum;
+  let devold = start0.deviance;
   const fill: RowWeights = (start, count, sw, zw) => fillRows(state, start, count, sw, zw);
   const update = (beta: Float64Array) => updateRows(X, intercept, beta, state);
 
@@ -457,8 +495,7 @@ function irlsLoop(
       break;
     }
     start = step.coefficients;
-    let u = update(start);
-    dev = u.sum;
+    dev = update(start);
     boundary = false;
     if (!Number.isFinite(dev)) {
       if (coefold === null) {
@@ -472,12 +509,11 @@ function irlsLoop(
         if (ii > maxit) throw new Error("glm: inner loop 1; cannot correct step size");
         ii++;
         for (let j = 0; j < p; j++) start[j] = (start[j] + coefold[j]) / 2;
-        u = update(start);
-        dev = u.sum;
+        dev = update(start);
       }
       boundary = true;
     }
-    if (!u.valid) {
+    if (!state.valid) {
       if (coefold === null) {
         throw new Error(
           "glm: no valid set of coefficients has been found: please supply starting values",
@@ -485,14 +521,13 @@ function irlsLoop(
       }
       warnings.push("step size truncated: out of bounds");
       let ii = 1;
-      while (!u.valid) {
+      while (!state.valid) {
         if (ii > maxit) throw new Error("glm: inner loop 2; cannot correct step size");
         ii++;
         for (let j = 0; j < p; j++) start[j] = (start[j] + coefold[j]) / 2;
-        u = update(start);
+        dev = update(start);
       }
       boundary = true;
-      dev = u.sum;
     }
     const aliasedNow = step.aliased;
     trace.push({
@@ -518,9 +553,14 @@ function irlsLoop(
     }
   }
   return {
-    state,
+    y: state.y,
+    eta: state.eta,
+    mu: state.mu,
+    dev: state.dev,
+    nonInteger: start0.nonInteger,
     coef,
-    step: step!,
+    aliased: step!.aliased,
+    rank: step!.rank,
     iter,
     conv,
     boundary,
@@ -529,6 +569,7 @@ function irlsLoop(
     deviance: dev,
     standardErrors: solver.standardErrors(),
     covariance: solver.covariance(),
+    nullDeviance: NaN,
   };
 }
 
@@ -567,39 +608,56 @@ function noColumns(n: number): Matrix {
  * assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
  * ```
  */
-export function glmFit(X: Matrix, yIn: ArrayLike<number>, s: FitSettings): GlmFit {
+export function glmFit(X: Matrix, yIn0: ArrayLike<number>, s: FitSettings): GlmFit {
   const n = X.rows, k = X.cols, p = k + (s.intercept ? 1 : 0);
   const w = s.weights;
   const lk = binomialLink(s.link);
-  const init = initialize(s.y ?? Float64Array.from(yIn), w);
-  const familyWarnings = init.nonInteger ? [WARNING_NON_INTEGER] : [];
-  const y = init.y;
-  // The start: etastart, else linkfun(mustart) (the given mustart or the family's).
-  let eta0: Float64Array;
-  if (s.etastart !== undefined) {
-    eta0 = s.etastart;
-  } else {
-    const mus = s.mustart ?? init.mustart;
-    eta0 = new Float64Array(n);
-    for (let i = 0; i < n; i++) eta0[i] = lk.linkfun(mus[i]);
-  }
+  const yIn = s.y ?? yIn0;
   const tol = Math.min(1e-7, s.epsilon / 1000);
   let loop: LoopResult | null = null;
   let method: "qr" | "cholesky" = "qr";
   const useCholesky = k > 0 && (s.method === "cholesky" ||
     (s.method === "auto" && n >= 20 * p && n * p >= 100_000));
+  let checked = s.xChecked === true;
   if (useCholesky) {
     const maxCond = s.method === "auto" ? MAX_AUTO_CONDITION : Infinity;
-    loop = irlsLoop(X, s, y, eta0, choleskySolver(X, s.intercept, maxCond));
+    const fused = fusedIrls({
+      X,
+      intercept: s.intercept,
+      link: lk,
+      y: yIn,
+      weights: w,
+      offset: s.offset,
+      etastart: s.etastart,
+      mustart: s.mustart,
+      maxit: s.maxit,
+      epsilon: s.epsilon,
+      nullAtOffset: s.nullDeviance !== false && !s.intercept,
+    }, choleskySolver(X, s.intercept, maxCond));
+    // A fit at all means that every XᵀWX had a finite diagonal: X is finite (a non-finite entry
+    // gives NaN even on a row of weight 0, as 0 · ∞ is NaN).
+    if (fused !== null) checked = true;
     // As for the plain fit, "auto" redoes by QR a fit that ends with one of glm.fit's warnings.
-    if (loop !== null && s.method === "auto" && loop.warnings.length > 0) loop = null;
-    if (loop !== null) method = "cholesky";
+    if (fused !== null && (s.method === "cholesky" || fused.warnings.length === 0)) {
+      loop = {
+        ...fused,
+        aliased: new Uint8Array(p),
+        rank: p,
+        boundary: false,
+        trace: fused.trace.map((t) => ({ deviance: t.deviance, coefficients: t.coefficients })),
+      };
+      method = "cholesky";
+    }
   }
   if (loop === null) {
-    loop = irlsLoop(X, s, y, eta0, qrRowsSolver(X, s.intercept, tol, goodRows(w)))!;
+    if (!checked) checkMatrix("X", X);
+    loop = irlsLoop(X, s, yIn, qrRowsSolver(X, s.intercept, tol, goodRows(w)))!;
   }
+  const familyWarnings = loop.nonInteger ? [WARNING_NON_INTEGER] : [];
+  const { y, mu } = loop;
+  const step = loop;
+  const coef = loop.coef;
 
-  const { state, step, coef } = loop;
   const rank = step.rank;
   const names = s.intercept ? ["(Intercept)", ...s.colNames] : s.colNames;
   const coefficients: (number | null)[] = Array.from(coef, (b, j) => step.aliased[j] ? null : b);
@@ -614,12 +672,16 @@ export function glmFit(X: Matrix, yIn: ArrayLike<number>, s: FitSettings): GlmFi
     zValues[j] = zv;
     pValues[j] = 2 * pnorm(-Math.abs(zv));
   }
-  // Deviance residuals sign(y − μ)·√dᵢ (R's ifelse(y > mu, d, -d)), in the storage of the unit
-  // deviances.
-  const devianceResiduals = state.dev;
+  // Deviance residuals sign(y − μ)·√dᵢ (R's ifelse(y > mu, d, -d)).
+  // R's AIC; on the normal-equations path from the deviances, equal to rounding.
+  const aic =
+    (method === "cholesky"
+      ? minus2LogLikFromDeviance(y, mu, w, loop.dev)
+      : binomialMinus2LogLik(y, mu, w)) + 2 * rank;
+  const devianceResiduals = loop.dev; // the unit deviances are not needed after this
   for (let i = 0; i < n; i++) {
-    const d = Math.sqrt(Math.max(state.dev[i], 0));
-    devianceResiduals[i] = y[i] > state.mu[i] ? d : -d;
+    const d = Math.sqrt(Math.max(devianceResiduals[i], 0));
+    devianceResiduals[i] = y[i] > mu[i] ? d : -d;
   }
 
   let nOk = n;
@@ -633,19 +695,20 @@ export function glmFit(X: Matrix, yIn: ArrayLike<number>, s: FitSettings): GlmFi
         ...s,
         colNames: [],
         method: "qr",
-        y: s.y,
-        mustart: state.mu,
+        mustart: mu,
+        xChecked: true,
         etastart: undefined,
         nullDeviance: false,
       });
       nullDeviance = nullFit.deviance;
       warnings.push(...nullFit.warnings);
       if (!nullFit.converged) warnings.push(WARNING_NULL_NOT_CONVERGED);
+    } else if (!Number.isNaN(loop.nullDeviance)) {
+      nullDeviance = loop.nullDeviance; // summed by the fused start pass
     } else {
       nullDeviance = nullDevianceAt(y, w, s.intercept ? null : s.offset, s.intercept, lk.linkinv);
     }
   }
-  const aic = binomialMinus2LogLik(y, state.mu, w) + 2 * rank;
   return {
     names,
     coefficients,
@@ -661,8 +724,8 @@ export function glmFit(X: Matrix, yIn: ArrayLike<number>, s: FitSettings): GlmFi
     converged: loop.conv,
     boundary: loop.boundary,
     warnings,
-    fitted: state.mu,
-    linearPredictors: state.eta,
+    fitted: mu,
+    linearPredictors: loop.eta,
     devianceResiduals,
     rank,
     intercept: s.intercept,
@@ -675,6 +738,11 @@ export function glmFit(X: Matrix, yIn: ArrayLike<number>, s: FitSettings): GlmFi
     covariance: loop.covariance,
     control: { maxit: s.maxit, epsilon: s.epsilon },
   };
+}
+
+/** R's `y_log_y`: y log(y/μ), 0 for y = 0. */
+function yLogY(y: number, mu: number): number {
+  return y !== 0 ? y * Math.log(y / mu) : 0;
 }
 
 /**
@@ -704,13 +772,24 @@ function nullDevianceAt(
     }
     wtdmu = (swy + cwy) / (sw + cw);
   }
-  const mu0 = linkinv(0);
+  // One μ for every row (with an intercept, or without an offset): its two logarithms once.
+  const mu0 = intercept ? wtdmu : linkinv(0);
+  const l1 = Math.log(1 / mu0), l0 = Math.log(1 / (1 - mu0));
   let sum = 0, comp = 0;
   for (let i = 0; i < n; i++) {
-    const m = intercept ? wtdmu : offset === null ? mu0 : linkinv(offset[i]);
     const yi = y[i];
-    const ylogy = (a: number, b: number) => (a !== 0 ? a * Math.log(a / b) : 0);
-    const d = 2 * (w === null ? 1 : w[i]) * (ylogy(yi, m) + ylogy(1 - yi, 1 - m));
+    let u: number;
+    if (intercept || offset === null) {
+      u = yi === 1 ? l1 : yi === 0 ? l0 : yLogY(yi, mu0) + yLogY(1 - yi, 1 - mu0);
+    } else {
+      const m = linkinv(offset[i]);
+      u = yi === 1
+        ? Math.log(1 / m)
+        : yi === 0
+        ? Math.log(1 / (1 - m))
+        : yLogY(yi, m) + yLogY(1 - yi, 1 - m);
+    }
+    const d = 2 * (w === null ? 1 : w[i]) * u;
     const t = sum + d;
     comp += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
     sum = t;

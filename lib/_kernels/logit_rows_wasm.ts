@@ -1,0 +1,236 @@
+/**
+ * The per-row work of a logit IRLS pass as WebAssembly with 128-bit SIMD (two rows per register):
+ * from η, y, the prior weight w, the offset and H(y) = y log y + (1 − y) log(1 − y), it computes
+ *
+ * - u = exp(−|η|) (ε beyond |η| = 30, R's clamp), μ = 1/(1 + u) or u/(1 + u);
+ * - the unit deviance 2w·(H(y) + y·log(1/μ) + (1 − y)·log(1/(1 − μ))), with log(1/μ) and
+ *   log(1/(1 − μ)) equal to log(1 + u) plus |η| or 0 (the softplus of ∓η), summed (Kahan, per
+ *   lane) across calls;
+ * - √W = √(w μ.η) with μ.η = u/(1 + u)² (ε beyond |η| = 30) and z·√W = ((η − offset) + (y − μ)/μ.η)·√W
+ *   — R's weights for the canonical link, 0 where w = 0.
+ *
+ * exp(−|η|) reduces x = k·ln 2 + r (|r| ≤ ln 2/2) and sums the Taylor series of e^r to degree 13
+ * by Estrin's scheme, then scales by 2^k through the exponent bits (as `network_wasm.ts`; about
+ * 2 ulp). log(1 + u), u in (0, 1], is fdlibm's log kernel on f = u (u ≤ √2 − 1) or
+ * f = (u − 1)/2 (then plus ln 2), s = f/(2 + f) and its degree-14 polynomial in s (below 1 ulp).
+ * The results equal `fused_irls.ts`'s JavaScript loop (and R's arithmetic) to rounding, which is
+ * what the normal-equations path allows itself anyway (checked in tests/logit_rows_test.ts).
+ *
+ * Where WebAssembly SIMD is not available, {@linkcode logitRowsKernel} returns `null` and the
+ * JavaScript loop runs.
+ *
+ * @module
+ */
+
+import {
+  brIf,
+  compileModule,
+  control,
+  f64x2,
+  i32,
+  i32Const as i32c,
+  localGet as get,
+  localSet as set,
+  localTee as tee,
+  simd as V,
+  uleb,
+  V128,
+  wasmModule,
+} from "./wasm.ts";
+
+/** SIMD instructions the shared assembler does not list (opcodes of the SIMD proposal). */
+const op = (code: number): number[] => [0xfd, ...uleb(code)];
+const GT = op(0x4a); // f64x2.gt
+const GE = op(0x4c); // f64x2.ge
+const BITSELECT = op(0x52); // v128.bitselect(a, b, mask) = a where mask, else b
+const SQRT = op(0xef); // f64x2.sqrt
+const MIN = op(0xf4); // f64x2.min
+
+const DBL_EPSILON = 2.220446049250313e-16;
+const LOG_INVEPS = -Math.log(DBL_EPSILON);
+/** fdlibm's split of ln 2. */
+const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
+/** 1.5·2^52 + 1023: adding it to an integer-valued k leaves k + 1023 in the low bits. */
+const MAGIC = 6755399441055744 + 1023;
+/** fdlibm's log polynomial (e_log.c). */
+const LG = [
+  6.666666666666735130e-01,
+  3.999999999940941908e-01,
+  2.857142874366239149e-01,
+  2.222219843214978396e-01,
+  1.818357216161805012e-01,
+  1.531383769920937332e-01,
+  1.479819860511658591e-01,
+];
+
+/** The buffers of a chunk, in this order, each `capacity` doubles apart. */
+export const ROW_BUFFERS = ["eta", "y", "w", "offset", "hy", "mu", "dev", "sw", "zw"] as const;
+
+/** Assembles the kernel for chunks of up to `capacity` rows (an even number). */
+function assemble(capacity: number): Uint8Array<ArrayBuffer> {
+  const S = capacity * 8; // bytes between buffers
+  const at = (name: typeof ROW_BUFFERS[number]) => S * ROW_BUFFERS.indexOf(name);
+  // params: 0 P (address of the pair in buffer 0), 1 END, 2 ACC (sum, compensation: 2 × v128)
+  let next = 3;
+  const L = () => next++;
+  const [E, AE, CL, KD, RR, R2, R4, R8, U, A, Q, POS, MU, F, BIG, SS, Z, W4, HF, LP] = Array.from(
+    { length: 20 },
+    L,
+  );
+  const [Y, WV, D, SUM, COMP, T, YK, ME, SQW] = Array.from({ length: 9 }, L);
+  const nV128 = next - 3;
+  const c: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
+  const P = 0, END = 1, ACC = 2;
+
+  emit(get(ACC), V.load(0), set(SUM), get(ACC), V.load(16), set(COMP));
+  emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
+  // η, |η|, the clamp mask
+  emit(get(P), V.load(at("eta")), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
+  // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2, Σ rⁿ/n! (Estrin), · 2^k
+  emit(get(AE), f64x2(30), MIN, V.neg, tee(RR), f64x2(1 / Math.LN2), V.mul, V.nearest, set(KD));
+  emit(get(RR), get(KD), f64x2(LN2_HI), V.mul, V.sub, get(KD), f64x2(LN2_LO), V.mul, V.sub);
+  emit(set(RR));
+  const coef: number[] = [];
+  for (let n = 0, f = 1; n <= 13; n++, f *= n) coef.push(1 / f);
+  emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
+  let level: number[][] = [];
+  for (let n = 0; n <= 13; n += 2) {
+    level.push([...f64x2(coef[n]), ...get(RR), ...f64x2(coef[n + 1]), ...V.mul, ...V.add]);
+  }
+  for (const power of [R2, R4, R8]) {
+    const up: number[][] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      up.push(
+        i + 1 < level.length
+          ? [...level[i], ...level[i + 1], ...get(power), ...V.mul, ...V.add]
+          : level[i],
+      );
+    }
+    level = up;
+  }
+  emit(level[0], get(KD), f64x2(MAGIC), V.add, i32c(52), V.i64shl, V.mul);
+  // u (ε beyond the clamp), a = |η| (−log ε beyond), q = 1/(1 + u), μ = q or u·q
+  emit(set(U), f64x2(DBL_EPSILON), get(U), get(CL), BITSELECT, set(U));
+  emit(f64x2(LOG_INVEPS), get(AE), get(CL), BITSELECT, set(A));
+  emit(f64x2(1), f64x2(1), get(U), V.add, V.div, set(Q));
+  emit(get(E), f64x2(0), GE, set(POS));
+  emit(get(Q), get(U), get(Q), V.mul, get(POS), BITSELECT, set(MU));
+  emit(get(P), get(MU), V.store(at("mu")));
+  // log(1 + u): f = u or (u − 1)/2, s = f/(2 + f), fdlibm's polynomial, plus ln 2 for the second
+  emit(get(U), f64x2(Math.SQRT2 - 1), GT, set(BIG));
+  emit(get(U), f64x2(1), V.sub, f64x2(0.5), V.mul, get(U), get(BIG), BITSELECT, set(F));
+  emit(get(F), f64x2(2), get(F), V.add, V.div, tee(SS), get(SS), V.mul, tee(Z), get(Z), V.mul);
+  emit(set(W4));
+  // R = z(Lg1 + w(Lg3 + w(Lg5 + w Lg7))) + w(Lg2 + w(Lg4 + w Lg6))
+  emit(f64x2(LG[6]), get(W4), V.mul, f64x2(LG[4]), V.add, get(W4), V.mul, f64x2(LG[2]), V.add);
+  emit(get(W4), V.mul, f64x2(LG[0]), V.add, get(Z), V.mul);
+  emit(f64x2(LG[5]), get(W4), V.mul, f64x2(LG[3]), V.add, get(W4), V.mul, f64x2(LG[1]), V.add);
+  emit(get(W4), V.mul, V.add, set(Z)); // Z := R
+  emit(f64x2(0.5), get(F), V.mul, get(F), V.mul, set(HF));
+  // LP = k·ln2_hi − ((hfsq − (s·(hfsq + R) + k·ln2_lo)) − f), k = 1 where BIG
+  emit(f64x2(LN2_HI), f64x2(0), get(BIG), BITSELECT);
+  emit(get(HF), get(SS), get(HF), get(Z), V.add, V.mul);
+  emit(f64x2(LN2_LO), f64x2(0), get(BIG), BITSELECT, V.add, V.sub, get(F), V.sub, V.sub, set(LP));
+  // L = H(y) + y·(LP + (pos ? 0 : a)) + (1 − y)·(LP + (pos ? a : 0)); d = (2w)·L
+  emit(get(P), V.load(at("y")), set(Y), get(P), V.load(at("w")), set(WV));
+  emit(get(P), V.load(at("hy")));
+  emit(get(Y), get(LP), f64x2(0), get(A), get(POS), BITSELECT, V.add, V.mul, V.add);
+  emit(f64x2(1), get(Y), V.sub, get(LP), get(A), f64x2(0), get(POS), BITSELECT, V.add, V.mul);
+  emit(V.add, f64x2(2), get(WV), V.mul, V.mul, set(D));
+  emit(get(P), get(D), V.store(at("dev")));
+  // Kahan: yk = d − comp; t = sum + yk; comp = (t − sum) − yk; sum = t
+  emit(get(D), get(COMP), V.sub, set(YK), get(SUM), get(YK), V.add, set(T));
+  emit(get(T), get(SUM), V.sub, get(YK), V.sub, set(COMP), get(T), set(SUM));
+  // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
+  emit(get(U), get(Q), V.mul, get(Q), V.mul, set(ME));
+  emit(f64x2(DBL_EPSILON), get(ME), get(CL), BITSELECT, set(ME));
+  emit(get(WV), get(ME), V.mul, SQRT, set(SQW), get(P), get(SQW), V.store(at("sw")));
+  emit(get(P), get(E), get(P), V.load(at("offset")), V.sub, get(Y), get(MU), V.sub, get(ME));
+  emit(V.div, V.add, get(SQW), V.mul, V.store(at("zw")));
+  // next pair
+  emit(get(P), i32c(16), i32.add, tee(P), get(END), i32.ltU, brIf(0));
+  emit(control.end, control.end);
+  emit(get(ACC), get(SUM), V.store(0), get(ACC), get(COMP), V.store(16));
+  emit(control.end);
+  return wasmModule({
+    exportName: "rows",
+    params: 3,
+    locals: [[nV128, V128]],
+    body: c,
+    memory: { export: "mem" },
+  });
+}
+
+/** A compiled row kernel with its memory: the chunk's buffers and the deviance accumulator. */
+export interface LogitRowsKernel {
+  /** The largest chunk it takes. */
+  readonly capacity: number;
+  /** Views of the chunk's buffers (see {@linkcode ROW_BUFFERS}), `capacity` doubles each. */
+  readonly buffers: Record<typeof ROW_BUFFERS[number], Float64Array>;
+  /** Sets the deviance sum (both lanes, and their compensations) to 0. */
+  resetSum(): void;
+  /** The deviance summed since the last reset. */
+  sum(): number;
+  /** Runs rows 0..count−1 of the buffers (count ≤ capacity). */
+  run(count: number): void;
+}
+
+const cache = new Map<number, WebAssembly.Module | null>();
+
+/**
+ * A row kernel for chunks of up to `capacity` rows, or `null` where WebAssembly SIMD is missing.
+ * Compiled once per capacity; each call makes its own memory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logitRowsKernel } from "./logit_rows_wasm.ts";
+ * const k = logitRowsKernel(4);
+ * if (k !== null) {
+ *   const b = k.buffers;
+ *   b.eta.set([0, 1]); b.y.set([1, 0]); b.w.set([1, 2]); // offset and H(y) stay 0
+ *   k.resetSum();
+ *   k.run(2);
+ *   assert.ok(b.mu[0] === 0.5 && Math.abs(b.mu[1] - 1 / (1 + Math.exp(-1))) < 1e-15);
+ *   const dev = 2 * Math.log(2) + 4 * Math.log(1 + Math.exp(1));
+ *   assert.ok(Math.abs(k.sum() - dev) < 1e-14 && b.sw[0] === 0.5);
+ * }
+ * ```
+ */
+export function logitRowsKernel(capacity: number): LogitRowsKernel | null {
+  const cap = capacity + (capacity & 1); // an even number of rows: whole pairs
+  if (!cache.has(cap)) cache.set(cap, compileModule(() => assemble(cap)));
+  const mod = cache.get(cap)!;
+  if (mod === null) return null;
+  const bytes = ROW_BUFFERS.length * cap * 8 + 32;
+  const instance = new WebAssembly.Instance(mod);
+  const memory = instance.exports.mem as WebAssembly.Memory;
+  const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
+  if (pages > 0) memory.grow(pages);
+  const heap = new Float64Array(memory.buffer);
+  const buffers = Object.fromEntries(
+    ROW_BUFFERS.map((name, b) => [name, heap.subarray(b * cap, (b + 1) * cap)]),
+  ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
+  const accAt = ROW_BUFFERS.length * cap; // in doubles
+  const rows = instance.exports.rows as (p: number, end: number, acc: number) => void;
+  const { eta, y, w, offset, hy } = buffers;
+  return {
+    capacity: cap,
+    buffers,
+    resetSum: () => heap.fill(0, accAt, accAt + 4),
+    // [sum₀, sum₁] then [compensation₀, compensation₁]: Kahan's sum is sum − compensation.
+    sum: () => (heap[accAt] - heap[accAt + 2]) + (heap[accAt + 1] - heap[accAt + 3]),
+    run(count: number) {
+      if (count & 1) {
+        // The odd row's partner: weight 0, so it adds 0 to the deviance; its outputs are unused.
+        eta[count] = 0;
+        y[count] = 0;
+        w[count] = 0;
+        offset[count] = 0;
+        hy[count] = 0;
+      }
+      rows(0, 8 * (count + (count & 1)), accAt * 8);
+    },
+  };
+}
