@@ -25,7 +25,7 @@ export {
   WARNING_FITTED_0_1,
   WARNING_NOT_CONVERGED,
 } from "./glm/glm.ts";
-export { WARNING_NON_INTEGER, WARNING_NULL_NOT_CONVERGED } from "./glm/glm_fit.ts";
+export { WARNING_NON_INTEGER, WARNING_NULL_NOT_CONVERGED } from "./glm/binomial_fit.ts";
 export { WARNING_RANK_DEFICIENT_PREDICTION } from "./glm/predict.ts";
 export { type BinomialLink, binomialLink, type Link, LINKS } from "./glm/links.ts";
 export * from "./glm/loglik.ts";

@@ -20,7 +20,7 @@ import * as module14 from "../lib/core/metrics.ts";
 import * as module15 from "../lib/core/validate.ts";
 import * as module16 from "../lib/data/dataset.ts";
 import * as module17 from "../lib/mod.ts";
-import * as module18 from "../lib/glm/glm_fit.ts";
+import * as module18 from "../lib/glm/binomial_fit.ts";
 import * as module19 from "../lib/glm/irls_step.ts";
 import * as module20 from "../lib/glm/summary.ts";
 import * as module21 from "../lib/nn/gradient_descent.ts";
@@ -569,6 +569,36 @@ Deno.test("formatCsv example (lib/data/dataset.ts:384)", () => {
   assert.ok(formatCsv(ds) === "a,b,target\n0.30000000000000004,-0,1\n");
 });
 
+Deno.test("WARNING_NON_INTEGER example (lib/glm/binomial_fit.ts:59)", () => {
+  const glm: typeof module17.glm = module17.glm;
+  const WARNING_NON_INTEGER: typeof module17.WARNING_NON_INTEGER = module17.WARNING_NON_INTEGER;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  // 0.5 × 1 successes: not a whole number.
+  const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
+  assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
+});
+
+Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:113)", () => {
+  const validateFamilyOptions: typeof module18.validateFamilyOptions =
+    module18.validateFamilyOptions;
+  const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
+  assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
+  assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
+});
+
+Deno.test("glmFit example (lib/glm/binomial_fit.ts:599)", () => {
+  const glmFit: typeof module18.glmFit = module18.glmFit;
+  const validateFamilyOptions: typeof module18.validateFamilyOptions =
+    module18.validateFamilyOptions;
+  const fromRows: typeof module2.fromRows = module2.fromRows;
+  // 20 trials at each of three doses: 4, 10 and 16 successes.
+  const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
+  const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
+  const settings = { intercept: true, maxit: 25, epsilon: 1e-8, colNames: ["dose"] };
+  const fit = glmFit(X, y, { ...settings, method: "qr", ...family });
+  assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
+});
+
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm.ts:34)", () => {
   const glm: typeof module6.glm = module6.glm;
   const WARNING_NOT_CONVERGED: typeof module6.WARNING_NOT_CONVERGED = module6.WARNING_NOT_CONVERGED;
@@ -604,36 +634,6 @@ Deno.test("glm example (lib/glm/glm.ts:567)", () => {
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
   const fast = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true, method: "cholesky" });
   assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
-});
-
-Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:59)", () => {
-  const glm: typeof module17.glm = module17.glm;
-  const WARNING_NON_INTEGER: typeof module17.WARNING_NON_INTEGER = module17.WARNING_NON_INTEGER;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  // 0.5 × 1 successes: not a whole number.
-  const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
-  assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
-});
-
-Deno.test("validateFamilyOptions example (lib/glm/glm_fit.ts:113)", () => {
-  const validateFamilyOptions: typeof module18.validateFamilyOptions =
-    module18.validateFamilyOptions;
-  const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
-  assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
-  assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
-});
-
-Deno.test("glmFit example (lib/glm/glm_fit.ts:599)", () => {
-  const glmFit: typeof module18.glmFit = module18.glmFit;
-  const validateFamilyOptions: typeof module18.validateFamilyOptions =
-    module18.validateFamilyOptions;
-  const fromRows: typeof module2.fromRows = module2.fromRows;
-  // 20 trials at each of three doses: 4, 10 and 16 successes.
-  const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
-  const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
-  const settings = { intercept: true, maxit: 25, epsilon: 1e-8, colNames: ["dose"] };
-  const fit = glmFit(X, y, { ...settings, method: "qr", ...family });
-  assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:38)", () => {

@@ -19,7 +19,7 @@ import {
 } from "../core/validate.ts";
 import { qrls } from "../r/qr.ts";
 import { type RowWeights, weightedCrossprod } from "../_kernels/crossprod.ts";
-import { glmFit, validateFamilyOptions } from "./glm_fit.ts";
+import { glmFit, validateFamilyOptions } from "./binomial_fit.ts";
 import type { Link } from "./links.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;

@@ -112,7 +112,7 @@ function toVector(name: string, v: ArrayLike<number>, n: number, what: string): 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { validateFamilyOptions } from "./glm_fit.ts";
+ * import { validateFamilyOptions } from "./binomial_fit.ts";
  * const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
  * assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
  * assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
@@ -598,7 +598,7 @@ function noColumns(n: number): Matrix {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { glmFit, validateFamilyOptions } from "./glm_fit.ts";
+ * import { glmFit, validateFamilyOptions } from "./binomial_fit.ts";
  * import { fromRows } from "../core/matrix.ts";
  * // 20 trials at each of three doses: 4, 10 and 16 successes.
  * const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
