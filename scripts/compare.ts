@@ -11,7 +11,7 @@
  * Run: `deno run -A scripts/compare.ts` (add `--json` for one JSON object).
  */
 import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
-import { readCsv } from "../lib/data/dataset.ts";
+import { readCsv } from "../lib/data/csv.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
 const KERAS = TUTORIAL_KERAS_WEIGHTS;

@@ -12,15 +12,18 @@
  */
 
 import { parseArgs } from "node:util";
-import { type Dataset, generateData, head, readCsv } from "../lib/data/dataset.ts";
-import { formatColumn, table } from "../lib/view/display.ts";
+import { readCsv } from "../lib/data/csv.ts";
+import { type Dataset, generateData, head } from "../lib/data/dataset.ts";
+import { formatColumn } from "../lib/r/format.ts";
+import { table } from "../lib/view/display.ts";
 import { type Matrix, matrix } from "../lib/core/matrix.ts";
 import { meanAbsolutePercentageError } from "../lib/core/metrics.ts";
 import { tutorialNetwork } from "../lib/nn/network.ts";
 import { type Rng, rRng, seedrandomRng } from "../lib/r/random.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/book/tutorial.ts";
-import { glm, type GlmFit } from "../lib/glm/glm.ts";
+import { glm } from "../lib/glm/glm.ts";
+import type { GlmFit } from "../lib/glm/glm_fit.ts";
 
 /** The parsed command line. */
 export interface Options {

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  CsvError,
-  type Dataset,
-  formatCsv,
-  generateData,
-  head,
-  parseCsv,
-  readCsv,
-  writeCsv,
-} from "../lib/data/dataset.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { fromRows } from "../lib/core/matrix.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { CsvError, formatCsv, parseCsv, readCsv, writeCsv } from "../lib/data/csv.ts";
+import { type Dataset, generateData, head } from "../lib/data/dataset.ts";
 
 const DATA = new URL("../data/", import.meta.url);
 

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  formatColumn,
-  formatNumbers,
-  headTable,
-  jupyterDisplay,
-  table,
-} from "../lib/view/display.ts";
+import { jupyterDisplay } from "../lib/core/html.ts";
 import { generateData } from "../lib/data/dataset.ts";
+import { formatColumn, formatNumbers } from "../lib/r/format.ts";
+import { headTable, table } from "../lib/view/display.ts";
 
 Deno.test("headTable prints the tutorial's data exactly as R's head(data) does", async () => {
   // data/reference/tutorial_head.txt is capture.output(head(data)) from scripts/reference.R.

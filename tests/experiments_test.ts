@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
+import { collinearitySplit, convergence, separation } from "../lib/book/breakdowns.ts";
 import {
   agreementVsBatchSize,
   agreementVsEpochs,
   agreementVsInitialisation,
   agreementVsLearningRate,
-  collinearitySplit,
-  convergence,
-  separation,
   sumVersusMean,
-  tutorialProblem,
 } from "../lib/book/experiments.ts";
-import { gradientDescent, lipschitzStep } from "../lib/nn/gradient_descent.ts";
-import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm/glm.ts";
+import { tutorialProblem } from "../lib/book/problem.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { fromRows } from "../lib/core/matrix.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm/glm_fit.ts";
+import { gradientDescent, lipschitzStep } from "../lib/nn/gradient_descent.ts";
 
 const p = tutorialProblem();
 const R = JSON.parse(

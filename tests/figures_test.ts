@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
+import { collinearitySplit, convergence, separation } from "../lib/book/breakdowns.ts";
 import {
   agreementVsEpochs,
   agreementVsInitialisation,
-  collinearitySplit,
-  convergence,
-  separation,
   sumVersusMean,
-  tutorialProblem,
 } from "../lib/book/experiments.ts";
 import {
   agreementFigure,
@@ -17,8 +14,9 @@ import {
   sumMeanFigure,
   weightsOverEpochs,
 } from "../lib/book/figures.ts";
+import { tutorialProblem } from "../lib/book/problem.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
 
 const p = tutorialProblem();
 const count = (svg: string, re: RegExp) => (svg.match(re) ?? []).length;

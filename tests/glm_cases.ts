@@ -2,8 +2,9 @@
  * The R reference cases for glm (data/reference/glm_<case>.json, written by
  * scripts/reference_glm.R), shared by the glm and summary tests. Not a test file itself.
  */
-import { glm, type GlmFit } from "../lib/glm/glm.ts";
 import { fromColumnMajor, type Matrix } from "../lib/core/matrix.ts";
+import { glm } from "../lib/glm/glm.ts";
+import type { GlmFit } from "../lib/glm/glm_fit.ts";
 
 /** R's fit as scripts/reference_glm.R records it: GlmFit's fields, with plain arrays. */
 export type RFit =

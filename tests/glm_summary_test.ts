@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { formatNumbers } from "../lib/view/display.ts";
 import { summary } from "../lib/glm/summary.ts";
+import { formatNumbers } from "../lib/r/format.ts";
 import { CASES, fitCase } from "./glm_cases.ts";
 
 /** R's printed summary (scripts/reference_glm.R), from "Deviance Residuals:" on (no Call:). */

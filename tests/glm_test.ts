@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { glm, pnorm, predict, WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm/glm.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { fromColumnMajor, fromRows } from "../lib/core/matrix.ts";
+import { glm, predict } from "../lib/glm/glm.ts";
+import { WARNING_FITTED_0_1, WARNING_NOT_CONVERGED } from "../lib/glm/glm_fit.ts";
+import { pnorm } from "../lib/r/nmath.ts";
 import { CASES, fitCase, loadCase } from "./glm_cases.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
 
 function relClose(actual: number | null, expected: number | null, tol: number, what: string) {
   if (expected === null) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { irlsStart, irlsStep } from "../lib/glm/irls_step.ts";
 import { fromColumnMajor } from "../lib/core/matrix.ts";
+import { irlsStart, irlsStep } from "../lib/glm/irls_step.ts";
 
 interface RCase {
   n: number;

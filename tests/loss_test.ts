@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { fromRows, matrix } from "../lib/core/matrix.ts";
 import {
   bernoulliLogLikelihood,
   bernoulliLogLikelihoodGradient,
@@ -9,12 +11,10 @@ import {
   binaryCrossEntropyWithLogits,
   linearPredictor,
   logSigmoid,
-  numericalGradient,
   sigmoid,
   softplus,
 } from "../lib/nn/loss.ts";
-import { fromRows, matrix } from "../lib/core/matrix.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { numericalGradient } from "../lib/nn/numerical_gradient.ts";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);

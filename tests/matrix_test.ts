@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { column, fromColumnMajor, fromRows, matrix, row, toRows } from "../lib/core/matrix.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
 
 Deno.test("fromColumnMajor fills column by column like R's matrix(values, ncol = k)", () => {
   // R: matrix(1:6, ncol = 2) is rows (1, 4), (2, 5), (3, 6).

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { distance, maxAbsDifference, meanAbsolutePercentageError } from "../lib/core/metrics.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
 
 Deno.test("meanAbsolutePercentageError is 100·mean(|(ref − est)/ref|) (hand computation)", () => {
   // |(1 − 1.1)/1| = 0.1, |(−2 − (−1))/(−2)| = 0.5, |(4 − 4)/4| = 0: mean 0.2 → 20 %.

@@ -3,8 +3,8 @@
  * tutorial's network (1000 epochs, batch size 1000, 1000 × 10 data, Adam, zeros init) in
  * float64 and float32.
  */
+import { readCsv } from "../lib/data/csv.ts";
 import { tutorialNetwork } from "../lib/nn/network.ts";
-import { readCsv } from "../lib/data/dataset.ts";
 
 const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
 

@@ -1,21 +1,16 @@
 import { TUTORIAL_KERAS_WEIGHTS } from "../lib/book/tutorial.ts";
-import assert from "node:assert/strict";
-import {
-  constant,
-  dense,
-  glorotUniform,
-  input,
-  type Model,
-  model,
-  type ModelSummary,
-} from "../lib/nn/network.ts";
-import { adam, sgd } from "../lib/nn/optimizers.ts";
-import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/nn/loss.ts";
-import { jupyterProgress } from "../lib/nn/progress.ts";
-import { readCsv } from "../lib/data/dataset.ts";
-import { jupyterDisplay } from "../lib/view/display.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { jupyterDisplay } from "../lib/core/html.ts";
 import { fromRows, type Matrix, matrix } from "../lib/core/matrix.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { readCsv } from "../lib/data/csv.ts";
+import { adam } from "../lib/nn/adam.ts";
+import { constant, dense, glorotUniform, input } from "../lib/nn/layers.ts";
+import { binaryCrossEntropyGradient, binaryCrossEntropyLoss } from "../lib/nn/loss.ts";
+import { type Model, model } from "../lib/nn/model.ts";
+import { jupyterProgress } from "../lib/nn/progress.ts";
+import { sgd } from "../lib/nn/sgd.ts";
+import type { ModelSummary } from "../lib/nn/summary.ts";
+import assert from "node:assert/strict";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { adam, adamPaper, getOptimizer, sgd } from "../lib/nn/optimizers.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { adam, adamPaper } from "../lib/nn/adam.ts";
+import { getOptimizer } from "../lib/nn/optimizers.ts";
+import { sgd } from "../lib/nn/sgd.ts";
 
 const close = (a: number, b: number, tol: number, what = "") =>
   assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
-import { featureHistograms, plot, targetBalance } from "../lib/view/plots.ts";
-import { jupyterDisplay } from "../lib/view/display.ts";
+import { jupyterDisplay } from "../lib/core/html.ts";
 import { generateData } from "../lib/data/dataset.ts";
+import { plot } from "../lib/view/figure.ts";
+import { featureHistograms, targetBalance } from "../lib/view/plots.ts";
 
 Deno.test("plot renders a standalone SVG that declares its namespace", () => {
   const fig = plot({

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { qnorm, rRng, seedrandomRng } from "../lib/r/random.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
+import { qnorm } from "../lib/r/qnorm.ts";
+import { rRng, seedrandomRng } from "../lib/r/random.ts";
 
 // Expected values come from GNU R (scripts/reference.R -> data/reference/rng_*.json).
 const REF = new URL("../data/reference/", import.meta.url);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { formatColumn } from "../lib/view/display.ts";
 import { TUTORIAL_KERAS_WEIGHTS } from "../lib/book/tutorial.ts";
+import { formatColumn } from "../lib/r/format.ts";
 import { parseOptions, reproduce, UsageError } from "../scripts/reproduce.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);

@@ -7,8 +7,8 @@
  * the gradient from a WebAssembly SIMD kernel; the skipSample benchmark is the generator's share.
  */
 import { generateData } from "../lib/data/dataset.ts";
-import { rRng } from "../lib/r/random.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
+import { rRng } from "../lib/r/random.ts";
 
 const { X, y } = generateData();
 

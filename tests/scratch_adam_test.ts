@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { generateData } from "../lib/data/dataset.ts";
-import { formatColumn } from "../lib/view/display.ts";
-import { glm } from "../lib/glm/glm.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { fromRows, type Matrix } from "../lib/core/matrix.ts";
 import { meanAbsolutePercentageError } from "../lib/core/metrics.ts";
-import { rRng, seedrandomRng } from "../lib/r/random.ts";
+import { generateData } from "../lib/data/dataset.ts";
+import { glm } from "../lib/glm/glm.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
-import { ArgumentError } from "../lib/core/validate.ts";
+import { formatColumn } from "../lib/r/format.ts";
+import { rRng, seedrandomRng } from "../lib/r/random.ts";
 
 interface TracePoint {
   epoch: number;

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  ArgumentError,
-  checkFinite,
-  checkInteger,
-  checkLabels,
-  checkMatrix,
-} from "../lib/core/validate.ts";
+import { ArgumentError } from "../lib/core/errors.ts";
 import { fromRows, matrix } from "../lib/core/matrix.ts";
+import { checkFinite, checkInteger, checkLabels, checkMatrix } from "../lib/core/validate.ts";
 
 const rejects = (f: () => void, argument: string, message: RegExp) =>
   assert.throws(f, (e: unknown) => {

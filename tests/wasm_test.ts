@@ -1,26 +1,28 @@
 import assert from "node:assert/strict";
 import {
   brIf,
-  compileModule,
   control,
   f64x2,
-  I32,
   i32,
   i32Const,
   i64x2,
   localGet,
   localSet,
   localTee,
+  simd,
+  sumTree,
+} from "../lib/_kernels/wasm.ts";
+import {
+  compileModule,
+  I32,
   name,
   section,
-  simd,
   sleb,
-  sumTree,
   uleb,
   V128,
   vec,
   wasmModule,
-} from "../lib/_kernels/wasm.ts";
+} from "../lib/_kernels/wasm_module.ts";
 
 /** Reads a LEB128 integer back, straight from its definition (seven bits a byte, low first). */
 function decode(bytes: number[], signed: boolean): bigint {

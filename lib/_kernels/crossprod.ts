@@ -1,19 +1,22 @@
 /**
  * The weighted cross-products an IRLS step needs for its normal equations, fast:
  * `A = Xᵀ W X` and `b = Xᵀ W z` for a row-major N × K matrix X (optionally with a leading
- * column of ones for the intercept), given `sw = √w` and `zw = √w · z`.
+ * column of ones for the intercept), given `sw = √w` and `zw = √w · z`. The readable definition,
+ * which this equals to rounding (tested), is `glm/normal_equations.ts`.
  *
  * The hot loop is a tiny WebAssembly SIMD kernel, assembled below from its opcodes with the
  * assembler of `wasm.ts` (no build step, no file or network access: the bytes are made in memory
  * and compiled once). It works on chunks of rows copied into WebAssembly memory: each chunk's
- * rows are scaled by `√wᵢ` (so the chunk holds `V = √W X`, the matrix R's QR path factorises), then `VᵀV` is accumulated in 4 × 4
- * blocks of the upper triangle, 8 two-lane accumulators per block, reading each row of the block
- * once (4 × 2 blocks, with 4 accumulators, for the last columns when K mod 4 is 1 or 2, where a
- * 4 × 4 block would be mostly padding); `Vᵀ√w` and `Vᵀzw` are accumulated alongside. The
- * weights can be computed chunk by chunk as the kernel needs them (`computeRows`), so a caller
- * needs no N-long arrays of them. Products and sums are plain IEEE multiply
- * and add (no fused multiply-add), so the result is the same on every machine. Where
- * WebAssembly SIMD is missing, a plain TypeScript loop computes the same sums.
+ * rows are scaled by `√wᵢ` (so the chunk holds `V = √W X`, the matrix R's QR path factorises),
+ * then `VᵀV` is accumulated in 4 × 4 blocks of the upper triangle, 8 two-lane accumulators per
+ * block, reading each row of the block once (4 × 2 blocks, with 4 accumulators, for the last
+ * columns when K mod 4 is 1 or 2, where a 4 × 4 block would be mostly padding); `Vᵀ√w` and `Vᵀzw`
+ * are accumulated alongside, row by row. Each chunk's `VᵀV` is added to the total as a whole, so
+ * `A` is summed in a different order from the definition's; `b` is summed row by row, in the
+ * definition's order. The weights can be computed chunk by chunk as the kernel needs them
+ * (`computeRows`), so a caller needs no N-long arrays of them. Products and sums are plain IEEE
+ * multiply and add (no fused multiply-add), so the result is the same on every machine. Internal:
+ * only `glm/engine.ts` uses it.
  *
  * @module
  */
@@ -34,9 +37,6 @@ import {
   V128,
   wasmModule,
 } from "./wasm.ts";
-
-/** Which implementation computes the cross-products. */
-export type CrossprodEngine = "wasm" | "js";
 
 /** `Xᵀ W X` and `Xᵀ W z` of {@linkcode weightedCrossprod}. */
 export interface Crossprod {
@@ -64,8 +64,6 @@ export interface WeightedCrossprod {
    * each row's weights just before they are used, without N-long arrays of them.
    */
   computeRows(fill: RowWeights): Crossprod;
-  /** Which implementation runs. */
-  readonly engine: CrossprodEngine;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +178,17 @@ function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** Whether the WebAssembly SIMD kernel is available here (otherwise the TypeScript loop runs). */
+/**
+ * Whether the WebAssembly SIMD kernel is available here (otherwise `glm` computes the
+ * cross-products by their readable definition).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmCrossprodAvailable } from "./crossprod.ts";
+ * assert.equal(typeof wasmCrossprodAvailable(), "boolean");
+ * ```
+ */
 export function wasmCrossprodAvailable(): boolean {
   return kernelModule() !== null;
 }
@@ -190,32 +198,32 @@ export function wasmCrossprodAvailable(): boolean {
 /**
  * A reusable computer of `Xᵀ W X` and `Xᵀ W z` for one X: allocate once per fit, call once per
  * IRLS iteration. Its memory is a few chunks of rows plus the p × p result, whatever N is.
+ * `undefined` where WebAssembly SIMD is not available.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { weightedCrossprod } from "./crossprod.ts";
- * import { fromRows } from "../core/matrix.ts";
- * const X = fromRows([[1, 2], [3, 4], [5, 6]]);
+ * const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
  * const cp = weightedCrossprod(X, { intercept: true });
- * // Weights w = (1, 4, 9), working response z = (1, 0, 1): pass √w and √w·z.
- * const { A, b } = cp.compute(Float64Array.of(1, 2, 3), Float64Array.of(1, 0, 3));
- * assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
- * assert.ok(b[0] === 10 && b[2] === 2 + 54);
+ * if (cp) {
+ *   // Weights w = (1, 4, 9), working response z = (1, 0, 1): pass √w and √w·z.
+ *   const { A, b } = cp.compute(Float64Array.of(1, 2, 3), Float64Array.of(1, 0, 3));
+ *   assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+ *   assert.ok(b[0] === 10 && b[2] === 2 + 54);
+ * }
  * ```
  */
 export function weightedCrossprod(
   X: { rows: number; cols: number; data: Float64Array },
-  options: { intercept?: boolean; engine?: CrossprodEngine; chunkRows?: number } = {},
-): WeightedCrossprod {
+  options: { intercept?: boolean; chunkRows?: number } = {},
+): WeightedCrossprod | undefined {
+  const mod = kernelModule();
+  if (mod === null) return undefined;
   const { intercept = false } = options;
   const n = X.rows, k = X.cols, Xd = X.data;
   const off = intercept ? 1 : 0;
   const p = k + off;
-  const mod = options.engine === "js" ? null : kernelModule();
-  if (options.engine === "wasm" && mod === null) {
-    throw new Error('WebAssembly SIMD is not available here: use engine "js"');
-  }
   const A = new Float64Array(p * p);
   const b = new Float64Array(p);
   const result: Crossprod = { A, b, p };
@@ -242,46 +250,6 @@ export function weightedCrossprod(
       }
     }
   };
-  /** `compute` in terms of `computeRows`: copies each chunk's slice of `sw` and `zw`. */
-  const fromArrays = (sw: Float64Array, zw: Float64Array): RowWeights => (start, count, a, b) => {
-    a.set(sw.subarray(start, start + count));
-    b.set(zw.subarray(start, start + count));
-  };
-
-  if (mod === null) {
-    const acc = new Float64Array(kp * kp);
-    const g = new Float64Array(2 * kp);
-    const v = new Float64Array(k);
-    const swc = new Float64Array(rowsPerChunk), zwc = new Float64Array(rowsPerChunk);
-    const computeRows = (fill: RowWeights): Crossprod => {
-      acc.fill(0);
-      g.fill(0);
-      let sww = 0, swz = 0;
-      for (let i0 = 0; i0 < n; i0 += rowsPerChunk) {
-        const m = Math.min(rowsPerChunk, n - i0);
-        fill(i0, m, swc, zwc);
-        for (let r = 0; r < m; r++) {
-          const s = swc[r], t = zwc[r], row0 = (i0 + r) * k;
-          sww += s * s;
-          swz += s * t;
-          for (let j = 0; j < k; j++) v[j] = Xd[row0 + j] * s;
-          for (let j = 0; j < k; j++) {
-            const vj = v[j], row = j * kp;
-            for (let l = j; l < k; l++) acc[row + l] += vj * v[l];
-            g[j] += vj * s;
-            g[kp + j] += vj * t;
-          }
-        }
-      }
-      finish(acc, g, sww, swz);
-      return result;
-    };
-    return {
-      engine: "js",
-      computeRows,
-      compute: (sw, zw) => computeRows(fromArrays(sw, zw)),
-    };
-  }
 
   // Memory layout (bytes): acc (kp²) | g (2 kp) | sw (chunk) | zw (chunk) | V (chunk × k + pad).
   const accOff = 0;
@@ -317,9 +285,11 @@ export function weightedCrossprod(
     finish(acc, g, sww, swz);
     return result;
   };
-  return {
-    engine: "wasm",
-    computeRows,
-    compute: (sw, zw) => computeRows(fromArrays(sw, zw)),
-  };
+  /** `compute` in terms of `computeRows`: copies each chunk's slice of `sw` and `zw`. */
+  const compute = (sw: Float64Array, zw: Float64Array) =>
+    computeRows((start, count, a, c) => {
+      a.set(sw.subarray(start, start + count));
+      c.set(zw.subarray(start, start + count));
+    });
+  return { computeRows, compute };
 }

@@ -37,6 +37,7 @@ import {
   V128,
   wasmModule,
 } from "./wasm.ts";
+import { wasmReduce, wasmTimesPow2 } from "./exp.ts";
 
 /** SIMD instructions the shared assembler does not list (opcodes of the SIMD proposal). */
 const op = (code: number): number[] => [0xfd, ...uleb(code)];
@@ -50,8 +51,6 @@ const DBL_EPSILON = 2.220446049250313e-16;
 const LOG_INVEPS = -Math.log(DBL_EPSILON);
 /** fdlibm's split of ln 2. */
 const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
-/** 1.5·2^52 + 1023: adding it to an integer-valued k leaves k + 1023 in the low bits. */
-const MAGIC = 6755399441055744 + 1023;
 /** fdlibm's log polynomial (e_log.c). */
 const LG = [
   6.666666666666735130e-01,
@@ -87,10 +86,8 @@ function assemble(capacity: number): Uint8Array<ArrayBuffer> {
   emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
   // η, |η|, the clamp mask
   emit(get(P), V.load(at("eta")), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
-  // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2, Σ rⁿ/n! (Estrin), · 2^k
-  emit(get(AE), f64x2(30), MIN, V.neg, tee(RR), f64x2(1 / Math.LN2), V.mul, V.nearest, set(KD));
-  emit(get(RR), get(KD), f64x2(LN2_HI), V.mul, V.sub, get(KD), f64x2(LN2_LO), V.mul, V.sub);
-  emit(set(RR));
+  // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2 (exp.ts), Σ rⁿ/n! (Estrin), · 2^k
+  emit(wasmReduce([...get(AE), ...f64x2(30), ...MIN, ...V.neg], KD), set(RR));
   const coef: number[] = [];
   for (let n = 0, f = 1; n <= 13; n++, f *= n) coef.push(1 / f);
   emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
@@ -109,7 +106,7 @@ function assemble(capacity: number): Uint8Array<ArrayBuffer> {
     }
     level = up;
   }
-  emit(level[0], get(KD), f64x2(MAGIC), V.add, i32c(52), V.i64shl, V.mul);
+  emit(level[0], wasmTimesPow2(KD));
   // u (ε beyond the clamp), a = |η| (−log ε beyond), q = 1/(1 + u), μ = q or u·q
   emit(set(U), f64x2(DBL_EPSILON), get(U), get(CL), BITSELECT, set(U));
   emit(f64x2(LOG_INVEPS), get(AE), get(CL), BITSELECT, set(A));

@@ -1,22 +1,24 @@
 /**
- * The hot loop of `network.ts` as WebAssembly with 128-bit SIMD: for one sigmoid unit on K inputs,
- * the logits, sigmoid, loss and summed gradient Σ(p̂ − y)[x, 1] of a batch in one pass over its
- * rows. The module is assembled here, byte by byte, specialised to K (the loop over features is
- * unrolled, two rows share each 128-bit register, one per lane); no toolchain or binary blob is
- * involved, and the generated code is validated by `WebAssembly.validate` before use.
+ * The network's batch pass (`nn/dense_unit.ts`) as WebAssembly with 128-bit SIMD: for one sigmoid
+ * unit on K inputs, the logits, sigmoid, loss and summed gradient Σ(p̂ − y)[x, 1] of a batch in one
+ * pass over its rows. The module is assembled here, byte by byte, specialised to K (the loop over
+ * features is unrolled, two rows share each 128-bit register, one per lane); no toolchain or
+ * binary blob is involved, and the generated code is validated by `WebAssembly.validate` first.
  *
- * It computes what the JavaScript kernel of `network.ts` computes, up to rounding: p̂ = 1/(1 + e^−z),
- * the gradient Σ(p̂ − y)x and the loss Σ (1 − y)z + log Π(1 + e^−z), the product kept in [1, 2) by
- * moving its binary exponent into an integer sum after every row. Its exp reduces −z = k·ln 2 + r
- * (|r| ≤ ln 2/2) and sums the Taylor series of e^r to degree 13 (truncation below 5e-18) by
- * Estrin's scheme, then scales by 2^k through the exponent bits: about 2 ulp, valid for |z| ≤ 30;
- * beyond, `run` returns false and the caller uses the stable kernel.
+ * It computes what the readable pass computes, up to rounding: p̂ = 1/(1 + e^−z), the gradient
+ * Σ(p̂ − y)x and the loss Σ (1 − y)z + log Π(1 + e^−z), the product kept in [1, 2) by moving its
+ * binary exponent into an integer sum after every row. Its exp reduces −z = k·ln 2 + r
+ * (|r| ≤ ln 2/2, the reduction of `exp.ts`) and sums the Taylor series of e^r to degree 13
+ * (truncation below 5e-18) by Estrin's scheme, then scales by 2^k through the exponent bits:
+ * about 2 ulp, valid for |z| ≤ 30; beyond, `run` returns false and the caller uses the readable
+ * pass.
  *
  * Where WebAssembly SIMD is not available, {@linkcode wasmKernel} returns `undefined`.
  *
  * @module
  */
 
+import { wasmReduce, wasmTimesPow2 } from "./exp.ts";
 // The assembler (./wasm.ts), with the short names the kernel below is written in.
 import {
   brIf,
@@ -58,10 +60,6 @@ export interface WasmKernel {
   ): boolean;
 }
 
-/** exp's reduction: x = k·ln2 + r with |r| ≤ ln2/2 (fdlibm's split of ln2). */
-const LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
-/** 1.5·2^52 + 1023: adding it to an integer-valued k leaves k + 1023 in the low bits. */
-const MAGIC = 6755399441055744 + 1023;
 /** Taylor degree: |r|^14/14! < 5e-18 for |r| ≤ ln2/2, below half an ulp. */
 const DEGREE = 13;
 /** Row pairs per loop iteration. */
@@ -107,9 +105,7 @@ function assemble(k: number, useBias: boolean): Uint8Array<ArrayBuffer> {
     emit(get(BIAS), V.add, tee(Z));
     emit(V.abs, get(ZMAX), V.max, set(ZMAX));
     // e = exp(−z): k = nearest(−z/ln2), r = −z − k·ln2, e = 2^k · Σ rⁿ/n!
-    emit(get(Z), V.neg, f64x2(1 / Math.LN2), V.mul, V.nearest, set(KD));
-    emit(get(Z), V.neg, get(KD), f64x2(LN2_HI), V.mul, V.sub, get(KD), f64x2(LN2_LO), V.mul, V.sub);
-    emit(set(RR));
+    emit(wasmReduce([...get(Z), ...V.neg], KD), set(RR));
     // Σ rⁿ/n! by Estrin's scheme: pairs c₂ᵢ + c₂ᵢ₊₁r, then combined with r², r⁴, r⁸ (shallow)
     const coef: number[] = [];
     for (let n = 0, f = 1; n <= DEGREE; n++, f *= n) coef.push(1 / f);
@@ -134,7 +130,7 @@ function assemble(k: number, useBias: boolean): Uint8Array<ArrayBuffer> {
       level = next;
     }
     emit(level[0]);
-    emit(get(KD), f64x2(MAGIC), V.add, i32c(52), V.i64shl, V.mul);
+    emit(wasmTimesPow2(KD));
     // r = 1/(1 + e) − y
     emit(f64x2(1), V.add, set(OPE));
     emit(f64x2(1), get(OPE), V.div, get(1), V.load(16 * u), tee(Y), V.sub, set(R));

@@ -1,23 +1,18 @@
 /**
  * The figures of notebooks 05 (Adam from scratch) and 06 (when the equivalence breaks), drawn with
  * Observable Plot through {@linkcode plot}. Each takes the plain rows of `experiments.ts` (or a
- * trace of `scratch_adam.ts`) and returns a {@linkcode Figure}. No legends (lines are labelled at
+ * trace of `lib/nn/scratch_adam.ts`) and returns a {@linkcode Figure}. No legends (lines are labelled at
  * their ends) and at most 720 px wide.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
-import type {
-  AgreementRow,
-  CollinearityResult,
-  ConvergenceRow,
-  InitialisationRow,
-  SeparationResult,
-  SumMeanRow,
-} from "./experiments.ts";
-import { type Figure, plot } from "../view/plots.ts";
-import { ArgumentError } from "../core/validate.ts";
+import type { CollinearityResult, ConvergenceRow, SeparationResult } from "./breakdowns.ts";
+import type { InitialisationRow, SumMeanRow } from "./experiments.ts";
+import type { AgreementRow } from "./problem.ts";
+import { type Figure, plot } from "../view/figure.ts";
+import { ArgumentError } from "../core/errors.ts";
 
 const WIDTH = 720;
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ArgumentError } from "./validate.ts";
+import { ArgumentError } from "./errors.ts";
 
 /** A dense row-major matrix of 64-bit floats. */
 export interface Matrix {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ArgumentError } from "./validate.ts";
+import { ArgumentError } from "./errors.ts";
 
 function checkPair(
   reference: ArrayLike<number | null>,

@@ -5,30 +5,8 @@
  * @module
  */
 
+import { ArgumentError } from "./errors.ts";
 import type { Matrix } from "./matrix.ts";
-
-/**
- * The error thrown for bad input. `argument` names the offending argument; the message reads
- * `` `argument` <problem> ``.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ArgumentError } from "./validate.ts";
- * const e = new ArgumentError("epochs", "must be a positive integer, got 0");
- * assert.ok(e.message === "`epochs` must be a positive integer, got 0");
- * ```
- */
-export class ArgumentError extends RangeError {
-  /** The name of the argument that was rejected. */
-  readonly argument: string;
-  /** Makes the error; the message is `` `argument` problem ``. */
-  constructor(argument: string, problem: string) {
-    super(`\`${argument}\` ${problem}`);
-    this.name = "ArgumentError";
-    this.argument = argument;
-  }
-}
 
 /**
  * Checks that `value` is an integer of at least `min`.
@@ -128,4 +106,142 @@ export function checkLabels(name: string, y: ArrayLike<number>, n: number): void
       throw new ArgumentError(name, `holds ${y[i]} at position ${i + 1}; labels must be 0 or 1`);
     }
   }
+}
+
+/**
+ * Checks that `value` lies in the unit interval: [0, 1) by default, (0, 1) with `open` (for
+ * decay rates such as Adam's β₁ and β₂, and momentum).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkUnitInterval } from "./validate.ts";
+ * checkUnitInterval("beta1", 0.9); // passes
+ * assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
+ * ```
+ */
+export function checkUnitInterval(
+  name: string,
+  value: number,
+  { open = false }: { open?: boolean } = {},
+): void {
+  checkFinite(name, value);
+  if (value < 0 || value >= 1 || (open && value === 0)) {
+    throw new ArgumentError(name, `must lie in ${open ? "(0, 1)" : "[0, 1)"}, got ${value}`);
+  }
+}
+
+/**
+ * Checks that `v` is an array of finite numbers, with `n` entries when `n` is given.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkVector } from "./validate.ts";
+ * checkVector("theta", [0.5, -1], 2); // passes
+ * assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
+ * ```
+ */
+export function checkVector(name: string, v: ArrayLike<number>, n?: number): void {
+  if (v === null || typeof v !== "object" || typeof v.length !== "number") {
+    throw new ArgumentError(name, "must be an array of numbers");
+  }
+  if (n !== undefined && v.length !== n) {
+    throw new ArgumentError(name, `has ${v.length} entries but ${n} were expected`);
+  }
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== "number" || !Number.isFinite(v[i])) {
+      throw new ArgumentError(name, `holds ${v[i]} at position ${i + 1}; entries must be finite`);
+    }
+  }
+}
+
+/**
+ * Checks that `value` is one of `choices`; the message lists them: `must be "a", "b" or "c"`.
+ * `note` is added after the list, e.g. `(the only loss implemented)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkOneOf } from "./validate.ts";
+ * checkOneOf("type", "link", ["link", "response"]); // passes
+ * assert.throws(() => checkOneOf("type", "odds", ["link", "response"]), /must be "link" or "response", got odds/);
+ * ```
+ */
+export function checkOneOf<T extends string | number>(
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  note = "",
+): asserts value is T {
+  if ((choices as readonly unknown[]).includes(value)) return;
+  const quoted = choices.map((c) => typeof c === "string" ? `"${c}"` : String(c));
+  const list = quoted.length > 1
+    ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`
+    : quoted[0];
+  throw new ArgumentError(name, `must be ${list}${note ? ` ${note}` : ""}, got ${String(value)}`);
+}
+
+/**
+ * Checks that `value` is `true` or `false`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkBoolean } from "./validate.ts";
+ * checkBoolean("shuffle", true); // passes
+ * assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
+ * ```
+ */
+export function checkBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== "boolean") {
+    throw new ArgumentError(name, `must be true or false, got ${String(value)}`);
+  }
+}
+
+/**
+ * The starting weights θ₀ of an iterative fit: zeros when `init` is undefined, else a copy of
+ * `init`, which must hold `k` finite numbers (one per column of X).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startingWeights } from "./validate.ts";
+ * assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
+ * assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
+ * ```
+ */
+export function startingWeights(init: ArrayLike<number> | undefined, k: number): Float64Array {
+  const theta = new Float64Array(k);
+  if (init === undefined) return theta;
+  if (init === null || typeof init !== "object" || init.length !== k) {
+    throw new ArgumentError(
+      "init",
+      `must be an array of ${k} starting weights (one per column of X)`,
+    );
+  }
+  for (let j = 0; j < k; j++) {
+    checkFinite(`init[${j}]`, init[j]);
+    theta[j] = init[j];
+  }
+  return theta;
+}
+
+/**
+ * Checks the data and weights of a logistic regression: `X` a finite matrix, `y` its 0/1 labels,
+ * `theta` one finite weight per column.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkXyTheta } from "./validate.ts";
+ * import { fromRows } from "./matrix.ts";
+ * checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
+ * assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
+ * ```
+ */
+export function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
+  checkMatrix("X", X);
+  checkLabels("y", y, X.rows);
+  checkVector("theta", theta, X.cols);
 }

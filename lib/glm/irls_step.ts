@@ -10,10 +10,12 @@
  * @module
  */
 
-import { linkinv } from "./glm.ts";
+import { ArgumentError } from "../core/errors.ts";
 import type { Matrix } from "../core/matrix.ts";
+import { checkLabels, checkMatrix } from "../core/validate.ts";
+import { linkinv, muEta } from "../r/logit.ts";
 import { qrls } from "../r/qr.ts";
-import { ArgumentError, checkLabels, checkMatrix } from "../core/validate.ts";
+import { startEta } from "./family.ts";
 
 /** What one IRLS step computed. */
 export interface IrlsStep {
@@ -44,12 +46,7 @@ export interface IrlsStep {
  */
 export function irlsStart(y: ArrayLike<number>): Float64Array {
   checkLabels("y", y, y.length);
-  const eta = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) {
-    const mu = (y[i] + 0.5) / 2;
-    eta[i] = Math.log(mu / (1 - mu));
-  }
-  return eta;
+  return Float64Array.from(y, startEta);
 }
 
 /**
@@ -84,14 +81,34 @@ export function irlsStep(
       `must be a Float64Array with one entry per row of X (${X.rows})`,
     );
   }
+  return irlsStepUnchecked(X, y, eta, tol);
+}
+
+/**
+ * {@linkcode irlsStep} for arguments checked already (for callers that iterate it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { irlsStart, irlsStepUnchecked } from "./irls_step.ts";
+ * import { fromRows } from "../core/matrix.ts";
+ * const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
+ * assert.equal(s.beta.length, 1);
+ * ```
+ */
+export function irlsStepUnchecked(
+  X: Matrix,
+  y: ArrayLike<number>,
+  eta: Float64Array,
+  tol: number,
+): IrlsStep {
   const n = X.rows, k = X.cols;
   const mu = new Float64Array(n), weights = new Float64Array(n), z = new Float64Array(n);
   // R solves with sqrt(W)·X and sqrt(W)·z, column-major for LINPACK.
   const wx = new Float64Array(n * k), wz = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     mu[i] = linkinv(eta[i]);
-    const e = Math.exp(eta[i]);
-    const dmu = e / ((1 + e) * (1 + e)); // dμ/dη for the logit link, as R computes it
+    const dmu = muEta(eta[i]); // dμ/dη for the logit link, as R computes it
     const variance = mu[i] * (1 - mu[i]);
     weights[i] = (dmu * dmu) / variance; // = μ(1 − μ) for the canonical link
     z[i] = eta[i] + (y[i] - mu[i]) / dmu;

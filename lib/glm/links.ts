@@ -2,30 +2,25 @@
  * The four links of R's `binomial(link = …)` family — logit, probit, complementary log-log and
  * cauchit — as R 4.2 computes them: `make.link()` in src/library/stats/R/family.R and, for the
  * logit, the C code in src/library/stats/src/family.c. Each link's inverse is clamped as R clamps
- * it, so that μ stays strictly inside (0, 1) and dμ/dη never falls below ε; this is what keeps
+ * it, so that μ stays strictly inside (0, 1) and dμ/dη never falls below ε (the logit's are R's C
+ * code in `lib/r/logit.ts`); this is what keeps
  * R's `validmu` and `valideta` (always true for these links) satisfied without step-halving.
  *
- * The normal and Cauchy distribution functions they need are ports of R's nmath (dnorm.c,
- * pcauchy.c, qcauchy.c, dcauchy.c, cospi.c); the normal CDF and quantile are the ports in
- * `glm.ts` (`pnorm`) and `random.ts` (`qnorm`).
+ * The normal and Cauchy distribution functions they need are the ports of R's nmath in
+ * `lib/r/` (`nmath.ts`, `qnorm.ts`, `distributions.ts`).
  *
  * @module
  */
 
-import { qnorm } from "../r/random.ts";
-import { pnorm } from "./glm.ts";
+import { dcauchy, dnorm, pcauchy, qcauchy } from "../r/distributions.ts";
+import { pnorm } from "../r/nmath.ts";
+import { qnorm } from "../r/qnorm.ts";
+import { linkinv as logitLinkinv, muEta as logitMuEta } from "../r/logit.ts";
+import type { Link } from "./glm_fit.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
-const THRESH = 30;
-const MTHRESH = -30;
-const INVEPS = 1 / DBL_EPSILON;
-/** 1/√(2π), R's M_1_SQRT_2PI. */
-const M_1_SQRT_2PI = 0.398942280401432677939946059934;
-/** sqrt(−2 log(2) (DBL_MIN_EXP + 1 − DBL_MANT_DIG)): beyond it dnorm underflows to 0. */
-const DNORM_UNDERFLOW = Math.sqrt(-2 * Math.LN2 * (-1021 + 1 - 53));
 
-/** The links of R's binomial family that {@linkcode glm} fits. */
-export type Link = "logit" | "probit" | "cloglog" | "cauchit";
+export type { Link };
 
 /** Every {@linkcode Link}, in R's order of `binomial()`'s documentation. */
 export const LINKS: readonly Link[] = ["logit", "probit", "cloglog", "cauchit"];
@@ -42,87 +37,6 @@ export interface BinomialLink {
   muEta(eta: number): number;
 }
 
-/**
- * The standard normal density, a port of R's `dnorm(x)` (nmath/dnorm.c, R 4.2): exp(−x²/2)/√(2π),
- * with x split into a 16-bit head and a tail for |x| ≥ 5 so that x² loses nothing.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { dnorm } from "./links.ts";
- * assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
- * ```
- */
-export function dnorm(x: number): number {
-  if (Number.isNaN(x)) return x;
-  if (!Number.isFinite(x)) return 0;
-  x = Math.abs(x);
-  if (x >= 2 * Math.sqrt(Number.MAX_VALUE)) return 0;
-  if (x < 5) return M_1_SQRT_2PI * Math.exp(-0.5 * x * x);
-  if (x > DNORM_UNDERFLOW) return 0;
-  const x1 = roundHalfEven(x * 65536) / 65536;
-  const x2 = x - x1;
-  return M_1_SQRT_2PI * (Math.exp(-0.5 * x1 * x1) * Math.exp((-0.5 * x2 - x1) * x2));
-}
-
-/**
- * C's `nearbyint` in the default rounding mode (R's `R_forceint` and `round(x)`): to the nearest
- * integer, halves to the even one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { roundHalfEven } from "./links.ts";
- * assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
- * ```
- */
-export function roundHalfEven(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const r = Math.round(x); // halves go up
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** R's `Rtanpi` (nmath/cospi.c): tan(πx), exact at the quarter points. */
-function tanpi(x: number): number {
-  if (Number.isNaN(x)) return x;
-  if (!Number.isFinite(x)) return NaN;
-  x = x % 1; // C's fmod: keeps the sign of x
-  if (x <= -0.5) x++;
-  else if (x > 0.5) x--;
-  return x === 0 ? 0 : x === 0.5 ? NaN : x === 0.25 ? 1 : x === -0.25 ? -1 : Math.tan(Math.PI * x);
-}
-
-/** R's `pcauchy(x)` (nmath/pcauchy.c without atanpi, as on glibc). */
-function pcauchy(x: number): number {
-  if (Number.isNaN(x)) return x;
-  if (!Number.isFinite(x)) return x < 0 ? 0 : 1;
-  if (Math.abs(x) > 1) {
-    const y = Math.atan(1 / x) / Math.PI;
-    return x > 0 ? 0.5 - y + 0.5 : -y;
-  }
-  return 0.5 + Math.atan(x) / Math.PI;
-}
-
-/** R's `qcauchy(p)` (nmath/qcauchy.c), lower tail, not on the log scale. */
-function qcauchy(p: number): number {
-  if (Number.isNaN(p)) return p;
-  if (p < 0 || p > 1) return NaN;
-  let lower = true;
-  if (p > 0.5) {
-    if (p === 1) return Infinity;
-    p = 1 - p;
-    lower = false;
-  }
-  if (p === 0.5) return 0;
-  if (p === 0) return lower ? -Infinity : Infinity;
-  return (lower ? -1 : 1) / tanpi(p);
-}
-
-/** R's `dcauchy(x)`. */
-function dcauchy(x: number): number {
-  return 1 / (Math.PI * (1 + x * x));
-}
-
 /** R's `x_d_omx` check in `logit_link`: μ must lie in [0, 1]. */
 function logitLinkfun(mu: number): number {
   if (mu < 0 || mu > 1) throw new RangeError(`Value ${mu} out of range (0, 1)`);
@@ -135,14 +49,8 @@ const CAUCHIT_THRESH = -qcauchy(DBL_EPSILON);
 const logit: BinomialLink = {
   name: "logit",
   linkfun: logitLinkfun,
-  linkinv(eta) {
-    const tmp = eta < MTHRESH ? DBL_EPSILON : eta > THRESH ? INVEPS : Math.exp(eta);
-    return tmp / (1 + tmp);
-  },
-  muEta(eta) {
-    const opexp = 1 + Math.exp(eta);
-    return eta > THRESH || eta < MTHRESH ? DBL_EPSILON : Math.exp(eta) / (opexp * opexp);
-  },
+  linkinv: logitLinkinv,
+  muEta: (eta) => logitMuEta(eta),
 };
 
 const probit: BinomialLink = {

@@ -8,8 +8,9 @@
  */
 
 import type { Matrix } from "../core/matrix.ts";
-import { ArgumentError, checkMatrix } from "../core/validate.ts";
-import type { GlmFit } from "./glm.ts";
+import { ArgumentError } from "../core/errors.ts";
+import { checkMatrix } from "../core/validate.ts";
+import type { GlmFit } from "./glm_fit.ts";
 import { binomialLink } from "./links.ts";
 
 /** R's warning when new rows are predicted from a fit with aliased coefficients. */

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { ArgumentError } from "../core/validate.ts";
-import type { GlmFit } from "./glm.ts";
+import { ArgumentError } from "../core/errors.ts";
+import type { GlmFit } from "./glm_fit.ts";
 import { binomialLink } from "./links.ts";
 
 /** The kinds of residuals of {@linkcode residuals}. */

@@ -5,14 +5,14 @@
  * number of Fisher scoring iterations), as text and as an HTML table, and shown as both in a
  * Jupyter notebook. The `Call:` lines are left out: there is no formula to deparse.
  *
- * The number formatting re-implements R's `format()` (common formatting of a vector with a number
- * of significant digits, choosing fixed or scientific notation by width) and `format.pval`.
+ * The number formatting is R's `format()` and `format.pval`, re-implemented in `lib/r/format.ts`.
  *
  * @module
  */
 
-import { formatNumbers } from "../view/display.ts";
-import type { GlmFit } from "./glm.ts";
+import { escapeHtml, jupyterDisplay } from "../core/html.ts";
+import { formatNumbers, formatPval, roundTo, zapsmall } from "../r/format.ts";
+import type { GlmFit } from "./glm_fit.ts";
 
 /** One row of the coefficient table, numbers and R's printed strings. */
 export interface GlmCoefficientRow {
@@ -48,43 +48,6 @@ export interface GlmSummary {
 
 const LEGEND = "0 ‘***’ 0.001 ‘**’ 0.01 ‘*’ 0.05 ‘.’ 0.1 ‘ ’ 1";
 
-/** R's `round(x, d)` for the digits used here. */
-function roundTo(x: number, d: number): number {
-  return d > 300 ? x : Number(x.toFixed(Math.min(d, 100)));
-}
-
-/** R's `format.pval(pv, digits, eps = .Machine$double.eps)`. */
-function formatPval(pv: number[], digits: number): string[] {
-  const eps = 2.220446049250313e-16;
-  const out = new Array<string>(pv.length).fill("");
-  const notTiny = pv.map((p, i) => [p, i] as const).filter(([p]) => !(p < eps));
-  const isFix = (p: number) => {
-    const expo = Math.floor(Math.log10(p > 0 ? p : 1e-50));
-    return expo >= -3 || (expo === -4 && digits > 1);
-  };
-  const fixp = notTiny.filter(([p]) => isFix(p));
-  const expp = notTiny.filter(([p]) => !isFix(p));
-  for (const group of [fixp, expp]) {
-    if (group.length === 0) continue;
-    const f = formatNumbers(group.map(([p]) => p), digits);
-    group.forEach(([, i], j) => (out[i] = f[j]));
-  }
-  if (notTiny.length < pv.length) {
-    let dg = Math.max(1, digits - 2);
-    let sep = dg === 1 ? "" : " ";
-    if (notTiny.length > 0) {
-      const nc = Math.max(...notTiny.map(([, i]) => out[i].length));
-      if (dg > 1 && dg + 6 > nc) dg = Math.max(1, nc - 7);
-      sep = dg === 1 && nc <= 6 ? "" : " ";
-    }
-    const epsStr = formatNumbers([eps], dg)[0];
-    pv.forEach((p, i) => {
-      if (p < eps) out[i] = `<${sep}${epsStr}`;
-    });
-  }
-  return out;
-}
-
 function stars(p: number | null): string {
   if (p === null) return "";
   return p <= 0.001 ? "***" : p <= 0.01 ? "**" : p <= 0.05 ? "*" : p <= 0.1 ? "." : " ";
@@ -100,13 +63,6 @@ function quantiles(x: Float64Array): number[] {
     const h = index - lo;
     return h > 0 && s[hi] !== s[lo] ? (1 - h) * s[lo] + h * s[hi] : s[lo];
   });
-}
-
-/** R 4.2's `zapsmall(x, digits)` (round() takes its non-integer digits to the nearest integer). */
-function zapsmall(x: number[], digits: number): number[] {
-  const mx = Math.max(...x.map(Math.abs));
-  const d = mx > 0 ? Math.max(0, digits - Math.log10(mx)) : digits;
-  return x.map((v) => roundTo(v, Math.floor(d + 0.5)) + 0);
 }
 
 /** printCoefmat(coefs, digits = 4) cells, without the stars column. */
@@ -171,9 +127,7 @@ const HEAD = ["Estimate", "Std. Error", "z value", "Pr(>|z|)"];
 export function summary(fit: GlmFit): GlmSummary {
   const digits = 4;
   const cells = coefCells(fit, digits);
-  const anyStars = fit.pValues.some((p) => p !== null && p < 0.1);
   const starCol = fit.pValues.map(stars);
-  const starW = Math.max(0, ...starCol.map((s) => s.length));
   const rows: GlmCoefficientRow[] = fit.names.map((name, i) => ({
     name,
     estimate: fit.coefficients[i],
@@ -186,90 +140,110 @@ export function summary(fit: GlmFit): GlmSummary {
   // residuals.glm(type = "deviance") is all zeros when there are no residual degrees of freedom.
   const devRes = fit.dfResidual > 0 ? fit.devianceResiduals : new Float64Array(fit.fitted.length);
   const q = fit.dfResidual > 5 ? quantiles(devRes) : Array.from(devRes);
-  const nAliased = fit.coefficients.filter((c) => c === null).length;
-
-  const text = (): string => {
-    const out: string[] = [];
-    out.push("Deviance Residuals: ");
-    const zq = zapsmall(q, digits + 1);
-    const fq = formatNumbers(zq, digits);
-    if (fit.dfResidual > 5) {
-      const labels = ["Min", "1Q", "Median", "3Q", "Max"];
-      const w = Math.max(fq[0].length, ...labels.map((l) => l.length));
-      out.push(labels.map((l) => l.padStart(w) + "  ").join(""));
-      out.push(fq.map((v) => v.padStart(w) + "  ").join(""));
-    } else {
-      out.push("[1]" + fq.map((v) => "  " + v).join(""));
-    }
-    out.push("");
-    out.push(
-      nAliased > 0
-        ? `Coefficients: (${nAliased} not defined because of singularities)`
-        : "Coefficients:",
-    );
-    const nameW = Math.max(...fit.names.map((n) => n.length));
-    const colW = HEAD.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
-    const line = (name: string, cs: string[], star: string | null) =>
-      name.padEnd(nameW) + cs.map((c, j) => " " + c.padStart(colW[j])).join("") +
-      (star === null ? "" : " " + star.padEnd(starW));
-    out.push(line("", HEAD, anyStars ? "" : null));
-    cells.forEach((c, i) => out.push(line(fit.names[i], c, anyStars ? starCol[i] : null)));
-    if (anyStars) {
-      out.push("---");
-      out.push(`Signif. codes:  ${LEGEND}`);
-    }
-    out.push("");
-    out.push("(Dispersion parameter for binomial family taken to be 1)");
-    out.push("");
-    const dv = formatNumbers([fit.nullDeviance, fit.deviance], Math.max(5, digits + 1));
-    const df = [String(fit.dfNull), String(fit.dfResidual)];
-    const dfW = Math.max(df[0].length, df[1].length);
-    out.push(`    Null deviance: ${dv[0]}  on ${df[0].padStart(dfW)}  degrees of freedom`);
-    out.push(`Residual deviance: ${dv[1]}  on ${df[1].padStart(dfW)}  degrees of freedom`);
-    out.push(`AIC: ${formatNumbers([fit.aic], Math.max(4, digits + 1))[0]}`);
-    out.push("");
-    out.push(`Number of Fisher Scoring iterations: ${fit.iterations}`);
-    out.push("");
-    return out.join("\n");
+  const parts: Parts = {
+    fit,
+    digits,
+    rows,
+    starCol,
+    q,
+    anyStars: fit.pValues.some((p) => p !== null && p < 0.1),
+    nAliased: fit.coefficients.filter((c) => c === null).length,
   };
-
-  const html = (): string => {
-    const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-    const td = (s: string, left = false) =>
-      `<td style="text-align:${left ? "left" : "right"};font-family:monospace">${
-        esc(s.trim())
-      }</td>`;
-    const head = ["", ...HEAD, ...(anyStars ? [""] : [])]
-      .map((h) => `<th style="text-align:right">${esc(h)}</th>`).join("");
-    const body = rows.map((r) =>
-      `<tr>${td(r.name, true)}${r.cells.map((c) => td(c)).join("")}${
-        anyStars ? td(r.stars, true) : ""
-      }</tr>`
-    ).join("\n");
-    const dv = formatNumbers([fit.nullDeviance, fit.deviance], Math.max(5, digits + 1));
-    const notes = [
-      nAliased > 0 ? `${nAliased} not defined because of singularities` : "",
-      anyStars ? `Signif. codes: ${LEGEND}` : "",
-      "Dispersion parameter for binomial family taken to be 1",
-      `Null deviance: ${dv[0].trim()} on ${fit.dfNull} degrees of freedom`,
-      `Residual deviance: ${dv[1].trim()} on ${fit.dfResidual} degrees of freedom`,
-      `AIC: ${formatNumbers([fit.aic], Math.max(4, digits + 1))[0]}`,
-      `Number of Fisher Scoring iterations: ${fit.iterations}` +
-      (fit.converged ? "" : " (not converged)"),
-      ...fit.warnings.map((w) => `Warning: ${w}`),
-    ].filter((s) => s !== "");
-    return `<div class="glm-summary"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>\n` +
-      notes.map((n) => `<div>${esc(n)}</div>`).join("\n") + "\n</div>";
-  };
-
+  const text = () => summaryText(parts), html = () => summaryHtml(parts);
   return {
     coefficients: rows,
     devianceResidualQuantiles: q,
     fit,
     toString: text,
     toHtml: html,
-    [Symbol.for("Jupyter.display")]() {
-      return { "text/plain": text(), "text/html": html() };
-    },
+    [jupyterDisplay]: () => ({ "text/plain": text(), "text/html": html() }),
   } as GlmSummary;
+}
+
+/** What both layouts are made from. */
+interface Parts {
+  fit: GlmFit;
+  digits: number;
+  rows: GlmCoefficientRow[];
+  /** The stars column ("" where aliased). */
+  starCol: string[];
+  /** The deviance residuals' quantiles (or the residuals themselves, up to 5 df). */
+  q: number[];
+  anyStars: boolean;
+  nAliased: number;
+}
+
+/** Null and residual deviance, as R prints them. */
+const deviances = ({ fit, digits }: Parts) =>
+  formatNumbers([fit.nullDeviance, fit.deviance], Math.max(5, digits + 1));
+/** The AIC, as R prints it. */
+const aicText = ({ fit, digits }: Parts) => formatNumbers([fit.aic], Math.max(4, digits + 1))[0];
+
+/** `print.summary.glm`'s text, without the `Call:` lines. */
+function summaryText(parts: Parts): string {
+  const { fit, digits, rows, starCol, q, anyStars, nAliased } = parts;
+  const out: string[] = ["Deviance Residuals: "];
+  const fq = formatNumbers(zapsmall(q, digits + 1), digits);
+  if (fit.dfResidual > 5) {
+    const labels = ["Min", "1Q", "Median", "3Q", "Max"];
+    const w = Math.max(fq[0].length, ...labels.map((l) => l.length));
+    out.push(labels.map((l) => l.padStart(w) + "  ").join(""));
+    out.push(fq.map((v) => v.padStart(w) + "  ").join(""));
+  } else {
+    out.push("[1]" + fq.map((v) => "  " + v).join(""));
+  }
+  out.push(
+    "",
+    nAliased > 0
+      ? `Coefficients: (${nAliased} not defined because of singularities)`
+      : "Coefficients:",
+  );
+  const nameW = Math.max(...fit.names.map((n) => n.length));
+  const colW = HEAD.map((h, j) => Math.max(h.length, ...rows.map((r) => r.cells[j].length)));
+  const starW = Math.max(0, ...starCol.map((s) => s.length));
+  const line = (name: string, cs: readonly string[], star: string | null) =>
+    name.padEnd(nameW) + cs.map((c, j) => " " + c.padStart(colW[j])).join("") +
+    (star === null ? "" : " " + star.padEnd(starW));
+  out.push(line("", HEAD, anyStars ? "" : null));
+  rows.forEach((r, i) => out.push(line(r.name, r.cells, anyStars ? starCol[i] : null)));
+  if (anyStars) out.push("---", `Signif. codes:  ${LEGEND}`);
+  out.push("", "(Dispersion parameter for binomial family taken to be 1)", "");
+  const dv = deviances(parts);
+  const df = [String(fit.dfNull), String(fit.dfResidual)];
+  const dfW = Math.max(df[0].length, df[1].length);
+  out.push(`    Null deviance: ${dv[0]}  on ${df[0].padStart(dfW)}  degrees of freedom`);
+  out.push(`Residual deviance: ${dv[1]}  on ${df[1].padStart(dfW)}  degrees of freedom`);
+  out.push(`AIC: ${aicText(parts)}`, "");
+  out.push(`Number of Fisher Scoring iterations: ${fit.iterations}`, "");
+  return out.join("\n");
+}
+
+/** The same content as an HTML table and notes. */
+function summaryHtml(parts: Parts): string {
+  const { fit, rows, anyStars, nAliased } = parts;
+  const td = (s: string, left = false) =>
+    `<td style="text-align:${left ? "left" : "right"};font-family:monospace">${
+      escapeHtml(s.trim())
+    }</td>`;
+  const head = ["", ...HEAD, ...(anyStars ? [""] : [])]
+    .map((h) => `<th style="text-align:right">${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) =>
+    `<tr>${td(r.name, true)}${r.cells.map((c) => td(c)).join("")}${
+      anyStars ? td(r.stars, true) : ""
+    }</tr>`
+  ).join("\n");
+  const dv = deviances(parts);
+  const notes = [
+    nAliased > 0 ? `${nAliased} not defined because of singularities` : "",
+    anyStars ? `Signif. codes: ${LEGEND}` : "",
+    "Dispersion parameter for binomial family taken to be 1",
+    `Null deviance: ${dv[0].trim()} on ${fit.dfNull} degrees of freedom`,
+    `Residual deviance: ${dv[1].trim()} on ${fit.dfResidual} degrees of freedom`,
+    `AIC: ${aicText(parts)}`,
+    `Number of Fisher Scoring iterations: ${fit.iterations}` +
+    (fit.converged ? "" : " (not converged)"),
+    ...fit.warnings.map((w) => `Warning: ${w}`),
+  ].filter((s) => s !== "");
+  return `<div class="glm-summary"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>\n` +
+    notes.map((n) => `<div>${escapeHtml(n)}</div>`).join("\n") + "\n</div>";
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { GlmFit } from "./glm.ts";
+import type { GlmFit } from "./glm_fit.ts";
 
 /**
  * R's `vcov(fit)`: the K × K covariance matrix of the coefficients, as rows in the order of

@@ -7,12 +7,14 @@
 
 import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
 import type { Matrix } from "../core/matrix.ts";
+import { tutorialGradientInto } from "./loss.ts";
+import { ArgumentError } from "../core/errors.ts";
 import {
-  ArgumentError,
   checkFinite,
   checkInteger,
   checkLabels,
   checkMatrix,
+  startingWeights,
 } from "../core/validate.ts";
 
 /** Options of {@linkcode gradientDescent}. */
@@ -57,6 +59,11 @@ export interface GradientDescentResult {
  */
 export function lipschitzStep(X: Matrix): number {
   checkMatrix("X", X);
+  return safeStep(X);
+}
+
+/** {@linkcode lipschitzStep} for an X checked already. */
+function safeStep(X: Matrix): number {
   const { rows: n, cols: k, data } = X;
   const g = new MlMatrix(k, k); // XᵀX
   for (let a = 0; a < k; a++) {
@@ -99,33 +106,16 @@ export function gradientDescent(
   checkLabels("y", y, n);
   checkInteger("iterations", iterations);
   let eta: number;
-  if (learningRate === "lipschitz") eta = lipschitzStep(X);
+  if (learningRate === "lipschitz") eta = safeStep(X);
   else {
     checkFinite("learningRate", learningRate, { positive: true });
     eta = learningRate;
   }
-  const theta = new Float64Array(k);
-  if (options.init !== undefined) {
-    const init = options.init;
-    if (init === null || typeof init !== "object" || init.length !== k) {
-      throw new ArgumentError("init", `must be an array of ${k} starting weights`);
-    }
-    for (let j = 0; j < k; j++) {
-      checkFinite(`init[${j}]`, init[j]);
-      theta[j] = init[j];
-    }
-  }
+  const theta = startingWeights(options.init, k);
   const labels = Float64Array.from(y), g = new Float64Array(k);
   const path: Float64Array[] | undefined = trace ? [] : undefined;
   for (let t = 0; t < iterations; t++) {
-    g.fill(0);
-    for (let i = 0; i < n; i++) {
-      const o = i * k;
-      let z = 0;
-      for (let j = 0; j < k; j++) z += theta[j] * data[o + j];
-      const r = 1 / (1 + Math.exp(-z)) - labels[i];
-      for (let j = 0; j < k; j++) g[j] += r * data[o + j];
-    }
+    tutorialGradientInto(data, labels, k, theta, g, undefined, 0, n); // Σ (σ(xᵢθ) − yᵢ) xᵢ
     for (let j = 0; j < k; j++) theta[j] -= eta * (g[j] / n);
     path?.push(theta.slice());
   }

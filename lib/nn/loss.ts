@@ -17,14 +17,22 @@
  * The logit form ({@linkcode binaryCrossEntropyWithLogits}) does not clip: the two agree to about
  * 1e-7 while every p̂ lies inside `[ε, 1 − ε]`, i.e. while |z| < 16.1, and differ beyond (the logit
  * form keeps growing linearly in |z|, the clipped one stops). For a sigmoid output Keras itself
- * differentiates through the logits, so the gradient is `(p̂ − y)x` in both cases; the network in
- * `network.ts` uses the logit form for loss and gradient.
+ * differentiates through the logits, so the gradient is `(p̂ − y)x` in both cases; the network
+ * (`dense_unit.ts`) uses the logit form for loss and gradient.
  *
  * @module
  */
 
 import type { Matrix } from "../core/matrix.ts";
-import { ArgumentError, checkFinite, checkLabels, checkMatrix } from "../core/validate.ts";
+import { ArgumentError } from "../core/errors.ts";
+import {
+  checkFinite,
+  checkLabels,
+  checkMatrix,
+  checkOneOf,
+  checkVector,
+  checkXyTheta,
+} from "../core/validate.ts";
 
 /** How per-observation losses are combined: their sum (the tutorial's formula) or their mean (Keras). */
 export type Reduction = "sum" | "mean";
@@ -82,23 +90,7 @@ export function logSigmoid(z: number): number {
 }
 
 function checkReduction(reduction: Reduction): void {
-  if (reduction !== "sum" && reduction !== "mean") {
-    throw new ArgumentError("reduction", `must be "sum" or "mean", got ${String(reduction)}`);
-  }
-}
-
-function checkVector(name: string, v: ArrayLike<number>, n?: number): void {
-  if (v === null || typeof v !== "object" || typeof v.length !== "number") {
-    throw new ArgumentError(name, "must be an array of numbers");
-  }
-  if (n !== undefined && v.length !== n) {
-    throw new ArgumentError(name, `has ${v.length} entries but ${n} were expected`);
-  }
-  for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== "number" || !Number.isFinite(v[i])) {
-      throw new ArgumentError(name, `holds ${v[i]} at position ${i + 1}; entries must be finite`);
-    }
-  }
+  checkOneOf("reduction", reduction, ["sum", "mean"]);
 }
 
 /**
@@ -116,6 +108,21 @@ function checkVector(name: string, v: ArrayLike<number>, n?: number): void {
 export function linearPredictor(X: Matrix, theta: ArrayLike<number>): Float64Array {
   checkMatrix("X", X);
   checkVector("theta", theta, X.cols);
+  return logitsOf(X, theta);
+}
+
+/**
+ * z = Xθ without checking the arguments (for callers that checked them once already).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logitsOf } from "./loss.ts";
+ * import { fromRows } from "../core/matrix.ts";
+ * assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
+ * ```
+ */
+export function logitsOf(X: Matrix, theta: ArrayLike<number>): Float64Array {
   const { rows, cols, data } = X;
   const z = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -148,9 +155,32 @@ export function binaryCrossEntropyWithLogits(
   checkReduction(reduction);
   checkVector("z", z);
   checkLabels("y", y, z.length);
+  const s = crossEntropySum(y, z);
+  return reduction === "mean" ? s / z.length : s;
+}
+
+/** Σ softplus(zᵢ) − yᵢzᵢ, unchecked. */
+function crossEntropySum(y: ArrayLike<number>, z: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < z.length; i++) s += softplus(z[i]) - y[i] * z[i];
-  return reduction === "mean" ? s / z.length : s;
+  return s;
+}
+
+/**
+ * The summed binary cross-entropy of θ on (X, y), without checking the arguments: the core of
+ * {@linkcode binaryCrossEntropyLoss} and {@linkcode bernoulliLogLikelihood} (= its negative), for
+ * callers that evaluate it many times on arguments they checked once (a loss surface, a trace).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossEntropyOf } from "./loss.ts";
+ * import { fromRows } from "../core/matrix.ts";
+ * assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
+ * ```
+ */
+export function crossEntropyOf(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): number {
+  return crossEntropySum(y, logitsOf(X, theta));
 }
 
 /**
@@ -191,12 +221,6 @@ export function binaryCrossEntropy(
   return reduction === "mean" ? s / p.length : s;
 }
 
-function checkXyTheta(X: Matrix, y: ArrayLike<number>, theta: ArrayLike<number>): void {
-  checkMatrix("X", X);
-  checkLabels("y", y, X.rows);
-  checkVector("theta", theta, X.cols);
-}
-
 /**
  * Binary cross-entropy of the weights θ on data (X, y): BCE(y, σ(Xθ)) in the stable logit form,
  * summed (the tutorial's formula, default) or averaged (Keras).
@@ -216,8 +240,10 @@ export function binaryCrossEntropyLoss(
   theta: ArrayLike<number>,
   { reduction = "sum" }: { reduction?: Reduction } = {},
 ): number {
+  checkReduction(reduction);
   checkXyTheta(X, y, theta);
-  return binaryCrossEntropyWithLogits(y, linearPredictor(X, theta), { reduction });
+  const sum = crossEntropyOf(X, y, theta);
+  return reduction === "mean" ? sum / X.rows : sum;
 }
 
 /**
@@ -238,7 +264,8 @@ export function bernoulliLogLikelihood(
   y: ArrayLike<number>,
   theta: ArrayLike<number>,
 ): number {
-  return -binaryCrossEntropyLoss(X, y, theta, { reduction: "sum" });
+  checkXyTheta(X, y, theta);
+  return -crossEntropyOf(X, y, theta);
 }
 
 /**
@@ -264,7 +291,7 @@ export function binaryCrossEntropyGradient(
 ): Float64Array {
   checkReduction(reduction);
   checkXyTheta(X, y, theta);
-  const z = linearPredictor(X, theta);
+  const z = logitsOf(X, theta);
   const { rows, cols, data } = X;
   const g = new Float64Array(cols);
   for (let i = 0; i < rows; i++) {
@@ -274,6 +301,41 @@ export function binaryCrossEntropyGradient(
   }
   if (reduction === "mean") { for (let j = 0; j < cols; j++) g[j] /= rows; }
   return g;
+}
+
+/**
+ * The tutorial's gradient of the summed loss, Σ (σ(xᵢθ) − yᵢ) xᵢ over the rows `order[start..end)`
+ * (rows start..end−1 when `order` is undefined), written into `g`, unchecked. It is computed as
+ * the tutorial's R loop computes it: z = Σⱼ θⱼ xᵢⱼ in column order, `sigmoid_function(z)` =
+ * 1/(1 + exp(−z)), and g accumulated row by row in batch order, as R's BLAS (dgemv) does.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tutorialGradientInto } from "./loss.ts";
+ * const g = new Float64Array(1);
+ * tutorialGradientInto(Float64Array.of(1, 3), Float64Array.of(0, 1), 1, Float64Array.of(0), g, undefined, 0, 2);
+ * assert.equal(g[0], -1); // (1/2 − 0)·1 + (1/2 − 1)·3
+ * ```
+ */
+export function tutorialGradientInto(
+  data: Float64Array,
+  labels: Float64Array,
+  k: number,
+  theta: Float64Array,
+  g: Float64Array,
+  order: Int32Array | undefined,
+  start: number,
+  end: number,
+): void {
+  g.fill(0);
+  for (let b = start; b < end; b++) {
+    const i = order === undefined ? b : order[b], o = i * k;
+    let z = 0;
+    for (let j = 0; j < k; j++) z += theta[j] * data[o + j];
+    const r = 1 / (1 + Math.exp(-z)) - labels[i];
+    for (let j = 0; j < k; j++) g[j] += r * data[o + j];
+  }
 }
 
 /**
@@ -296,40 +358,5 @@ export function bernoulliLogLikelihoodGradient(
 ): Float64Array {
   const g = binaryCrossEntropyGradient(X, y, theta, { reduction: "sum" });
   for (let j = 0; j < g.length; j++) g[j] = -g[j];
-  return g;
-}
-
-/**
- * A central finite-difference gradient of `f` at `theta`: (f(θ + h·eⱼ) − f(θ − h·eⱼ)) / 2h for
- * each coordinate j, with `h` scaled to the size of θⱼ (`h·max(1, |θⱼ|)`). Use it to check an
- * analytic gradient; its error is O(h²) plus rounding of order ε·|f|/h.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { numericalGradient } from "./loss.ts";
- * const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
- * assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
- * ```
- */
-export function numericalGradient(
-  f: (theta: Float64Array) => number,
-  theta: ArrayLike<number>,
-  { h = 1e-5 }: { h?: number } = {},
-): Float64Array {
-  checkFinite("h", h, { positive: true });
-  checkVector("theta", theta);
-  const t = Float64Array.from(theta);
-  const g = new Float64Array(t.length);
-  for (let j = 0; j < t.length; j++) {
-    const step = h * Math.max(1, Math.abs(t[j]));
-    const orig = t[j];
-    t[j] = orig + step;
-    const up = f(t);
-    t[j] = orig - step;
-    const down = f(t);
-    t[j] = orig;
-    g[j] = (up - down) / (2 * step);
-  }
   return g;
 }

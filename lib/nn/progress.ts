@@ -9,6 +9,8 @@
  * @module
  */
 
+import { escapeHtml } from "../core/html.ts";
+
 /** The numbers logged at the end of an epoch: the loss and each compiled metric. */
 export interface EpochLogs {
   /** The epoch's loss (batch losses averaged with weights of batch size, as Keras reports it). */
@@ -145,10 +147,6 @@ export type DisplayFunction = (
 ) => unknown;
 
 let displayCounter = 0;
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 /**
  * A reporter for Jupyter: one output that is updated in place (a display with a `display_id`,

@@ -89,20 +89,7 @@ export function dqrdc2(
   for (let l = 0; l < lup; l++) {
     // Cycle negligible columns to the right-hand edge (the `l .ge. k` check stops cycling).
     while (!(l + 1 >= k || qraux[l] >= work2[l] * tol)) {
-      tmp.set(x.subarray(l * n, (l + 1) * n));
-      x.copyWithin(l * n, (l + 1) * n, p * n);
-      x.set(tmp, (p - 1) * n);
-      const i = pivot[l], t = qraux[l], tt = work1[l], ttt = work2[l];
-      for (let j = l + 1; j < p; j++) {
-        pivot[j - 1] = pivot[j];
-        qraux[j - 1] = qraux[j];
-        work1[j - 1] = work1[j];
-        work2[j - 1] = work2[j];
-      }
-      pivot[p - 1] = i;
-      qraux[p - 1] = t;
-      work1[p - 1] = tt;
-      work2[p - 1] = ttt;
+      moveToEnd(x, n, p, l, tmp, pivot, [qraux, work1, work2]);
       k--;
     }
     if (l + 1 === n) continue;
@@ -150,6 +137,23 @@ export function dqrdc2(
     x[cl + l] = -nrmxl;
   }
   return Math.min(k - 1, n);
+}
+
+/** Moves column l of x (and its entries of `pivot` and the norm arrays) to the right-hand edge. */
+function moveToEnd(
+  x: Float64Array,
+  n: number,
+  p: number,
+  l: number,
+  tmp: Float64Array,
+  pivot: Int32Array,
+  norms: Float64Array[],
+): void {
+  tmp.set(x.subarray(l * n, (l + 1) * n));
+  x.copyWithin(l * n, (l + 1) * n, p * n);
+  x.set(tmp, (p - 1) * n);
+  pivot.set([...pivot.subarray(l + 1, p), pivot[l]], l);
+  for (const a of norms) a.set([...a.subarray(l + 1, p), a[l]], l);
 }
 
 /** dqrdc2's norm downdate for column j after step l (recomputed when it shrinks a lot). */

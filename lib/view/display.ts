@@ -9,30 +9,12 @@
  * @module
  */
 
+import { type DisplayBundle, escapeHtml, jupyterDisplay } from "../core/html.ts";
+import { type Dataset, head } from "../data/dataset.ts";
+import { formatColumn } from "../r/format.ts";
+
 /** A cell of a table: a number, a string, or `null` (printed as R's `NA`). */
 export type Cell = number | string | null;
-
-/**
- * The key under which Deno's Jupyter kernel looks for a value's display method:
- * `Symbol.for("Jupyter.display")`, typed so that `value[jupyterDisplay]()` type-checks.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { jupyterDisplay, table } from "./display.ts";
- * const bundle = table([[1]], { columns: ["x"] })[jupyterDisplay]();
- * assert.ok(bundle["text/plain"] === "x\n1");
- * ```
- */
-export const jupyterDisplay: unique symbol = Symbol.for("Jupyter.display") as never;
-
-/** The MIME bundle a Jupyter front end renders. */
-export interface DisplayBundle {
-  /** Plain text, shown in terminals and as a fallback. */
-  "text/plain": string;
-  /** Other representations, e.g. `text/html` or `image/svg+xml`. */
-  [mime: string]: string;
-}
 
 /** Options of {@linkcode table}. */
 export interface TableOptions {
@@ -44,83 +26,6 @@ export interface TableOptions {
   digits?: number;
   /** A caption printed above the table. */
   caption?: string;
-}
-
-import { type Dataset, head } from "../data/dataset.ts";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-/**
- * Formats a column of numbers like R's `format(x, digits = 7)` (its C `formatReal`), without the
- * padding: a common number of decimals, chosen so that the entry that needs most shows `digits`
- * significant digits, or scientific notation with a common mantissa length when that is narrower.
- * Integers print without decimals; `null` and NaN print as `NA`, infinities as `Inf`/`-Inf`.
- * {@linkcode formatNumbers} pads the result to one width, as `format()` does.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatColumn } from "./display.ts";
- * // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
- * const [a, b] = formatColumn([1.125289034, -0.003352472]);
- * assert.ok(a === "1.125289034" && b === "-0.003352472");
- * // R: format(c(2.848412e-04, 1.0606748e-08)) gives "2.848412e-04" "1.060675e-08"
- * assert.ok(formatColumn([2.848412e-04, 1.0606748e-08])[1] === "1.060675e-08");
- * ```
- */
-export function formatColumn(values: readonly (number | null)[], digits = 7): string[] {
-  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  let mxsl = 1, rgt = 0, mxns = 1, mxe = -Infinity, mne = Infinity, anyNeg = false;
-  for (const v of finite) {
-    // Significant digits needed (≤ digits) and the decimal exponent, after rounding, as C's
-    // sprintf("%.*e") rounds.
-    let kpower = 0, nsig = 1;
-    if (v !== 0) {
-      const [mantissa, e] = Math.abs(v).toExponential(digits - 1).split("e");
-      kpower = Number(e);
-      nsig = Math.max(1, mantissa.replace(".", "").replace(/0+$/, "").length);
-    }
-    if (v < 0) anyNeg = true;
-    mxsl = Math.max(mxsl, (v < 0 ? 1 : 0) + (kpower >= 0 ? kpower + 1 : 1));
-    rgt = Math.max(rgt, nsig - kpower - 1);
-    mxns = Math.max(mxns, nsig);
-    mxe = Math.max(mxe, kpower);
-    mne = Math.min(mne, kpower);
-  }
-  // R: fixed notation unless it is wider than scientific (R_print.scipen = 0).
-  const fixedWidth = mxsl + rgt + (rgt > 0 ? 1 : 0);
-  const expDigits = mxe >= 100 || mne <= -99 ? 2 : 1;
-  const mantissaDecimals = mxns - 1;
-  const sciWidth = (anyNeg ? 1 : 0) + (mantissaDecimals > 0 ? mantissaDecimals + 1 : 0) + 4 +
-    expDigits;
-  const scientific = finite.length > 0 && (fixedWidth > sciWidth || rgt > 15);
-  return values.map((v) => {
-    if (v === null || Number.isNaN(v)) return "NA";
-    if (v === Infinity) return "Inf";
-    if (v === -Infinity) return "-Inf";
-    if (!scientific) return v.toFixed(rgt);
-    const [m, e] = v.toExponential(mantissaDecimals).split("e");
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  });
-}
-
-/**
- * R's `format(x, digits = d)` for a numeric vector: {@linkcode formatColumn}, right-justified to
- * one width.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatNumbers } from "./display.ts";
- * // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
- * assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
- * ```
- */
-export function formatNumbers(values: readonly (number | null)[], digits = 7): string[] {
-  const strs = formatColumn(values, digits);
-  const width = Math.max(0, ...strs.map((t) => t.length));
-  return strs.map((t) => t.padStart(width));
 }
 
 /**
@@ -199,14 +104,16 @@ export class Table {
   /** An HTML `<table>`. */
   toHtml(): string {
     const head = (this.rowNames.length ? ["", ...this.columns] : this.columns)
-      .map((c) => `<th>${esc(c)}</th>`).join("");
+      .map((c) => `<th>${escapeHtml(c)}</th>`).join("");
     const rows = this.cells.map((r, i) =>
-      "<tr>" + (this.rowNames.length ? `<th>${esc(this.rowNames[i])}</th>` : "") +
-      r.map((c, j) => `<td style="text-align:${this.numeric[j] ? "right" : "left"}">${esc(c)}</td>`)
+      "<tr>" + (this.rowNames.length ? `<th>${escapeHtml(this.rowNames[i])}</th>` : "") +
+      r.map((c, j) =>
+        `<td style="text-align:${this.numeric[j] ? "right" : "left"}">${escapeHtml(c)}</td>`
+      )
         .join("") +
       "</tr>"
     ).join("\n");
-    const caption = this.caption ? `<caption>${esc(this.caption)}</caption>` : "";
+    const caption = this.caption ? `<caption>${escapeHtml(this.caption)}</caption>` : "";
     return `<table class="dataframe">${caption}<thead><tr>${head}</tr></thead>\n` +
       `<tbody>\n${rows}\n</tbody></table>`;
   }
@@ -283,9 +190,9 @@ export function sideBySide(
 ): { toString(): string; [jupyterDisplay](): DisplayBundle } {
   const block = ([h, t]: readonly [string, string]) =>
     `<div style="flex:1;min-width:0"><div style="font-weight:600;margin-bottom:4px">${
-      esc(h)
+      escapeHtml(h)
     }</div>` +
-    `<pre style="font-size:11px;overflow-x:auto;margin:0">${esc(t)}</pre></div>`;
+    `<pre style="font-size:11px;overflow-x:auto;margin:0">${escapeHtml(t)}</pre></div>`;
   const text = `${left[0]}\n${left[1]}\n\n${right[0]}\n${right[1]}`;
   return {
     toString: () => text,

@@ -1,69 +1,18 @@
 /**
- * Figures drawn with Observable Plot on a server-side DOM (linkedom), as standalone SVG that shows
- * in JupyterLab, in the exported HTML book and as an image file.
+ * The figures of notebooks 1–4, drawn with Observable Plot through {@linkcode plot}: the data, the
+ * sigmoid, the loss along a coefficient and over two, the training loss, IRLS's convergence.
  *
  * @module
  */
 
 import * as Plot from "@observablehq/plot";
-import type { PlotOptions } from "@observablehq/plot";
-import { parseHTML } from "linkedom";
-import { type DisplayBundle, jupyterDisplay } from "./display.ts";
-import type { Dataset } from "../data/dataset.ts";
-import type { GlmFit } from "../glm/glm.ts";
-import { bernoulliLogLikelihood, binaryCrossEntropyLoss, sigmoid } from "../nn/loss.ts";
 import type { Matrix } from "../core/matrix.ts";
-import type { History } from "../nn/network.ts";
-
-/**
- * A rendered figure: SVG text that Jupyter displays as an image.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Figure } from "./plots.ts";
- * import { jupyterDisplay } from "./display.ts";
- * const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
- * assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
- * ```
- */
-export class Figure {
-  /** The figure as a standalone `<svg>` document fragment. */
-  readonly svg: string;
-  /** Makes a figure from SVG text. */
-  constructor(svg: string) {
-    this.svg = svg;
-  }
-  /** The MIME bundle Deno's Jupyter kernel displays. */
-  [jupyterDisplay](): DisplayBundle {
-    return { "text/plain": "[figure]", "image/svg+xml": this.svg };
-  }
-}
-
-/**
- * Renders Observable Plot options to a {@linkcode Figure}. Legends and titles are not supported
- * (they wrap the SVG in HTML); say those in the surrounding text instead.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as Plot from "@observablehq/plot";
-import type { PlotOptions } from "@observablehq/plot";
- * import { plot } from "./plots.ts";
- * const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
- * assert.ok(fig.svg.startsWith("<svg"));
- * ```
- */
-export function plot(options: PlotOptions): Figure {
-  const { document } = parseHTML("<!DOCTYPE html><html><body></body></html>");
-  // deno-lint-ignore no-explicit-any -- linkedom's Document stands in for the browser's
-  const el = Plot.plot({ ...options, document: document as any }) as unknown as Element;
-  if (el.tagName.toLowerCase() !== "svg") {
-    throw new Error("plot: the options produced a <figure> (title, caption or legend); drop those");
-  }
-  el.setAttribute("xmlns", "http://www.w3.org/2000/svg");
-  return new Figure(el.outerHTML);
-}
+import { checkXyTheta } from "../core/validate.ts";
+import type { Dataset } from "../data/dataset.ts";
+import type { GlmFit } from "../glm/glm_fit.ts";
+import { crossEntropyOf, sigmoid } from "../nn/loss.ts";
+import type { History } from "../nn/train.ts";
+import { type Figure, plot } from "./figure.ts";
 
 /**
  * Histograms of every feature of a dataset, one small panel a feature, with the mean marked.
@@ -255,16 +204,20 @@ export function lossAlongCoefficient(
   theta: ArrayLike<number>,
   { index, halfWidth = 1, name = `θ${index + 1}` }: LossAlongOptions,
 ): Figure {
+  checkXyTheta(X, y, theta);
   const t = Float64Array.from(theta);
   const centre = t[index];
   const points: { value: number; loss: number; curve: string }[] = [];
   for (let i = 0; i <= 80; i++) {
     t[index] = centre - halfWidth + (2 * halfWidth * i) / 80;
-    points.push({ value: t[index], loss: binaryCrossEntropyLoss(X, y, t), curve: "BCE" });
-    points.push({ value: t[index], loss: -bernoulliLogLikelihood(X, y, t), curve: "−log L" });
+    // −log L is BCE to the bit (bernoulliLogLikelihood is −binaryCrossEntropyLoss): one number,
+    // drawn twice to show that the two curves coincide.
+    const bce = crossEntropyOf(X, y, t);
+    points.push({ value: t[index], loss: bce, curve: "BCE" });
+    points.push({ value: t[index], loss: bce, curve: "−log L" });
   }
   t[index] = centre;
-  const best = { value: centre, loss: binaryCrossEntropyLoss(X, y, t) };
+  const best = { value: centre, loss: crossEntropyOf(X, y, t) };
   return plot({
     width: 520,
     height: 260,
@@ -333,6 +286,7 @@ export function logLikelihoodSurface(
     names = [`θ${a + 1}`, `θ${b + 1}`],
   }: SurfaceOptions,
 ): Figure {
+  checkXyTheta(X, y, theta); // once, not at each of the resolution² points
   const t = Float64Array.from(theta);
   const [ca, cb] = [t[a], t[b]];
   const values = new Float64Array(resolution * resolution);
@@ -340,7 +294,7 @@ export function logLikelihoodSurface(
     t[b] = cb + halfWidth - (2 * halfWidth * r) / (resolution - 1); // top row = largest
     for (let c = 0; c < resolution; c++) {
       t[a] = ca - halfWidth + (2 * halfWidth * c) / (resolution - 1);
-      values[r * resolution + c] = bernoulliLogLikelihood(X, y, t);
+      values[r * resolution + c] = -crossEntropyOf(X, y, t); // the log-likelihood
     }
   }
   const d = 2 * halfWidth / (resolution - 1) / 2;

@@ -1,0 +1,180 @@
+/**
+ * The logit's rows in the fused passes (`fused_rows.ts`): through the WebAssembly row kernel
+ * (`logit_rows_wasm.ts`), or, without SIMD, in JavaScript with the table exp and log1p of
+ * `fastmath.ts` written out inline (a call returning a double would box it). From u = exp(−|η|)
+ * (ε beyond |η| = 30, R's clamp): μ = 1/(1 + u) or u/(1 + u), log(1/μ) and log(1/(1 − μ)) are
+ * log(1 + u) plus |η| or 0 (the softplus of ∓η), dμ/dη = u/(1 + u)² = μ(1 − μ).
+ *
+ * @module
+ */
+
+import {
+  EXP_N,
+  EXP_T,
+  INV_1P_C,
+  INV_LN2_N,
+  LN2_HI,
+  LN2_LO,
+  LOG1P_C,
+  LOG1P_M,
+  POW2,
+  SHIFT,
+} from "./fastmath.ts";
+import type { Pass } from "./fused_types.ts";
+import type { LogitRowsKernel } from "./logit_rows_wasm.ts";
+
+const DBL_EPSILON = 2.220446049250313e-16;
+const THRESH = 30;
+/** −log ε: R's clamped exp(η) is 1/ε beyond η = 30, as if η were this. */
+const LOG_INVEPS = -Math.log(DBL_EPSILON);
+
+/**
+ * The logit's μ and log-terms at η, written into `out` = [μ, L, u]: u = exp(−|η|) (ε beyond
+ * |η| = 30, R's clamp), μ = 1/(1 + u) or u/(1 + u), and L = log(1/μ) for y = 1, log(1/(1 − μ))
+ * for y = 0 (log(1 + u) plus |η| or 0: the softplus of ∓η; a fractional y takes R's formula).
+ * exp and log(1 + u) are `expTable` and `log1pUnit` of fastmath.ts, written out so that nothing
+ * here returns a double from a call (V8 would box it).
+ */
+export function logitAt(e: number, yi: number, out: Float64Array): void {
+  const ae = Math.abs(e);
+  let u: number, a: number;
+  if (ae > THRESH) {
+    u = DBL_EPSILON;
+    a = LOG_INVEPS;
+  } else {
+    // expTable(−ae)
+    const x = -ae;
+    const kd = (x * INV_LN2_N + SHIFT) - SHIFT;
+    const k = kd | 0;
+    const r = (x - kd * LN2_HI) - kd * LN2_LO;
+    const j = k & (EXP_N - 1);
+    const pe = r + r * r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720)))));
+    const t = EXP_T[j];
+    u = POW2[(k - j) / EXP_N + 1100] * (t + t * pe);
+    a = ae;
+  }
+  const m = (e >= 0 ? 1 : u) / (1 + u);
+  let L: number;
+  if (yi === 1 || yi === 0) {
+    // log1pUnit(u)
+    const i = (u * LOG1P_M) | 0;
+    const r = (u - i / LOG1P_M) * INV_1P_C[i];
+    const r2 = r * r;
+    const pl = r -
+      r2 * (0.5 - r * (1 / 3 - r * (0.25 - r * (0.2 - r * (1 / 6 - r * (1 / 7 - r * 0.125))))));
+    L = LOG1P_C[i] + pl + (yi === 1 ? (e >= 0 ? 0 : a) : (e >= 0 ? a : 0));
+  } else {
+    L = yi * Math.log(yi / m) + (1 - yi) * Math.log((1 - yi) / (1 - m));
+  }
+  out[0] = m;
+  out[1] = L;
+  out[2] = u;
+}
+
+/**
+ * Step 2 of every pass, logit: from the chunk's η, μ and the unit deviances (stored, summed),
+ * then (when `sw` is given) √W and z·√W for the kernel, 0 on rows of weight 0. With
+ * u = exp(−|η|) and q = 1/(1 + u): μ = q or u·q, dμ/dη = u·q² = μ(1 − μ), so R's
+ * √(w μ.η²/V(μ)) is √(w μ.η) (ε beyond |η| = 30, as R clamps μ.η; there the two agree to
+ * rounding as well).
+ */
+export function logitRows(
+  p: Pass,
+  start: number,
+  count: number,
+  sw: Float64Array | null,
+  zw: Float64Array | null,
+) {
+  const { y, eta, mu, dev, chunkEta, acc } = p;
+  const { weights: w, offset } = p.inp;
+  let sum = acc[0], comp = acc[1], valid = true;
+  for (let r = 0, i = start; r < count; r++, i++) {
+    const e = chunkEta[r];
+    eta[i] = e;
+    const yi = y[i];
+    // logitAt(e, yi), written out: a call per row would not be inlined (the loop is too big).
+    const ae = Math.abs(e);
+    let u: number, a: number;
+    if (ae > THRESH) {
+      u = DBL_EPSILON;
+      a = LOG_INVEPS;
+    } else {
+      const x = -ae;
+      const kd = (x * INV_LN2_N + SHIFT) - SHIFT;
+      const k = kd | 0;
+      const rr = (x - kd * LN2_HI) - kd * LN2_LO;
+      const j = k & (EXP_N - 1);
+      const pe = rr +
+        rr * rr * (0.5 + rr * (1 / 6 + rr * (1 / 24 + rr * (1 / 120 + rr * (1 / 720)))));
+      const t = EXP_T[j];
+      u = POW2[(k - j) / EXP_N + 1100] * (t + t * pe);
+      a = ae;
+    }
+    const q = 1 / (1 + u);
+    const m = e >= 0 ? q : u * q;
+    mu[i] = m;
+    if (!(m > 0 && m < 1)) valid = false;
+    let L: number;
+    if (yi === 1 || yi === 0) {
+      const ii = (u * LOG1P_M) | 0;
+      const rl = (u - ii / LOG1P_M) * INV_1P_C[ii];
+      const r2 = rl * rl;
+      const pl = rl -
+        r2 *
+          (0.5 -
+            rl * (1 / 3 - rl * (0.25 - rl * (0.2 - rl * (1 / 6 - rl * (1 / 7 - rl * 0.125))))));
+      L = LOG1P_C[ii] + pl + (yi === 1 ? (e >= 0 ? 0 : a) : (e >= 0 ? a : 0));
+    } else {
+      L = yi * Math.log(yi / m) + (1 - yi) * Math.log((1 - yi) / (1 - m));
+    }
+    const wi = w === null ? 1 : w[i];
+    const d = 2 * wi * L;
+    dev[i] = d;
+    const t = sum + d;
+    comp += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
+    sum = t;
+    if (sw === null || zw === null) continue;
+    if (wi > 0) {
+      const me = ae > THRESH ? DBL_EPSILON : u * q * q;
+      const sqrtW = Math.sqrt(wi * me);
+      sw[r] = sqrtW;
+      zw[r] = ((offset === null ? e : e - offset[i]) + (yi - m) / me) * sqrtW;
+    } else {
+      sw[r] = 0;
+      zw[r] = 0;
+    }
+  }
+  acc[0] = sum;
+  acc[1] = comp;
+  if (!valid) p.valid = false;
+}
+
+/** The chunk's inputs and outputs through the WebAssembly row kernel (logit). */
+export function kernelRows(
+  p: Pass,
+  k: LogitRowsKernel,
+  hy: Float64Array | null,
+  start: number,
+  count: number,
+  sw: Float64Array | null,
+  zw: Float64Array | null,
+): void {
+  const b = k.buffers, end = start + count;
+  const { weights: w, offset } = p.inp;
+  b.eta.set(p.chunkEta.subarray(0, count));
+  b.y.set(p.y.subarray(start, end));
+  if (w === null) b.w.fill(1, 0, count);
+  else b.w.set(w.subarray(start, end));
+  if (offset === null) b.offset.fill(0, 0, count);
+  else b.offset.set(offset.subarray(start, end));
+  if (hy === null) b.hy.fill(0, 0, count);
+  else b.hy.set(hy.subarray(start, end));
+  k.run(count);
+  p.eta.set(b.eta.subarray(0, count), start);
+  p.mu.set(b.mu.subarray(0, count), start);
+  p.dev.set(b.dev.subarray(0, count), start);
+  if (sw !== null && zw !== null) {
+    sw.set(b.sw.subarray(0, count));
+    zw.set(b.zw.subarray(0, count));
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The types shared by the fused passes (`fused_irls.ts`, `fused_rows.ts`, `fused_logit.ts`).
+ *
+ * @module
+ */
+
+import type { Matrix } from "../core/matrix.ts";
+import type { LogitRowsKernel } from "./logit_rows_wasm.ts";
+
+/** The link functions the fused pass needs (logit is inlined; the others are called). */
+export interface FusedLink {
+  /** `"logit"` takes the inlined fast path. */
+  name: string;
+  linkfun(mu: number): number;
+  linkinv(eta: number): number;
+  muEta(eta: number): number;
+}
+
+/** What the fused loop (`fused_irls.ts`) needs. */
+export interface FusedInput {
+  X: Matrix;
+  intercept: boolean;
+  link: FusedLink;
+  /** The response as given. */
+  y: ArrayLike<number>;
+  /** Prior weights (null: all 1). */
+  weights: Float64Array | null;
+  /** Offset (null: none). */
+  offset: Float64Array | null;
+  etastart?: Float64Array;
+  mustart?: Float64Array;
+  maxit: number;
+  epsilon: number;
+  /** Also sum the deviance at η = offset (R's null deviance without an intercept). */
+  nullAtOffset: boolean;
+  /** Whether the logit may use the WebAssembly row kernel (default true; false: the JS loop). */
+  rowKernel?: boolean;
+}
+
+/** The state of the passes (made by `createPass` of `fused_rows.ts`). */
+export interface Pass {
+  readonly inp: FusedInput;
+  /** The logit's row kernel (WebAssembly SIMD), null for the other links or without SIMD. */
+  kernel: LogitRowsKernel | null;
+  /** H(y) per row for the kernel, null when every y is 0 or 1. */
+  readonly hy: Float64Array | null;
+  /** R's y: 0 where the weight is 0. */
+  readonly y: Float64Array;
+  readonly eta: Float64Array;
+  readonly mu: Float64Array;
+  readonly dev: Float64Array;
+  /** η of the current chunk, before it is stored. */
+  chunkEta: Float64Array;
+  /** null: the start pass. */
+  beta: Float64Array | null;
+  /** [deviance sum, compensation, null-deviance sum, compensation]. */
+  readonly acc: Float64Array;
+  /** {@linkcode logitAt}'s output. */
+  readonly scratch: Float64Array;
+  valid: boolean;
+}
