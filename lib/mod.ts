@@ -118,6 +118,13 @@ export {
   WARNING_NULL_NOT_CONVERGED,
 } from "./glm/glm_fit.ts";
 export { type BinomialLink, binomialLink, LINKS } from "./glm/links.ts";
+export { type ConfidenceIntervals, confint, type ConfintOptions } from "./glm/confint.ts";
+export {
+  type CoefficientProfile,
+  type GlmProfile,
+  profile,
+  type ProfileOptions,
+} from "./glm/profile.ts";
 export { AIC, BIC, type LogLik, logLik, nobs } from "./glm/loglik.ts";
 export {
   predict,

@@ -35,13 +35,13 @@ import * as module29 from "../lib/glm/binomial_fit.ts";
 import * as module30 from "../lib/glm/binomial_loop.ts";
 import * as module31 from "../lib/glm/wls.ts";
 import * as module32 from "../lib/glm/binomial_rows.ts";
-import * as module33 from "../lib/glm/engine.ts";
-import * as module34 from "../lib/glm/family.ts";
-import * as module35 from "../lib/glm/glm.ts";
-import * as module36 from "../lib/glm/glm_fit.ts";
-import * as module37 from "../lib/glm/irls_loop.ts";
-import * as module38 from "../lib/glm/irls_step.ts";
-import * as module39 from "../lib/mod.ts";
+import * as module33 from "../lib/mod.ts";
+import * as module34 from "../lib/glm/engine.ts";
+import * as module35 from "../lib/glm/family.ts";
+import * as module36 from "../lib/glm/glm.ts";
+import * as module37 from "../lib/glm/glm_fit.ts";
+import * as module38 from "../lib/glm/irls_loop.ts";
+import * as module39 from "../lib/glm/irls_step.ts";
 import * as module40 from "../lib/glm/null_deviance.ts";
 import * as module41 from "../lib/glm/summary.ts";
 import * as module42 from "../lib/nn/adam.ts";
@@ -72,10 +72,11 @@ import * as module66 from "../lib/r/qnorm.ts";
 import * as module67 from "../lib/r/qr.ts";
 import * as module68 from "../lib/r/random.ts";
 import * as module69 from "../lib/r/sample.ts";
-import * as module70 from "../lib/view/display.ts";
-import * as module71 from "../lib/view/figure.ts";
-import * as module72 from "@observablehq/plot";
-import * as module73 from "../lib/view/plots.ts";
+import * as module70 from "../lib/r/spline.ts";
+import * as module71 from "../lib/view/display.ts";
+import * as module72 from "../lib/view/figure.ts";
+import * as module73 from "@observablehq/plot";
+import * as module74 from "../lib/view/plots.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -1000,8 +1001,21 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
   assert.ok(step !== null && Math.abs(step.coefficients[0] - 1) < 1e-15);
 });
 
+Deno.test("confint example (lib/glm/confint.ts:65)", () => {
+  const confint: typeof module33.confint = module33.confint;
+  const glm: typeof module33.glm = module33.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
+  const wald = confint(fit, { method: "wald" });
+  const prof = confint(fit);
+  const b = fit.coefficients[1]!;
+  assert.ok(wald.lower[1]! < b && b < wald.upper[1]!);
+  assert.ok(prof.lower[1]! < b && b < prof.upper[1]! && prof.upper[1]! !== wald.upper[1]!);
+});
+
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
-  const normalEquationsFor: typeof module33.normalEquationsFor = module33.normalEquationsFor;
+  const normalEquationsFor: typeof module34.normalEquationsFor = module34.normalEquationsFor;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
@@ -1012,7 +1026,7 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
-  const rowUpdate: typeof module33.rowUpdate = module33.rowUpdate;
+  const rowUpdate: typeof module34.rowUpdate = module34.rowUpdate;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -1021,8 +1035,8 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
 });
 
 Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:102)", () => {
-  const fusedBinomialLoop: typeof module33.fusedBinomialLoop = module33.fusedBinomialLoop;
-  const normalEquationsFor: typeof module33.normalEquationsFor = module33.normalEquationsFor;
+  const fusedBinomialLoop: typeof module34.fusedBinomialLoop = module34.fusedBinomialLoop;
+  const normalEquationsFor: typeof module34.normalEquationsFor = module34.normalEquationsFor;
   const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
   const binomialLink: typeof module6.binomialLink = module6.binomialLink;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -1042,7 +1056,7 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:102)", () => {
 });
 
 Deno.test("aicFromDeviance example (lib/glm/engine.ts:125)", () => {
-  const aicFromDeviance: typeof module33.aicFromDeviance = module33.aicFromDeviance;
+  const aicFromDeviance: typeof module34.aicFromDeviance = module34.aicFromDeviance;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   assert.ok(
     Math.abs(
@@ -1052,12 +1066,12 @@ Deno.test("aicFromDeviance example (lib/glm/engine.ts:125)", () => {
 });
 
 Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module34.startEta = module34.startEta;
+  const startEta: typeof module35.startEta = module35.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module34.workingWeights = module34.workingWeights;
+  const workingWeights: typeof module35.workingWeights = module35.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1073,7 +1087,7 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
-  const updateRows: typeof module34.updateRows = module34.updateRows;
+  const updateRows: typeof module35.updateRows = module35.updateRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
@@ -1089,14 +1103,14 @@ Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:108)", () => {
-  const finalDeviance: typeof module34.finalDeviance = module34.finalDeviance;
+  const finalDeviance: typeof module35.finalDeviance = module35.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module35.glm = module35.glm;
+  const glm: typeof module36.glm = module36.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1107,43 +1121,43 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
   assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
 });
 
-Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:12)", () => {
-  const glm: typeof module35.glm = module35.glm;
-  const WARNING_NOT_CONVERGED: typeof module36.WARNING_NOT_CONVERGED =
-    module36.WARNING_NOT_CONVERGED;
+Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
+  const glm: typeof module36.glm = module36.glm;
+  const WARNING_NOT_CONVERGED: typeof module37.WARNING_NOT_CONVERGED =
+    module37.WARNING_NOT_CONVERGED;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
-Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:26)", () => {
-  const glm: typeof module35.glm = module35.glm;
-  const WARNING_FITTED_0_1: typeof module36.WARNING_FITTED_0_1 = module36.WARNING_FITTED_0_1;
+Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
+  const glm: typeof module36.glm = module36.glm;
+  const WARNING_FITTED_0_1: typeof module37.WARNING_FITTED_0_1 = module37.WARNING_FITTED_0_1;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
-Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:43)", () => {
-  const glm: typeof module35.glm = module35.glm;
-  const WARNING_NON_INTEGER: typeof module36.WARNING_NON_INTEGER = module36.WARNING_NON_INTEGER;
+Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
+  const glm: typeof module36.glm = module36.glm;
+  const WARNING_NON_INTEGER: typeof module37.WARNING_NON_INTEGER = module37.WARNING_NON_INTEGER;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
   assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
-Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:60)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module36.WARNING_NULL_NOT_CONVERGED =
-    module36.WARNING_NULL_NOT_CONVERGED;
+Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
+  const WARNING_NULL_NOT_CONVERGED: typeof module37.WARNING_NULL_NOT_CONVERGED =
+    module37.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module37.irls = module37.irls;
+  const irls: typeof module38.irls = module38.irls;
   const qrSolver: typeof module31.qrSolver = module31.qrSolver;
-  const rowUpdate: typeof module33.rowUpdate = module33.rowUpdate;
+  const rowUpdate: typeof module34.rowUpdate = module34.rowUpdate;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
@@ -1159,14 +1173,14 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module38.irlsStart = module38.irlsStart;
+  const irlsStart: typeof module39.irlsStart = module39.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module38.irlsStart = module38.irlsStart;
-  const irlsStep: typeof module38.irlsStep = module38.irlsStep;
+  const irlsStart: typeof module39.irlsStart = module39.irlsStart;
+  const irlsStep: typeof module39.irlsStep = module39.irlsStep;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
@@ -1176,8 +1190,8 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module38.irlsStart = module38.irlsStart;
-  const irlsStepUnchecked: typeof module38.irlsStepUnchecked = module38.irlsStepUnchecked;
+  const irlsStart: typeof module39.irlsStart = module39.irlsStart;
+  const irlsStepUnchecked: typeof module39.irlsStepUnchecked = module39.irlsStepUnchecked;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
@@ -1208,8 +1222,8 @@ Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:22)", () => {
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const logLik: typeof module39.logLik = module39.logLik;
+  const glm: typeof module33.glm = module33.glm;
+  const logLik: typeof module33.logLik = module33.logLik;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
@@ -1217,24 +1231,24 @@ Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:79)", () => {
-  const AIC: typeof module39.AIC = module39.AIC;
-  const glm: typeof module39.glm = module39.glm;
+  const AIC: typeof module33.AIC = module33.AIC;
+  const glm: typeof module33.glm = module33.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:97)", () => {
-  const BIC: typeof module39.BIC = module39.BIC;
-  const glm: typeof module39.glm = module39.glm;
+  const BIC: typeof module33.BIC = module33.BIC;
+  const glm: typeof module33.glm = module33.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:114)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const nobs: typeof module39.nobs = module39.nobs;
+  const glm: typeof module33.glm = module33.glm;
+  const nobs: typeof module33.nobs = module33.nobs;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
@@ -1262,8 +1276,8 @@ Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:22)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const predict: typeof module39.predict = module39.predict;
+  const glm: typeof module33.glm = module33.glm;
+  const predict: typeof module33.predict = module33.predict;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1274,17 +1288,29 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const predict: typeof module39.predict = module39.predict;
+  const glm: typeof module33.glm = module33.glm;
+  const predict: typeof module33.predict = module33.predict;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
   assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
 });
 
+Deno.test("profile example (lib/glm/profile.ts:166)", () => {
+  const glm: typeof module33.glm = module33.glm;
+  const profile: typeof module33.profile = module33.profile;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3], [4], [5]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
+  const { profiles } = profile(fit, { alpha: 0.0125 });
+  const slope = profiles[1]!;
+  assert.ok(slope.z[0] < -2.4 && slope.z[slope.z.length - 1] > 2.4); // past √χ²₁(0.9875) ≈ 2.50… or 9 steps
+  assert.ok(slope.z.includes(0) && slope.parVals.length === slope.z.length);
+});
+
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const residuals: typeof module39.residuals = module39.residuals;
+  const glm: typeof module33.glm = module33.glm;
+  const residuals: typeof module33.residuals = module33.residuals;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1296,7 +1322,7 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module35.glm = module35.glm;
+  const glm: typeof module36.glm = module36.glm;
   const summary: typeof module41.summary = module41.summary;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
@@ -1305,8 +1331,8 @@ Deno.test("summary example (lib/glm/summary.ts:117)", () => {
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const vcov: typeof module39.vcov = module39.vcov;
+  const glm: typeof module33.glm = module33.glm;
+  const vcov: typeof module33.vcov = module33.vcov;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1590,12 +1616,12 @@ Deno.test("Model example (lib/nn/model.ts:52)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:334)", async () => {
-  const adam: typeof module39.adam = module39.adam;
-  const constant: typeof module39.constant = module39.constant;
-  const dense: typeof module39.dense = module39.dense;
-  const fromRows: typeof module39.fromRows = module39.fromRows;
-  const input: typeof module39.input = module39.input;
-  const model: typeof module39.model = module39.model;
+  const adam: typeof module33.adam = module33.adam;
+  const constant: typeof module33.constant = module33.constant;
+  const dense: typeof module33.dense = module33.dense;
+  const fromRows: typeof module33.fromRows = module33.fromRows;
+  const input: typeof module33.input = module33.input;
+  const model: typeof module33.model = module33.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1921,80 +1947,103 @@ Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
+Deno.test("regularize example (lib/r/spline.ts:24)", () => {
+  const regularize: typeof module70.regularize = module70.regularize;
+  assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
+});
+
+Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
+  const seqLength: typeof module70.seqLength = module70.seqLength;
+  assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
+});
+
+Deno.test("spline example (lib/r/spline.ts:160)", () => {
+  const spline: typeof module70.spline = module70.spline;
+  // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
+  const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
+  assert.equal(s.x.length, 12);
+  s.x.forEach((x, i) => assert.ok(Math.abs(s.y[i] - x ** 3) < 1e-12));
+});
+
+Deno.test("approx example (lib/r/spline.ts:182)", () => {
+  const approx: typeof module70.approx = module70.approx;
+  assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
+});
+
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module70.table = module70.table;
+  const table: typeof module71.table = module71.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module70.table = module70.table;
+  const table: typeof module71.table = module71.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module70.headTable = module70.headTable;
+  const headTable: typeof module71.headTable = module71.headTable;
   const generateData: typeof module28.generateData = module28.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module70.sideBySide = module70.sideBySide;
+  const sideBySide: typeof module71.sideBySide = module71.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module71.Figure = module71.Figure;
+  const Figure: typeof module72.Figure = module72.Figure;
   const jupyterDisplay: typeof module24.jupyterDisplay = module24.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module72;
-  const plot: typeof module71.plot = module71.plot;
+  const Plot = module73;
+  const plot: typeof module72.plot = module72.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module73.featureHistograms = module73.featureHistograms;
+  const featureHistograms: typeof module74.featureHistograms = module74.featureHistograms;
   const generateData: typeof module28.generateData = module28.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module73.targetBalance = module73.targetBalance;
+  const targetBalance: typeof module74.targetBalance = module74.targetBalance;
   const generateData: typeof module28.generateData = module28.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module73.irlsConvergence = module73.irlsConvergence;
-  const glm: typeof module35.glm = module35.glm;
+  const irlsConvergence: typeof module74.irlsConvergence = module74.irlsConvergence;
+  const glm: typeof module36.glm = module36.glm;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module73.sigmoidCurve = module73.sigmoidCurve;
+  const sigmoidCurve: typeof module74.sigmoidCurve = module74.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module73.lossAlongCoefficient = module73.lossAlongCoefficient;
+  const lossAlongCoefficient: typeof module74.lossAlongCoefficient = module74.lossAlongCoefficient;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module73.logLikelihoodSurface = module73.logLikelihoodSurface;
+  const logLikelihoodSurface: typeof module74.logLikelihoodSurface = module74.logLikelihoodSurface;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
@@ -2002,7 +2051,7 @@ Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module73.lossCurve = module73.lossCurve;
+  const lossCurve: typeof module74.lossCurve = module74.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });

@@ -291,6 +291,7 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
     offset: f.offset,
     covariance: loop.covariance,
     control: { maxit: s.maxit, epsilon: s.epsilon },
+    X,
   };
 }
 

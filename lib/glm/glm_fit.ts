@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { Matrix } from "../core/matrix.ts";
+
 /**
  * R's warning when `maxit` iterations did not meet the convergence test.
  *
@@ -141,4 +143,9 @@ export interface GlmFit {
   covariance: Float64Array;
   /** The fit's control settings (R's `fit$control`), used again when the fit is profiled. */
   control: { maxit: number; epsilon: number };
+  /**
+   * The design the fit was made from (without the intercept column): the caller's matrix, not a
+   * copy, kept as R keeps the model frame, for profiling (`confint`).
+   */
+  X: Matrix;
 }

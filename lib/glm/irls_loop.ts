@@ -96,7 +96,7 @@ export function irls(
     rows.atStart = false;
     return update(beta, yv, rows.eta, rows.ex, rows.mu);
   });
-  return path && result(rows, settings, solver, path, method);
+  return path && { ...result(rows, settings, solver, path, method), X };
 }
 
 /**
@@ -223,7 +223,7 @@ function result(
   solver: WlsSolver,
   path: Path & { fillStart: () => void },
   method: "qr" | "cholesky",
-): GlmFit {
+): Omit<GlmFit, "X"> {
   const { intercept, names } = settings;
   const { y, mu, ones } = rows, n = y.length;
   if (rows.atStart) path.fillStart();
