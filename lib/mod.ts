@@ -118,6 +118,7 @@ export {
   WARNING_NULL_NOT_CONVERGED,
 } from "./glm/glm_fit.ts";
 export { type BinomialLink, binomialLink, LINKS } from "./glm/links.ts";
+export { anova, type AnovaOptions, type AnovaRow, type AnovaTable } from "./glm/anova.ts";
 export { type ConfidenceIntervals, confint, type ConfintOptions } from "./glm/confint.ts";
 export {
   type CoefficientProfile,

@@ -31,11 +31,11 @@ import * as module25 from "../lib/core/metrics.ts";
 import * as module26 from "../lib/core/validate.ts";
 import * as module27 from "../lib/data/csv.ts";
 import * as module28 from "../lib/data/dataset.ts";
-import * as module29 from "../lib/glm/binomial_fit.ts";
-import * as module30 from "../lib/glm/binomial_loop.ts";
-import * as module31 from "../lib/glm/wls.ts";
-import * as module32 from "../lib/glm/binomial_rows.ts";
-import * as module33 from "../lib/mod.ts";
+import * as module29 from "../lib/mod.ts";
+import * as module30 from "../lib/glm/binomial_fit.ts";
+import * as module31 from "../lib/glm/binomial_loop.ts";
+import * as module32 from "../lib/glm/wls.ts";
+import * as module33 from "../lib/glm/binomial_rows.ts";
 import * as module34 from "../lib/glm/engine.ts";
 import * as module35 from "../lib/glm/family.ts";
 import * as module36 from "../lib/glm/glm.ts";
@@ -68,15 +68,16 @@ import * as module62 from "../lib/r/distributions.ts";
 import * as module63 from "../lib/r/format.ts";
 import * as module64 from "../lib/r/logit.ts";
 import * as module65 from "../lib/r/nmath.ts";
-import * as module66 from "../lib/r/qnorm.ts";
-import * as module67 from "../lib/r/qr.ts";
-import * as module68 from "../lib/r/random.ts";
-import * as module69 from "../lib/r/sample.ts";
-import * as module70 from "../lib/r/spline.ts";
-import * as module71 from "../lib/view/display.ts";
-import * as module72 from "../lib/view/figure.ts";
-import * as module73 from "@observablehq/plot";
-import * as module74 from "../lib/view/plots.ts";
+import * as module66 from "../lib/r/pchisq.ts";
+import * as module67 from "../lib/r/qnorm.ts";
+import * as module68 from "../lib/r/qr.ts";
+import * as module69 from "../lib/r/random.ts";
+import * as module70 from "../lib/r/sample.ts";
+import * as module71 from "../lib/r/spline.ts";
+import * as module72 from "../lib/view/display.ts";
+import * as module73 from "../lib/view/figure.ts";
+import * as module74 from "@observablehq/plot";
+import * as module75 from "../lib/view/plots.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -896,18 +897,38 @@ Deno.test("compareData example (lib/data/dataset.ts:159)", () => {
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
+Deno.test("anova example (lib/glm/anova.ts:99)", () => {
+  const anova: typeof module29.anova = module29.anova;
+  const glm: typeof module29.glm = module29.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
+  const y = [0, 0, 1, 0, 1, 0, 1, 1];
+  const full = glm(X, y, { intercept: true, names: ["dose", "sex"] });
+  const reduced = glm(fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]), y, {
+    intercept: true,
+    names: ["dose"],
+  });
+  const t = anova(reduced, full);
+  assert.ok(t.rows[1].df === 1 && t.rows[1].devianceChange! >= 0 && t.rows[0].pValue === null);
+  assert.ok(
+    String(t).startsWith(
+      "Analysis of Deviance Table\n\nModel 1: y ~ dose\nModel 2: y ~ dose + sex",
+    ),
+  );
+});
+
 Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:131)", () => {
-  const validateFamilyOptions: typeof module29.validateFamilyOptions =
-    module29.validateFamilyOptions;
+  const validateFamilyOptions: typeof module30.validateFamilyOptions =
+    module30.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
 Deno.test("binomialFit example (lib/glm/binomial_fit.ts:234)", () => {
-  const binomialFit: typeof module29.binomialFit = module29.binomialFit;
-  const validateFamilyOptions: typeof module29.validateFamilyOptions =
-    module29.validateFamilyOptions;
+  const binomialFit: typeof module30.binomialFit = module30.binomialFit;
+  const validateFamilyOptions: typeof module30.validateFamilyOptions =
+    module30.validateFamilyOptions;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
@@ -925,8 +946,8 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:234)", () => {
 });
 
 Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:83)", () => {
-  const binomialLoop: typeof module30.binomialLoop = module30.binomialLoop;
-  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
+  const binomialLoop: typeof module31.binomialLoop = module31.binomialLoop;
+  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
@@ -942,14 +963,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:83)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:40)", () => {
-  const createState: typeof module32.createState = module32.createState;
+  const createState: typeof module33.createState = module33.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
-  const createState: typeof module32.createState = module32.createState;
-  const muDevRows: typeof module32.muDevRows = module32.muDevRows;
+  const createState: typeof module33.createState = module33.createState;
+  const muDevRows: typeof module33.muDevRows = module33.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -958,8 +979,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
-  const createState: typeof module32.createState = module32.createState;
-  const startRows: typeof module32.startRows = module32.startRows;
+  const createState: typeof module33.createState = module33.createState;
+  const startRows: typeof module33.startRows = module33.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -967,8 +988,8 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
-  const createState: typeof module32.createState = module32.createState;
-  const updateRows: typeof module32.updateRows = module32.updateRows;
+  const createState: typeof module33.createState = module33.createState;
+  const updateRows: typeof module33.updateRows = module33.updateRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
@@ -977,9 +998,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:226)", () => {
-  const createState: typeof module32.createState = module32.createState;
-  const fillRows: typeof module32.fillRows = module32.fillRows;
-  const muDevRows: typeof module32.muDevRows = module32.muDevRows;
+  const createState: typeof module33.createState = module33.createState;
+  const fillRows: typeof module33.fillRows = module33.fillRows;
+  const muDevRows: typeof module33.muDevRows = module33.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1002,8 +1023,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module33.confint = module33.confint;
-  const glm: typeof module33.glm = module33.glm;
+  const confint: typeof module29.confint = module29.confint;
+  const glm: typeof module29.glm = module29.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
@@ -1156,7 +1177,7 @@ Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
   const irls: typeof module38.irls = module38.irls;
-  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
+  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
   const rowUpdate: typeof module34.rowUpdate = module34.rowUpdate;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
@@ -1222,8 +1243,8 @@ Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:22)", () => {
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const logLik: typeof module33.logLik = module33.logLik;
+  const glm: typeof module29.glm = module29.glm;
+  const logLik: typeof module29.logLik = module29.logLik;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
@@ -1231,24 +1252,24 @@ Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:79)", () => {
-  const AIC: typeof module33.AIC = module33.AIC;
-  const glm: typeof module33.glm = module33.glm;
+  const AIC: typeof module29.AIC = module29.AIC;
+  const glm: typeof module29.glm = module29.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:97)", () => {
-  const BIC: typeof module33.BIC = module33.BIC;
-  const glm: typeof module33.glm = module33.glm;
+  const BIC: typeof module29.BIC = module29.BIC;
+  const glm: typeof module29.glm = module29.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:114)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const nobs: typeof module33.nobs = module33.nobs;
+  const glm: typeof module29.glm = module29.glm;
+  const nobs: typeof module29.nobs = module29.nobs;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
@@ -1276,8 +1297,8 @@ Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:22)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const predict: typeof module33.predict = module33.predict;
+  const glm: typeof module29.glm = module29.glm;
+  const predict: typeof module29.predict = module29.predict;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1288,8 +1309,8 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const predict: typeof module33.predict = module33.predict;
+  const glm: typeof module29.glm = module29.glm;
+  const predict: typeof module29.predict = module29.predict;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
@@ -1297,8 +1318,8 @@ Deno.test("predict example (lib/glm/predict.ts:76)", () => {
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const profile: typeof module33.profile = module33.profile;
+  const glm: typeof module29.glm = module29.glm;
+  const profile: typeof module29.profile = module29.profile;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1309,8 +1330,8 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const residuals: typeof module33.residuals = module33.residuals;
+  const glm: typeof module29.glm = module29.glm;
+  const residuals: typeof module29.residuals = module29.residuals;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1331,8 +1352,8 @@ Deno.test("summary example (lib/glm/summary.ts:117)", () => {
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const vcov: typeof module33.vcov = module33.vcov;
+  const glm: typeof module29.glm = module29.glm;
+  const vcov: typeof module29.vcov = module29.vcov;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1343,7 +1364,7 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module31.qrSolver = module31.qrSolver;
+  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1354,7 +1375,7 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module31.covarianceFromR = module31.covarianceFromR;
+  const covarianceFromR: typeof module32.covarianceFromR = module32.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
@@ -1616,12 +1637,12 @@ Deno.test("Model example (lib/nn/model.ts:52)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:334)", async () => {
-  const adam: typeof module33.adam = module33.adam;
-  const constant: typeof module33.constant = module33.constant;
-  const dense: typeof module33.dense = module33.dense;
-  const fromRows: typeof module33.fromRows = module33.fromRows;
-  const input: typeof module33.input = module33.input;
-  const model: typeof module33.model = module33.model;
+  const adam: typeof module29.adam = module29.adam;
+  const constant: typeof module29.constant = module29.constant;
+  const dense: typeof module29.dense = module29.dense;
+  const fromRows: typeof module29.fromRows = module29.fromRows;
+  const input: typeof module29.input = module29.input;
+  const model: typeof module29.model = module29.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1891,14 +1912,21 @@ Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
+Deno.test("pchisqUpper example (lib/r/pchisq.ts:34)", () => {
+  const pchisqUpper: typeof module66.pchisqUpper = module66.pchisqUpper;
+  assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
+  assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
+  assert.equal(pchisqUpper(0, 3), 1);
+});
+
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module66.qnorm = module66.qnorm;
+  const qnorm: typeof module67.qnorm = module67.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
-  const dqrdc2: typeof module67.dqrdc2 = module67.dqrdc2;
+  const dqrdc2: typeof module68.dqrdc2 = module68.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1907,14 +1935,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:186)", () => {
-  const qrls: typeof module67.qrls = module67.qrls;
+  const qrls: typeof module68.qrls = module68.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module68.rRng = module68.rRng;
+  const rRng: typeof module69.rRng = module69.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1928,37 +1956,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module68.seedrandomRng = module68.seedrandomRng;
+  const seedrandomRng: typeof module69.seedrandomRng = module69.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module69.unifIndex = module69.unifIndex;
+  const unifIndex: typeof module70.unifIndex = module70.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module69.permutationInto = module69.permutationInto;
-  const rRng: typeof module68.rRng = module68.rRng;
+  const permutationInto: typeof module70.permutationInto = module70.permutationInto;
+  const rRng: typeof module69.rRng = module69.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module70.regularize = module70.regularize;
+  const regularize: typeof module71.regularize = module71.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module70.seqLength = module70.seqLength;
+  const seqLength: typeof module71.seqLength = module71.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module70.spline = module70.spline;
+  const spline: typeof module71.spline = module71.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -1966,64 +1994,64 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module70.approx = module70.approx;
+  const approx: typeof module71.approx = module71.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module71.table = module71.table;
+  const table: typeof module72.table = module72.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module71.table = module71.table;
+  const table: typeof module72.table = module72.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module71.headTable = module71.headTable;
+  const headTable: typeof module72.headTable = module72.headTable;
   const generateData: typeof module28.generateData = module28.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module71.sideBySide = module71.sideBySide;
+  const sideBySide: typeof module72.sideBySide = module72.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module72.Figure = module72.Figure;
+  const Figure: typeof module73.Figure = module73.Figure;
   const jupyterDisplay: typeof module24.jupyterDisplay = module24.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module73;
-  const plot: typeof module72.plot = module72.plot;
+  const Plot = module74;
+  const plot: typeof module73.plot = module73.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module74.featureHistograms = module74.featureHistograms;
+  const featureHistograms: typeof module75.featureHistograms = module75.featureHistograms;
   const generateData: typeof module28.generateData = module28.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module74.targetBalance = module74.targetBalance;
+  const targetBalance: typeof module75.targetBalance = module75.targetBalance;
   const generateData: typeof module28.generateData = module28.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module74.irlsConvergence = module74.irlsConvergence;
+  const irlsConvergence: typeof module75.irlsConvergence = module75.irlsConvergence;
   const glm: typeof module36.glm = module36.glm;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 200 });
@@ -2031,19 +2059,19 @@ Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module74.sigmoidCurve = module74.sigmoidCurve;
+  const sigmoidCurve: typeof module75.sigmoidCurve = module75.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module74.lossAlongCoefficient = module74.lossAlongCoefficient;
+  const lossAlongCoefficient: typeof module75.lossAlongCoefficient = module75.lossAlongCoefficient;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module74.logLikelihoodSurface = module74.logLikelihoodSurface;
+  const logLikelihoodSurface: typeof module75.logLikelihoodSurface = module75.logLikelihoodSurface;
   const generateData: typeof module28.generateData = module28.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
@@ -2051,7 +2079,7 @@ Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module74.lossCurve = module74.lossCurve;
+  const lossCurve: typeof module75.lossCurve = module75.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });
