@@ -12,72 +12,74 @@ import * as module6 from "../lib/glm/links.ts";
 import * as module7 from "../lib/glm/cholesky.ts";
 import * as module8 from "../lib/glm/normal_equations.ts";
 import * as module9 from "../lib/core/matrix.ts";
-import * as module10 from "../lib/glm/loglik.ts";
-import * as module11 from "../lib/_kernels/fused_rows.ts";
-import * as module12 from "../lib/_kernels/glm_rows.ts";
-import * as module13 from "../lib/_kernels/logit_rows_wasm.ts";
-import * as module14 from "../lib/_kernels/network_js.ts";
-import * as module15 from "../lib/_kernels/network_wasm.ts";
-import * as module16 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module17 from "../lib/_kernels/wasm_module.ts";
-import * as module18 from "../lib/book/breakdowns.ts";
-import * as module19 from "../lib/book/problem.ts";
-import * as module20 from "../lib/book/experiments.ts";
-import * as module21 from "../lib/book/figures.ts";
-import * as module22 from "../lib/book/tutorial.ts";
-import * as module23 from "../lib/core/errors.ts";
-import * as module24 from "../lib/core/html.ts";
-import * as module25 from "../lib/core/metrics.ts";
-import * as module26 from "../lib/core/validate.ts";
-import * as module27 from "../lib/data/csv.ts";
-import * as module28 from "../lib/data/dataset.ts";
-import * as module29 from "../lib/mod.ts";
-import * as module30 from "../lib/glm/binomial_fit.ts";
-import * as module31 from "../lib/glm/binomial_loop.ts";
-import * as module32 from "../lib/glm/wls.ts";
-import * as module33 from "../lib/glm/binomial_rows.ts";
-import * as module34 from "../lib/glm/engine.ts";
-import * as module35 from "../lib/glm/family.ts";
-import * as module36 from "../lib/glm/glm.ts";
-import * as module37 from "../lib/glm/glm_fit.ts";
-import * as module38 from "../lib/glm/irls_loop.ts";
-import * as module39 from "../lib/glm/irls_step.ts";
-import * as module40 from "../lib/glm/null_deviance.ts";
-import * as module41 from "../lib/glm/summary.ts";
-import * as module42 from "../lib/nn/adam.ts";
-import * as module43 from "../lib/nn/dense_unit.ts";
-import * as module44 from "../lib/nn/engine.ts";
-import * as module45 from "../lib/nn/gradient_descent.ts";
-import * as module46 from "../lib/nn/layers.ts";
-import * as module47 from "../lib/nn/loss.ts";
-import * as module48 from "../lib/nn/model.ts";
-import * as module49 from "../lib/nn/network.ts";
-import * as module50 from "../lib/nn/numerical_gradient.ts";
-import * as module51 from "../lib/nn/optimizer.ts";
-import * as module52 from "../lib/nn/optimizers.ts";
-import * as module53 from "../lib/nn/progress.ts";
-import * as module54 from "../lib/nn/scratch_adam.ts";
-import * as module55 from "../lib/nn/sgd.ts";
-import * as module56 from "../lib/nn/shuffle.ts";
-import * as module57 from "../lib/nn/train.ts";
-import * as module58 from "../lib/r/_libm.ts";
-import * as module59 from "../lib/r/binomial.ts";
-import * as module60 from "../lib/r/mersenne_twister.ts";
-import * as module61 from "../lib/r/dbinom.ts";
-import * as module62 from "../lib/r/distributions.ts";
-import * as module63 from "../lib/r/format.ts";
-import * as module64 from "../lib/r/logit.ts";
-import * as module65 from "../lib/r/nmath.ts";
-import * as module66 from "../lib/r/pchisq.ts";
-import * as module67 from "../lib/r/qnorm.ts";
-import * as module68 from "../lib/r/qr.ts";
-import * as module69 from "../lib/r/random.ts";
-import * as module70 from "../lib/r/sample.ts";
-import * as module71 from "../lib/r/spline.ts";
-import * as module72 from "../lib/view/display.ts";
-import * as module73 from "../lib/view/figure.ts";
-import * as module74 from "@observablehq/plot";
-import * as module75 from "../lib/view/plots.ts";
+import * as module10 from "../lib/r/dbinom.ts";
+import * as module11 from "../lib/_kernels/fused_logit.ts";
+import * as module12 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module13 from "../lib/_kernels/fused_rows.ts";
+import * as module14 from "../lib/_kernels/glm_rows.ts";
+import * as module15 from "../lib/_kernels/network_js.ts";
+import * as module16 from "../lib/_kernels/network_wasm.ts";
+import * as module17 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module18 from "../lib/_kernels/wasm_module.ts";
+import * as module19 from "../lib/book/breakdowns.ts";
+import * as module20 from "../lib/book/problem.ts";
+import * as module21 from "../lib/book/experiments.ts";
+import * as module22 from "../lib/book/figures.ts";
+import * as module23 from "../lib/book/tutorial.ts";
+import * as module24 from "../lib/core/errors.ts";
+import * as module25 from "../lib/core/html.ts";
+import * as module26 from "../lib/core/metrics.ts";
+import * as module27 from "../lib/core/validate.ts";
+import * as module28 from "../lib/data/csv.ts";
+import * as module29 from "../lib/data/dataset.ts";
+import * as module30 from "../lib/mod.ts";
+import * as module31 from "../lib/glm/binomial_fit.ts";
+import * as module32 from "../lib/glm/binomial_loop.ts";
+import * as module33 from "../lib/glm/wls.ts";
+import * as module34 from "../lib/glm/binomial_rows.ts";
+import * as module35 from "../lib/glm/engine.ts";
+import * as module36 from "../lib/glm/family.ts";
+import * as module37 from "../lib/glm/glm.ts";
+import * as module38 from "../lib/glm/glm_fit.ts";
+import * as module39 from "../lib/glm/irls_loop.ts";
+import * as module40 from "../lib/glm/irls_step.ts";
+import * as module41 from "../lib/glm/loglik.ts";
+import * as module42 from "../lib/glm/null_deviance.ts";
+import * as module43 from "../lib/glm/summary.ts";
+import * as module44 from "../lib/nn/adam.ts";
+import * as module45 from "../lib/nn/dense_unit.ts";
+import * as module46 from "../lib/nn/engine.ts";
+import * as module47 from "../lib/nn/gradient_descent.ts";
+import * as module48 from "../lib/nn/layers.ts";
+import * as module49 from "../lib/nn/loss.ts";
+import * as module50 from "../lib/nn/model.ts";
+import * as module51 from "../lib/nn/network.ts";
+import * as module52 from "../lib/nn/numerical_gradient.ts";
+import * as module53 from "../lib/nn/optimizer.ts";
+import * as module54 from "../lib/nn/optimizers.ts";
+import * as module55 from "../lib/nn/progress.ts";
+import * as module56 from "../lib/nn/scratch_adam.ts";
+import * as module57 from "../lib/nn/sgd.ts";
+import * as module58 from "../lib/nn/shuffle.ts";
+import * as module59 from "../lib/nn/train.ts";
+import * as module60 from "../lib/r/_libm.ts";
+import * as module61 from "../lib/r/binomial.ts";
+import * as module62 from "../lib/r/mersenne_twister.ts";
+import * as module63 from "../lib/r/distributions.ts";
+import * as module64 from "../lib/r/format.ts";
+import * as module65 from "../lib/r/logit.ts";
+import * as module66 from "../lib/r/nmath.ts";
+import * as module67 from "../lib/r/pchisq.ts";
+import * as module68 from "../lib/r/qnorm.ts";
+import * as module69 from "../lib/r/qr.ts";
+import * as module70 from "../lib/r/random.ts";
+import * as module71 from "../lib/r/sample.ts";
+import * as module72 from "../lib/r/spline.ts";
+import * as module73 from "../lib/view/display.ts";
+import * as module74 from "../lib/view/figure.ts";
+import * as module75 from "@observablehq/plot";
+import * as module76 from "../lib/view/plots.ts";
+import type { Pass } from "../lib/_kernels/fused_types.ts";
 
 Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
@@ -132,7 +134,7 @@ Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:76)", () => {
   assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
 });
 
-Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:78)", () => {
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:71)", () => {
   const fusedIrls: typeof module5.fusedIrls = module5.fusedIrls;
   const binomialLink: typeof module6.binomialLink = module6.binomialLink;
   const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
@@ -153,10 +155,10 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:78)", () => {
   assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
 });
 
-Deno.test("minus2LogLikFromDeviance example (lib/_kernels/fused_irls.ts:220)", () => {
-  const minus2LogLikFromDeviance: typeof module5.minus2LogLikFromDeviance =
-    module5.minus2LogLikFromDeviance;
-  const binomialMinus2LogLik: typeof module10.binomialMinus2LogLik = module10.binomialMinus2LogLik;
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:217)", () => {
+  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
+    module5.minus2LogLikAndResiduals;
+  const logDbinom: typeof module10.logDbinom = module10.logDbinom;
   const y = Float64Array.of(1, 0, 1),
     mu = Float64Array.of(0.3, 0.4, 0.95),
     w = Float64Array.of(2, 1, 1);
@@ -164,13 +166,36 @@ Deno.test("minus2LogLikFromDeviance example (lib/_kernels/fused_irls.ts:220)", (
     y,
     (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])),
   );
-  const exact = binomialMinus2LogLik(y, mu, w);
-  assert.ok(Math.abs(minus2LogLikFromDeviance(y, mu, w, dev) - exact) < 1e-14 * exact);
+  const exact = -2 * (logDbinom(2, 2, 0.3) + logDbinom(0, 1, 0.4) + logDbinom(1, 1, 0.95));
+  const d0 = Math.sqrt(dev[0]);
+  assert.ok(Math.abs(minus2LogLikAndResiduals(y, mu, w, dev) - exact) < 1e-14 * exact);
+  assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
+});
+
+Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:159)", () => {
+  const kernelRows: typeof module11.kernelRows = module11.kernelRows;
+  const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
+  const kernel = logitRowsKernel(8);
+  if (kernel !== null) {
+    const p = {
+      inp: { weights: null, offset: Float64Array.of(1, 1) },
+      y: Float64Array.of(1, 0),
+      eta: new Float64Array(2),
+      mu: new Float64Array(2),
+      dev: new Float64Array(2),
+      chunkEta: Float64Array.of(0, 0),
+      acc: new Float64Array(4),
+    } as unknown as Pass;
+    kernelRows(p, kernel, null, 0, 2, null, null, true);
+    assert.ok(p.mu[0] === 0.5 && Math.abs(p.acc[0] + p.acc[1] - 4 * Math.LN2) < 1e-15);
+    const atOne = 2 * Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1));
+    assert.ok(Math.abs(p.acc[2] + p.acc[3] - atOne) < 1e-14);
+  }
 });
 
 Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:42)", () => {
-  const createPass: typeof module11.createPass = module11.createPass;
-  const nullAtOffset: typeof module11.nullAtOffset = module11.nullAtOffset;
+  const createPass: typeof module13.createPass = module13.createPass;
+  const nullAtOffset: typeof module13.nullAtOffset = module13.nullAtOffset;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "logit",
@@ -192,8 +217,8 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:42)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
-  const createPass: typeof module11.createPass = module11.createPass;
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:163)", () => {
+  const createPass: typeof module13.createPass = module13.createPass;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "probit",
@@ -216,10 +241,10 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:238)", () => {
-  const createPass: typeof module11.createPass = module11.createPass;
-  const passDeviance: typeof module11.passDeviance = module11.passDeviance;
-  const passRows: typeof module11.passRows = module11.passRows;
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:218)", () => {
+  const createPass: typeof module13.createPass = module13.createPass;
+  const passDeviance: typeof module13.passDeviance = module13.passDeviance;
+  const passRows: typeof module13.passRows = module13.passRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "logit",
@@ -246,10 +271,10 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:238)", () => {
   );
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:277)", () => {
-  const createPass: typeof module11.createPass = module11.createPass;
-  const passDeviance: typeof module11.passDeviance = module11.passDeviance;
-  const resetPass: typeof module11.resetPass = module11.resetPass;
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:255)", () => {
+  const createPass: typeof module13.createPass = module13.createPass;
+  const passDeviance: typeof module13.passDeviance = module13.passDeviance;
+  const resetPass: typeof module13.resetPass = module13.resetPass;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "cauchit",
@@ -273,9 +298,9 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:277)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:299)", () => {
-  const createPass: typeof module11.createPass = module11.createPass;
-  const passDeviance: typeof module11.passDeviance = module11.passDeviance;
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:276)", () => {
+  const createPass: typeof module13.createPass = module13.createPass;
+  const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "probit",
@@ -298,15 +323,15 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:299)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:318)", () => {
-  const addCompensated: typeof module11.addCompensated = module11.addCompensated;
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:295)", () => {
+  const addCompensated: typeof module13.addCompensated = module13.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
   assert.equal(acc[0] + acc[1], 1 + 2e-16);
 });
 
 Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
-  const updateRows: typeof module12.updateRows = module12.updateRows;
+  const updateRows: typeof module14.updateRows = module14.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(X, false, Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu, false);
@@ -314,7 +339,7 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
 });
 
 Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:183)", () => {
-  const logitRowsKernel: typeof module13.logitRowsKernel = module13.logitRowsKernel;
+  const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
   const k = logitRowsKernel(4);
   if (k !== null) {
     const b = k.buffers;
@@ -330,7 +355,7 @@ Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:183)", () =>
 });
 
 Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
-  const jsKernel: typeof module14.jsKernel = module14.jsKernel;
+  const jsKernel: typeof module15.jsKernel = module15.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
   assert.ok(jsKernel(2, false, false)(X, y, new Float64Array(2), g, 0, 3, out));
@@ -339,7 +364,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
 });
 
 Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
-  const float32Kernel: typeof module14.float32Kernel = module14.float32Kernel;
+  const float32Kernel: typeof module15.float32Kernel = module15.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
     Float64Array.of(1, 3),
@@ -354,7 +379,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
 });
 
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
-  const wasmKernel: typeof module15.wasmKernel = module15.wasmKernel;
+  const wasmKernel: typeof module16.wasmKernel = module16.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -367,7 +392,7 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
 });
 
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:112)", () => {
-  const gradientKernel: typeof module16.gradientKernel = module16.gradientKernel;
+  const gradientKernel: typeof module17.gradientKernel = module17.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -445,40 +470,40 @@ Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module17.uleb = module17.uleb;
+  const uleb: typeof module18.uleb = module18.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module17.sleb = module17.sleb;
+  const sleb: typeof module18.sleb = module18.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module17.vec = module17.vec;
+  const vec: typeof module18.vec = module18.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module17.name = module17.name;
+  const name: typeof module18.name = module18.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module17.section = module17.section;
+  const section: typeof module18.section = module18.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module17.I32 = module17.I32;
+  const I32: typeof module18.I32 = module18.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module17.V128 = module17.V128;
+  const V128: typeof module18.V128 = module18.V128;
   assert.equal(V128, 0x7b);
 });
 
@@ -487,7 +512,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
   const i32: typeof module3.i32 = module3.i32;
   const localGet: typeof module3.localGet = module3.localGet;
   const localSet: typeof module3.localSet = module3.localSet;
-  const wasmModule: typeof module17.wasmModule = module17.wasmModule;
+  const wasmModule: typeof module18.wasmModule = module18.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -504,7 +529,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
-  const compileModule: typeof module17.compileModule = module17.compileModule;
+  const compileModule: typeof module18.compileModule = module18.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -515,63 +540,63 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:56)", () => {
-  const convergence: typeof module18.convergence = module18.convergence;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const convergence: typeof module19.convergence = module19.convergence;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:125)", () => {
-  const separation: typeof module18.separation = module18.separation;
+  const separation: typeof module19.separation = module19.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:192)", () => {
-  const collinearitySplit: typeof module18.collinearitySplit = module18.collinearitySplit;
+  const collinearitySplit: typeof module19.collinearitySplit = module19.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null);
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:26)", () => {
-  const agreementVsEpochs: typeof module20.agreementVsEpochs = module20.agreementVsEpochs;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const agreementVsEpochs: typeof module21.agreementVsEpochs = module21.agreementVsEpochs;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:54)", () => {
-  const agreementVsLearningRate: typeof module20.agreementVsLearningRate =
-    module20.agreementVsLearningRate;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const agreementVsLearningRate: typeof module21.agreementVsLearningRate =
+    module21.agreementVsLearningRate;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:86)", () => {
-  const agreementVsBatchSize: typeof module20.agreementVsBatchSize = module20.agreementVsBatchSize;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const agreementVsBatchSize: typeof module21.agreementVsBatchSize = module21.agreementVsBatchSize;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:131)", () => {
-  const agreementVsInitialisation: typeof module20.agreementVsInitialisation =
-    module20.agreementVsInitialisation;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const agreementVsInitialisation: typeof module21.agreementVsInitialisation =
+    module21.agreementVsInitialisation;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:189)", () => {
-  const sumVersusMean: typeof module20.sumVersusMean = module20.sumVersusMean;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const sumVersusMean: typeof module21.sumVersusMean = module21.sumVersusMean;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
-  const weightsOverEpochs: typeof module21.weightsOverEpochs = module21.weightsOverEpochs;
+  const weightsOverEpochs: typeof module22.weightsOverEpochs = module22.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -580,7 +605,7 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
-  const convergenceFigure: typeof module21.convergenceFigure = module21.convergenceFigure;
+  const convergenceFigure: typeof module22.convergenceFigure = module22.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -591,7 +616,7 @@ Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
-  const agreementFigure: typeof module21.agreementFigure = module21.agreementFigure;
+  const agreementFigure: typeof module22.agreementFigure = module22.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -600,7 +625,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
-  const initialisationFigure: typeof module21.initialisationFigure = module21.initialisationFigure;
+  const initialisationFigure: typeof module22.initialisationFigure = module22.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -625,7 +650,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
-  const sumMeanFigure: typeof module21.sumMeanFigure = module21.sumMeanFigure;
+  const sumMeanFigure: typeof module22.sumMeanFigure = module22.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -634,7 +659,7 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
 });
 
 Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
-  const separationFigure: typeof module21.separationFigure = module21.separationFigure;
+  const separationFigure: typeof module22.separationFigure = module22.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -652,7 +677,7 @@ Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
-  const collinearityFigure: typeof module21.collinearityFigure = module21.collinearityFigure;
+  const collinearityFigure: typeof module22.collinearityFigure = module22.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -665,67 +690,67 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:35)", () => {
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
-  const trainNetwork: typeof module19.trainNetwork = module19.trainNetwork;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const trainNetwork: typeof module20.trainNetwork = module20.trainNetwork;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:115)", () => {
-  const agreement: typeof module19.agreement = module19.agreement;
-  const tutorialProblem: typeof module19.tutorialProblem = module19.tutorialProblem;
+  const agreement: typeof module20.agreement = module20.agreement;
+  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:141)", () => {
-  const checkList: typeof module19.checkList = module19.checkList;
+  const checkList: typeof module20.checkList = module20.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:164)", () => {
-  const logSpaced: typeof module19.logSpaced = module19.logSpaced;
+  const logSpaced: typeof module20.logSpaced = module20.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module22.TUTORIAL_KERAS_WEIGHTS =
-    module22.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module23.TUTORIAL_KERAS_WEIGHTS =
+    module23.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module22.TUTORIAL_KERAS_MAPE = module22.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module23.TUTORIAL_KERAS_MAPE = module23.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module22.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module22.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module23.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module23.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module23.ArgumentError = module23.ArgumentError;
+  const ArgumentError: typeof module24.ArgumentError = module24.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module24.escapeHtml = module24.escapeHtml;
+  const escapeHtml: typeof module25.escapeHtml = module25.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module24.jupyterDisplay = module24.jupyterDisplay;
+  const jupyterDisplay: typeof module25.jupyterDisplay = module25.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
@@ -768,58 +793,58 @@ Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module25.meanAbsolutePercentageError =
-    module25.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module26.meanAbsolutePercentageError =
+    module26.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module25.maxAbsDifference = module25.maxAbsDifference;
+  const maxAbsDifference: typeof module26.maxAbsDifference = module26.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module25.distance = module25.distance;
+  const distance: typeof module26.distance = module26.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module26.checkInteger = module26.checkInteger;
+  const checkInteger: typeof module27.checkInteger = module27.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module26.checkFinite = module26.checkFinite;
+  const checkFinite: typeof module27.checkFinite = module27.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module26.checkMatrix = module26.checkMatrix;
+  const checkMatrix: typeof module27.checkMatrix = module27.checkMatrix;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module26.checkLabels = module26.checkLabels;
+  const checkLabels: typeof module27.checkLabels = module27.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module26.checkUnitInterval = module26.checkUnitInterval;
+  const checkUnitInterval: typeof module27.checkUnitInterval = module27.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module26.checkVector = module26.checkVector;
+  const checkVector: typeof module27.checkVector = module27.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module26.checkOneOf = module26.checkOneOf;
+  const checkOneOf: typeof module27.checkOneOf = module27.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -828,38 +853,38 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module26.checkBoolean = module26.checkBoolean;
+  const checkBoolean: typeof module27.checkBoolean = module27.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module26.startingWeights = module26.startingWeights;
+  const startingWeights: typeof module27.startingWeights = module27.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module26.checkXyTheta = module26.checkXyTheta;
+  const checkXyTheta: typeof module27.checkXyTheta = module27.checkXyTheta;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:19)", () => {
-  const CsvError: typeof module27.CsvError = module27.CsvError;
+  const CsvError: typeof module28.CsvError = module28.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:97)", () => {
-  const parseCsv: typeof module27.parseCsv = module27.parseCsv;
+  const parseCsv: typeof module28.parseCsv = module28.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv.ts:224)", () => {
-  const formatCsv: typeof module27.formatCsv = module27.formatCsv;
+  const formatCsv: typeof module28.formatCsv = module28.formatCsv;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
@@ -871,7 +896,7 @@ Deno.test("formatCsv example (lib/data/csv.ts:224)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module28.generateData = module28.generateData;
+  const generateData: typeof module29.generateData = module29.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -879,7 +904,7 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:125)", () => {
-  const head: typeof module28.head = module28.head;
+  const head: typeof module29.head = module29.head;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
@@ -891,15 +916,15 @@ Deno.test("head example (lib/data/dataset.ts:125)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:159)", () => {
-  const compareData: typeof module28.compareData = module28.compareData;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const compareData: typeof module29.compareData = module29.compareData;
+  const generateData: typeof module29.generateData = module29.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("anova example (lib/glm/anova.ts:99)", () => {
-  const anova: typeof module29.anova = module29.anova;
-  const glm: typeof module29.glm = module29.glm;
+  const anova: typeof module30.anova = module30.anova;
+  const glm: typeof module30.glm = module30.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
   const y = [0, 0, 1, 0, 1, 0, 1, 1];
@@ -917,18 +942,18 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
   );
 });
 
-Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:131)", () => {
-  const validateFamilyOptions: typeof module30.validateFamilyOptions =
-    module30.validateFamilyOptions;
+Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:133)", () => {
+  const validateFamilyOptions: typeof module31.validateFamilyOptions =
+    module31.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
-Deno.test("binomialFit example (lib/glm/binomial_fit.ts:234)", () => {
-  const binomialFit: typeof module30.binomialFit = module30.binomialFit;
-  const validateFamilyOptions: typeof module30.validateFamilyOptions =
-    module30.validateFamilyOptions;
+Deno.test("binomialFit example (lib/glm/binomial_fit.ts:228)", () => {
+  const binomialFit: typeof module31.binomialFit = module31.binomialFit;
+  const validateFamilyOptions: typeof module31.validateFamilyOptions =
+    module31.validateFamilyOptions;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
@@ -946,8 +971,8 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:234)", () => {
 });
 
 Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:83)", () => {
-  const binomialLoop: typeof module31.binomialLoop = module31.binomialLoop;
-  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
+  const binomialLoop: typeof module32.binomialLoop = module32.binomialLoop;
+  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
@@ -963,14 +988,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:83)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:40)", () => {
-  const createState: typeof module33.createState = module33.createState;
+  const createState: typeof module34.createState = module34.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
-  const createState: typeof module33.createState = module33.createState;
-  const muDevRows: typeof module33.muDevRows = module33.muDevRows;
+  const createState: typeof module34.createState = module34.createState;
+  const muDevRows: typeof module34.muDevRows = module34.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -979,8 +1004,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
-  const createState: typeof module33.createState = module33.createState;
-  const startRows: typeof module33.startRows = module33.startRows;
+  const createState: typeof module34.createState = module34.createState;
+  const startRows: typeof module34.startRows = module34.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -988,8 +1013,8 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
-  const createState: typeof module33.createState = module33.createState;
-  const updateRows: typeof module33.updateRows = module33.updateRows;
+  const createState: typeof module34.createState = module34.createState;
+  const updateRows: typeof module34.updateRows = module34.updateRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
@@ -998,9 +1023,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:226)", () => {
-  const createState: typeof module33.createState = module33.createState;
-  const fillRows: typeof module33.fillRows = module33.fillRows;
-  const muDevRows: typeof module33.muDevRows = module33.muDevRows;
+  const createState: typeof module34.createState = module34.createState;
+  const fillRows: typeof module34.fillRows = module34.fillRows;
+  const muDevRows: typeof module34.muDevRows = module34.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1023,8 +1048,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module29.confint = module29.confint;
-  const glm: typeof module29.glm = module29.glm;
+  const confint: typeof module30.confint = module30.confint;
+  const glm: typeof module30.glm = module30.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
@@ -1036,7 +1061,7 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
-  const normalEquationsFor: typeof module34.normalEquationsFor = module34.normalEquationsFor;
+  const normalEquationsFor: typeof module35.normalEquationsFor = module35.normalEquationsFor;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
@@ -1047,7 +1072,7 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
-  const rowUpdate: typeof module34.rowUpdate = module34.rowUpdate;
+  const rowUpdate: typeof module35.rowUpdate = module35.rowUpdate;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -1056,8 +1081,8 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
 });
 
 Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:102)", () => {
-  const fusedBinomialLoop: typeof module34.fusedBinomialLoop = module34.fusedBinomialLoop;
-  const normalEquationsFor: typeof module34.normalEquationsFor = module34.normalEquationsFor;
+  const fusedBinomialLoop: typeof module35.fusedBinomialLoop = module35.fusedBinomialLoop;
+  const normalEquationsFor: typeof module35.normalEquationsFor = module35.normalEquationsFor;
   const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
   const binomialLink: typeof module6.binomialLink = module6.binomialLink;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -1076,23 +1101,20 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:102)", () => {
   assert.ok(fit !== null && fit.conv);
 });
 
-Deno.test("aicFromDeviance example (lib/glm/engine.ts:125)", () => {
-  const aicFromDeviance: typeof module34.aicFromDeviance = module34.aicFromDeviance;
+Deno.test("aicAndResiduals example (lib/glm/engine.ts:126)", () => {
+  const aicAndResiduals: typeof module35.aicAndResiduals = module35.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
-  assert.ok(
-    Math.abs(
-      aicFromDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev) - 4 * Math.LN2,
-    ) < 1e-15,
-  );
+  const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
+  assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
 });
 
 Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module35.startEta = module35.startEta;
+  const startEta: typeof module36.startEta = module36.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module35.workingWeights = module35.workingWeights;
+  const workingWeights: typeof module36.workingWeights = module36.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1108,7 +1130,7 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
-  const updateRows: typeof module35.updateRows = module35.updateRows;
+  const updateRows: typeof module36.updateRows = module36.updateRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
@@ -1124,14 +1146,14 @@ Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:108)", () => {
-  const finalDeviance: typeof module35.finalDeviance = module35.finalDeviance;
+  const finalDeviance: typeof module36.finalDeviance = module36.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module36.glm = module36.glm;
+  const glm: typeof module37.glm = module37.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1143,17 +1165,17 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module36.glm = module36.glm;
-  const WARNING_NOT_CONVERGED: typeof module37.WARNING_NOT_CONVERGED =
-    module37.WARNING_NOT_CONVERGED;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const glm: typeof module37.glm = module37.glm;
+  const WARNING_NOT_CONVERGED: typeof module38.WARNING_NOT_CONVERGED =
+    module38.WARNING_NOT_CONVERGED;
+  const generateData: typeof module29.generateData = module29.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module36.glm = module36.glm;
-  const WARNING_FITTED_0_1: typeof module37.WARNING_FITTED_0_1 = module37.WARNING_FITTED_0_1;
+  const glm: typeof module37.glm = module37.glm;
+  const WARNING_FITTED_0_1: typeof module38.WARNING_FITTED_0_1 = module38.WARNING_FITTED_0_1;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
@@ -1161,8 +1183,8 @@ Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module36.glm = module36.glm;
-  const WARNING_NON_INTEGER: typeof module37.WARNING_NON_INTEGER = module37.WARNING_NON_INTEGER;
+  const glm: typeof module37.glm = module37.glm;
+  const WARNING_NON_INTEGER: typeof module38.WARNING_NON_INTEGER = module38.WARNING_NON_INTEGER;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
@@ -1170,15 +1192,15 @@ Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module37.WARNING_NULL_NOT_CONVERGED =
-    module37.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module38.WARNING_NULL_NOT_CONVERGED =
+    module38.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module38.irls = module38.irls;
-  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
-  const rowUpdate: typeof module34.rowUpdate = module34.rowUpdate;
+  const irls: typeof module39.irls = module39.irls;
+  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
+  const rowUpdate: typeof module35.rowUpdate = module35.rowUpdate;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
@@ -1194,14 +1216,14 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module39.irlsStart = module39.irlsStart;
+  const irlsStart: typeof module40.irlsStart = module40.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module39.irlsStart = module39.irlsStart;
-  const irlsStep: typeof module39.irlsStep = module39.irlsStep;
+  const irlsStart: typeof module40.irlsStart = module40.irlsStart;
+  const irlsStep: typeof module40.irlsStep = module40.irlsStep;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
@@ -1211,8 +1233,8 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module39.irlsStart = module39.irlsStart;
-  const irlsStepUnchecked: typeof module39.irlsStepUnchecked = module39.irlsStepUnchecked;
+  const irlsStart: typeof module40.irlsStart = module40.irlsStart;
+  const irlsStepUnchecked: typeof module40.irlsStepUnchecked = module40.irlsStepUnchecked;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
@@ -1237,14 +1259,14 @@ Deno.test("binomialDevResid example (lib/glm/links.ts:137)", () => {
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:22)", () => {
-  const binomialMinus2LogLik: typeof module10.binomialMinus2LogLik = module10.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module41.binomialMinus2LogLik = module41.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const logLik: typeof module29.logLik = module29.logLik;
+  const glm: typeof module30.glm = module30.glm;
+  const logLik: typeof module30.logLik = module30.logLik;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
@@ -1252,24 +1274,24 @@ Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:79)", () => {
-  const AIC: typeof module29.AIC = module29.AIC;
-  const glm: typeof module29.glm = module29.glm;
+  const AIC: typeof module30.AIC = module30.AIC;
+  const glm: typeof module30.glm = module30.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:97)", () => {
-  const BIC: typeof module29.BIC = module29.BIC;
-  const glm: typeof module29.glm = module29.glm;
+  const BIC: typeof module30.BIC = module30.BIC;
+  const glm: typeof module30.glm = module30.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:114)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const nobs: typeof module29.nobs = module29.nobs;
+  const glm: typeof module30.glm = module30.glm;
+  const nobs: typeof module30.nobs = module30.nobs;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
@@ -1290,15 +1312,15 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:22)", () => {
-  const nullDevianceAt: typeof module40.nullDevianceAt = module40.nullDevianceAt;
+  const nullDevianceAt: typeof module42.nullDevianceAt = module42.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const predict: typeof module29.predict = module29.predict;
+  const glm: typeof module30.glm = module30.glm;
+  const predict: typeof module30.predict = module30.predict;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1309,8 +1331,8 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const predict: typeof module29.predict = module29.predict;
+  const glm: typeof module30.glm = module30.glm;
+  const predict: typeof module30.predict = module30.predict;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
@@ -1318,8 +1340,8 @@ Deno.test("predict example (lib/glm/predict.ts:76)", () => {
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const profile: typeof module29.profile = module29.profile;
+  const glm: typeof module30.glm = module30.glm;
+  const profile: typeof module30.profile = module30.profile;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1330,8 +1352,8 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const residuals: typeof module29.residuals = module29.residuals;
+  const glm: typeof module30.glm = module30.glm;
+  const residuals: typeof module30.residuals = module30.residuals;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1343,8 +1365,8 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module36.glm = module36.glm;
-  const summary: typeof module41.summary = module41.summary;
+  const glm: typeof module37.glm = module37.glm;
+  const summary: typeof module43.summary = module43.summary;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
@@ -1352,8 +1374,8 @@ Deno.test("summary example (lib/glm/summary.ts:117)", () => {
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module29.glm = module29.glm;
-  const vcov: typeof module29.vcov = module29.vcov;
+  const glm: typeof module30.glm = module30.glm;
+  const vcov: typeof module30.vcov = module30.vcov;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1364,7 +1386,7 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module32.qrSolver = module32.qrSolver;
+  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1375,14 +1397,14 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module32.covarianceFromR = module32.covarianceFromR;
+  const covarianceFromR: typeof module33.covarianceFromR = module33.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module42.adam = module42.adam;
+  const adam: typeof module44.adam = module44.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1390,14 +1412,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module42.adamPaper = module42.adamPaper;
+  const adamPaper: typeof module44.adamPaper = module44.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module43.logit = module43.logit;
+  const logit: typeof module45.logit = module45.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1405,13 +1427,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module43.logitFloat32 = module43.logitFloat32;
+  const logitFloat32: typeof module45.logitFloat32 = module45.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module43.forwardBackward = module43.forwardBackward;
+  const forwardBackward: typeof module45.forwardBackward = module45.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1425,8 +1447,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module43.forwardBackwardFloat32 =
-    module43.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module45.forwardBackwardFloat32 =
+    module45.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1434,7 +1456,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module44.batchPass = module44.batchPass;
+  const batchPass: typeof module46.batchPass = module46.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1450,14 +1472,14 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module44.fullBatchGradient = module44.fullBatchGradient;
+  const fullBatchGradient: typeof module46.fullBatchGradient = module46.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module45.lipschitzStep = module45.lipschitzStep;
+  const lipschitzStep: typeof module47.lipschitzStep = module47.lipschitzStep;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
@@ -1465,7 +1487,7 @@ Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module45.gradientDescent = module45.gradientDescent;
+  const gradientDescent: typeof module47.gradientDescent = module47.gradientDescent;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
@@ -1473,35 +1495,35 @@ Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module46.constant = module46.constant;
+  const constant: typeof module48.constant = module48.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module46.glorotUniform = module46.glorotUniform;
+  const glorotUniform: typeof module48.glorotUniform = module48.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module46.input = module46.input;
+  const input: typeof module48.input = module48.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module46.constant = module46.constant;
-  const dense: typeof module46.dense = module46.dense;
-  const input: typeof module46.input = module46.input;
+  const constant: typeof module48.constant = module48.constant;
+  const dense: typeof module48.dense = module48.dense;
+  const input: typeof module48.input = module48.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module46.constant = module46.constant;
-  const dense: typeof module46.dense = module46.dense;
-  const input: typeof module46.input = module46.input;
+  const constant: typeof module48.constant = module48.constant;
+  const dense: typeof module48.dense = module48.dense;
+  const input: typeof module48.input = module48.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1512,78 +1534,78 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module47.sigmoid = module47.sigmoid;
+  const sigmoid: typeof module49.sigmoid = module49.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module47.softplus = module47.softplus;
+  const softplus: typeof module49.softplus = module49.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module47.logSigmoid = module47.logSigmoid;
+  const logSigmoid: typeof module49.logSigmoid = module49.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module47.linearPredictor = module47.linearPredictor;
+  const linearPredictor: typeof module49.linearPredictor = module49.linearPredictor;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module47.logitsOf = module47.logitsOf;
+  const logitsOf: typeof module49.logitsOf = module49.logitsOf;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:142)", () => {
-  const binaryCrossEntropyWithLogits: typeof module47.binaryCrossEntropyWithLogits =
-    module47.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module49.binaryCrossEntropyWithLogits =
+    module49.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:175)", () => {
-  const crossEntropyOf: typeof module47.crossEntropyOf = module47.crossEntropyOf;
+  const crossEntropyOf: typeof module49.crossEntropyOf = module49.crossEntropyOf;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:192)", () => {
-  const binaryCrossEntropy: typeof module47.binaryCrossEntropy = module47.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module49.binaryCrossEntropy = module49.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:229)", () => {
-  const binaryCrossEntropyLoss: typeof module47.binaryCrossEntropyLoss =
-    module47.binaryCrossEntropyLoss;
+  const binaryCrossEntropyLoss: typeof module49.binaryCrossEntropyLoss =
+    module49.binaryCrossEntropyLoss;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:254)", () => {
-  const bernoulliLogLikelihood: typeof module47.bernoulliLogLikelihood =
-    module47.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module47.binaryCrossEntropyLoss =
-    module47.binaryCrossEntropyLoss;
+  const bernoulliLogLikelihood: typeof module49.bernoulliLogLikelihood =
+    module49.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module49.binaryCrossEntropyLoss =
+    module49.binaryCrossEntropyLoss;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:277)", () => {
-  const binaryCrossEntropyGradient: typeof module47.binaryCrossEntropyGradient =
-    module47.binaryCrossEntropyGradient;
+  const binaryCrossEntropyGradient: typeof module49.binaryCrossEntropyGradient =
+    module49.binaryCrossEntropyGradient;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
@@ -1591,7 +1613,7 @@ Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:277)", () => {
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
-  const tutorialGradientInto: typeof module47.tutorialGradientInto = module47.tutorialGradientInto;
+  const tutorialGradientInto: typeof module49.tutorialGradientInto = module49.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1607,17 +1629,17 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:347)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module47.bernoulliLogLikelihoodGradient =
-    module47.bernoulliLogLikelihoodGradient;
+  const bernoulliLogLikelihoodGradient: typeof module49.bernoulliLogLikelihoodGradient =
+    module49.bernoulliLogLikelihoodGradient;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:52)", () => {
-  const constant: typeof module46.constant = module46.constant;
-  const dense: typeof module46.dense = module46.dense;
-  const input: typeof module46.input = module46.input;
-  const model: typeof module48.model = module48.model;
+  const constant: typeof module48.constant = module48.constant;
+  const dense: typeof module48.dense = module48.dense;
+  const input: typeof module48.input = module48.input;
+  const model: typeof module50.model = module50.model;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
@@ -1637,12 +1659,12 @@ Deno.test("Model example (lib/nn/model.ts:52)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:334)", async () => {
-  const adam: typeof module29.adam = module29.adam;
-  const constant: typeof module29.constant = module29.constant;
-  const dense: typeof module29.dense = module29.dense;
-  const fromRows: typeof module29.fromRows = module29.fromRows;
-  const input: typeof module29.input = module29.input;
-  const model: typeof module29.model = module29.model;
+  const adam: typeof module30.adam = module30.adam;
+  const constant: typeof module30.constant = module30.constant;
+  const dense: typeof module30.dense = module30.dense;
+  const fromRows: typeof module30.fromRows = module30.fromRows;
+  const input: typeof module30.input = module30.input;
+  const model: typeof module30.model = module30.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1660,31 +1682,31 @@ Deno.test("model example (lib/nn/model.ts:334)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module49.tutorialNetwork = module49.tutorialNetwork;
+  const tutorialNetwork: typeof module51.tutorialNetwork = module51.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module50.numericalGradient = module50.numericalGradient;
+  const numericalGradient: typeof module52.numericalGradient = module52.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module51.checkDtype = module51.checkDtype;
+  const checkDtype: typeof module53.checkDtype = module53.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module51.checkStep = module51.checkStep;
+  const checkStep: typeof module53.checkStep = module53.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module42.adam = module42.adam;
+  const adam: typeof module44.adam = module44.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1692,23 +1714,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module52.getOptimizer = module52.getOptimizer;
+  const getOptimizer: typeof module54.getOptimizer = module54.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module53.formatEpoch = module53.formatEpoch;
+  const formatEpoch: typeof module55.formatEpoch = module55.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module53.inJupyterKernel = module53.inJupyterKernel;
+  const inJupyterKernel: typeof module55.inJupyterKernel = module55.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module53.terminalProgress = module53.terminalProgress;
+  const terminalProgress: typeof module55.terminalProgress = module55.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1717,7 +1739,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module53.jupyterProgress = module53.jupyterProgress;
+  const jupyterProgress: typeof module55.jupyterProgress = module55.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1726,13 +1748,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module53.progressFor = module53.progressFor;
+  const progressFor: typeof module55.progressFor = module55.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module54.scratchAdam = module54.scratchAdam;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const scratchAdam: typeof module56.scratchAdam = module56.scratchAdam;
+  const generateData: typeof module29.generateData = module29.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1740,14 +1762,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module55.sgd = module55.sgd;
+  const sgd: typeof module57.sgd = module57.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module56.CounterRng = module56.CounterRng;
+  const CounterRng: typeof module58.CounterRng = module58.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1756,37 +1778,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module56.RowOrder = module56.RowOrder;
+  const RowOrder: typeof module58.RowOrder = module58.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module46.dense = module46.dense;
-  const input: typeof module46.input = module46.input;
-  const model: typeof module48.model = module48.model;
+  const dense: typeof module48.dense = module48.dense;
+  const input: typeof module48.input = module48.input;
+  const model: typeof module50.model = module50.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module57.fitSettings = module57.fitSettings;
+  const fitSettings: typeof module59.fitSettings = module59.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:131)", () => {
-  const trainParams: typeof module57.trainParams = module57.trainParams;
+  const trainParams: typeof module59.trainParams = module59.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
-  const trainEpochs: typeof module57.trainEpochs = module57.trainEpochs;
-  const batchPass: typeof module44.batchPass = module44.batchPass;
-  const adam: typeof module42.adam = module42.adam;
-  const fitSettings: typeof module57.fitSettings = module57.fitSettings;
+  const trainEpochs: typeof module59.trainEpochs = module59.trainEpochs;
+  const batchPass: typeof module46.batchPass = module46.batchPass;
+  const adam: typeof module44.adam = module44.adam;
+  const fitSettings: typeof module59.fitSettings = module59.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1801,53 +1823,53 @@ Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module58.logR = module58.logR;
+  const logR: typeof module60.logR = module60.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module59.binomialSampler = module59.binomialSampler;
-  const mersenneTwister: typeof module60.mersenneTwister = module60.mersenneTwister;
+  const binomialSampler: typeof module61.binomialSampler = module61.binomialSampler;
+  const mersenneTwister: typeof module62.mersenneTwister = module62.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("logDbinom example (lib/r/dbinom.ts:96)", () => {
-  const logDbinom: typeof module61.logDbinom = module61.logDbinom;
+  const logDbinom: typeof module10.logDbinom = module10.logDbinom;
   // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
   assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
   assert.ok(logDbinom(0, 0, 0.3) === 0);
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:20)", () => {
-  const dnorm: typeof module62.dnorm = module62.dnorm;
+  const dnorm: typeof module63.dnorm = module63.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:43)", () => {
-  const roundHalfEven: typeof module62.roundHalfEven = module62.roundHalfEven;
+  const roundHalfEven: typeof module63.roundHalfEven = module63.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:70)", () => {
-  const pcauchy: typeof module62.pcauchy = module62.pcauchy;
+  const pcauchy: typeof module63.pcauchy = module63.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:90)", () => {
-  const qcauchy: typeof module62.qcauchy = module62.qcauchy;
+  const qcauchy: typeof module63.qcauchy = module63.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:114)", () => {
-  const dcauchy: typeof module62.dcauchy = module62.dcauchy;
+  const dcauchy: typeof module63.dcauchy = module63.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module63.formatColumn = module63.formatColumn;
+  const formatColumn: typeof module64.formatColumn = module64.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1856,77 +1878,77 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module63.formatNumbers = module63.formatNumbers;
+  const formatNumbers: typeof module64.formatNumbers = module64.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module63.roundTo = module63.roundTo;
+  const roundTo: typeof module64.roundTo = module64.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module63.formatPval = module63.formatPval;
+  const formatPval: typeof module64.formatPval = module64.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module63.zapsmall = module63.zapsmall;
+  const zapsmall: typeof module64.zapsmall = module64.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module64.clampedExp = module64.clampedExp;
+  const clampedExp: typeof module65.clampedExp = module65.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module64.linkinv = module64.linkinv;
+  const linkinv: typeof module65.linkinv = module65.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const muEta: typeof module64.muEta = module64.muEta;
+  const muEta: typeof module65.muEta = module65.muEta;
   assert.ok(muEta(0) === 0.25 && muEta(31) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module64.devResid = module64.devResid;
+  const devResid: typeof module65.devResid = module65.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module60.mersenneTwister = module60.mersenneTwister;
+  const mersenneTwister: typeof module62.mersenneTwister = module62.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module65.logDbinom1 = module65.logDbinom1;
+  const logDbinom1: typeof module66.logDbinom1 = module66.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module65.pnorm = module65.pnorm;
+  const pnorm: typeof module66.pnorm = module66.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:34)", () => {
-  const pchisqUpper: typeof module66.pchisqUpper = module66.pchisqUpper;
+  const pchisqUpper: typeof module67.pchisqUpper = module67.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module67.qnorm = module67.qnorm;
+  const qnorm: typeof module68.qnorm = module68.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
-  const dqrdc2: typeof module68.dqrdc2 = module68.dqrdc2;
+  const dqrdc2: typeof module69.dqrdc2 = module69.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1935,14 +1957,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:186)", () => {
-  const qrls: typeof module68.qrls = module68.qrls;
+  const qrls: typeof module69.qrls = module69.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module69.rRng = module69.rRng;
+  const rRng: typeof module70.rRng = module70.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1956,37 +1978,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module69.seedrandomRng = module69.seedrandomRng;
+  const seedrandomRng: typeof module70.seedrandomRng = module70.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module70.unifIndex = module70.unifIndex;
+  const unifIndex: typeof module71.unifIndex = module71.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module70.permutationInto = module70.permutationInto;
-  const rRng: typeof module69.rRng = module69.rRng;
+  const permutationInto: typeof module71.permutationInto = module71.permutationInto;
+  const rRng: typeof module70.rRng = module70.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module71.regularize = module71.regularize;
+  const regularize: typeof module72.regularize = module72.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module71.seqLength = module71.seqLength;
+  const seqLength: typeof module72.seqLength = module72.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module71.spline = module71.spline;
+  const spline: typeof module72.spline = module72.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -1994,92 +2016,92 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module71.approx = module71.approx;
+  const approx: typeof module72.approx = module72.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module72.table = module72.table;
+  const table: typeof module73.table = module73.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module72.table = module72.table;
+  const table: typeof module73.table = module73.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module72.headTable = module72.headTable;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const headTable: typeof module73.headTable = module73.headTable;
+  const generateData: typeof module29.generateData = module29.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module72.sideBySide = module72.sideBySide;
+  const sideBySide: typeof module73.sideBySide = module73.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module73.Figure = module73.Figure;
-  const jupyterDisplay: typeof module24.jupyterDisplay = module24.jupyterDisplay;
+  const Figure: typeof module74.Figure = module74.Figure;
+  const jupyterDisplay: typeof module25.jupyterDisplay = module25.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module74;
-  const plot: typeof module73.plot = module73.plot;
+  const Plot = module75;
+  const plot: typeof module74.plot = module74.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module75.featureHistograms = module75.featureHistograms;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const featureHistograms: typeof module76.featureHistograms = module76.featureHistograms;
+  const generateData: typeof module29.generateData = module29.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module75.targetBalance = module75.targetBalance;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const targetBalance: typeof module76.targetBalance = module76.targetBalance;
+  const generateData: typeof module29.generateData = module29.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module75.irlsConvergence = module75.irlsConvergence;
-  const glm: typeof module36.glm = module36.glm;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const irlsConvergence: typeof module76.irlsConvergence = module76.irlsConvergence;
+  const glm: typeof module37.glm = module37.glm;
+  const generateData: typeof module29.generateData = module29.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module75.sigmoidCurve = module75.sigmoidCurve;
+  const sigmoidCurve: typeof module76.sigmoidCurve = module76.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module75.lossAlongCoefficient = module75.lossAlongCoefficient;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const lossAlongCoefficient: typeof module76.lossAlongCoefficient = module76.lossAlongCoefficient;
+  const generateData: typeof module29.generateData = module29.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module75.logLikelihoodSurface = module75.logLikelihoodSurface;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const logLikelihoodSurface: typeof module76.logLikelihoodSurface = module76.logLikelihoodSurface;
+  const generateData: typeof module29.generateData = module29.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module75.lossCurve = module75.lossCurve;
+  const lossCurve: typeof module76.lossCurve = module76.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });

@@ -24,14 +24,7 @@
 import type { RowWeights } from "./crossprod.ts";
 import { roundHalfEven } from "../r/distributions.ts";
 import { logDbinom } from "../r/dbinom.ts";
-import {
-  addCompensated,
-  createPass,
-  nullAtOffset,
-  passDeviance,
-  passRows,
-  resetPass,
-} from "./fused_rows.ts";
+import { createPass, nullAtOffset, passDeviance, passRows, resetPass } from "./fused_rows.ts";
 
 import type { FusedInput } from "./fused_types.ts";
 
@@ -128,7 +121,9 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
   const resetDeviance = () => resetPass(pass);
   const deviance = () => passDeviance(pass);
 
-  const nullDeviance = inp.nullAtOffset ? nullAtOffset(pass) : NaN;
+  // R's null deviance without an intercept: in the start pass with the row kernel, else here.
+  const nullHere = inp.nullAtOffset && pass.kernel === null;
+  const nullBefore = nullHere ? nullAtOffset(pass) : NaN;
   // The start pass: R's start, its deviance, and the first system, solved.
   resetDeviance();
   let step = solver.solve(fill);
@@ -137,6 +132,7 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
       "glm: cannot find valid starting values (fitted probabilities outside (0, 1))",
     );
   }
+  const nullDeviance = !inp.nullAtOffset ? NaN : nullHere ? nullBefore : pass.acc[2] + pass.acc[3];
   if (step === null) return null;
   let devold = deviance();
   let se = solver.standardErrors(), cov = solver.covariance();
@@ -210,41 +206,51 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
 
 /**
  * −2 Σ log dbinom(round(w·y), round(w), μ) (R's `binomial()$aic` without 2·rank) from the unit
- * deviances of the fit, without a logarithm per row: for y ∈ {0, 1} R's `dbinom_raw` takes
- * round(w)·log(μ) or round(w)·log(1 − μ) — minus round(w) times the deviance's log(1/μ) or
- * log(1/(1 − μ)), which is dᵢ/(2wᵢ) — except where the probability of the observed outcome
- * exceeds 0.9 (R's `bd0` branch) or y is fractional: those rows take `logDbinom` itself.
- * Equal to R's value to rounding.
+ * deviances of the fit, without a logarithm per row, and — in the same pass — the unit deviances
+ * turned into the deviance residuals sign(y − μ)·√dᵢ, in place. For y ∈ {0, 1}, R's `dbinom_raw`
+ * takes round(w)·log(μ) or round(w)·log(1 − μ): minus round(w) times the deviance's log(1/μ) or
+ * log(1/(1 − μ)), which is dᵢ/(2wᵢ); where the probability of the observed outcome exceeds 0.9
+ * (R's `bd0` branch) or y is fractional, the row takes `logDbinom` itself. Equal to R's value to
+ * rounding.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { minus2LogLikFromDeviance } from "./fused_irls.ts";
- * import { binomialMinus2LogLik } from "../glm/loglik.ts";
+ * import { minus2LogLikAndResiduals } from "./fused_irls.ts";
+ * import { logDbinom } from "../r/dbinom.ts";
  * const y = Float64Array.of(1, 0, 1), mu = Float64Array.of(0.3, 0.4, 0.95), w = Float64Array.of(2, 1, 1);
  * const dev = Float64Array.from(y, (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])));
- * const exact = binomialMinus2LogLik(y, mu, w);
- * assert.ok(Math.abs(minus2LogLikFromDeviance(y, mu, w, dev) - exact) < 1e-14 * exact);
+ * const exact = -2 * (logDbinom(2, 2, 0.3) + logDbinom(0, 1, 0.4) + logDbinom(1, 1, 0.95));
+ * const d0 = Math.sqrt(dev[0]);
+ * assert.ok(Math.abs(minus2LogLikAndResiduals(y, mu, w, dev) - exact) < 1e-14 * exact);
+ * assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
  * ```
  */
-export function minus2LogLikFromDeviance(
+export function minus2LogLikAndResiduals(
   y: Float64Array,
   mu: Float64Array,
   w: Float64Array | null,
   dev: Float64Array,
 ): number {
-  const acc = new Float64Array(2);
+  let s = 0, c = 0;
   for (let i = 0; i < y.length; i++) {
-    const wi = w === null ? 1 : w[i];
+    const wi = w === null ? 1 : w[i], yi = y[i], m = mu[i], d = dev[i];
+    const r = Math.sqrt(Math.max(d, 0));
+    dev[i] = yi > m ? r : -r;
     if (!(wi > 0)) continue;
-    const n = w === null ? 1 : roundHalfEven(wi);
+    // round(w) as R (halves to even); 1 without weights
+    let n = 1;
+    if (w !== null) {
+      n = Math.round(wi);
+      if (n - wi === 0.5 && n % 2 !== 0) n -= 1;
+    }
     if (n === 0) continue; // dbinom(0, 0, μ) = 1
-    const yi = y[i], m = mu[i];
     let x: number;
-    if (yi === 1 && m <= 0.9) x = -n * (dev[i] / (2 * wi));
-    else if (yi === 0 && m >= 0.1) x = -n * (dev[i] / (2 * wi));
+    if ((yi === 1 && m <= 0.9) || (yi === 0 && m >= 0.1)) x = -n * (d / (2 * wi));
     else x = logDbinom(roundHalfEven(wi * yi), n, m);
-    addCompensated(acc, 0, x);
+    const t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+    s = t;
   }
-  return -2 * (acc[0] + acc[1]);
+  return -2 * (s + c);
 }

@@ -149,7 +149,32 @@ export function logitRows(
   if (!valid) p.valid = false;
 }
 
-/** The chunk's inputs and outputs through the WebAssembly row kernel (logit). */
+/**
+ * The chunk's rows through the WebAssembly row kernel (logit): inputs copied into its buffers, μ,
+ * the unit deviances and η copied out, √W and z√W into `sw` and `zw` (unless null). The chunk's
+ * deviance is added to `p.acc[0..1]`; with `nullToo`, the kernel first runs at η = offset and
+ * that deviance (R's null deviance without an intercept) is added to `p.acc[2..3]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kernelRows } from "./fused_logit.ts";
+ * import { logitRowsKernel } from "./logit_rows_wasm.ts";
+ * import type { Pass } from "./fused_types.ts";
+ * const kernel = logitRowsKernel(8);
+ * if (kernel !== null) {
+ *   const p = {
+ *     inp: { weights: null, offset: Float64Array.of(1, 1) }, y: Float64Array.of(1, 0),
+ *     eta: new Float64Array(2), mu: new Float64Array(2), dev: new Float64Array(2),
+ *     chunkEta: Float64Array.of(0, 0), acc: new Float64Array(4),
+ *   } as unknown as Pass;
+ *   kernelRows(p, kernel, null, 0, 2, null, null, true);
+ *   assert.ok(p.mu[0] === 0.5 && Math.abs(p.acc[0] + p.acc[1] - 4 * Math.LN2) < 1e-15);
+ *   const atOne = 2 * Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1));
+ *   assert.ok(Math.abs(p.acc[2] + p.acc[3] - atOne) < 1e-14);
+ * }
+ * ```
+ */
 export function kernelRows(
   p: Pass,
   k: LogitRowsKernel,
@@ -158,10 +183,10 @@ export function kernelRows(
   count: number,
   sw: Float64Array | null,
   zw: Float64Array | null,
+  nullToo = false,
 ): void {
   const b = k.buffers, end = start + count;
   const { weights: w, offset } = p.inp;
-  b.eta.set(p.chunkEta.subarray(0, count));
   b.y.set(p.y.subarray(start, end));
   if (w === null) b.w.fill(1, 0, count);
   else b.w.set(w.subarray(start, end));
@@ -169,7 +194,16 @@ export function kernelRows(
   else b.offset.set(offset.subarray(start, end));
   if (hy === null) b.hy.fill(0, 0, count);
   else b.hy.set(hy.subarray(start, end));
+  if (nullToo) {
+    b.eta.set(b.offset.subarray(0, count));
+    k.resetSum();
+    k.run(count);
+    addTo(p.acc, 2, k.sum());
+  }
+  b.eta.set(p.chunkEta.subarray(0, count));
+  k.resetSum();
   k.run(count);
+  addTo(p.acc, 0, k.sum());
   p.eta.set(b.eta.subarray(0, count), start);
   p.mu.set(b.mu.subarray(0, count), start);
   p.dev.set(b.dev.subarray(0, count), start);
@@ -177,4 +211,11 @@ export function kernelRows(
     sw.set(b.sw.subarray(0, count));
     zw.set(b.zw.subarray(0, count));
   }
+}
+
+/** Neumaier's compensated addition of d to acc[at] (sum) and acc[at + 1] (compensation). */
+function addTo(acc: Float64Array, at: number, d: number): void {
+  const sum = acc[at], t = sum + d;
+  acc[at + 1] += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
+  acc[at] = t;
 }

@@ -51,29 +51,9 @@ function startChunk(p: Pass, start: number, count: number): void {
  * ```
  */
 export function nullAtOffset(p: Pass): number {
-  const { inp, y, kernel, hy } = p;
+  const { inp, y } = p;
   const { weights: w, offset, link } = inp;
   const n = y.length;
-  if (kernel !== null) {
-    // The kernel at η = offset; its other outputs are not used (the chunk arrays are scratch).
-    const b = kernel.buffers, cap = kernel.capacity;
-    kernel.resetSum();
-    for (let start = 0; start < n; start += cap) {
-      const count = Math.min(cap, n - start), end = start + count;
-      if (offset === null) b.eta.fill(0, 0, count);
-      else b.eta.set(offset.subarray(start, end));
-      b.offset.set(b.eta.subarray(0, count));
-      b.y.set(y.subarray(start, end));
-      if (w === null) b.w.fill(1, 0, count);
-      else b.w.set(w.subarray(start, end));
-      if (hy === null) b.hy.fill(0, 0, count);
-      else b.hy.set(hy.subarray(start, end));
-      kernel.run(count);
-    }
-    const sum = kernel.sum();
-    kernel.resetSum();
-    return sum;
-  }
   const logit = link.name === "logit";
   const acc = new Float64Array(2);
   for (let i = 0; i < n; i++) {
@@ -222,7 +202,7 @@ export function createPass(
     dev: new Float64Array(n),
     chunkEta: new Float64Array(0),
     beta: null,
-    acc: new Float64Array(2),
+    acc: new Float64Array(4),
     scratch: new Float64Array(3),
     valid: true,
   };
@@ -259,14 +239,12 @@ export function passRows(
   if (pass.chunkEta.length < count) pass.chunkEta = new Float64Array(count);
   if (pass.beta === null) startChunk(pass, start, count);
   else etaChunk(pass, start, count);
-  if (pass.kernel !== null && pass.kernel.capacity < count) {
-    const carried = pass.kernel.sum(); // the pass's sum so far, kept across the new kernel
-    pass.kernel = logitRowsKernel(count);
-    pass.kernel?.resetSum();
-    add(pass.acc, 0, carried);
-  }
-  if (pass.kernel !== null) kernelRows(pass, pass.kernel, pass.hy, start, count, sw, zw);
-  else if (pass.inp.link.name === "logit") logitRows(pass, start, count, sw, zw);
+  if (pass.kernel !== null && pass.kernel.capacity < count) pass.kernel = logitRowsKernel(count);
+  if (pass.kernel !== null) {
+    // The start pass also gives R's null deviance without an intercept, at η = offset.
+    const nullToo = pass.beta === null && pass.inp.nullAtOffset;
+    kernelRows(pass, pass.kernel, pass.hy, start, count, sw, zw, nullToo);
+  } else if (pass.inp.link.name === "logit") logitRows(pass, start, count, sw, zw);
   else linkRows(pass, start, count, sw, zw);
 }
 
@@ -287,8 +265,7 @@ export function passRows(
  * ```
  */
 export function resetPass(pass: Pass): void {
-  pass.acc.fill(0);
-  pass.kernel?.resetSum();
+  pass.acc[0] = pass.acc[1] = 0;
   pass.valid = true;
 }
 
@@ -308,7 +285,7 @@ export function resetPass(pass: Pass): void {
  * ```
  */
 export function passDeviance(pass: Pass): number {
-  return pass.acc[0] + pass.acc[1] + (pass.kernel === null ? 0 : pass.kernel.sum());
+  return pass.acc[0] + pass.acc[1];
 }
 
 /**

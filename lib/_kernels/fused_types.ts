@@ -53,7 +53,7 @@ export interface Pass {
   chunkEta: Float64Array;
   /** null: the start pass. */
   beta: Float64Array | null;
-  /** [deviance sum, compensation, null-deviance sum, compensation]. */
+  /** [deviance sum, compensation, null-deviance sum (the start pass), compensation]. */
   readonly acc: Float64Array;
   /** {@linkcode logitAt}'s output. */
   readonly scratch: Float64Array;

@@ -25,7 +25,7 @@ import { checkMatrix } from "../core/validate.ts";
 import { pnorm } from "../r/nmath.ts";
 import { binomialLoop, type LoopResult, type LoopSettings } from "./binomial_loop.ts";
 import { choleskySolver, MAX_AUTO_CONDITION } from "./cholesky.ts";
-import { aicFromDeviance, fusedBinomialLoop, normalEquationsFor } from "./engine.ts";
+import { aicAndResiduals, fusedBinomialLoop, normalEquationsFor } from "./engine.ts";
 import {
   type GlmFit,
   type Link,
@@ -73,36 +73,38 @@ export interface FamilySettings {
   xChecked?: boolean;
 }
 
-/** A copy of `v` as doubles, after checking that it is an array of n numbers. */
-function toVector(name: string, v: ArrayLike<number>, n: number, what: string): Float64Array {
+/**
+ * A copy of `v` as doubles (the fit keeps it), checked in the same pass: n numbers, finite, and
+ * for weights non-negative and not all 0.
+ */
+function copyChecked(
+  name: string,
+  v: ArrayLike<number>,
+  n: number,
+  weights: boolean,
+): Float64Array {
+  const what = weights ? "non-negative weights" : "finite numbers";
   if (v === null || typeof v !== "object" || typeof v.length !== "number") {
     throw new ArgumentError(name, `must be an array of ${what}, one per row of X`);
   }
-  if (v.length !== n) {
-    throw new ArgumentError(name, `has ${v.length} entries but X has ${n} rows`);
-  }
-  return new Float64Array(v); // a copy: the fit keeps it
-}
-
-/** Prior weights: finite, non-negative, not all 0. */
-function checkWeights(weights: Float64Array): void {
+  if (v.length !== n) throw new ArgumentError(name, `has ${v.length} entries but X has ${n} rows`);
+  const out = new Float64Array(n);
   let positive = false;
-  for (let i = 0; i < weights.length; i++) {
-    const w = weights[i];
-    if (!(Number.isFinite(w) && w >= 0)) {
-      throw new ArgumentError(
-        "options.weights",
-        `holds ${w} at position ${i + 1}; weights must be finite and non-negative`,
-      );
+  for (let i = 0; i < n; i++) {
+    const x = +v[i];
+    if (!(Number.isFinite(x) && (!weights || x >= 0))) {
+      const must = weights
+        ? "weights must be finite and non-negative"
+        : "every entry must be finite";
+      throw new ArgumentError(name, `holds ${v[i]} at position ${i + 1}; ${must}`);
     }
-    if (w > 0) positive = true;
+    if (x > 0) positive = true;
+    out[i] = x;
   }
-  if (!positive) {
-    throw new ArgumentError(
-      "options.weights",
-      "are all 0: at least one row needs a positive weight",
-    );
+  if (weights && !positive) {
+    throw new ArgumentError(name, "are all 0: at least one row needs a positive weight");
   }
+  return out;
 }
 
 /** y in [0, 1] wherever the weight is positive (R: anything goes where the weight is 0). */
@@ -150,19 +152,11 @@ export function validateFamilyOptions(
   }
   const weights = options.weights === undefined
     ? null
-    : toVector("options.weights", options.weights, n, "non-negative weights");
-  if (weights !== null) checkWeights(weights);
+    : copyChecked("options.weights", options.weights, n, true);
   checkResponse(y, n, weights);
   const offset = options.offset === undefined
     ? null
-    : toVector("options.offset", options.offset, n, "finite numbers");
-  const bad = offset === null ? -1 : offset.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new ArgumentError(
-      "options.offset",
-      `holds ${offset![bad]} at position ${bad + 1}; every entry must be finite`,
-    );
-  }
+    : copyChecked("options.offset", options.offset, n, false);
   return { link, y, weights, offset };
 }
 
@@ -251,17 +245,20 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
   const n = X.rows, w = f.weights;
   const { y, mu } = loop;
   const table = coefficientTable(loop);
-  // R's AIC; on the fast normal-equations path from the deviances, equal to rounding.
-  const aic =
-    (method === "cholesky" && s.engine === "fast"
-      ? aicFromDeviance(y, mu, w, loop.dev)
-      : binomialMinus2LogLik(y, mu, w)) + 2 * loop.rank;
-  // Deviance residuals sign(y − μ)·√dᵢ (R's ifelse(y > mu, d, -d)), in the unit deviances' place.
+  // R's AIC, and the deviance residuals sign(y − μ)·√dᵢ (R's ifelse(y > mu, d, -d)) in the unit
+  // deviances' place: on the fast normal-equations path in one pass, the AIC from the deviances.
   const devianceResiduals = loop.dev;
-  for (let i = 0; i < n; i++) {
-    const d = Math.sqrt(Math.max(devianceResiduals[i], 0));
-    devianceResiduals[i] = y[i] > mu[i] ? d : -d;
+  let m2ll: number;
+  if (method === "cholesky" && s.engine === "fast") {
+    m2ll = aicAndResiduals(y, mu, w, devianceResiduals);
+  } else {
+    m2ll = binomialMinus2LogLik(y, mu, w);
+    for (let i = 0; i < n; i++) {
+      const d = Math.sqrt(Math.max(devianceResiduals[i], 0));
+      devianceResiduals[i] = y[i] > mu[i] ? d : -d;
+    }
   }
+  const aic = m2ll + 2 * loop.rank;
   let nOk = n;
   if (w !== null) { for (let i = 0; i < n; i++) if (w[i] === 0) nOk--; }
   const warnings = [...(loop.nonInteger ? [WARNING_NON_INTEGER] : []), ...loop.warnings];

@@ -27,7 +27,7 @@ import {
   fusedIrls,
   type FusedResult,
   type FusedSolver,
-  minus2LogLikFromDeviance,
+  minus2LogLikAndResiduals,
 } from "../_kernels/fused_irls.ts";
 import { weightedCrossprod } from "../_kernels/crossprod.ts";
 import type { Matrix } from "../core/matrix.ts";
@@ -118,22 +118,24 @@ export function fusedBinomialLoop(input: FusedInput, solver: FusedSolver): Fused
 }
 
 /**
- * R's −2·log-likelihood of a binomial fit from its unit deviances (fast engine, normal equations):
- * `_kernels/fused_irls.ts`'s `minus2LogLikFromDeviance`.
+ * R's −2·log-likelihood of a binomial fit from its unit deviances, which become the deviance
+ * residuals in the same pass (fast engine, normal equations): `_kernels/fused_irls.ts`'s
+ * `minus2LogLikAndResiduals`.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { aicFromDeviance } from "./engine.ts";
+ * import { aicAndResiduals } from "./engine.ts";
  * const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
- * assert.ok(Math.abs(aicFromDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev) - 4 * Math.LN2) < 1e-15);
+ * const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
+ * assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
  * ```
  */
-export function aicFromDeviance(
+export function aicAndResiduals(
   y: Float64Array,
   mu: Float64Array,
   w: Float64Array | null,
   dev: Float64Array,
 ): number {
-  return minus2LogLikFromDeviance(y, mu, w, dev);
+  return minus2LogLikAndResiduals(y, mu, w, dev);
 }
