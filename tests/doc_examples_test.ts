@@ -155,7 +155,7 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:71)", () => {
   assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
 });
 
-Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:217)", () => {
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:219)", () => {
   const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
     module5.minus2LogLikAndResiduals;
   const logDbinom: typeof module10.logDbinom = module10.logDbinom;
@@ -172,21 +172,25 @@ Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:217)", (
   assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
 });
 
-Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:159)", () => {
+Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:160)", () => {
   const kernelRows: typeof module11.kernelRows = module11.kernelRows;
   const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
-  const kernel = logitRowsKernel(8);
-  if (kernel !== null) {
+  const k = logitRowsKernel(2, 2);
+  if (k !== null) {
+    const b = k.buffers;
+    b.y.set([1, 0]);
+    b.w.set([1, 1]);
+    b.offset.set([1, 1]);
     const p = {
-      inp: { weights: null, offset: Float64Array.of(1, 1) },
-      y: Float64Array.of(1, 0),
-      eta: new Float64Array(2),
-      mu: new Float64Array(2),
-      dev: new Float64Array(2),
-      chunkEta: Float64Array.of(0, 0),
+      inp: { weights: null, offset: b.offset },
+      y: b.y,
+      eta: b.eta,
+      mu: b.mu,
+      dev: b.dev,
       acc: new Float64Array(4),
+      valid: true,
     } as unknown as Pass;
-    kernelRows(p, kernel, null, 0, 2, null, null, true);
+    kernelRows(p, k, 0, 2, null, null, true, () => b.eta.fill(0));
     assert.ok(p.mu[0] === 0.5 && Math.abs(p.acc[0] + p.acc[1] - 4 * Math.LN2) < 1e-15);
     const atOne = 2 * Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1));
     assert.ok(Math.abs(p.acc[2] + p.acc[3] - atOne) < 1e-14);
@@ -217,7 +221,7 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:42)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:163)", () => {
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:162)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
@@ -241,7 +245,7 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:163)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:218)", () => {
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:226)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const passRows: typeof module13.passRows = module13.passRows;
@@ -271,7 +275,7 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:218)", () => {
   );
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:255)", () => {
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:264)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const resetPass: typeof module13.resetPass = module13.resetPass;
@@ -298,7 +302,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:255)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:276)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:285)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -323,7 +327,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:276)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:295)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:304)", () => {
   const addCompensated: typeof module13.addCompensated = module13.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
@@ -338,16 +342,16 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:183)", () => {
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:206)", () => {
   const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
-  const k = logitRowsKernel(4);
+  const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
     b.eta.set([0, 1]);
     b.y.set([1, 0]);
     b.w.set([1, 2]); // offset and H(y) stay 0
     k.resetSum();
-    k.run(2);
+    k.run(0, 2);
     assert.ok(b.mu[0] === 0.5 && Math.abs(b.mu[1] - 1 / (1 + Math.exp(-1))) < 1e-15);
     const dev = 2 * Math.log(2) + 4 * Math.log(1 + Math.exp(1));
     assert.ok(Math.abs(k.sum() - dev) < 1e-14 && b.sw[0] === 0.5);

@@ -186,11 +186,13 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
       break;
     }
   }
+  // The rows out of the kernel's memory (copies: the memory goes with the kernel).
+  const own = (a: Float64Array) => (pass.kernel === null ? a : a.slice());
   return {
-    y,
-    eta: pass.eta,
-    mu: pass.mu,
-    dev: pass.dev,
+    y: own(y),
+    eta: own(pass.eta),
+    mu: own(pass.mu),
+    dev: own(pass.dev),
     nonInteger,
     coef,
     iter,

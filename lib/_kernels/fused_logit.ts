@@ -85,12 +85,11 @@ export function logitRows(
   sw: Float64Array | null,
   zw: Float64Array | null,
 ) {
-  const { y, eta, mu, dev, chunkEta, acc } = p;
+  const { y, eta, mu, dev, acc } = p;
   const { weights: w, offset } = p.inp;
   let sum = acc[0], comp = acc[1], valid = true;
   for (let r = 0, i = start; r < count; r++, i++) {
-    const e = chunkEta[r];
-    eta[i] = e;
+    const e = eta[i];
     const yi = y[i];
     // logitAt(e, yi), written out: a call per row would not be inlined (the loop is too big).
     const ae = Math.abs(e);
@@ -150,10 +149,12 @@ export function logitRows(
 }
 
 /**
- * The chunk's rows through the WebAssembly row kernel (logit): inputs copied into its buffers, μ,
- * the unit deviances and η copied out, √W and z√W into `sw` and `zw` (unless null). The chunk's
- * deviance is added to `p.acc[0..1]`; with `nullToo`, the kernel first runs at η = offset and
- * that deviance (R's null deviance without an intercept) is added to `p.acc[2..3]`.
+ * Rows start..start+count−1 through the WebAssembly row kernel (logit), whose buffers hold the
+ * rows (`p`'s arrays are its views): μ and the unit deviances in place, √W and z√W into `sw` and
+ * `zw` (unless null), in pieces of the kernel's chunk; an odd last row goes through
+ * {@linkcode logitRows}. The deviance is added to `p.acc[0..1]`; with `nullToo` (the start pass),
+ * the rows first run at η = offset and that deviance — R's null deviance without an intercept — is
+ * added to `p.acc[2..3]` (η is then set by `setEta`).
  *
  * @example
  * ```ts
@@ -161,14 +162,13 @@ export function logitRows(
  * import { kernelRows } from "./fused_logit.ts";
  * import { logitRowsKernel } from "./logit_rows_wasm.ts";
  * import type { Pass } from "./fused_types.ts";
- * const kernel = logitRowsKernel(8);
- * if (kernel !== null) {
- *   const p = {
- *     inp: { weights: null, offset: Float64Array.of(1, 1) }, y: Float64Array.of(1, 0),
- *     eta: new Float64Array(2), mu: new Float64Array(2), dev: new Float64Array(2),
- *     chunkEta: Float64Array.of(0, 0), acc: new Float64Array(4),
- *   } as unknown as Pass;
- *   kernelRows(p, kernel, null, 0, 2, null, null, true);
+ * const k = logitRowsKernel(2, 2);
+ * if (k !== null) {
+ *   const b = k.buffers;
+ *   b.y.set([1, 0]); b.w.set([1, 1]); b.offset.set([1, 1]);
+ *   const p = { inp: { weights: null, offset: b.offset }, y: b.y, eta: b.eta, mu: b.mu, dev: b.dev,
+ *     acc: new Float64Array(4), valid: true } as unknown as Pass;
+ *   kernelRows(p, k, 0, 2, null, null, true, () => b.eta.fill(0));
  *   assert.ok(p.mu[0] === 0.5 && Math.abs(p.acc[0] + p.acc[1] - 4 * Math.LN2) < 1e-15);
  *   const atOne = 2 * Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1));
  *   assert.ok(Math.abs(p.acc[2] + p.acc[3] - atOne) < 1e-14);
@@ -178,38 +178,56 @@ export function logitRows(
 export function kernelRows(
   p: Pass,
   k: LogitRowsKernel,
-  hy: Float64Array | null,
   start: number,
   count: number,
   sw: Float64Array | null,
   zw: Float64Array | null,
-  nullToo = false,
+  nullToo: boolean,
+  setEta: () => void,
 ): void {
   const b = k.buffers, end = start + count;
-  const { weights: w, offset } = p.inp;
-  b.y.set(p.y.subarray(start, end));
-  if (w === null) b.w.fill(1, 0, count);
-  else b.w.set(w.subarray(start, end));
-  if (offset === null) b.offset.fill(0, 0, count);
-  else b.offset.set(offset.subarray(start, end));
-  if (hy === null) b.hy.fill(0, 0, count);
-  else b.hy.set(hy.subarray(start, end));
   if (nullToo) {
-    b.eta.set(b.offset.subarray(0, count));
-    k.resetSum();
-    k.run(count);
-    addTo(p.acc, 2, k.sum());
+    b.eta.set(b.offset.subarray(start, end), start);
+    runPieces(p, k, start, count, null, null, 2);
   }
-  b.eta.set(p.chunkEta.subarray(0, count));
+  setEta();
+  runPieces(p, k, start, count, sw, zw, 0);
+}
+
+/** The kernel over rows start..start+count−1 in pieces of its chunk, the sum into p.acc[at..]. */
+function runPieces(
+  p: Pass,
+  k: LogitRowsKernel,
+  start: number,
+  count: number,
+  sw: Float64Array | null,
+  zw: Float64Array | null,
+  at: 0 | 2,
+): void {
+  const b = k.buffers;
+  const even = count - (count & 1);
   k.resetSum();
-  k.run(count);
-  addTo(p.acc, 0, k.sum());
-  p.eta.set(b.eta.subarray(0, count), start);
-  p.mu.set(b.mu.subarray(0, count), start);
-  p.dev.set(b.dev.subarray(0, count), start);
-  if (sw !== null && zw !== null) {
-    sw.set(b.sw.subarray(0, count));
-    zw.set(b.zw.subarray(0, count));
+  for (let done = 0; done < even;) {
+    const m = Math.min(k.chunk - (k.chunk & 1), even - done);
+    k.run(start + done, m);
+    if (sw !== null && zw !== null) {
+      sw.set(b.sw.subarray(0, m), done);
+      zw.set(b.zw.subarray(0, m), done);
+    }
+    done += m;
+  }
+  addTo(p.acc, at, k.sum());
+  if (count & 1) {
+    // The odd last row in JavaScript (its sum goes to acc[0]; for the null run, move it over).
+    const last = start + count - 1;
+    const s0 = p.acc[0], c0 = p.acc[1];
+    p.acc[0] = 0;
+    p.acc[1] = 0;
+    logitRows(p, last, 1, sw?.subarray(count - 1) ?? null, zw?.subarray(count - 1) ?? null);
+    const d = p.acc[0] + p.acc[1];
+    p.acc[0] = s0;
+    p.acc[1] = c0;
+    addTo(p.acc, at, d);
   }
 }
 

@@ -21,16 +21,16 @@ function add(acc: Float64Array, at: number, d: number): void {
 
 /** Step 1 of the start pass: η = etastart or linkfun(mustart), mustart = (w·y + ½)/(w + 1). */
 function startChunk(p: Pass, start: number, count: number): void {
-  const { inp, y, chunkEta } = p;
+  const { inp, y, eta } = p;
   const { weights: w, etastart, mustart, link } = inp;
   const logit = link.name === "logit";
   for (let r = 0, i = start; r < count; r++, i++) {
     if (etastart !== undefined) {
-      chunkEta[r] = etastart[i];
+      eta[i] = etastart[i];
     } else {
       const wi = w === null ? 1 : w[i];
       const ms = mustart !== undefined ? mustart[i] : (wi * y[i] + 0.5) / (wi + 1);
-      chunkEta[r] = logit ? Math.log(ms / (1 - ms)) : link.linkfun(ms);
+      eta[i] = logit ? Math.log(ms / (1 - ms)) : link.linkfun(ms);
     }
   }
 }
@@ -78,7 +78,7 @@ export function nullAtOffset(p: Pass): number {
 /** Step 1 of an update pass: η = Xβ (+ offset) of the chunk, rows in column order as R's dgemv. */
 function etaChunk(p: Pass, start: number, count: number): void {
   const { X, intercept, offset } = p.inp;
-  const beta = p.beta!, chunkEta = p.chunkEta;
+  const beta = p.beta!, eta = p.eta;
   const k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
   const b0 = intercept ? beta[0] : 0;
   let r = 0;
@@ -92,18 +92,18 @@ function etaChunk(p: Pass, start: number, count: number): void {
       s2 += Xd[r2 + j] * bj;
       s3 += Xd[r3 + j] * bj;
     }
-    chunkEta[r] = s0;
-    chunkEta[r + 1] = s1;
-    chunkEta[r + 2] = s2;
-    chunkEta[r + 3] = s3;
+    eta[start + r] = s0;
+    eta[start + r + 1] = s1;
+    eta[start + r + 2] = s2;
+    eta[start + r + 3] = s3;
   }
   for (; r < count; r++) {
     let t = b0;
     const b = (start + r) * k;
     for (let j = 0; j < k; j++) t += Xd[b + j] * beta[j + off];
-    chunkEta[r] = t;
+    eta[start + r] = t;
   }
-  if (offset !== null) { for (let q = 0; q < count; q++) chunkEta[q] += offset[start + q]; }
+  if (offset !== null) { for (let i = start; i < start + count; i++) eta[i] += offset[i]; }
 }
 
 /** Step 2 for the other links, with R's link functions and logarithms. */
@@ -114,12 +114,11 @@ function linkRows(
   sw: Float64Array | null,
   zw: Float64Array | null,
 ) {
-  const { y, eta, mu, dev, chunkEta, acc } = p;
+  const { y, eta, mu, dev, acc } = p;
   const { weights: w, offset, link } = p.inp;
   let valid = true;
   for (let r = 0, i = start; r < count; r++, i++) {
-    const e = chunkEta[r];
-    eta[i] = e;
+    const e = eta[i];
     const m = link.linkinv(e);
     mu[i] = m;
     if (!(m > 0 && m < 1)) valid = false;
@@ -180,7 +179,11 @@ export function createPass(
   withTest = false,
 ): Pass | { pass: Pass; nonInteger: boolean } {
   const n = inp.X.rows, w = inp.weights;
-  const y = new Float64Array(n);
+  // The logit's rows live in the row kernel's memory (chunks of the cross-product's size or less).
+  const kernel = inp.link.name === "logit" && inp.rowKernel !== false
+    ? logitRowsKernel(n, Math.max(4096, Math.floor(32768 / Math.max(1, inp.X.cols)) + 2))
+    : null;
+  const y = kernel === null ? new Float64Array(n) : kernel.buffers.y;
   let nonInteger = false;
   for (let i = 0; i < n; i++) {
     const wi = w === null ? 1 : w[i];
@@ -189,18 +192,23 @@ export function createPass(
     // |m − round(m)| does not depend on how halves are rounded.
     if (!nonInteger && Math.abs(wi * yi - Math.round(wi * yi)) > 1e-3) nonInteger = true;
   }
-  const kernel = inp.link.name === "logit" && inp.rowKernel !== false
-    ? logitRowsKernel(4096)
-    : null;
+  if (kernel !== null) {
+    const b = kernel.buffers;
+    if (w === null) b.w.fill(1);
+    else b.w.set(w);
+    if (inp.offset !== null) b.offset.set(inp.offset);
+    else b.offset.fill(0);
+    const hy = entropies(y);
+    if (hy !== null) b.hy.set(hy);
+    else b.hy.fill(0); // y is 0 or 1
+  }
   const pass: Pass = {
     inp,
     kernel,
-    hy: kernel === null ? null : entropies(y),
     y,
-    eta: new Float64Array(n),
-    mu: new Float64Array(n),
-    dev: new Float64Array(n),
-    chunkEta: new Float64Array(0),
+    eta: kernel === null ? new Float64Array(n) : kernel.buffers.eta,
+    mu: kernel === null ? new Float64Array(n) : kernel.buffers.mu,
+    dev: kernel === null ? new Float64Array(n) : kernel.buffers.dev,
     beta: null,
     acc: new Float64Array(4),
     scratch: new Float64Array(3),
@@ -236,15 +244,16 @@ export function passRows(
   sw: Float64Array | null,
   zw: Float64Array | null,
 ): void {
-  if (pass.chunkEta.length < count) pass.chunkEta = new Float64Array(count);
-  if (pass.beta === null) startChunk(pass, start, count);
-  else etaChunk(pass, start, count);
-  if (pass.kernel !== null && pass.kernel.capacity < count) pass.kernel = logitRowsKernel(count);
+  const eta = () =>
+    pass.beta === null ? startChunk(pass, start, count) : etaChunk(pass, start, count);
   if (pass.kernel !== null) {
     // The start pass also gives R's null deviance without an intercept, at η = offset.
     const nullToo = pass.beta === null && pass.inp.nullAtOffset;
-    kernelRows(pass, pass.kernel, pass.hy, start, count, sw, zw, nullToo);
-  } else if (pass.inp.link.name === "logit") logitRows(pass, start, count, sw, zw);
+    kernelRows(pass, pass.kernel, start, count, sw, zw, nullToo, eta);
+    return;
+  }
+  eta();
+  if (pass.inp.link.name === "logit") logitRows(pass, start, count, sw, zw);
   else linkRows(pass, start, count, sw, zw);
 }
 

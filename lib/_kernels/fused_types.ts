@@ -42,15 +42,12 @@ export interface Pass {
   readonly inp: FusedInput;
   /** The logit's row kernel (WebAssembly SIMD), null for the other links or without SIMD. */
   kernel: LogitRowsKernel | null;
-  /** H(y) per row for the kernel, null when every y is 0 or 1. */
-  readonly hy: Float64Array | null;
-  /** R's y: 0 where the weight is 0. */
+  /** R's y: 0 where the weight is 0 (the kernel's buffer when there is a kernel). */
   readonly y: Float64Array;
+  /** η, μ and the unit deviances of every row (the kernel's buffers when there is one). */
   readonly eta: Float64Array;
   readonly mu: Float64Array;
   readonly dev: Float64Array;
-  /** η of the current chunk, before it is stored. */
-  chunkEta: Float64Array;
   /** null: the start pass. */
   beta: Float64Array | null;
   /** [deviance sum, compensation, null-deviance sum (the start pass), compensation]. */

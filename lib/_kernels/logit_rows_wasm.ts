@@ -16,8 +16,11 @@
  * The results equal `fused_irls.ts`'s JavaScript loop (and R's arithmetic) to rounding, which is
  * what the normal-equations path allows itself anyway (checked in tests/logit_rows_test.ts).
  *
- * Where WebAssembly SIMD is not available, {@linkcode logitRowsKernel} returns `null` and the
- * JavaScript loop runs.
+ * The kernel's memory holds the fit's rows for the whole fit — η, y, w, offset and H(y), then μ
+ * and the unit deviances — so that a pass reads its inputs where they lie and writes η (from the
+ * JavaScript Xβ), μ and the deviances in place; only √W and z√W go through a chunk-sized buffer
+ * to the cross-product kernel. Where WebAssembly SIMD is not available, or the rows do not fit in
+ * its memory, {@linkcode logitRowsKernel} returns `null` and the JavaScript loop runs.
  *
  * @module
  */
@@ -27,6 +30,7 @@ import {
   compileModule,
   control,
   f64x2,
+  I32,
   i32,
   i32Const as i32c,
   localGet as get,
@@ -62,30 +66,38 @@ const LG = [
   1.479819860511658591e-01,
 ];
 
-/** The buffers of a chunk, in this order, each `capacity` doubles apart. */
+/** The kernel's buffers: the rows' (n long), then the chunk's (√W and z√W). */
 export const ROW_BUFFERS = ["eta", "y", "w", "offset", "hy", "mu", "dev", "sw", "zw"] as const;
 
-/** Assembles the kernel for chunks of up to `capacity` rows (an even number). */
-function assemble(capacity: number): Uint8Array<ArrayBuffer> {
-  const S = capacity * 8; // bytes between buffers
-  const at = (name: typeof ROW_BUFFERS[number]) => S * ROW_BUFFERS.indexOf(name);
-  // params: 0 P (address of the pair in buffer 0), 1 END, 2 ACC (sum, compensation: 2 × v128)
-  let next = 3;
+/**
+ * Assembles the kernel `rows(eta, y, w, offset, hy, mu, dev, sw, zw, bytes, acc)`: the i32
+ * parameters are the byte addresses of the first row in each buffer, the number of bytes to go
+ * (16 per pair of rows) and the address of the accumulator (sum and compensation, 2 × v128).
+ */
+function assemble(): Uint8Array<ArrayBuffer> {
+  const BASE = Object.fromEntries(ROW_BUFFERS.map((name, i) => [name, i])) as Record<
+    typeof ROW_BUFFERS[number],
+    number
+  >;
+  const BYTES = 9, ACC = 10, I = 11; // I: the byte offset of the pair (an i32 local)
+  /** The address of the pair in buffer `name`. */
+  const at = (name: typeof ROW_BUFFERS[number]) => [...get(BASE[name]), ...get(I), ...i32.add];
+  let next = 12;
   const L = () => next++;
   const [E, AE, CL, KD, RR, R2, R4, R8, U, A, Q, POS, MU, F, BIG, SS, Z, W4, HF, LP] = Array.from(
     { length: 20 },
     L,
   );
   const [Y, WV, D, SUM, COMP, T, YK, ME, SQW] = Array.from({ length: 9 }, L);
-  const nV128 = next - 3;
+  const nV128 = next - 12;
   const c: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
-  const P = 0, END = 1, ACC = 2;
 
   emit(get(ACC), V.load(0), set(SUM), get(ACC), V.load(16), set(COMP));
-  emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
+  emit(i32c(0), set(I));
+  emit(control.block, get(I), get(BYTES), i32.geU, brIf(0), control.loop);
   // η, |η|, the clamp mask
-  emit(get(P), V.load(at("eta")), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
+  emit(at("eta"), V.load(), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
   // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2 (exp.ts), Σ rⁿ/n! (Estrin), · 2^k
   emit(wasmReduce([...get(AE), ...f64x2(30), ...MIN, ...V.neg], KD), set(RR));
   const coef: number[] = [];
@@ -113,7 +125,7 @@ function assemble(capacity: number): Uint8Array<ArrayBuffer> {
   emit(f64x2(1), f64x2(1), get(U), V.add, V.div, set(Q));
   emit(get(E), f64x2(0), GE, set(POS));
   emit(get(Q), get(U), get(Q), V.mul, get(POS), BITSELECT, set(MU));
-  emit(get(P), get(MU), V.store(at("mu")));
+  emit(at("mu"), get(MU), V.store());
   // log(1 + u): f = u or (u − 1)/2, s = f/(2 + f), fdlibm's polynomial, plus ln 2 for the second
   emit(get(U), f64x2(Math.SQRT2 - 1), GT, set(BIG));
   emit(get(U), f64x2(1), V.sub, f64x2(0.5), V.mul, get(U), get(BIG), BITSELECT, set(F));
@@ -130,104 +142,121 @@ function assemble(capacity: number): Uint8Array<ArrayBuffer> {
   emit(get(HF), get(SS), get(HF), get(Z), V.add, V.mul);
   emit(f64x2(LN2_LO), f64x2(0), get(BIG), BITSELECT, V.add, V.sub, get(F), V.sub, V.sub, set(LP));
   // L = H(y) + y·(LP + (pos ? 0 : a)) + (1 − y)·(LP + (pos ? a : 0)); d = (2w)·L
-  emit(get(P), V.load(at("y")), set(Y), get(P), V.load(at("w")), set(WV));
-  emit(get(P), V.load(at("hy")));
+  emit(at("y"), V.load(), set(Y), at("w"), V.load(), set(WV));
+  emit(at("hy"), V.load());
   emit(get(Y), get(LP), f64x2(0), get(A), get(POS), BITSELECT, V.add, V.mul, V.add);
   emit(f64x2(1), get(Y), V.sub, get(LP), get(A), f64x2(0), get(POS), BITSELECT, V.add, V.mul);
   emit(V.add, f64x2(2), get(WV), V.mul, V.mul, set(D));
-  emit(get(P), get(D), V.store(at("dev")));
+  emit(at("dev"), get(D), V.store());
   // Kahan: yk = d − comp; t = sum + yk; comp = (t − sum) − yk; sum = t
   emit(get(D), get(COMP), V.sub, set(YK), get(SUM), get(YK), V.add, set(T));
   emit(get(T), get(SUM), V.sub, get(YK), V.sub, set(COMP), get(T), set(SUM));
   // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
   emit(get(U), get(Q), V.mul, get(Q), V.mul, set(ME));
   emit(f64x2(DBL_EPSILON), get(ME), get(CL), BITSELECT, set(ME));
-  emit(get(WV), get(ME), V.mul, SQRT, set(SQW), get(P), get(SQW), V.store(at("sw")));
-  emit(get(P), get(E), get(P), V.load(at("offset")), V.sub, get(Y), get(MU), V.sub, get(ME));
-  emit(V.div, V.add, get(SQW), V.mul, V.store(at("zw")));
+  emit(get(WV), get(ME), V.mul, SQRT, set(SQW), at("sw"), get(SQW), V.store());
+  emit(at("zw"), get(E), at("offset"), V.load(), V.sub, get(Y), get(MU), V.sub, get(ME));
+  emit(V.div, V.add, get(SQW), V.mul, V.store());
   // next pair
-  emit(get(P), i32c(16), i32.add, tee(P), get(END), i32.ltU, brIf(0));
+  emit(get(I), i32c(16), i32.add, tee(I), get(BYTES), i32.ltU, brIf(0));
   emit(control.end, control.end);
   emit(get(ACC), get(SUM), V.store(0), get(ACC), get(COMP), V.store(16));
   emit(control.end);
   return wasmModule({
     exportName: "rows",
-    params: 3,
-    locals: [[nV128, V128]],
+    params: 11,
+    locals: [[1, I32], [nV128, V128]],
     body: c,
     memory: { export: "mem" },
   });
 }
 
-/** A compiled row kernel with its memory: the chunk's buffers and the deviance accumulator. */
+/** A compiled row kernel with its memory: the fit's rows and a chunk's weights. */
 export interface LogitRowsKernel {
-  /** The largest chunk it takes. */
-  readonly capacity: number;
-  /** Views of the chunk's buffers (see {@linkcode ROW_BUFFERS}), `capacity` doubles each. */
+  /** The number of rows its buffers hold. */
+  readonly rows: number;
+  /** The largest chunk it takes at once (even). */
+  readonly chunk: number;
+  /**
+   * Views of its buffers (see {@linkcode ROW_BUFFERS}): `rows` doubles each for the rows',
+   * `chunk` for `sw` and `zw` (row `start + r` of a run goes to index r).
+   */
   readonly buffers: Record<typeof ROW_BUFFERS[number], Float64Array>;
   /** Sets the deviance sum (both lanes, and their compensations) to 0. */
   resetSum(): void;
   /** The deviance summed since the last reset. */
   sum(): number;
-  /** Runs rows 0..count−1 of the buffers (count ≤ capacity). */
-  run(count: number): void;
+  /** Runs rows start..start+count−1 (count even, ≤ chunk). */
+  run(start: number, count: number): void;
 }
 
-const cache = new Map<number, WebAssembly.Module | null>();
+let compiled: WebAssembly.Module | null | undefined;
+/** The last kernel made: its memory serves the next fit of no more rows (see below). */
+let last: LogitRowsKernel | null = null;
 
 /**
- * A row kernel for chunks of up to `capacity` rows, or `null` where WebAssembly SIMD is missing.
- * Compiled once per capacity; each call makes its own memory.
+ * A row kernel for `rows` rows and chunks of up to `chunk` rows, or `null` where WebAssembly SIMD
+ * is missing or the rows do not fit in a WebAssembly memory. Compiled once. The memory of the
+ * last kernel made is used again when it is large enough (a fit's outputs are copied out of it,
+ * so nothing outside holds a view of it): repeated fits of one size then reuse their pages
+ * instead of faulting in fresh ones. Its buffers then still hold the previous fit's rows: the
+ * caller sets every input.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { logitRowsKernel } from "./logit_rows_wasm.ts";
- * const k = logitRowsKernel(4);
+ * const k = logitRowsKernel(2, 2);
  * if (k !== null) {
  *   const b = k.buffers;
  *   b.eta.set([0, 1]); b.y.set([1, 0]); b.w.set([1, 2]); // offset and H(y) stay 0
  *   k.resetSum();
- *   k.run(2);
+ *   k.run(0, 2);
  *   assert.ok(b.mu[0] === 0.5 && Math.abs(b.mu[1] - 1 / (1 + Math.exp(-1))) < 1e-15);
  *   const dev = 2 * Math.log(2) + 4 * Math.log(1 + Math.exp(1));
  *   assert.ok(Math.abs(k.sum() - dev) < 1e-14 && b.sw[0] === 0.5);
  * }
  * ```
  */
-export function logitRowsKernel(capacity: number): LogitRowsKernel | null {
-  const cap = capacity + (capacity & 1); // an even number of rows: whole pairs
-  if (!cache.has(cap)) cache.set(cap, compileModule(() => assemble(cap)));
-  const mod = cache.get(cap)!;
-  if (mod === null) return null;
-  const bytes = ROW_BUFFERS.length * cap * 8 + 32;
-  const instance = new WebAssembly.Instance(mod);
+export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | null {
+  if (compiled === undefined) compiled = compileModule(assemble);
+  if (compiled === null) return null;
+  if (last !== null && last.rows === rows && last.chunk >= chunk) {
+    last.resetSum();
+    return last;
+  }
+  const n = rows + 2, c = chunk + 2; // room for a pair's second lane
+  const bytes = (7 * n + 2 * c + 4) * 8;
+  if (bytes > 2 ** 31) return null;
+  const instance = new WebAssembly.Instance(compiled);
   const memory = instance.exports.mem as WebAssembly.Memory;
-  const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-  if (pages > 0) memory.grow(pages);
+  try {
+    const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
+    if (pages > 0) memory.grow(pages);
+  } catch {
+    return null; // no memory for the rows: the JavaScript loop runs instead
+  }
   const heap = new Float64Array(memory.buffer);
+  const start = (b: number) => (b < 7 ? b * n : 7 * n + (b - 7) * c);
   const buffers = Object.fromEntries(
-    ROW_BUFFERS.map((name, b) => [name, heap.subarray(b * cap, (b + 1) * cap)]),
+    ROW_BUFFERS.map((
+      name,
+      b,
+    ) => [name, heap.subarray(start(b), start(b) + (b < 7 ? rows : chunk))]),
   ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
-  const accAt = ROW_BUFFERS.length * cap; // in doubles
-  const rows = instance.exports.rows as (p: number, end: number, acc: number) => void;
-  const { eta, y, w, offset, hy } = buffers;
-  return {
-    capacity: cap,
+  const accAt = 7 * n + 2 * c; // in doubles
+  const fn = instance.exports.rows as (...args: number[]) => void;
+  last = {
+    rows,
+    chunk,
     buffers,
     resetSum: () => heap.fill(0, accAt, accAt + 4),
     // [sum₀, sum₁] then [compensation₀, compensation₁]: Kahan's sum is sum − compensation.
     sum: () => (heap[accAt] - heap[accAt + 2]) + (heap[accAt + 1] - heap[accAt + 3]),
-    run(count: number) {
-      if (count & 1) {
-        // The odd row's partner: weight 0, so it adds 0 to the deviance; its outputs are unused.
-        eta[count] = 0;
-        y[count] = 0;
-        w[count] = 0;
-        offset[count] = 0;
-        hy[count] = 0;
-      }
-      rows(0, 8 * (count + (count & 1)), accAt * 8);
+    run(first: number, count: number) {
+      const at = (b: number) => 8 * (b < 7 ? start(b) + first : start(b));
+      fn(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), 8 * count, accAt * 8);
     },
   };
+  return last;
 }
