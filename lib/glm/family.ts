@@ -8,7 +8,7 @@
  */
 
 import type { Matrix } from "../core/matrix.ts";
-import { clampedExp, devResid, muEta } from "../r/logit.ts";
+import { clampedExp, devResid, MTHRESH, THRESH } from "../r/logit.ts";
 
 /**
  * R's start for a binomial fit: μ = (y + 1/2)/2, so η = log(μ/(1 − μ)) is −log 3 for y = 0 and
@@ -51,8 +51,10 @@ export function workingWeights(
   zw: Float64Array,
 ): void {
   for (let r = 0, i = start; r < count; r++, i++) {
-    const e = eta[i], m = mu[i];
-    const me = muEta(e, ex[i]);
+    const e = eta[i], t = ex[i], m = mu[i];
+    // dμ/dη, R's logit_mu_eta (as muEta in lib/r/logit.ts), written out: a call returning a
+    // double would box it, once per row per iteration.
+    const me = e > THRESH || e < MTHRESH ? Number.EPSILON : t / ((1 + t) * (1 + t));
     const wi = Math.sqrt((me * me) / (m * (1 - m)));
     sw[r] = wi;
     zw[r] = (e + (y[i] - m) / me) * wi;

@@ -13,7 +13,7 @@
 import { ArgumentError } from "../core/errors.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { checkLabels, checkMatrix } from "../core/validate.ts";
-import { linkinv, muEta } from "../r/logit.ts";
+import { clampedExp, linkinv, muEta } from "../r/logit.ts";
 import { qrls } from "../r/qr.ts";
 import { startEta } from "./family.ts";
 
@@ -108,7 +108,7 @@ export function irlsStepUnchecked(
   const wx = new Float64Array(n * k), wz = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     mu[i] = linkinv(eta[i]);
-    const dmu = muEta(eta[i]); // dμ/dη for the logit link, as R computes it
+    const dmu = muEta(eta[i], clampedExp(eta[i])); // dμ/dη for the logit link, as R computes it
     const variance = mu[i] * (1 - mu[i]);
     weights[i] = (dmu * dmu) / variance; // = μ(1 − μ) for the canonical link
     z[i] = eta[i] + (y[i] - mu[i]) / dmu;

@@ -43,17 +43,17 @@ export function linkinv(eta: number): number {
 }
 
 /**
- * dμ/dη as R's C `logit_mu_eta`: e/(1 + e)² with e = exp(η), and ε outside ±30. `e` may be
- * passed when it is known already (the clamped exp of {@linkcode clampedExp}).
+ * dμ/dη as R's C `logit_mu_eta`: e/(1 + e)² with e = exp(η) (the clamped exp of
+ * {@linkcode clampedExp}, passed in: the IRLS loop keeps it from linkinv), and ε outside ±30.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { muEta } from "./logit.ts";
- * assert.ok(muEta(0) === 0.25 && muEta(31) === Number.EPSILON);
+ * import { clampedExp, muEta } from "./logit.ts";
+ * assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
  * ```
  */
-export function muEta(eta: number, e: number = clampedExp(eta)): number {
+export function muEta(eta: number, e: number): number {
   return eta > THRESH || eta < MTHRESH ? Number.EPSILON : e / ((1 + e) * (1 + e));
 }
 
