@@ -1133,7 +1133,7 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
   assert.ok(sw[0] === 0.5 && zw[0] === 1); // w = 1/4, z = 0 + (1 − 1/2)/(1/4) = 2
 });
 
-Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
+Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
   const updateRows: typeof module36.updateRows = module36.updateRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -1149,7 +1149,7 @@ Deno.test("updateRows example (lib/glm/family.ts:69)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("finalDeviance example (lib/glm/family.ts:108)", () => {
+Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
   const finalDeviance: typeof module36.finalDeviance = module36.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
@@ -1913,8 +1913,9 @@ Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
+  const clampedExp: typeof module65.clampedExp = module65.clampedExp;
   const muEta: typeof module65.muEta = module65.muEta;
-  assert.ok(muEta(0) === 0.25 && muEta(31) === Number.EPSILON);
+  assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {

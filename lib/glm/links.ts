@@ -15,7 +15,7 @@
 import { dcauchy, dnorm, pcauchy, qcauchy } from "../r/distributions.ts";
 import { pnorm } from "../r/nmath.ts";
 import { qnorm } from "../r/qnorm.ts";
-import { linkinv as logitLinkinv, muEta as logitMuEta } from "../r/logit.ts";
+import { clampedExp, linkinv as logitLinkinv, muEta as logitMuEta } from "../r/logit.ts";
 import type { Link } from "./glm_fit.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
@@ -50,7 +50,7 @@ const logit: BinomialLink = {
   name: "logit",
   linkfun: logitLinkfun,
   linkinv: logitLinkinv,
-  muEta: (eta) => logitMuEta(eta),
+  muEta: (eta) => logitMuEta(eta, clampedExp(eta)),
 };
 
 const probit: BinomialLink = {
