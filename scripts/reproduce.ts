@@ -4,8 +4,11 @@
  *     deno task reproduce [--json] [--rng r|seedrandom] [--seed 42] [--n 1000] [--k 10]
  *                         [--data FILE.csv] [--intercept] [--maxit 25] [--epsilon 1e-10]
  *                         [--epochs 1000] [--batch-size 1000] [--float32]
+ *                         [--weights COLUMN] [--offset COLUMN] [--link logit|probit|cloglog|cauchit]
  *
- * Without `--json` it prints readable tables; with it, one JSON object whose numbers parse back to
+ * With `--data FILE.csv`, `--weights` and `--offset` name columns of the file that glm takes as
+ * prior weights and offset (R's `weights =`, `offset =`; they are not features then), and `--link`
+ * picks the link of the binomial family. Without `--json` it prints readable tables; with it, one JSON object whose numbers parse back to
  * the same doubles. A bad option or an unreadable data file is a one-line error and exit code 2.
  *
  * @module
@@ -23,7 +26,9 @@ import { type Rng, rRng, seedrandomRng } from "../lib/r/random.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 import { TUTORIAL_KERAS_MAPE, TUTORIAL_SCRATCH_ADAM_MAPE } from "../lib/book/tutorial.ts";
 import { glm } from "../lib/glm/glm.ts";
-import type { GlmFit } from "../lib/glm/glm_fit.ts";
+import type { GlmFit, Link } from "../lib/glm/glm_fit.ts";
+import { LINKS } from "../lib/glm/links.ts";
+import { nobs } from "../lib/glm/loglik.ts";
 
 /** The parsed command line. */
 export interface Options {
@@ -39,6 +44,12 @@ export interface Options {
   epochs: number;
   batchSize: number;
   float32: boolean;
+  /** A column of `--data` to use as glm's prior weights. */
+  weights?: string;
+  /** A column of `--data` to use as glm's offset. */
+  offset?: string;
+  /** The link of glm's binomial family. */
+  link: Link;
 }
 
 /** A problem with the command line or its input: reported in one line, exit code 2. */
@@ -74,6 +85,9 @@ export function parseOptions(args: string[]): Options {
         epochs: { type: "string" },
         "batch-size": { type: "string" },
         float32: { type: "boolean" },
+        weights: { type: "string" },
+        offset: { type: "string" },
+        link: { type: "string" },
       },
     }));
   } catch (e) {
@@ -82,6 +96,20 @@ export function parseOptions(args: string[]): Options {
   const rng = values.rng ?? "r";
   if (rng !== "r" && rng !== "seedrandom") {
     throw new UsageError(`--rng must be "r" or "seedrandom", got "${rng}"`);
+  }
+  const link = values.link ?? "logit";
+  if (!(LINKS as readonly string[]).includes(link)) {
+    throw new UsageError(
+      `--link must be one of ${LINKS.map((l) => `"${l}"`).join(", ")}, got "${link}"`,
+    );
+  }
+  for (const name of ["weights", "offset"] as const) {
+    if (values[name] !== undefined && values.data === undefined) {
+      throw new UsageError(`--${name} names a column of --data FILE.csv: give --data as well`);
+    }
+  }
+  if (values.weights !== undefined && values.weights === values.offset) {
+    throw new UsageError(`--weights and --offset name the same column "${values.weights}"`);
   }
   const o: Options = {
     json: values.json ?? false,
@@ -96,6 +124,9 @@ export function parseOptions(args: string[]): Options {
     epochs: num("epochs", values.epochs, 1000, true),
     batchSize: num("batch-size", values["batch-size"], 1000, true),
     float32: values.float32 ?? false,
+    ...(values.weights === undefined ? {} : { weights: values.weights }),
+    ...(values.offset === undefined ? {} : { offset: values.offset }),
+    link: link as Link,
   };
   if (o.n < 1) throw new UsageError(`--n must be at least 1, got ${o.n}`);
   if (o.k < 1) throw new UsageError(`--k must be at least 1, got ${o.k}`);
@@ -118,12 +149,71 @@ export interface DataReport {
   head: number[][];
 }
 
+/** glm's prior weights and offset, taken from columns of `--data` (`--weights`, `--offset`). */
+export interface GlmColumns {
+  weights?: Float64Array;
+  offset?: Float64Array;
+}
+
+/** The dataset without the column `name` (a feature), and that column's values. */
+function takeColumn(ds: Dataset, name: string, option: string, file: string) {
+  const j = ds.names.indexOf(name);
+  if (j < 0) {
+    throw new UsageError(
+      `--${option}: no column named "${name}" in ${file} (columns: ${ds.names.join(", ")})`,
+    );
+  }
+  const { rows, cols, data } = ds.X;
+  const values = new Float64Array(rows);
+  const X = matrix(rows, cols - 1);
+  for (let i = 0; i < rows; i++) {
+    values[i] = data[i * cols + j];
+    for (let c = 0, d = 0; c < cols; c++) {
+      if (c !== j) X.data[i * (cols - 1) + d++] = data[i * cols + c];
+    }
+  }
+  return { ds: { ...ds, X, names: ds.names.filter((_, c) => c !== j) }, values };
+}
+
+/** Takes `--weights` and `--offset` out of the file's columns, checking the weights. */
+function glmColumns(ds: Dataset, o: Options): { ds: Dataset; columns: GlmColumns } {
+  const columns: GlmColumns = {};
+  for (const option of ["weights", "offset"] as const) {
+    const name = o[option];
+    if (name === undefined) continue;
+    const taken = takeColumn(ds, name, option, o.data!);
+    ds = taken.ds;
+    columns[option] = taken.values;
+  }
+  const w = columns.weights;
+  if (w !== undefined) {
+    const bad = w.findIndex((v) => !(v >= 0));
+    if (bad >= 0) {
+      throw new UsageError(
+        `--weights: column "${o.weights}" holds ${w[bad]} at data row ${
+          bad + 1
+        }; weights must be non-negative`,
+      );
+    }
+    if (!w.some((v) => v > 0)) {
+      throw new UsageError(
+        `--weights: column "${o.weights}" is all 0; some weight must be positive`,
+      );
+    }
+  }
+  if (ds.X.cols === 0 && !o.intercept) {
+    throw new UsageError("no feature columns are left for glm; add --intercept or keep a feature");
+  }
+  return { ds, columns };
+}
+
 /** Loads or generates the data the options ask for. */
 export async function loadData(
   o: Options,
-): Promise<{ ds: Dataset; rng: Rng; report: DataReport }> {
+): Promise<{ ds: Dataset; rng: Rng; report: DataReport; columns: GlmColumns }> {
   let ds: Dataset;
   let rng: Rng;
+  let columns: GlmColumns = {};
   if (o.data !== undefined) {
     try {
       ds = await readCsv(o.data);
@@ -137,6 +227,7 @@ export async function loadData(
       throw new UsageError(`--data: ${e instanceof Error ? e.message : String(e)}`);
     }
     rng = o.rng === "r" ? rRng(o.seed) : seedrandomRng(o.seed);
+    ({ ds, columns } = glmColumns(ds, o));
   } else {
     const generated = generateData({ n: o.n, k: o.k, seed: o.seed, rng: o.rng });
     ds = generated;
@@ -152,26 +243,36 @@ export async function loadData(
     names: [...ds.names, ds.target],
     head: head(ds),
   };
-  return { ds, rng, report };
+  return { ds, rng, report, columns };
 }
 
 /** The `glm` part of the report: R's `glm(..., family = binomial)` fitted by IRLS. */
-export type GlmReport = Pick<
-  GlmFit,
-  | "names"
-  | "coefficients"
-  | "standardErrors"
-  | "zValues"
-  | "pValues"
-  | "deviance"
-  | "nullDeviance"
-  | "dfResidual"
-  | "dfNull"
-  | "aic"
-  | "iterations"
-  | "converged"
-  | "warnings"
->;
+export type GlmReport =
+  & Pick<
+    GlmFit,
+    | "names"
+    | "coefficients"
+    | "standardErrors"
+    | "zValues"
+    | "pValues"
+    | "deviance"
+    | "nullDeviance"
+    | "dfResidual"
+    | "dfNull"
+    | "aic"
+    | "iterations"
+    | "converged"
+    | "warnings"
+    | "link"
+  >
+  & {
+    /** The `--weights` column (prior weights), or null for none. */
+    weights: string | null;
+    /** The `--offset` column, or null for none. */
+    offset: string | null;
+    /** The number of rows of positive weight (R's `nobs(fit)`). */
+    nobs: number;
+  };
 
 /** The `network` part: the Keras-equivalent one-unit network, trained like the tutorial's. */
 export interface NetworkReport {
@@ -194,9 +295,15 @@ export interface Report {
 }
 
 /** Fits the logistic regression the options ask for. */
-export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number } {
+export function fitGlm(
+  ds: Dataset,
+  o: Options,
+  columns: GlmColumns = {},
+): { report: GlmReport; ms: number } {
   const t0 = performance.now();
   const fit = glm(ds.X, ds.y, {
+    ...columns,
+    link: o.link,
     intercept: o.intercept,
     maxit: o.maxit,
     epsilon: o.epsilon,
@@ -208,6 +315,10 @@ export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number
   const report: GlmReport = {
     ...{ names, coefficients, standardErrors, zValues, pValues, deviance, nullDeviance },
     ...{ dfResidual, dfNull, aic, iterations, converged, warnings },
+    link: fit.link,
+    weights: o.weights ?? null,
+    offset: o.offset ?? null,
+    nobs: nobs(fit),
   };
   return { report, ms };
 }
@@ -259,8 +370,8 @@ function mapeOrNull(reference: (number | null)[], estimate: ArrayLike<number>): 
 
 /** Runs everything the options ask for and returns the report object. */
 export async function reproduce(o: Options): Promise<Report> {
-  const { ds, rng, report: data } = await loadData(o);
-  const g = fitGlm(ds, o);
+  const { ds, rng, report: data, columns } = await loadData(o);
+  const g = fitGlm(ds, o, columns);
   const n = await trainNetwork(ds, o);
   const t0 = performance.now();
   const scratch = scratchAdam(o.intercept ? withOnes(ds.X) : ds.X, ds.y, {
@@ -323,6 +434,12 @@ function printText(r: Report): void {
     }, ` +
       `deviance ${g.deviance.toFixed(4)}, AIC ${g.aic.toFixed(4)}`,
   );
+  if (g.link !== "logit" || g.weights !== null || g.offset !== null) {
+    const parts = [`binomial(link = "${g.link}")`];
+    if (g.weights !== null) parts.push(`prior weights from column "${g.weights}"`);
+    if (g.offset !== null) parts.push(`offset from column "${g.offset}"`);
+    console.log(`glm: ${parts.join(", ")}; ${g.nobs} rows of positive weight`);
+  }
   for (const w of g.warnings) console.log(`Warning: ${w}`);
   const t = r.timings;
   console.log(
