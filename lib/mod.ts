@@ -148,6 +148,7 @@ export {
 } from "./view/display.ts";
 // `plot` itself takes Observable Plot's option types, which are not part of this API.
 export { Figure } from "./view/figure.ts";
+export { profilePlot } from "./view/profile_plot.ts";
 export {
   featureHistograms,
   irlsConvergence,

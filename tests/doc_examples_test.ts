@@ -2110,3 +2110,14 @@ Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });
+
+Deno.test("profilePlot example (lib/view/profile_plot.ts:23)", () => {
+  const confint: typeof module30.confint = module30.confint;
+  const glm: typeof module30.glm = module30.glm;
+  const profilePlot: typeof module30.profilePlot = module30.profilePlot;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
+  const fig = profilePlot(fit, confint(fit), "dose");
+  assert.ok(fig.svg.includes("profile") && fig.svg.includes("Wald"));
+});
