@@ -134,7 +134,7 @@ Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:76)", () => {
   assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
 });
 
-Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:71)", () => {
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:74)", () => {
   const fusedIrls: typeof module5.fusedIrls = module5.fusedIrls;
   const binomialLink: typeof module6.binomialLink = module6.binomialLink;
   const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
@@ -155,7 +155,7 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:71)", () => {
   assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
 });
 
-Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:219)", () => {
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:226)", () => {
   const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
     module5.minus2LogLikAndResiduals;
   const logDbinom: typeof module10.logDbinom = module10.logDbinom;
@@ -245,7 +245,7 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:162)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:226)", () => {
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:224)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const passRows: typeof module13.passRows = module13.passRows;
@@ -275,7 +275,7 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:226)", () => {
   );
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:264)", () => {
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:262)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const resetPass: typeof module13.resetPass = module13.resetPass;
@@ -302,7 +302,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:264)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:285)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:283)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -327,7 +327,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:285)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:304)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:302)", () => {
   const addCompensated: typeof module13.addCompensated = module13.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
@@ -342,7 +342,7 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:206)", () => {
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:201)", () => {
   const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
@@ -946,7 +946,7 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
   );
 });
 
-Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:133)", () => {
+Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:137)", () => {
   const validateFamilyOptions: typeof module31.validateFamilyOptions =
     module31.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
@@ -954,7 +954,7 @@ Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:133)", () => {
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
-Deno.test("binomialFit example (lib/glm/binomial_fit.ts:228)", () => {
+Deno.test("binomialFit example (lib/glm/binomial_fit.ts:233)", () => {
   const binomialFit: typeof module31.binomialFit = module31.binomialFit;
   const validateFamilyOptions: typeof module31.validateFamilyOptions =
     module31.validateFamilyOptions;
@@ -974,7 +974,7 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:228)", () => {
   assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
 });
 
-Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:83)", () => {
+Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:86)", () => {
   const binomialLoop: typeof module32.binomialLoop = module32.binomialLoop;
   const qrSolver: typeof module33.qrSolver = module33.qrSolver;
   const fromRows: typeof module9.fromRows = module9.fromRows;

@@ -275,3 +275,16 @@ Deno.test("residuals rejects an unknown type", () => {
     /`type` must be "deviance", "pearson", "working" or "response", got partial/,
   );
 });
+
+Deno.test("glm keeps its own copies of the weights and offset it was given", () => {
+  const ref = loadBeyondCase("tutorial_weights");
+  for (const method of ["qr", "cholesky"] as const) {
+    const weights = Float64Array.from(ref.weights!);
+    const offset = new Float64Array(ref.n).fill(0.25);
+    const fit = glm(caseMatrix(ref), ref.y, { ...caseOptions(ref), weights, offset, method });
+    weights.fill(7);
+    offset.fill(-3);
+    assert.deepEqual(Array.from(fit.priorWeights!), ref.weights, method);
+    assert.ok(fit.offset!.every((o) => o === 0.25), method);
+  }
+});

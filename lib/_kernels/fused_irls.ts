@@ -60,6 +60,9 @@ export interface FusedResult {
   covariance: Float64Array;
   /** Σ dev(y, linkinv(offset), w) when asked for, else NaN. */
   nullDeviance: number;
+  /** With the row kernel: its copies of the prior weights and offset (views of its memory). */
+  weights?: Float64Array | null;
+  offset?: Float64Array | null;
 }
 
 /**
@@ -186,13 +189,17 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
       break;
     }
   }
-  // The rows out of the kernel's memory (copies: the memory goes with the kernel).
-  const own = (a: Float64Array) => (pass.kernel === null ? a : a.slice());
+  // With the row kernel, its memory (one per fit) holds the rows: the results are views of it.
+  const k = pass.kernel;
   return {
-    y: own(y),
-    eta: own(pass.eta),
-    mu: own(pass.mu),
-    dev: own(pass.dev),
+    y,
+    eta: pass.eta,
+    mu: pass.mu,
+    dev: pass.dev,
+    ...(k === null ? {} : {
+      weights: inp.weights === null ? null : k.buffers.w,
+      offset: inp.offset === null ? null : k.buffers.offset,
+    }),
     nonInteger,
     coef,
     iter,

@@ -196,11 +196,9 @@ export function createPass(
     const b = kernel.buffers;
     if (w === null) b.w.fill(1);
     else b.w.set(w);
-    if (inp.offset !== null) b.offset.set(inp.offset);
-    else b.offset.fill(0);
+    if (inp.offset !== null) b.offset.set(inp.offset); // else the fresh memory's zeros
     const hy = entropies(y);
-    if (hy !== null) b.hy.set(hy);
-    else b.hy.fill(0); // y is 0 or 1
+    if (hy !== null) b.hy.set(hy); // else zeros: y is 0 or 1
   }
   const pass: Pass = {
     inp,

@@ -191,16 +191,11 @@ export interface LogitRowsKernel {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
-/** The last kernel made: its memory serves the next fit of no more rows (see below). */
-let last: LogitRowsKernel | null = null;
 
 /**
  * A row kernel for `rows` rows and chunks of up to `chunk` rows, or `null` where WebAssembly SIMD
- * is missing or the rows do not fit in a WebAssembly memory. Compiled once. The memory of the
- * last kernel made is used again when it is large enough (a fit's outputs are copied out of it,
- * so nothing outside holds a view of it): repeated fits of one size then reuse their pages
- * instead of faulting in fresh ones. Its buffers then still hold the previous fit's rows: the
- * caller sets every input.
+ * is missing or the rows do not fit in a WebAssembly memory. Compiled once; each call makes its own
+ * memory, which a fit keeps as the storage of its rows (its views of the buffers).
  *
  * @example
  * ```ts
@@ -221,10 +216,6 @@ let last: LogitRowsKernel | null = null;
 export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | null {
   if (compiled === undefined) compiled = compileModule(assemble);
   if (compiled === null) return null;
-  if (last !== null && last.rows === rows && last.chunk >= chunk) {
-    last.resetSum();
-    return last;
-  }
   const n = rows + 2, c = chunk + 2; // room for a pair's second lane
   const bytes = (7 * n + 2 * c + 4) * 8;
   if (bytes > 2 ** 31) return null;
@@ -246,7 +237,7 @@ export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | 
   ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
   const accAt = 7 * n + 2 * c; // in doubles
   const fn = instance.exports.rows as (...args: number[]) => void;
-  last = {
+  return {
     rows,
     chunk,
     buffers,
@@ -258,5 +249,4 @@ export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | 
       fn(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), 8 * count, accAt * 8);
     },
   };
-  return last;
 }

@@ -63,6 +63,8 @@ export interface FamilySettings {
   weights: Float64Array | null;
   /** Offset, or null for none. */
   offset: Float64Array | null;
+  /** Whether `weights` or `offset` may be the caller's own arrays: the fit keeps copies. */
+  shared?: boolean;
   /** A starting linear predictor (R's `etastart`), instead of the family's start. */
   etastart?: Float64Array;
   /** Starting fitted values (R's `mustart`), instead of the family's start. */
@@ -74,10 +76,11 @@ export interface FamilySettings {
 }
 
 /**
- * A copy of `v` as doubles (the fit keeps it), checked in the same pass: n numbers, finite, and
- * for weights non-negative and not all 0.
+ * `v` as doubles, checked: n numbers, finite, and for weights non-negative and not all 0. A
+ * Float64Array is checked and returned as it is (the fit copies it before keeping it); anything
+ * else is copied in the same pass.
  */
-function copyChecked(
+function checkedVector(
   name: string,
   v: ArrayLike<number>,
   n: number,
@@ -88,7 +91,7 @@ function copyChecked(
     throw new ArgumentError(name, `must be an array of ${what}, one per row of X`);
   }
   if (v.length !== n) throw new ArgumentError(name, `has ${v.length} entries but X has ${n} rows`);
-  const out = new Float64Array(n);
+  const out = v instanceof Float64Array ? v : new Float64Array(n);
   let positive = false;
   for (let i = 0; i < n; i++) {
     const x = +v[i];
@@ -99,7 +102,7 @@ function copyChecked(
       throw new ArgumentError(name, `holds ${v[i]} at position ${i + 1}; ${must}`);
     }
     if (x > 0) positive = true;
-    out[i] = x;
+    if (out !== v) out[i] = x;
   }
   if (weights && !positive) {
     throw new ArgumentError(name, "are all 0: at least one row needs a positive weight");
@@ -127,7 +130,8 @@ function checkResponse(y: ArrayLike<number>, n: number, weights: Float64Array | 
 
 /**
  * Checks the options that go beyond the plain logit fit — `y` as proportions, `weights`,
- * `offset`, `link` — and returns them (weights and offset as copies). Errors name the argument.
+ * `offset`, `link` — and returns them (weights and offset as Float64Arrays, the caller's own when
+ * they were given as such: `shared`). Errors name the argument.
  *
  * @example
  * ```ts
@@ -152,12 +156,13 @@ export function validateFamilyOptions(
   }
   const weights = options.weights === undefined
     ? null
-    : copyChecked("options.weights", options.weights, n, true);
+    : checkedVector("options.weights", options.weights, n, true);
   checkResponse(y, n, weights);
   const offset = options.offset === undefined
     ? null
-    : copyChecked("options.offset", options.offset, n, false);
-  return { link, y, weights, offset };
+    : checkedVector("options.offset", options.offset, n, false);
+  const shared = options.weights instanceof Float64Array || options.offset instanceof Float64Array;
+  return { link, y, weights, offset, shared };
 }
 
 /** The rows of positive weight, or null when every row has one. */
@@ -284,12 +289,17 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
     method,
     link: f.link,
     y,
-    priorWeights: w,
-    offset: f.offset,
+    priorWeights: loop.weights !== undefined ? loop.weights : own(w, f),
+    offset: loop.offset !== undefined ? loop.offset : own(f.offset, f),
     covariance: loop.covariance,
     control: { maxit: s.maxit, epsilon: s.epsilon },
     X,
   };
+}
+
+/** A vector the fit keeps: copied when it may be the caller's. */
+function own(v: Float64Array | null, f: FamilySettings): Float64Array | null {
+  return v === null || f.shared !== true ? v : v.slice();
 }
 
 /** summary.glm's table: estimates, standard errors, Wald z and two-sided p; null where aliased. */

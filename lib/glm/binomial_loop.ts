@@ -61,6 +61,9 @@ export interface LoopResult {
   covariance: Float64Array;
   /** The null deviance at η = offset, if the loop computed it (else NaN). */
   nullDeviance: number;
+  /** The loop's own copies of the prior weights and offset, when it made them (the fused path). */
+  weights?: Float64Array | null;
+  offset?: Float64Array | null;
 }
 
 /** The loop's running state. */
