@@ -342,7 +342,7 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:201)", () => {
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:194)", () => {
   const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {

@@ -4,8 +4,8 @@
  *
  * - u = exp(−|η|) (ε beyond |η| = 30, R's clamp), μ = 1/(1 + u) or u/(1 + u);
  * - the unit deviance 2w·(H(y) + y·log(1/μ) + (1 − y)·log(1/(1 − μ))), with log(1/μ) and
- *   log(1/(1 − μ)) equal to log(1 + u) plus |η| or 0 (the softplus of ∓η), summed (Kahan, per
- *   lane) across calls;
+ *   log(1/(1 − μ)) equal to log(1 + u) plus |η| or 0 (the softplus of ∓η), summed in two lanes
+ *   (a chunk's worth: the caller adds the chunks' sums with compensation);
  * - √W = √(w μ.η) with μ.η = u/(1 + u)² (ε beyond |η| = 30) and z·√W = ((η − offset) + (y − μ)/μ.η)·√W
  *   — R's weights for the canonical link, 0 where w = 0.
  *
@@ -30,7 +30,6 @@ import {
   compileModule,
   control,
   f64x2,
-  I32,
   i32,
   i32Const as i32c,
   localGet as get,
@@ -70,38 +69,34 @@ const LG = [
 export const ROW_BUFFERS = ["eta", "y", "w", "offset", "hy", "mu", "dev", "sw", "zw"] as const;
 
 /**
- * Assembles the kernel `rows(eta, y, w, offset, hy, mu, dev, sw, zw, bytes, acc)`: the i32
- * parameters are the byte addresses of the first row in each buffer, the number of bytes to go
- * (16 per pair of rows) and the address of the accumulator (sum and compensation, 2 × v128).
+ * Assembles the kernel `rows(p, q, end, acc)` for row buffers `stride` bytes apart: `p` is the
+ * byte address of the first row in the first buffer (η; the others follow at multiples of
+ * `stride`, so each access is one load with a constant offset), `q` that of the chunk's √W (z√W
+ * follows `zStride` bytes on), `end` the value of `p` after the last pair, and `acc` the address
+ * of the deviance sum (2 lanes) that the run adds to.
  */
-function assemble(): Uint8Array<ArrayBuffer> {
-  const BASE = Object.fromEntries(ROW_BUFFERS.map((name, i) => [name, i])) as Record<
-    typeof ROW_BUFFERS[number],
-    number
-  >;
-  const BYTES = 9, ACC = 10, I = 11; // I: the byte offset of the pair (an i32 local)
-  /** The address of the pair in buffer `name`. */
-  const at = (name: typeof ROW_BUFFERS[number]) => [...get(BASE[name]), ...get(I), ...i32.add];
-  let next = 12;
+function assemble(stride: number, zStride: number): Uint8Array<ArrayBuffer> {
+  const P = 0, Q = 1, END = 2, ACC = 3;
+  const row = (name: typeof ROW_BUFFERS[number]) => stride * ROW_BUFFERS.indexOf(name);
+  let next = 4;
   const L = () => next++;
-  const [E, AE, CL, KD, RR, R2, R4, R8, U, A, Q, POS, MU, F, BIG, SS, Z, W4, HF, LP] = Array.from(
+  const [E, AE, CL, KD, RR, R2, R4, R8, U, A, Q1, UQ, POS, MU, F, BIG, SS, Z, W4, HF] = Array.from(
     { length: 20 },
     L,
   );
-  const [Y, WV, D, SUM, COMP, T, YK, ME, SQW] = Array.from({ length: 9 }, L);
-  const nV128 = next - 12;
+  const [LP, Y, WV, D, SUM, ME, SQW] = Array.from({ length: 7 }, L);
+  const nV128 = next - 4;
   const c: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
-
-  emit(get(ACC), V.load(0), set(SUM), get(ACC), V.load(16), set(COMP));
-  emit(i32c(0), set(I));
-  emit(control.block, get(I), get(BYTES), i32.geU, brIf(0), control.loop);
-  // η, |η|, the clamp mask
-  emit(at("eta"), V.load(), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
-  // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2 (exp.ts), Σ rⁿ/n! (Estrin), · 2^k
-  emit(wasmReduce([...get(AE), ...f64x2(30), ...MIN, ...V.neg], KD), set(RR));
   const coef: number[] = [];
   for (let n = 0, f = 1; n <= 13; n++, f *= n) coef.push(1 / f);
+
+  emit(f64x2(0), set(SUM));
+  emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
+  // η, |η|, the clamp mask
+  emit(get(P), V.load(row("eta")), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
+  // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2 (exp.ts), Σ rⁿ/n! (Estrin), · 2^k
+  emit(wasmReduce([...get(AE), ...f64x2(30), ...MIN, ...V.neg], KD), set(RR));
   emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
   let level: number[][] = [];
   for (let n = 0; n <= 13; n += 2) {
@@ -122,10 +117,9 @@ function assemble(): Uint8Array<ArrayBuffer> {
   // u (ε beyond the clamp), a = |η| (−log ε beyond), q = 1/(1 + u), μ = q or u·q
   emit(set(U), f64x2(DBL_EPSILON), get(U), get(CL), BITSELECT, set(U));
   emit(f64x2(LOG_INVEPS), get(AE), get(CL), BITSELECT, set(A));
-  emit(f64x2(1), f64x2(1), get(U), V.add, V.div, set(Q));
+  emit(f64x2(1), f64x2(1), get(U), V.add, V.div, tee(Q1), get(U), V.mul, set(UQ));
   emit(get(E), f64x2(0), GE, set(POS));
-  emit(get(Q), get(U), get(Q), V.mul, get(POS), BITSELECT, set(MU));
-  emit(at("mu"), get(MU), V.store());
+  emit(get(P), get(Q1), get(UQ), get(POS), BITSELECT, tee(MU), V.store(row("mu")));
   // log(1 + u): f = u or (u − 1)/2, s = f/(2 + f), fdlibm's polynomial, plus ln 2 for the second
   emit(get(U), f64x2(Math.SQRT2 - 1), GT, set(BIG));
   emit(get(U), f64x2(1), V.sub, f64x2(0.5), V.mul, get(U), get(BIG), BITSELECT, set(F));
@@ -141,31 +135,29 @@ function assemble(): Uint8Array<ArrayBuffer> {
   emit(f64x2(LN2_HI), f64x2(0), get(BIG), BITSELECT);
   emit(get(HF), get(SS), get(HF), get(Z), V.add, V.mul);
   emit(f64x2(LN2_LO), f64x2(0), get(BIG), BITSELECT, V.add, V.sub, get(F), V.sub, V.sub, set(LP));
-  // L = H(y) + y·(LP + (pos ? 0 : a)) + (1 − y)·(LP + (pos ? a : 0)); d = (2w)·L
-  emit(at("y"), V.load(), set(Y), at("w"), V.load(), set(WV));
-  emit(at("hy"), V.load());
-  emit(get(Y), get(LP), f64x2(0), get(A), get(POS), BITSELECT, V.add, V.mul, V.add);
-  emit(f64x2(1), get(Y), V.sub, get(LP), get(A), f64x2(0), get(POS), BITSELECT, V.add, V.mul);
-  emit(V.add, f64x2(2), get(WV), V.mul, V.mul, set(D));
-  emit(at("dev"), get(D), V.store());
-  // Kahan: yk = d − comp; t = sum + yk; comp = (t − sum) − yk; sum = t
-  emit(get(D), get(COMP), V.sub, set(YK), get(SUM), get(YK), V.add, set(T));
-  emit(get(T), get(SUM), V.sub, get(YK), V.sub, set(COMP), get(T), set(SUM));
+  // L = H(y) + log(1 + u) + a·(η ≥ 0 ? 1 − y : y): y log(1/μ) + (1 − y) log(1/(1 − μ)) + H(y),
+  // as log(1/μ) = log(1 + u) + (η ≥ 0 ? 0 : a) and log(1/(1 − μ)) = log(1 + u) + (η ≥ 0 ? a : 0).
+  // d = (2w)·L, stored and summed (two lanes).
+  emit(get(P), V.load(row("y")), set(Y), get(P), V.load(row("w")), set(WV));
+  emit(get(P), V.load(row("hy")), get(LP), V.add);
+  emit(get(A), f64x2(1), get(Y), V.sub, get(Y), get(POS), BITSELECT, V.mul, V.add);
+  emit(f64x2(2), get(WV), V.mul, V.mul, set(D));
+  emit(get(P), get(D), V.store(row("dev")), get(SUM), get(D), V.add, set(SUM));
   // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
-  emit(get(U), get(Q), V.mul, get(Q), V.mul, set(ME));
-  emit(f64x2(DBL_EPSILON), get(ME), get(CL), BITSELECT, set(ME));
-  emit(get(WV), get(ME), V.mul, SQRT, set(SQW), at("sw"), get(SQW), V.store());
-  emit(at("zw"), get(E), at("offset"), V.load(), V.sub, get(Y), get(MU), V.sub, get(ME));
-  emit(V.div, V.add, get(SQW), V.mul, V.store());
+  emit(f64x2(DBL_EPSILON), get(UQ), get(Q1), V.mul, get(CL), BITSELECT, set(ME));
+  emit(get(Q), get(WV), get(ME), V.mul, SQRT, tee(SQW), V.store(0));
+  emit(get(Q), get(E), get(P), V.load(row("offset")), V.sub, get(Y), get(MU), V.sub, get(ME));
+  emit(V.div, V.add, get(SQW), V.mul, V.store(zStride));
   // next pair
-  emit(get(I), i32c(16), i32.add, tee(I), get(BYTES), i32.ltU, brIf(0));
+  emit(get(Q), i32c(16), i32.add, set(Q));
+  emit(get(P), i32c(16), i32.add, tee(P), get(END), i32.ltU, brIf(0));
   emit(control.end, control.end);
-  emit(get(ACC), get(SUM), V.store(0), get(ACC), get(COMP), V.store(16));
+  emit(get(ACC), get(ACC), V.load(0), get(SUM), V.add, V.store(0));
   emit(control.end);
   return wasmModule({
     exportName: "rows",
-    params: 11,
-    locals: [[1, I32], [nV128, V128]],
+    params: 4,
+    locals: [[nV128, V128]],
     body: c,
     memory: { export: "mem" },
   });
@@ -182,7 +174,7 @@ export interface LogitRowsKernel {
    * `chunk` for `sw` and `zw` (row `start + r` of a run goes to index r).
    */
   readonly buffers: Record<typeof ROW_BUFFERS[number], Float64Array>;
-  /** Sets the deviance sum (both lanes, and their compensations) to 0. */
+  /** Sets the deviance sum (both lanes) to 0. */
   resetSum(): void;
   /** The deviance summed since the last reset. */
   sum(): number;
@@ -190,7 +182,8 @@ export interface LogitRowsKernel {
   run(start: number, count: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** Compiled modules by buffer strides (a fit of one size compiles once). */
+const compiled = new Map<string, WebAssembly.Module | null>();
 
 /**
  * A row kernel for `rows` rows and chunks of up to `chunk` rows, or `null` where WebAssembly SIMD
@@ -214,12 +207,17 @@ let compiled: WebAssembly.Module | null | undefined;
  * ```
  */
 export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | null {
-  if (compiled === undefined) compiled = compileModule(assemble);
-  if (compiled === null) return null;
   const n = rows + 2, c = chunk + 2; // room for a pair's second lane
   const bytes = (7 * n + 2 * c + 4) * 8;
   if (bytes > 2 ** 31) return null;
-  const instance = new WebAssembly.Instance(compiled);
+  const key = `${n}/${c}`;
+  if (!compiled.has(key)) {
+    if (compiled.size > 8) compiled.clear();
+    compiled.set(key, compileModule(() => assemble(8 * n, 8 * c)));
+  }
+  const mod = compiled.get(key)!;
+  if (mod === null) return null;
+  const instance = new WebAssembly.Instance(mod);
   const memory = instance.exports.mem as WebAssembly.Memory;
   try {
     const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
@@ -235,18 +233,17 @@ export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | 
       b,
     ) => [name, heap.subarray(start(b), start(b) + (b < 7 ? rows : chunk))]),
   ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
-  const accAt = 7 * n + 2 * c; // in doubles
-  const fn = instance.exports.rows as (...args: number[]) => void;
+  const accAt = 7 * n + 2 * c; // in doubles: [sum lane 0, sum lane 1]
+  const fn = instance.exports.rows as (p: number, q: number, end: number, acc: number) => void;
   return {
     rows,
     chunk,
     buffers,
-    resetSum: () => heap.fill(0, accAt, accAt + 4),
-    // [sum₀, sum₁] then [compensation₀, compensation₁]: Kahan's sum is sum − compensation.
-    sum: () => (heap[accAt] - heap[accAt + 2]) + (heap[accAt + 1] - heap[accAt + 3]),
+    resetSum: () => heap.fill(0, accAt, accAt + 2),
+    sum: () => heap[accAt] + heap[accAt + 1],
     run(first: number, count: number) {
-      const at = (b: number) => 8 * (b < 7 ? start(b) + first : start(b));
-      fn(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), 8 * count, accAt * 8);
+      const p = 8 * first;
+      fn(p, 8 * start(7), p + 8 * count, accAt * 8);
     },
   };
 }
