@@ -132,15 +132,17 @@ export function logitRows(
     const t = sum + d;
     comp += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
     sum = t;
-    if (sw === null || zw === null) continue;
-    if (wi > 0) {
-      const me = ae > THRESH ? DBL_EPSILON : u * q * q;
-      const sqrtW = Math.sqrt(wi * me);
-      sw[r] = sqrtW;
-      zw[r] = ((offset === null ? e : e - offset[i]) + (yi - m) / me) * sqrtW;
-    } else {
-      sw[r] = 0;
-      zw[r] = 0;
+    // (no `continue` here: V8 would box the sums on every row)
+    if (sw !== null && zw !== null) {
+      if (wi > 0) {
+        const me = ae > THRESH ? DBL_EPSILON : u * q * q;
+        const sqrtW = Math.sqrt(wi * me);
+        sw[r] = sqrtW;
+        zw[r] = ((offset === null ? e : e - offset[i]) + (yi - m) / me) * sqrtW;
+      } else {
+        sw[r] = 0;
+        zw[r] = 0;
+      }
     }
   }
   acc[0] = sum;

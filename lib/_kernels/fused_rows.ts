@@ -146,12 +146,32 @@ function linkRows(
   if (!valid) p.valid = false;
 }
 
-/** H(y) = y log y + (1 − y) log(1 − y) of every row, or null when every y is 0 or 1. */
-function entropies(y: Float64Array): Float64Array | null {
-  let fractional = false;
-  for (let i = 0; i < y.length && !fractional; i++) fractional = y[i] !== 0 && y[i] !== 1;
-  if (!fractional) return null;
-  return y.map((v) => (v === 0 || v === 1 ? 0 : v * Math.log(v) + (1 - v) * Math.log(1 - v)));
+/**
+ * R's y (0 where the weight is 0) into `out`; returns 1 when some |w·y − round(w·y)| > 0.001 (R's
+ * "non-integer" warning), plus 2 when some y is neither 0 nor 1. One monomorphic loop: `y` is a
+ * Float64Array here.
+ */
+function copyResponse(y: Float64Array, w: Float64Array | null, out: Float64Array): number {
+  // No branch on y (unpredictable): the largest |w·y − round(w·y)| and y(1 − y).
+  let offInteger = 0, fractional = 0;
+  for (let i = 0; i < out.length; i++) {
+    const wi = w === null ? 1 : w[i];
+    const yi = wi === 0 ? 0 : y[i];
+    out[i] = yi;
+    const m = wi * yi;
+    // |m − round(m)| does not depend on how halves are rounded.
+    offInteger = Math.max(offInteger, Math.abs(m - Math.round(m)));
+    fractional = Math.max(fractional, yi * (1 - yi));
+  }
+  return (offInteger > 1e-3 ? 1 : 0) + (fractional > 0 ? 2 : 0);
+}
+
+/** H(y) = y log y + (1 − y) log(1 − y) of every row into `out` (0 where y is 0 or 1). */
+function entropies(y: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    out[i] = v === 0 || v === 1 ? 0 : v * Math.log(v) + (1 - v) * Math.log(1 - v);
+  }
 }
 
 /**
@@ -184,21 +204,18 @@ export function createPass(
     ? logitRowsKernel(n, Math.max(4096, Math.floor(32768 / Math.max(1, inp.X.cols)) + 2))
     : null;
   const y = kernel === null ? new Float64Array(n) : kernel.buffers.y;
-  let nonInteger = false;
-  for (let i = 0; i < n; i++) {
-    const wi = w === null ? 1 : w[i];
-    const yi = wi === 0 ? 0 : inp.y[i];
-    y[i] = yi;
-    // |m − round(m)| does not depend on how halves are rounded.
-    if (!nonInteger && Math.abs(wi * yi - Math.round(wi * yi)) > 1e-3) nonInteger = true;
-  }
+  const flags = copyResponse(
+    inp.y instanceof Float64Array ? inp.y : Float64Array.from(inp.y),
+    w,
+    y,
+  );
+  const nonInteger = (flags & 1) !== 0;
   if (kernel !== null) {
     const b = kernel.buffers;
     if (w === null) b.w.fill(1);
     else b.w.set(w);
     if (inp.offset !== null) b.offset.set(inp.offset); // else the fresh memory's zeros
-    const hy = entropies(y);
-    if (hy !== null) b.hy.set(hy); // else zeros: y is 0 or 1
+    if ((flags & 2) !== 0) entropies(y, b.hy); // else zeros: y is 0 or 1
   }
   const pass: Pass = {
     inp,

@@ -91,6 +91,7 @@ function checkedVector(
     throw new ArgumentError(name, `must be an array of ${what}, one per row of X`);
   }
   if (v.length !== n) throw new ArgumentError(name, `has ${v.length} entries but X has ${n} rows`);
+  if (v instanceof Float64Array && allFinite(v, weights)) return v;
   const out = v instanceof Float64Array ? v : new Float64Array(n);
   let positive = false;
   for (let i = 0; i < n; i++) {
@@ -110,6 +111,22 @@ function checkedVector(
   return out;
 }
 
+/**
+ * The fast test for a checked Float64Array: every entry finite (x · 0 is 0 exactly then) and, for
+ * weights, non-negative and not all 0 — no branch a row. When it fails, the caller's loop finds
+ * the entry to name.
+ */
+function allFinite(v: Float64Array, weights: boolean): boolean {
+  let zero = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    zero += x * 0;
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+  }
+  return zero === 0 && (!weights || (min >= 0 && max > 0));
+}
+
 /** y in [0, 1] wherever the weight is positive (R: anything goes where the weight is 0). */
 function checkResponse(y: ArrayLike<number>, n: number, weights: Float64Array | null): void {
   if (y === null || typeof y !== "object" || typeof y.length !== "number") {
@@ -117,9 +134,8 @@ function checkResponse(y: ArrayLike<number>, n: number, weights: Float64Array | 
   }
   if (y.length !== n) throw new ArgumentError("y", `has ${y.length} labels but X has ${n} rows`);
   for (let i = 0; i < n; i++) {
-    if (weights !== null && weights[i] === 0) continue;
     const v = y[i];
-    if (!(v >= 0 && v <= 1)) {
+    if (!(v >= 0 && v <= 1) && (weights === null || weights[i] !== 0)) {
       throw new ArgumentError(
         "y",
         `holds ${v} at position ${i + 1}; y must be 0/1 labels or proportions in [0, 1]`,
