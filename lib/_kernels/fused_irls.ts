@@ -182,12 +182,8 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
   }
   if (iter > inp.maxit) iter = inp.maxit;
   if (!conv) warnings.push("glm.fit: algorithm did not converge");
-  const eps = 10 * DBL_EPSILON;
-  for (let i = 0; i < n; i++) {
-    if (pass.mu[i] > 1 - eps || pass.mu[i] < eps) {
-      warnings.push("glm.fit: fitted probabilities numerically 0 or 1 occurred");
-      break;
-    }
+  if (extremeFitted(pass.mu)) {
+    warnings.push("glm.fit: fitted probabilities numerically 0 or 1 occurred");
   }
   // With the row kernel, its memory (one per fit) holds the rows: the results are views of it.
   const k = pass.kernel;
@@ -211,6 +207,21 @@ export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | n
     covariance: cov,
     nullDeviance,
   };
+}
+
+/**
+ * Whether some μ is within 10ε of 0 or 1 (glm.fit's warning). A function of its own: a loop in a
+ * function called once per fit runs unoptimised until on-stack replacement compiles the whole
+ * function (for `fusedIrls`, a large one); a small one is compiled fast, and fully after a few fits.
+ */
+function extremeFitted(mu: Float64Array): boolean {
+  const eps = 10 * DBL_EPSILON;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < mu.length; i++) {
+    lo = Math.min(lo, mu[i]);
+    hi = Math.max(hi, mu[i]);
+  }
+  return hi > 1 - eps || lo < eps;
 }
 
 /**

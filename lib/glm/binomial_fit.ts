@@ -280,8 +280,7 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
     }
   }
   const aic = m2ll + 2 * loop.rank;
-  let nOk = n;
-  if (w !== null) { for (let i = 0; i < n; i++) if (w[i] === 0) nOk--; }
+  const nOk = n - zeros(w);
   const warnings = [...(loop.nonInteger ? [WARNING_NON_INTEGER] : []), ...loop.warnings];
   const nullDeviance = f.nullDeviance === false ? NaN : nullDevianceOf(X, s, f, loop, warnings);
   return {
@@ -311,6 +310,13 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
     control: { maxit: s.maxit, epsilon: s.epsilon },
     X,
   };
+}
+
+/** The number of zero weights (a function of its own, compiled apart from binomialFit's bulk). */
+function zeros(w: Float64Array | null): number {
+  let count = 0;
+  if (w !== null) { for (let i = 0; i < w.length; i++) count += w[i] === 0 ? 1 : 0; }
+  return count;
 }
 
 /** A vector the fit keeps: copied when it may be the caller's. */
