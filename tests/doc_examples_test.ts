@@ -155,7 +155,7 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:74)", () => {
   assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
 });
 
-Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:226)", () => {
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:237)", () => {
   const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
     module5.minus2LogLikAndResiduals;
   const logDbinom: typeof module10.logDbinom = module10.logDbinom;
@@ -172,7 +172,7 @@ Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:226)", (
   assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
 });
 
-Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:160)", () => {
+Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:162)", () => {
   const kernelRows: typeof module11.kernelRows = module11.kernelRows;
   const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
   const k = logitRowsKernel(2, 2);
@@ -221,7 +221,7 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:42)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:162)", () => {
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:182)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
@@ -245,7 +245,7 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:162)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:224)", () => {
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:241)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const passRows: typeof module13.passRows = module13.passRows;
@@ -275,7 +275,7 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:224)", () => {
   );
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:262)", () => {
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:279)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const resetPass: typeof module13.resetPass = module13.resetPass;
@@ -302,7 +302,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:262)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:283)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:300)", () => {
   const createPass: typeof module13.createPass = module13.createPass;
   const passDeviance: typeof module13.passDeviance = module13.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -327,7 +327,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:283)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:302)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:319)", () => {
   const addCompensated: typeof module13.addCompensated = module13.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
@@ -946,7 +946,7 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
   );
 });
 
-Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:137)", () => {
+Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:153)", () => {
   const validateFamilyOptions: typeof module31.validateFamilyOptions =
     module31.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
@@ -954,7 +954,7 @@ Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:137)", () => {
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
-Deno.test("binomialFit example (lib/glm/binomial_fit.ts:233)", () => {
+Deno.test("binomialFit example (lib/glm/binomial_fit.ts:249)", () => {
   const binomialFit: typeof module31.binomialFit = module31.binomialFit;
   const validateFamilyOptions: typeof module31.validateFamilyOptions =
     module31.validateFamilyOptions;
