@@ -7,87 +7,105 @@ import * as module1 from "../lib/_kernels/crossprod.ts";
 import * as module2 from "../lib/_kernels/exp.ts";
 import * as module3 from "../lib/_kernels/wasm.ts";
 import * as module4 from "../lib/_kernels/fastmath.ts";
-import * as module5 from "../lib/_kernels/fused_irls.ts";
-import * as module6 from "../lib/glm/links.ts";
-import * as module7 from "../lib/glm/cholesky.ts";
-import * as module8 from "../lib/glm/normal_equations.ts";
-import * as module9 from "../lib/core/matrix.ts";
-import * as module10 from "../lib/r/dbinom.ts";
-import * as module11 from "../lib/_kernels/fused_logit.ts";
-import * as module12 from "../lib/_kernels/logit_rows_wasm.ts";
-import * as module13 from "../lib/_kernels/fused_rows.ts";
-import * as module14 from "../lib/_kernels/glm_rows.ts";
-import * as module15 from "../lib/_kernels/network_js.ts";
-import * as module16 from "../lib/_kernels/network_wasm.ts";
-import * as module17 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module18 from "../lib/_kernels/wasm_module.ts";
-import * as module19 from "../lib/book/breakdowns.ts";
-import * as module20 from "../lib/book/problem.ts";
-import * as module21 from "../lib/book/experiments.ts";
-import * as module22 from "../lib/book/figures.ts";
-import * as module23 from "../lib/book/tutorial.ts";
-import * as module24 from "../lib/core/errors.ts";
-import * as module25 from "../lib/core/html.ts";
-import * as module26 from "../lib/core/metrics.ts";
-import * as module27 from "../lib/core/validate.ts";
-import * as module28 from "../lib/data/csv.ts";
-import * as module29 from "../lib/data/dataset.ts";
-import * as module30 from "../lib/mod.ts";
-import * as module31 from "../lib/glm/binomial_fit.ts";
-import * as module32 from "../lib/glm/binomial_loop.ts";
-import * as module33 from "../lib/glm/wls.ts";
-import * as module34 from "../lib/glm/binomial_rows.ts";
-import * as module35 from "../lib/glm/engine.ts";
-import * as module36 from "../lib/glm/family.ts";
-import * as module37 from "../lib/glm/glm.ts";
-import * as module38 from "../lib/glm/glm_fit.ts";
-import * as module39 from "../lib/glm/irls_loop.ts";
-import * as module40 from "../lib/glm/irls_step.ts";
-import * as module41 from "../lib/glm/loglik.ts";
-import * as module42 from "../lib/glm/null_deviance.ts";
-import * as module43 from "../lib/glm/summary.ts";
-import * as module44 from "../lib/nn/adam.ts";
-import * as module45 from "../lib/nn/dense_unit.ts";
-import * as module46 from "../lib/nn/engine.ts";
-import * as module47 from "../lib/nn/gradient_descent.ts";
-import * as module48 from "../lib/nn/layers.ts";
-import * as module49 from "../lib/nn/loss.ts";
-import * as module50 from "../lib/nn/model.ts";
-import * as module51 from "../lib/nn/network.ts";
-import * as module52 from "../lib/nn/numerical_gradient.ts";
-import * as module53 from "../lib/nn/optimizer.ts";
-import * as module54 from "../lib/nn/optimizers.ts";
-import * as module55 from "../lib/nn/progress.ts";
-import * as module56 from "../lib/nn/scratch_adam.ts";
-import * as module57 from "../lib/nn/sgd.ts";
-import * as module58 from "../lib/nn/shuffle.ts";
-import * as module59 from "../lib/nn/train.ts";
-import * as module60 from "../lib/r/_libm.ts";
-import * as module61 from "../lib/r/binomial.ts";
-import * as module62 from "../lib/r/mersenne_twister.ts";
-import * as module63 from "../lib/r/distributions.ts";
-import * as module64 from "../lib/r/format.ts";
-import * as module65 from "../lib/r/logit.ts";
-import * as module66 from "../lib/r/nmath.ts";
-import * as module67 from "../lib/r/pchisq.ts";
-import * as module68 from "../lib/r/qnorm.ts";
-import * as module69 from "../lib/r/qr.ts";
-import * as module70 from "../lib/r/random.ts";
-import * as module71 from "../lib/r/sample.ts";
-import * as module72 from "../lib/r/spline.ts";
-import * as module73 from "../lib/view/display.ts";
-import * as module74 from "../lib/view/figure.ts";
-import * as module75 from "@observablehq/plot";
-import * as module76 from "../lib/view/plots.ts";
+import * as module5 from "../lib/_kernels/fused_crossprod.ts";
+import * as module6 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module7 from "../lib/core/matrix.ts";
+import * as module8 from "../lib/_kernels/fused_irls.ts";
+import * as module9 from "../lib/glm/links.ts";
+import * as module10 from "../lib/glm/cholesky.ts";
+import * as module11 from "../lib/glm/normal_equations.ts";
+import * as module12 from "../lib/r/dbinom.ts";
+import * as module13 from "../lib/_kernels/fused_logit.ts";
+import * as module14 from "../lib/_kernels/fused_rows.ts";
+import * as module15 from "../lib/_kernels/glm_rows.ts";
+import * as module16 from "../lib/_kernels/network_js.ts";
+import * as module17 from "../lib/_kernels/network_wasm.ts";
+import * as module18 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module19 from "../lib/_kernels/wasm_module.ts";
+import * as module20 from "../lib/book/breakdowns.ts";
+import * as module21 from "../lib/book/problem.ts";
+import * as module22 from "../lib/book/experiments.ts";
+import * as module23 from "../lib/book/figures.ts";
+import * as module24 from "../lib/book/tutorial.ts";
+import * as module25 from "../lib/core/errors.ts";
+import * as module26 from "../lib/core/html.ts";
+import * as module27 from "../lib/core/metrics.ts";
+import * as module28 from "../lib/core/validate.ts";
+import * as module29 from "../lib/data/csv.ts";
+import * as module30 from "../lib/data/dataset.ts";
+import * as module31 from "../lib/mod.ts";
+import * as module32 from "../lib/glm/binomial_fit.ts";
+import * as module33 from "../lib/glm/binomial_loop.ts";
+import * as module34 from "../lib/glm/wls.ts";
+import * as module35 from "../lib/glm/binomial_rows.ts";
+import * as module36 from "../lib/glm/engine.ts";
+import * as module37 from "../lib/glm/family.ts";
+import * as module38 from "../lib/glm/glm.ts";
+import * as module39 from "../lib/glm/glm_fit.ts";
+import * as module40 from "../lib/glm/irls_loop.ts";
+import * as module41 from "../lib/glm/irls_step.ts";
+import * as module42 from "../lib/glm/loglik.ts";
+import * as module43 from "../lib/glm/null_deviance.ts";
+import * as module44 from "../lib/glm/summary.ts";
+import * as module45 from "../lib/nn/adam.ts";
+import * as module46 from "../lib/nn/dense_unit.ts";
+import * as module47 from "../lib/nn/engine.ts";
+import * as module48 from "../lib/nn/gradient_descent.ts";
+import * as module49 from "../lib/nn/layers.ts";
+import * as module50 from "../lib/nn/loss.ts";
+import * as module51 from "../lib/nn/model.ts";
+import * as module52 from "../lib/nn/network.ts";
+import * as module53 from "../lib/nn/numerical_gradient.ts";
+import * as module54 from "../lib/nn/optimizer.ts";
+import * as module55 from "../lib/nn/optimizers.ts";
+import * as module56 from "../lib/nn/progress.ts";
+import * as module57 from "../lib/nn/scratch_adam.ts";
+import * as module58 from "../lib/nn/sgd.ts";
+import * as module59 from "../lib/nn/shuffle.ts";
+import * as module60 from "../lib/nn/train.ts";
+import * as module61 from "../lib/r/_libm.ts";
+import * as module62 from "../lib/r/binomial.ts";
+import * as module63 from "../lib/r/mersenne_twister.ts";
+import * as module64 from "../lib/r/distributions.ts";
+import * as module65 from "../lib/r/format.ts";
+import * as module66 from "../lib/r/logit.ts";
+import * as module67 from "../lib/r/nmath.ts";
+import * as module68 from "../lib/r/pchisq.ts";
+import * as module69 from "../lib/r/qnorm.ts";
+import * as module70 from "../lib/r/qr.ts";
+import * as module71 from "../lib/r/random.ts";
+import * as module72 from "../lib/r/sample.ts";
+import * as module73 from "../lib/r/spline.ts";
+import * as module74 from "../lib/view/display.ts";
+import * as module75 from "../lib/view/figure.ts";
+import * as module76 from "@observablehq/plot";
+import * as module77 from "../lib/view/plots.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
-Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
+Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:181)", () => {
+  const crossprodKernelModule: typeof module1.crossprodKernelModule = module1.crossprodKernelModule;
+  const mod = crossprodKernelModule();
+  if (mod !== null) {
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    const chunk = new WebAssembly.Instance(mod, { m: { mem } }).exports.chunk as (
+      ...a: number[]
+    ) => void;
+    const h = new Float64Array(mem.buffer); // a: 16 doubles (kp = 4), g: 8, sw: 1, zw: 1, v: 1 row
+    h.set([2], 24);
+    h.set([6], 25);
+    h.set([3], 26); // sw = 2, zw = 6, the row x = 3
+    chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1);
+    assert.ok(h[0] === 36 && h[16] === 12 && h[20] === 36); // (2·3)², 2·3·2, 2·3·6
+  }
+});
+
+Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:210)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
     module1.wasmCrossprodAvailable;
   assert.equal(typeof wasmCrossprodAvailable(), "boolean");
 });
 
-Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:204)", () => {
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:228)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = weightedCrossprod(X, { intercept: true });
@@ -134,12 +152,39 @@ Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:76)", () => {
   assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
 });
 
-Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:74)", () => {
-  const fusedIrls: typeof module5.fusedIrls = module5.fusedIrls;
-  const binomialLink: typeof module6.binomialLink = module6.binomialLink;
-  const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
-  const normalEquations: typeof module8.normalEquations = module8.normalEquations;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:32)", () => {
+  const sharedCrossprodBytes: typeof module5.sharedCrossprodBytes = module5.sharedCrossprodBytes;
+  assert.ok(
+    sharedCrossprodBytes(10).bytes >= 3276 * 10 * 8 && sharedCrossprodBytes(10).chunk === 3276,
+  );
+});
+
+Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:49)", () => {
+  const sharedCrossprod: typeof module5.sharedCrossprod = module5.sharedCrossprod;
+  const sharedCrossprodBytes: typeof module5.sharedCrossprodBytes = module5.sharedCrossprodBytes;
+  const logitRowsKernel: typeof module6.logitRowsKernel = module6.logitRowsKernel;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const X = fromRows([[1, 2], [3, 4], [5, 6]]);
+  const { bytes, chunk } = sharedCrossprodBytes(2);
+  const kernel = logitRowsKernel(3, chunk, bytes);
+  const cp = kernel === null ? null : sharedCrossprod(X, true, kernel);
+  if (cp !== null) {
+    // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
+    const { A, b } = cp.computeRows((_s, _n, sw, zw) => {
+      sw.set([1, 2, 3]);
+      zw.set([1, 0, 3]);
+    });
+    assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+    assert.ok(b[0] === 10 && b[2] === 2 + 54);
+  }
+});
+
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:77)", () => {
+  const fusedIrls: typeof module8.fusedIrls = module8.fusedIrls;
+  const binomialLink: typeof module9.binomialLink = module9.binomialLink;
+  const choleskySolver: typeof module10.choleskySolver = module10.choleskySolver;
+  const normalEquations: typeof module11.normalEquations = module11.normalEquations;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedIrls({
     X,
@@ -155,10 +200,10 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:74)", () => {
   assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
 });
 
-Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:237)", () => {
-  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
-    module5.minus2LogLikAndResiduals;
-  const logDbinom: typeof module10.logDbinom = module10.logDbinom;
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:247)", () => {
+  const minus2LogLikAndResiduals: typeof module8.minus2LogLikAndResiduals =
+    module8.minus2LogLikAndResiduals;
+  const logDbinom: typeof module12.logDbinom = module12.logDbinom;
   const y = Float64Array.of(1, 0, 1),
     mu = Float64Array.of(0.3, 0.4, 0.95),
     w = Float64Array.of(2, 1, 1);
@@ -173,8 +218,8 @@ Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:237)", (
 });
 
 Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:162)", () => {
-  const kernelRows: typeof module11.kernelRows = module11.kernelRows;
-  const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
+  const kernelRows: typeof module13.kernelRows = module13.kernelRows;
+  const logitRowsKernel: typeof module6.logitRowsKernel = module6.logitRowsKernel;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -197,10 +242,10 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:162)", () => {
   }
 });
 
-Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:42)", () => {
-  const createPass: typeof module13.createPass = module13.createPass;
-  const nullAtOffset: typeof module13.nullAtOffset = module13.nullAtOffset;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
+  const createPass: typeof module14.createPass = module14.createPass;
+  const nullAtOffset: typeof module14.nullAtOffset = module14.nullAtOffset;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -221,9 +266,9 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:42)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:182)", () => {
-  const createPass: typeof module13.createPass = module13.createPass;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
+  const createPass: typeof module14.createPass = module14.createPass;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -245,11 +290,11 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:182)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:241)", () => {
-  const createPass: typeof module13.createPass = module13.createPass;
-  const passDeviance: typeof module13.passDeviance = module13.passDeviance;
-  const passRows: typeof module13.passRows = module13.passRows;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:244)", () => {
+  const createPass: typeof module14.createPass = module14.createPass;
+  const passDeviance: typeof module14.passDeviance = module14.passDeviance;
+  const passRows: typeof module14.passRows = module14.passRows;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -275,11 +320,11 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:241)", () => {
   );
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:279)", () => {
-  const createPass: typeof module13.createPass = module13.createPass;
-  const passDeviance: typeof module13.passDeviance = module13.passDeviance;
-  const resetPass: typeof module13.resetPass = module13.resetPass;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:282)", () => {
+  const createPass: typeof module14.createPass = module14.createPass;
+  const passDeviance: typeof module14.passDeviance = module14.passDeviance;
+  const resetPass: typeof module14.resetPass = module14.resetPass;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const link = {
     name: "cauchit",
     linkfun: (m: number) => m,
@@ -302,10 +347,10 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:279)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:300)", () => {
-  const createPass: typeof module13.createPass = module13.createPass;
-  const passDeviance: typeof module13.passDeviance = module13.passDeviance;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:303)", () => {
+  const createPass: typeof module14.createPass = module14.createPass;
+  const passDeviance: typeof module14.passDeviance = module14.passDeviance;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -327,23 +372,23 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:300)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:319)", () => {
-  const addCompensated: typeof module13.addCompensated = module13.addCompensated;
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:322)", () => {
+  const addCompensated: typeof module14.addCompensated = module14.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
   assert.equal(acc[0] + acc[1], 1 + 2e-16);
 });
 
 Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
-  const updateRows: typeof module14.updateRows = module14.updateRows;
+  const updateRows: typeof module15.updateRows = module15.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(X, false, Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu, false);
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:194)", () => {
-  const logitRowsKernel: typeof module12.logitRowsKernel = module12.logitRowsKernel;
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:199)", () => {
+  const logitRowsKernel: typeof module6.logitRowsKernel = module6.logitRowsKernel;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -359,7 +404,7 @@ Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:194)", () =>
 });
 
 Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
-  const jsKernel: typeof module15.jsKernel = module15.jsKernel;
+  const jsKernel: typeof module16.jsKernel = module16.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
   assert.ok(jsKernel(2, false, false)(X, y, new Float64Array(2), g, 0, 3, out));
@@ -368,7 +413,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
 });
 
 Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
-  const float32Kernel: typeof module15.float32Kernel = module15.float32Kernel;
+  const float32Kernel: typeof module16.float32Kernel = module16.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
     Float64Array.of(1, 3),
@@ -383,7 +428,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
 });
 
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
-  const wasmKernel: typeof module16.wasmKernel = module16.wasmKernel;
+  const wasmKernel: typeof module17.wasmKernel = module17.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -396,7 +441,7 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
 });
 
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:112)", () => {
-  const gradientKernel: typeof module17.gradientKernel = module17.gradientKernel;
+  const gradientKernel: typeof module18.gradientKernel = module18.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -474,40 +519,40 @@ Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module18.uleb = module18.uleb;
+  const uleb: typeof module19.uleb = module19.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module18.sleb = module18.sleb;
+  const sleb: typeof module19.sleb = module19.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module18.vec = module18.vec;
+  const vec: typeof module19.vec = module19.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module18.name = module18.name;
+  const name: typeof module19.name = module19.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module18.section = module18.section;
+  const section: typeof module19.section = module19.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module18.I32 = module18.I32;
+  const I32: typeof module19.I32 = module19.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module18.V128 = module18.V128;
+  const V128: typeof module19.V128 = module19.V128;
   assert.equal(V128, 0x7b);
 });
 
@@ -516,7 +561,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
   const i32: typeof module3.i32 = module3.i32;
   const localGet: typeof module3.localGet = module3.localGet;
   const localSet: typeof module3.localSet = module3.localSet;
-  const wasmModule: typeof module18.wasmModule = module18.wasmModule;
+  const wasmModule: typeof module19.wasmModule = module19.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -533,7 +578,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
-  const compileModule: typeof module18.compileModule = module18.compileModule;
+  const compileModule: typeof module19.compileModule = module19.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -544,63 +589,63 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:56)", () => {
-  const convergence: typeof module19.convergence = module19.convergence;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const convergence: typeof module20.convergence = module20.convergence;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:125)", () => {
-  const separation: typeof module19.separation = module19.separation;
+  const separation: typeof module20.separation = module20.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:192)", () => {
-  const collinearitySplit: typeof module19.collinearitySplit = module19.collinearitySplit;
+  const collinearitySplit: typeof module20.collinearitySplit = module20.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null);
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:26)", () => {
-  const agreementVsEpochs: typeof module21.agreementVsEpochs = module21.agreementVsEpochs;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const agreementVsEpochs: typeof module22.agreementVsEpochs = module22.agreementVsEpochs;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:54)", () => {
-  const agreementVsLearningRate: typeof module21.agreementVsLearningRate =
-    module21.agreementVsLearningRate;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const agreementVsLearningRate: typeof module22.agreementVsLearningRate =
+    module22.agreementVsLearningRate;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:86)", () => {
-  const agreementVsBatchSize: typeof module21.agreementVsBatchSize = module21.agreementVsBatchSize;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const agreementVsBatchSize: typeof module22.agreementVsBatchSize = module22.agreementVsBatchSize;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:131)", () => {
-  const agreementVsInitialisation: typeof module21.agreementVsInitialisation =
-    module21.agreementVsInitialisation;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const agreementVsInitialisation: typeof module22.agreementVsInitialisation =
+    module22.agreementVsInitialisation;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:189)", () => {
-  const sumVersusMean: typeof module21.sumVersusMean = module21.sumVersusMean;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const sumVersusMean: typeof module22.sumVersusMean = module22.sumVersusMean;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
-  const weightsOverEpochs: typeof module22.weightsOverEpochs = module22.weightsOverEpochs;
+  const weightsOverEpochs: typeof module23.weightsOverEpochs = module23.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -609,7 +654,7 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
-  const convergenceFigure: typeof module22.convergenceFigure = module22.convergenceFigure;
+  const convergenceFigure: typeof module23.convergenceFigure = module23.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -620,7 +665,7 @@ Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
-  const agreementFigure: typeof module22.agreementFigure = module22.agreementFigure;
+  const agreementFigure: typeof module23.agreementFigure = module23.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -629,7 +674,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
-  const initialisationFigure: typeof module22.initialisationFigure = module22.initialisationFigure;
+  const initialisationFigure: typeof module23.initialisationFigure = module23.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -654,7 +699,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
-  const sumMeanFigure: typeof module22.sumMeanFigure = module22.sumMeanFigure;
+  const sumMeanFigure: typeof module23.sumMeanFigure = module23.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -663,7 +708,7 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
 });
 
 Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
-  const separationFigure: typeof module22.separationFigure = module22.separationFigure;
+  const separationFigure: typeof module23.separationFigure = module23.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -681,7 +726,7 @@ Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
-  const collinearityFigure: typeof module22.collinearityFigure = module22.collinearityFigure;
+  const collinearityFigure: typeof module23.collinearityFigure = module23.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -694,161 +739,161 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:35)", () => {
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
-  const trainNetwork: typeof module20.trainNetwork = module20.trainNetwork;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const trainNetwork: typeof module21.trainNetwork = module21.trainNetwork;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:115)", () => {
-  const agreement: typeof module20.agreement = module20.agreement;
-  const tutorialProblem: typeof module20.tutorialProblem = module20.tutorialProblem;
+  const agreement: typeof module21.agreement = module21.agreement;
+  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:141)", () => {
-  const checkList: typeof module20.checkList = module20.checkList;
+  const checkList: typeof module21.checkList = module21.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:164)", () => {
-  const logSpaced: typeof module20.logSpaced = module20.logSpaced;
+  const logSpaced: typeof module21.logSpaced = module21.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module23.TUTORIAL_KERAS_WEIGHTS =
-    module23.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module24.TUTORIAL_KERAS_WEIGHTS =
+    module24.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module23.TUTORIAL_KERAS_MAPE = module23.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module24.TUTORIAL_KERAS_MAPE = module24.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module23.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module23.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module24.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module24.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module24.ArgumentError = module24.ArgumentError;
+  const ArgumentError: typeof module25.ArgumentError = module25.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module25.escapeHtml = module25.escapeHtml;
+  const escapeHtml: typeof module26.escapeHtml = module26.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module25.jupyterDisplay = module25.jupyterDisplay;
+  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module9.matrix = module9.matrix;
+  const matrix: typeof module7.matrix = module7.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module9.fromColumnMajor = module9.fromColumnMajor;
+  const fromColumnMajor: typeof module7.fromColumnMajor = module7.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
-  const row: typeof module9.row = module9.row;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const row: typeof module7.row = module7.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module9.column = module9.column;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const column: typeof module7.column = module7.column;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
-  const toRows: typeof module9.toRows = module9.toRows;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const toRows: typeof module7.toRows = module7.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module26.meanAbsolutePercentageError =
-    module26.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module27.meanAbsolutePercentageError =
+    module27.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module26.maxAbsDifference = module26.maxAbsDifference;
+  const maxAbsDifference: typeof module27.maxAbsDifference = module27.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module26.distance = module26.distance;
+  const distance: typeof module27.distance = module27.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module27.checkInteger = module27.checkInteger;
+  const checkInteger: typeof module28.checkInteger = module28.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module27.checkFinite = module27.checkFinite;
+  const checkFinite: typeof module28.checkFinite = module28.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module27.checkMatrix = module27.checkMatrix;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const checkMatrix: typeof module28.checkMatrix = module28.checkMatrix;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module27.checkLabels = module27.checkLabels;
+  const checkLabels: typeof module28.checkLabels = module28.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module27.checkUnitInterval = module27.checkUnitInterval;
+  const checkUnitInterval: typeof module28.checkUnitInterval = module28.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module27.checkVector = module27.checkVector;
+  const checkVector: typeof module28.checkVector = module28.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module27.checkOneOf = module27.checkOneOf;
+  const checkOneOf: typeof module28.checkOneOf = module28.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -857,39 +902,39 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module27.checkBoolean = module27.checkBoolean;
+  const checkBoolean: typeof module28.checkBoolean = module28.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module27.startingWeights = module27.startingWeights;
+  const startingWeights: typeof module28.startingWeights = module28.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module27.checkXyTheta = module27.checkXyTheta;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const checkXyTheta: typeof module28.checkXyTheta = module28.checkXyTheta;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:19)", () => {
-  const CsvError: typeof module28.CsvError = module28.CsvError;
+  const CsvError: typeof module29.CsvError = module29.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:97)", () => {
-  const parseCsv: typeof module28.parseCsv = module28.parseCsv;
+  const parseCsv: typeof module29.parseCsv = module29.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv.ts:224)", () => {
-  const formatCsv: typeof module28.formatCsv = module28.formatCsv;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const formatCsv: typeof module29.formatCsv = module29.formatCsv;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -900,7 +945,7 @@ Deno.test("formatCsv example (lib/data/csv.ts:224)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module29.generateData = module29.generateData;
+  const generateData: typeof module30.generateData = module30.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -908,8 +953,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:125)", () => {
-  const head: typeof module29.head = module29.head;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const head: typeof module30.head = module30.head;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -920,16 +965,16 @@ Deno.test("head example (lib/data/dataset.ts:125)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:159)", () => {
-  const compareData: typeof module29.compareData = module29.compareData;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const compareData: typeof module30.compareData = module30.compareData;
+  const generateData: typeof module30.generateData = module30.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("anova example (lib/glm/anova.ts:99)", () => {
-  const anova: typeof module30.anova = module30.anova;
-  const glm: typeof module30.glm = module30.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const anova: typeof module31.anova = module31.anova;
+  const glm: typeof module31.glm = module31.glm;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
   const y = [0, 0, 1, 0, 1, 0, 1, 1];
   const full = glm(X, y, { intercept: true, names: ["dose", "sex"] });
@@ -946,19 +991,19 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
   );
 });
 
-Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:153)", () => {
-  const validateFamilyOptions: typeof module31.validateFamilyOptions =
-    module31.validateFamilyOptions;
+Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:154)", () => {
+  const validateFamilyOptions: typeof module32.validateFamilyOptions =
+    module32.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
-Deno.test("binomialFit example (lib/glm/binomial_fit.ts:249)", () => {
-  const binomialFit: typeof module31.binomialFit = module31.binomialFit;
-  const validateFamilyOptions: typeof module31.validateFamilyOptions =
-    module31.validateFamilyOptions;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("binomialFit example (lib/glm/binomial_fit.ts:251)", () => {
+  const binomialFit: typeof module32.binomialFit = module32.binomialFit;
+  const validateFamilyOptions: typeof module32.validateFamilyOptions =
+    module32.validateFamilyOptions;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
   const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
@@ -975,9 +1020,9 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:249)", () => {
 });
 
 Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:86)", () => {
-  const binomialLoop: typeof module32.binomialLoop = module32.binomialLoop;
-  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binomialLoop: typeof module33.binomialLoop = module33.binomialLoop;
+  const qrSolver: typeof module34.qrSolver = module34.qrSolver;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
     intercept: true,
@@ -992,14 +1037,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:86)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:40)", () => {
-  const createState: typeof module34.createState = module34.createState;
+  const createState: typeof module35.createState = module35.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
-  const createState: typeof module34.createState = module34.createState;
-  const muDevRows: typeof module34.muDevRows = module34.muDevRows;
+  const createState: typeof module35.createState = module35.createState;
+  const muDevRows: typeof module35.muDevRows = module35.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -1008,8 +1053,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
-  const createState: typeof module34.createState = module34.createState;
-  const startRows: typeof module34.startRows = module34.startRows;
+  const createState: typeof module35.createState = module35.createState;
+  const startRows: typeof module35.startRows = module35.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -1017,9 +1062,9 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
-  const createState: typeof module34.createState = module34.createState;
-  const updateRows: typeof module34.updateRows = module34.updateRows;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const createState: typeof module35.createState = module35.createState;
+  const updateRows: typeof module35.updateRows = module35.updateRows;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
   updateRows(fromRows([[1], [-1]]), false, Float64Array.of(0.25), s);
@@ -1027,9 +1072,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:226)", () => {
-  const createState: typeof module34.createState = module34.createState;
-  const fillRows: typeof module34.fillRows = module34.fillRows;
-  const muDevRows: typeof module34.muDevRows = module34.muDevRows;
+  const createState: typeof module35.createState = module35.createState;
+  const fillRows: typeof module35.fillRows = module35.fillRows;
+  const muDevRows: typeof module35.muDevRows = module35.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1039,9 +1084,9 @@ Deno.test("fillRows example (lib/glm/binomial_rows.ts:226)", () => {
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
-  const normalEquations: typeof module8.normalEquations = module8.normalEquations;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const choleskySolver: typeof module10.choleskySolver = module10.choleskySolver;
+  const normalEquations: typeof module11.normalEquations = module11.normalEquations;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1052,9 +1097,9 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module30.confint = module30.confint;
-  const glm: typeof module30.glm = module30.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const confint: typeof module31.confint = module31.confint;
+  const glm: typeof module31.glm = module31.glm;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
   const wald = confint(fit, { method: "wald" });
@@ -1065,8 +1110,8 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
-  const normalEquationsFor: typeof module35.normalEquationsFor = module35.normalEquationsFor;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const normalEquationsFor: typeof module36.normalEquationsFor = module36.normalEquationsFor;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -1076,20 +1121,20 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
-  const rowUpdate: typeof module35.rowUpdate = module35.rowUpdate;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const rowUpdate: typeof module36.rowUpdate = module36.rowUpdate;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
-Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:102)", () => {
-  const fusedBinomialLoop: typeof module35.fusedBinomialLoop = module35.fusedBinomialLoop;
-  const normalEquationsFor: typeof module35.normalEquationsFor = module35.normalEquationsFor;
-  const choleskySolver: typeof module7.choleskySolver = module7.choleskySolver;
-  const binomialLink: typeof module6.binomialLink = module6.binomialLink;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:103)", () => {
+  const fusedBinomialLoop: typeof module36.fusedBinomialLoop = module36.fusedBinomialLoop;
+  const normalEquationsFor: typeof module36.normalEquationsFor = module36.normalEquationsFor;
+  const choleskySolver: typeof module10.choleskySolver = module10.choleskySolver;
+  const binomialLink: typeof module9.binomialLink = module9.binomialLink;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedBinomialLoop({
     X,
@@ -1101,24 +1146,24 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:102)", () => {
     maxit: 25,
     epsilon: 1e-8,
     nullAtOffset: false,
-  }, choleskySolver(normalEquationsFor(X, true, "fast"), 2, Infinity));
+  }, (shared) => choleskySolver(shared ?? normalEquationsFor(X, true, "fast"), 2, Infinity));
   assert.ok(fit !== null && fit.conv);
 });
 
-Deno.test("aicAndResiduals example (lib/glm/engine.ts:126)", () => {
-  const aicAndResiduals: typeof module35.aicAndResiduals = module35.aicAndResiduals;
+Deno.test("aicAndResiduals example (lib/glm/engine.ts:130)", () => {
+  const aicAndResiduals: typeof module36.aicAndResiduals = module36.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
   assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
 });
 
 Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module36.startEta = module36.startEta;
+  const startEta: typeof module37.startEta = module37.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module36.workingWeights = module36.workingWeights;
+  const workingWeights: typeof module37.workingWeights = module37.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1134,8 +1179,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
-  const updateRows: typeof module36.updateRows = module36.updateRows;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const updateRows: typeof module37.updateRows = module37.updateRows;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -1150,15 +1195,15 @@ Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
-  const finalDeviance: typeof module36.finalDeviance = module36.finalDeviance;
+  const finalDeviance: typeof module37.finalDeviance = module37.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module37.glm = module37.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module38.glm = module38.glm;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -1169,43 +1214,43 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module37.glm = module37.glm;
-  const WARNING_NOT_CONVERGED: typeof module38.WARNING_NOT_CONVERGED =
-    module38.WARNING_NOT_CONVERGED;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const glm: typeof module38.glm = module38.glm;
+  const WARNING_NOT_CONVERGED: typeof module39.WARNING_NOT_CONVERGED =
+    module39.WARNING_NOT_CONVERGED;
+  const generateData: typeof module30.generateData = module30.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module37.glm = module37.glm;
-  const WARNING_FITTED_0_1: typeof module38.WARNING_FITTED_0_1 = module38.WARNING_FITTED_0_1;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module38.glm = module38.glm;
+  const WARNING_FITTED_0_1: typeof module39.WARNING_FITTED_0_1 = module39.WARNING_FITTED_0_1;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module37.glm = module37.glm;
-  const WARNING_NON_INTEGER: typeof module38.WARNING_NON_INTEGER = module38.WARNING_NON_INTEGER;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module38.glm = module38.glm;
+  const WARNING_NON_INTEGER: typeof module39.WARNING_NON_INTEGER = module39.WARNING_NON_INTEGER;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
   assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module38.WARNING_NULL_NOT_CONVERGED =
-    module38.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module39.WARNING_NULL_NOT_CONVERGED =
+    module39.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module39.irls = module39.irls;
-  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
-  const rowUpdate: typeof module35.rowUpdate = module35.rowUpdate;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const irls: typeof module40.irls = module40.irls;
+  const qrSolver: typeof module34.qrSolver = module34.qrSolver;
+  const rowUpdate: typeof module36.rowUpdate = module36.rowUpdate;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -1220,15 +1265,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module40.irlsStart = module40.irlsStart;
+  const irlsStart: typeof module41.irlsStart = module41.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module40.irlsStart = module40.irlsStart;
-  const irlsStep: typeof module40.irlsStep = module40.irlsStep;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const irlsStart: typeof module41.irlsStart = module41.irlsStart;
+  const irlsStep: typeof module41.irlsStep = module41.irlsStep;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -1237,15 +1282,15 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module40.irlsStart = module40.irlsStart;
-  const irlsStepUnchecked: typeof module40.irlsStepUnchecked = module40.irlsStepUnchecked;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const irlsStart: typeof module41.irlsStart = module41.irlsStart;
+  const irlsStepUnchecked: typeof module41.irlsStepUnchecked = module41.irlsStepUnchecked;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("binomialLink example (lib/glm/links.ts:94)", () => {
-  const binomialLink: typeof module6.binomialLink = module6.binomialLink;
+  const binomialLink: typeof module9.binomialLink = module9.binomialLink;
   const probit = binomialLink("probit");
   assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
   assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
@@ -1253,58 +1298,58 @@ Deno.test("binomialLink example (lib/glm/links.ts:94)", () => {
 });
 
 Deno.test("binomialVariance example (lib/glm/links.ts:117)", () => {
-  const binomialVariance: typeof module6.binomialVariance = module6.binomialVariance;
+  const binomialVariance: typeof module9.binomialVariance = module9.binomialVariance;
   assert.ok(binomialVariance(0.5) === 0.25);
 });
 
 Deno.test("binomialDevResid example (lib/glm/links.ts:137)", () => {
-  const binomialDevResid: typeof module6.binomialDevResid = module6.binomialDevResid;
+  const binomialDevResid: typeof module9.binomialDevResid = module9.binomialDevResid;
   assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:22)", () => {
-  const binomialMinus2LogLik: typeof module41.binomialMinus2LogLik = module41.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module42.binomialMinus2LogLik = module42.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const logLik: typeof module30.logLik = module30.logLik;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const logLik: typeof module31.logLik = module31.logLik;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
   assert.ok(ll.df === 2 && ll.nobs === 5 && Math.abs(-2 * ll.value + 4 - fit.aic) < 1e-12);
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:79)", () => {
-  const AIC: typeof module30.AIC = module30.AIC;
-  const glm: typeof module30.glm = module30.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const AIC: typeof module31.AIC = module31.AIC;
+  const glm: typeof module31.glm = module31.glm;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:97)", () => {
-  const BIC: typeof module30.BIC = module30.BIC;
-  const glm: typeof module30.glm = module30.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const BIC: typeof module31.BIC = module31.BIC;
+  const glm: typeof module31.glm = module31.glm;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:114)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const nobs: typeof module30.nobs = module30.nobs;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const nobs: typeof module31.nobs = module31.nobs;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
   assert.ok(nobs(fit) === 5 && fit.dfResidual === 3);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module8.normalEquations = module8.normalEquations;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const normalEquations: typeof module11.normalEquations = module11.normalEquations;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -1316,16 +1361,16 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:22)", () => {
-  const nullDevianceAt: typeof module42.nullDevianceAt = module42.nullDevianceAt;
+  const nullDevianceAt: typeof module43.nullDevianceAt = module43.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const predict: typeof module30.predict = module30.predict;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const predict: typeof module31.predict = module31.predict;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -1335,18 +1380,18 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const predict: typeof module30.predict = module30.predict;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const predict: typeof module31.predict = module31.predict;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
   assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const profile: typeof module30.profile = module30.profile;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const profile: typeof module31.profile = module31.profile;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const { profiles } = profile(fit, { alpha: 0.0125 });
@@ -1356,9 +1401,9 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const residuals: typeof module30.residuals = module30.residuals;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const residuals: typeof module31.residuals = module31.residuals;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1369,18 +1414,18 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module37.glm = module37.glm;
-  const summary: typeof module43.summary = module43.summary;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module38.glm = module38.glm;
+  const summary: typeof module44.summary = module44.summary;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module30.glm = module30.glm;
-  const vcov: typeof module30.vcov = module30.vcov;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module31.glm = module31.glm;
+  const vcov: typeof module31.vcov = module31.vcov;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1390,8 +1435,8 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module33.qrSolver = module33.qrSolver;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const qrSolver: typeof module34.qrSolver = module34.qrSolver;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -1401,14 +1446,14 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module33.covarianceFromR = module33.covarianceFromR;
+  const covarianceFromR: typeof module34.covarianceFromR = module34.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module44.adam = module44.adam;
+  const adam: typeof module45.adam = module45.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1416,14 +1461,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module44.adamPaper = module44.adamPaper;
+  const adamPaper: typeof module45.adamPaper = module45.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module45.logit = module45.logit;
+  const logit: typeof module46.logit = module46.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1431,13 +1476,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module45.logitFloat32 = module45.logitFloat32;
+  const logitFloat32: typeof module46.logitFloat32 = module46.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module45.forwardBackward = module45.forwardBackward;
+  const forwardBackward: typeof module46.forwardBackward = module46.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1451,8 +1496,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module45.forwardBackwardFloat32 =
-    module45.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module46.forwardBackwardFloat32 =
+    module46.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1460,7 +1505,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module46.batchPass = module46.batchPass;
+  const batchPass: typeof module47.batchPass = module47.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1476,58 +1521,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module46.fullBatchGradient = module46.fullBatchGradient;
+  const fullBatchGradient: typeof module47.fullBatchGradient = module47.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module47.lipschitzStep = module47.lipschitzStep;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const lipschitzStep: typeof module48.lipschitzStep = module48.lipschitzStep;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module47.gradientDescent = module47.gradientDescent;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const gradientDescent: typeof module48.gradientDescent = module48.gradientDescent;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module48.constant = module48.constant;
+  const constant: typeof module49.constant = module49.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module48.glorotUniform = module48.glorotUniform;
+  const glorotUniform: typeof module49.glorotUniform = module49.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module48.input = module48.input;
+  const input: typeof module49.input = module49.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module48.constant = module48.constant;
-  const dense: typeof module48.dense = module48.dense;
-  const input: typeof module48.input = module48.input;
+  const constant: typeof module49.constant = module49.constant;
+  const dense: typeof module49.dense = module49.dense;
+  const input: typeof module49.input = module49.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module48.constant = module48.constant;
-  const dense: typeof module48.dense = module48.dense;
-  const input: typeof module48.input = module48.input;
+  const constant: typeof module49.constant = module49.constant;
+  const dense: typeof module49.dense = module49.dense;
+  const input: typeof module49.input = module49.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1538,86 +1583,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module49.sigmoid = module49.sigmoid;
+  const sigmoid: typeof module50.sigmoid = module50.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module49.softplus = module49.softplus;
+  const softplus: typeof module50.softplus = module50.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module49.logSigmoid = module49.logSigmoid;
+  const logSigmoid: typeof module50.logSigmoid = module50.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module49.linearPredictor = module49.linearPredictor;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const linearPredictor: typeof module50.linearPredictor = module50.linearPredictor;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module49.logitsOf = module49.logitsOf;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const logitsOf: typeof module50.logitsOf = module50.logitsOf;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:142)", () => {
-  const binaryCrossEntropyWithLogits: typeof module49.binaryCrossEntropyWithLogits =
-    module49.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module50.binaryCrossEntropyWithLogits =
+    module50.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:175)", () => {
-  const crossEntropyOf: typeof module49.crossEntropyOf = module49.crossEntropyOf;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const crossEntropyOf: typeof module50.crossEntropyOf = module50.crossEntropyOf;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:192)", () => {
-  const binaryCrossEntropy: typeof module49.binaryCrossEntropy = module49.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module50.binaryCrossEntropy = module50.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:229)", () => {
-  const binaryCrossEntropyLoss: typeof module49.binaryCrossEntropyLoss =
-    module49.binaryCrossEntropyLoss;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binaryCrossEntropyLoss: typeof module50.binaryCrossEntropyLoss =
+    module50.binaryCrossEntropyLoss;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:254)", () => {
-  const bernoulliLogLikelihood: typeof module49.bernoulliLogLikelihood =
-    module49.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module49.binaryCrossEntropyLoss =
-    module49.binaryCrossEntropyLoss;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const bernoulliLogLikelihood: typeof module50.bernoulliLogLikelihood =
+    module50.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module50.binaryCrossEntropyLoss =
+    module50.binaryCrossEntropyLoss;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:277)", () => {
-  const binaryCrossEntropyGradient: typeof module49.binaryCrossEntropyGradient =
-    module49.binaryCrossEntropyGradient;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binaryCrossEntropyGradient: typeof module50.binaryCrossEntropyGradient =
+    module50.binaryCrossEntropyGradient;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
-  const tutorialGradientInto: typeof module49.tutorialGradientInto = module49.tutorialGradientInto;
+  const tutorialGradientInto: typeof module50.tutorialGradientInto = module50.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1633,18 +1678,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:347)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module49.bernoulliLogLikelihoodGradient =
-    module49.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module50.bernoulliLogLikelihoodGradient =
+    module50.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:52)", () => {
-  const constant: typeof module48.constant = module48.constant;
-  const dense: typeof module48.dense = module48.dense;
-  const input: typeof module48.input = module48.input;
-  const model: typeof module50.model = module50.model;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const constant: typeof module49.constant = module49.constant;
+  const dense: typeof module49.dense = module49.dense;
+  const input: typeof module49.input = module49.input;
+  const model: typeof module51.model = module51.model;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1663,12 +1708,12 @@ Deno.test("Model example (lib/nn/model.ts:52)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:334)", async () => {
-  const adam: typeof module30.adam = module30.adam;
-  const constant: typeof module30.constant = module30.constant;
-  const dense: typeof module30.dense = module30.dense;
-  const fromRows: typeof module30.fromRows = module30.fromRows;
-  const input: typeof module30.input = module30.input;
-  const model: typeof module30.model = module30.model;
+  const adam: typeof module31.adam = module31.adam;
+  const constant: typeof module31.constant = module31.constant;
+  const dense: typeof module31.dense = module31.dense;
+  const fromRows: typeof module31.fromRows = module31.fromRows;
+  const input: typeof module31.input = module31.input;
+  const model: typeof module31.model = module31.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1686,31 +1731,31 @@ Deno.test("model example (lib/nn/model.ts:334)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module51.tutorialNetwork = module51.tutorialNetwork;
+  const tutorialNetwork: typeof module52.tutorialNetwork = module52.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module52.numericalGradient = module52.numericalGradient;
+  const numericalGradient: typeof module53.numericalGradient = module53.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module53.checkDtype = module53.checkDtype;
+  const checkDtype: typeof module54.checkDtype = module54.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module53.checkStep = module53.checkStep;
+  const checkStep: typeof module54.checkStep = module54.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module44.adam = module44.adam;
+  const adam: typeof module45.adam = module45.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1718,23 +1763,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module54.getOptimizer = module54.getOptimizer;
+  const getOptimizer: typeof module55.getOptimizer = module55.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module55.formatEpoch = module55.formatEpoch;
+  const formatEpoch: typeof module56.formatEpoch = module56.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module55.inJupyterKernel = module55.inJupyterKernel;
+  const inJupyterKernel: typeof module56.inJupyterKernel = module56.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module55.terminalProgress = module55.terminalProgress;
+  const terminalProgress: typeof module56.terminalProgress = module56.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1743,7 +1788,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module55.jupyterProgress = module55.jupyterProgress;
+  const jupyterProgress: typeof module56.jupyterProgress = module56.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1752,13 +1797,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module55.progressFor = module55.progressFor;
+  const progressFor: typeof module56.progressFor = module56.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module56.scratchAdam = module56.scratchAdam;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const scratchAdam: typeof module57.scratchAdam = module57.scratchAdam;
+  const generateData: typeof module30.generateData = module30.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1766,14 +1811,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module57.sgd = module57.sgd;
+  const sgd: typeof module58.sgd = module58.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module58.CounterRng = module58.CounterRng;
+  const CounterRng: typeof module59.CounterRng = module59.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1782,37 +1827,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module58.RowOrder = module58.RowOrder;
+  const RowOrder: typeof module59.RowOrder = module59.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module48.dense = module48.dense;
-  const input: typeof module48.input = module48.input;
-  const model: typeof module50.model = module50.model;
+  const dense: typeof module49.dense = module49.dense;
+  const input: typeof module49.input = module49.input;
+  const model: typeof module51.model = module51.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module59.fitSettings = module59.fitSettings;
+  const fitSettings: typeof module60.fitSettings = module60.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:131)", () => {
-  const trainParams: typeof module59.trainParams = module59.trainParams;
+  const trainParams: typeof module60.trainParams = module60.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
-  const trainEpochs: typeof module59.trainEpochs = module59.trainEpochs;
-  const batchPass: typeof module46.batchPass = module46.batchPass;
-  const adam: typeof module44.adam = module44.adam;
-  const fitSettings: typeof module59.fitSettings = module59.fitSettings;
+  const trainEpochs: typeof module60.trainEpochs = module60.trainEpochs;
+  const batchPass: typeof module47.batchPass = module47.batchPass;
+  const adam: typeof module45.adam = module45.adam;
+  const fitSettings: typeof module60.fitSettings = module60.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1827,53 +1872,53 @@ Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module60.logR = module60.logR;
+  const logR: typeof module61.logR = module61.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module61.binomialSampler = module61.binomialSampler;
-  const mersenneTwister: typeof module62.mersenneTwister = module62.mersenneTwister;
+  const binomialSampler: typeof module62.binomialSampler = module62.binomialSampler;
+  const mersenneTwister: typeof module63.mersenneTwister = module63.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("logDbinom example (lib/r/dbinom.ts:96)", () => {
-  const logDbinom: typeof module10.logDbinom = module10.logDbinom;
+  const logDbinom: typeof module12.logDbinom = module12.logDbinom;
   // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
   assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
   assert.ok(logDbinom(0, 0, 0.3) === 0);
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:20)", () => {
-  const dnorm: typeof module63.dnorm = module63.dnorm;
+  const dnorm: typeof module64.dnorm = module64.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:43)", () => {
-  const roundHalfEven: typeof module63.roundHalfEven = module63.roundHalfEven;
+  const roundHalfEven: typeof module64.roundHalfEven = module64.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:70)", () => {
-  const pcauchy: typeof module63.pcauchy = module63.pcauchy;
+  const pcauchy: typeof module64.pcauchy = module64.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:90)", () => {
-  const qcauchy: typeof module63.qcauchy = module63.qcauchy;
+  const qcauchy: typeof module64.qcauchy = module64.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:114)", () => {
-  const dcauchy: typeof module63.dcauchy = module63.dcauchy;
+  const dcauchy: typeof module64.dcauchy = module64.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module64.formatColumn = module64.formatColumn;
+  const formatColumn: typeof module65.formatColumn = module65.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1882,78 +1927,78 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module64.formatNumbers = module64.formatNumbers;
+  const formatNumbers: typeof module65.formatNumbers = module65.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module64.roundTo = module64.roundTo;
+  const roundTo: typeof module65.roundTo = module65.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module64.formatPval = module64.formatPval;
+  const formatPval: typeof module65.formatPval = module65.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module64.zapsmall = module64.zapsmall;
+  const zapsmall: typeof module65.zapsmall = module65.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module65.clampedExp = module65.clampedExp;
+  const clampedExp: typeof module66.clampedExp = module66.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module65.linkinv = module65.linkinv;
+  const linkinv: typeof module66.linkinv = module66.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const clampedExp: typeof module65.clampedExp = module65.clampedExp;
-  const muEta: typeof module65.muEta = module65.muEta;
+  const clampedExp: typeof module66.clampedExp = module66.clampedExp;
+  const muEta: typeof module66.muEta = module66.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module65.devResid = module65.devResid;
+  const devResid: typeof module66.devResid = module66.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module62.mersenneTwister = module62.mersenneTwister;
+  const mersenneTwister: typeof module63.mersenneTwister = module63.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module66.logDbinom1 = module66.logDbinom1;
+  const logDbinom1: typeof module67.logDbinom1 = module67.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module66.pnorm = module66.pnorm;
+  const pnorm: typeof module67.pnorm = module67.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:34)", () => {
-  const pchisqUpper: typeof module67.pchisqUpper = module67.pchisqUpper;
+  const pchisqUpper: typeof module68.pchisqUpper = module68.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module68.qnorm = module68.qnorm;
+  const qnorm: typeof module69.qnorm = module69.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
-  const dqrdc2: typeof module69.dqrdc2 = module69.dqrdc2;
+  const dqrdc2: typeof module70.dqrdc2 = module70.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1962,14 +2007,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:186)", () => {
-  const qrls: typeof module69.qrls = module69.qrls;
+  const qrls: typeof module70.qrls = module70.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module70.rRng = module70.rRng;
+  const rRng: typeof module71.rRng = module71.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1983,37 +2028,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module70.seedrandomRng = module70.seedrandomRng;
+  const seedrandomRng: typeof module71.seedrandomRng = module71.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module71.unifIndex = module71.unifIndex;
+  const unifIndex: typeof module72.unifIndex = module72.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module71.permutationInto = module71.permutationInto;
-  const rRng: typeof module70.rRng = module70.rRng;
+  const permutationInto: typeof module72.permutationInto = module72.permutationInto;
+  const rRng: typeof module71.rRng = module71.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module72.regularize = module72.regularize;
+  const regularize: typeof module73.regularize = module73.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module72.seqLength = module72.seqLength;
+  const seqLength: typeof module73.seqLength = module73.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module72.spline = module72.spline;
+  const spline: typeof module73.spline = module73.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -2021,101 +2066,101 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module72.approx = module72.approx;
+  const approx: typeof module73.approx = module73.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module73.table = module73.table;
+  const table: typeof module74.table = module74.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module73.table = module73.table;
+  const table: typeof module74.table = module74.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module73.headTable = module73.headTable;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const headTable: typeof module74.headTable = module74.headTable;
+  const generateData: typeof module30.generateData = module30.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module73.sideBySide = module73.sideBySide;
+  const sideBySide: typeof module74.sideBySide = module74.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module74.Figure = module74.Figure;
-  const jupyterDisplay: typeof module25.jupyterDisplay = module25.jupyterDisplay;
+  const Figure: typeof module75.Figure = module75.Figure;
+  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module75;
-  const plot: typeof module74.plot = module74.plot;
+  const Plot = module76;
+  const plot: typeof module75.plot = module75.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module76.featureHistograms = module76.featureHistograms;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const featureHistograms: typeof module77.featureHistograms = module77.featureHistograms;
+  const generateData: typeof module30.generateData = module30.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module76.targetBalance = module76.targetBalance;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const targetBalance: typeof module77.targetBalance = module77.targetBalance;
+  const generateData: typeof module30.generateData = module30.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module76.irlsConvergence = module76.irlsConvergence;
-  const glm: typeof module37.glm = module37.glm;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const irlsConvergence: typeof module77.irlsConvergence = module77.irlsConvergence;
+  const glm: typeof module38.glm = module38.glm;
+  const generateData: typeof module30.generateData = module30.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module76.sigmoidCurve = module76.sigmoidCurve;
+  const sigmoidCurve: typeof module77.sigmoidCurve = module77.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module76.lossAlongCoefficient = module76.lossAlongCoefficient;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const lossAlongCoefficient: typeof module77.lossAlongCoefficient = module77.lossAlongCoefficient;
+  const generateData: typeof module30.generateData = module30.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module76.logLikelihoodSurface = module76.logLikelihoodSurface;
-  const generateData: typeof module29.generateData = module29.generateData;
+  const logLikelihoodSurface: typeof module77.logLikelihoodSurface = module77.logLikelihoodSurface;
+  const generateData: typeof module30.generateData = module30.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module76.lossCurve = module76.lossCurve;
+  const lossCurve: typeof module77.lossCurve = module77.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("profilePlot example (lib/view/profile_plot.ts:23)", () => {
-  const confint: typeof module30.confint = module30.confint;
-  const glm: typeof module30.glm = module30.glm;
-  const profilePlot: typeof module30.profilePlot = module30.profilePlot;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const confint: typeof module31.confint = module31.confint;
+  const glm: typeof module31.glm = module31.glm;
+  const profilePlot: typeof module31.profilePlot = module31.profilePlot;
+  const fromRows: typeof module7.fromRows = module7.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
   const fig = profilePlot(fit, confint(fit), "dose");

@@ -27,6 +27,7 @@ import { logDbinom } from "../r/dbinom.ts";
 import { createPass, nullAtOffset, passDeviance, passRows, resetPass } from "./fused_rows.ts";
 
 import type { FusedInput } from "./fused_types.ts";
+import { type SharedCrossprod, sharedCrossprod } from "./fused_crossprod.ts";
 
 export type { FusedInput, FusedLink } from "./fused_types.ts";
 
@@ -68,7 +69,9 @@ export interface FusedResult {
 /**
  * R's IRLS loop on the normal equations with fused passes (see the module's text). Returns null
  * when the solver gives up (possible aliasing, poor conditioning) or a step would need halving;
- * the caller then fits by QR. Throws when R would: invalid starting values.
+ * the caller then fits by QR. Throws when R would: invalid starting values. `solverFor` is the
+ * solver, or makes it from the normal equations on the row kernel's memory (null without the
+ * kernel: then from its own source).
  *
  * @example
  * ```ts
@@ -87,10 +90,17 @@ export interface FusedResult {
  * assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
  * ```
  */
-export function fusedIrls(inp: FusedInput, solver: FusedSolver): FusedResult | null {
+export function fusedIrls(
+  inp: FusedInput,
+  solverFor: FusedSolver | ((shared: SharedCrossprod | null) => FusedSolver),
+): FusedResult | null {
   const n = inp.X.rows;
   const { weights: w, link } = inp;
   const { pass, nonInteger } = createPass(inp, true);
+  // With the row kernel, the normal equations can be summed on its memory (fused_crossprod.ts).
+  const solver = typeof solverFor !== "function"
+    ? solverFor
+    : solverFor(pass.kernel === null ? null : sharedCrossprod(inp.X, inp.intercept, pass.kernel));
   const y = pass.y;
   const rows = (start: number, count: number, sw: Float64Array | null, zw: Float64Array | null) =>
     passRows(pass, start, count, sw, zw);

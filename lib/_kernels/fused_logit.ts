@@ -212,7 +212,8 @@ function runPieces(
   for (let done = 0; done < even;) {
     const m = Math.min(k.chunk - (k.chunk & 1), even - done);
     k.run(start + done, m);
-    if (sw !== null && zw !== null) {
+    // (no copies when sw and zw are the kernel's own: fused_crossprod.ts reads them there)
+    if (sw !== null && zw !== null && sw !== b.sw) {
       sw.set(b.sw.subarray(0, m), done);
       zw.set(b.zw.subarray(0, m), done);
     }

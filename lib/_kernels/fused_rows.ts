@@ -11,6 +11,7 @@
 import type { FusedInput, Pass } from "./fused_types.ts";
 import { logitRowsKernel } from "./logit_rows_wasm.ts";
 import { kernelRows, logitAt, logitRows } from "./fused_logit.ts";
+import { sharedCrossprodBytes } from "./fused_crossprod.ts";
 
 /** Neumaier's compensated addition of d to acc[at] (sum) and acc[at + 1] (compensation). */
 function add(acc: Float64Array, at: number, d: number): void {
@@ -199,9 +200,11 @@ export function createPass(
   withTest = false,
 ): Pass | { pass: Pass; nonInteger: boolean } {
   const n = inp.X.rows, w = inp.weights;
-  // The logit's rows live in the row kernel's memory (chunks of the cross-product's size or less).
+  // The logit's rows live in the row kernel's memory (chunks of the cross-product's size or less),
+  // with room for the cross-product kernel that shares it (fused_crossprod.ts).
+  const shared = sharedCrossprodBytes(inp.X.cols);
   const kernel = inp.link.name === "logit" && inp.rowKernel !== false
-    ? logitRowsKernel(n, Math.max(4096, Math.floor(32768 / Math.max(1, inp.X.cols)) + 2))
+    ? logitRowsKernel(n, Math.max(4096, shared.chunk + 2), shared.bytes)
     : null;
   const y = kernel === null ? new Float64Array(n) : kernel.buffers.y;
   const flags = copyResponse(

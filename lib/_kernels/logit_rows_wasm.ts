@@ -180,6 +180,10 @@ export interface LogitRowsKernel {
   sum(): number;
   /** Runs rows start..start+count−1 (count even, ≤ chunk). */
   run(start: number, count: number): void;
+  /** Its memory (exported by the kernel's module, so that other kernels can share it). */
+  readonly memory: WebAssembly.Memory;
+  /** The byte address of the `extraBytes` asked for, after the kernel's own (64-aligned). */
+  readonly extraAt: number;
 }
 
 /** Compiled modules by buffer strides (a fit of one size compiles once). */
@@ -188,7 +192,8 @@ const compiled = new Map<string, WebAssembly.Module | null>();
 /**
  * A row kernel for `rows` rows and chunks of up to `chunk` rows, or `null` where WebAssembly SIMD
  * is missing or the rows do not fit in a WebAssembly memory. Compiled once; each call makes its own
- * memory, which a fit keeps as the storage of its rows (its views of the buffers).
+ * memory, which a fit keeps as the storage of its rows (its views of the buffers), with
+ * `extraBytes` more at `extraAt` for another kernel sharing it.
  *
  * @example
  * ```ts
@@ -206,9 +211,14 @@ const compiled = new Map<string, WebAssembly.Module | null>();
  * }
  * ```
  */
-export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | null {
+export function logitRowsKernel(
+  rows: number,
+  chunk: number,
+  extraBytes = 0,
+): LogitRowsKernel | null {
   const n = rows + 2, c = chunk + 2; // room for a pair's second lane
-  const bytes = (7 * n + 2 * c + 4) * 8;
+  const extraAt = Math.ceil(((7 * n + 2 * c + 4) * 8) / 64) * 64; // cache-line aligned
+  const bytes = extraAt + extraBytes;
   if (bytes > 2 ** 31) return null;
   const key = `${n}/${c}`;
   if (!compiled.has(key)) {
@@ -238,6 +248,8 @@ export function logitRowsKernel(rows: number, chunk: number): LogitRowsKernel | 
   return {
     rows,
     chunk,
+    memory,
+    extraAt,
     buffers,
     resetSum: () => heap.fill(0, accAt, accAt + 2),
     sum: () => heap[accAt] + heap[accAt + 1],

@@ -35,6 +35,7 @@ import {
 import { binomialLink, LINKS } from "./links.ts";
 import { binomialMinus2LogLik } from "./loglik.ts";
 import { nullDevianceAt } from "./null_deviance.ts";
+import type { NormalEquationsSource } from "./normal_equations.ts";
 import { qrSolver } from "./wls.ts";
 
 /** The checked options of `glm` (see `GlmOptions` in `glm.ts`). */
@@ -210,7 +211,8 @@ function fitLoop(
       (s.method === "auto" && n >= 20 * p && n * p >= 100_000))
   ) {
     const maxCond = s.method === "auto" ? MAX_AUTO_CONDITION : Infinity;
-    const solver = choleskySolver(normalEquationsFor(X, s.intercept, s.engine), p, maxCond);
+    const solverOn = (source: NormalEquationsSource | null) =>
+      choleskySolver(source ?? normalEquationsFor(X, s.intercept, s.engine), p, maxCond);
     let loop: LoopResult | null;
     if (s.engine === "fast") {
       const nullAtOffset = f.nullDeviance !== false && !s.intercept;
@@ -219,12 +221,12 @@ function fitLoop(
         X,
         link: binomialLink(f.link),
         nullAtOffset,
-      }, solver);
+      }, solverOn);
       loop = fused === null
         ? null
         : { ...fused, aliased: new Uint8Array(p), rank: p, boundary: false };
     } else {
-      loop = binomialLoop(X, loopSettings, solver);
+      loop = binomialLoop(X, loopSettings, solverOn(null));
     }
     // A fit at all means that every XᵀWX had a finite diagonal: X is finite (a non-finite entry
     // gives NaN even on a row of weight 0, as 0 · ∞ is NaN).

@@ -96,7 +96,8 @@ export function rowUpdate(
 
 /**
  * The fused IRLS loop of a weighted/offset/other-link fit on the normal equations (fast engine):
- * `_kernels/fused_irls.ts`. Null when it hands the fit to the QR path.
+ * `_kernels/fused_irls.ts`. Null when it hands the fit to the QR path. Given a function for the
+ * solver, it passes the normal equations summed on the logit row kernel's memory (or null).
  *
  * @example
  * ```ts
@@ -109,12 +110,15 @@ export function rowUpdate(
  * const fit = fusedBinomialLoop({
  *   X, intercept: true, link: binomialLink("logit"), y: [0.25, 0.5, 0.5, 0.75],
  *   weights: Float64Array.of(4, 4, 4, 4), offset: null, maxit: 25, epsilon: 1e-8, nullAtOffset: false,
- * }, choleskySolver(normalEquationsFor(X, true, "fast"), 2, Infinity));
+ * }, (shared) => choleskySolver(shared ?? normalEquationsFor(X, true, "fast"), 2, Infinity));
  * assert.ok(fit !== null && fit.conv);
  * ```
  */
-export function fusedBinomialLoop(input: FusedInput, solver: FusedSolver): FusedResult | null {
-  return fusedIrls(input, solver);
+export function fusedBinomialLoop(
+  input: FusedInput,
+  solverFor: FusedSolver | ((shared: NormalEquationsSource | null) => FusedSolver),
+): FusedResult | null {
+  return fusedIrls(input, solverFor);
 }
 
 /**
