@@ -267,8 +267,8 @@ export function minus2LogLikAndResiduals(
   let s = 0, c = 0;
   for (let i = 0; i < y.length; i++) {
     const wi = w === null ? 1 : w[i], yi = y[i], m = mu[i], d = dev[i];
-    const r = Math.sqrt(Math.max(d, 0));
-    dev[i] = yi > m ? r : -r;
+    // sign(y − μ)·√d (−√d where y = μ, as R's ifelse(y > mu, d, -d)), without a branch on y
+    dev[i] = Math.sqrt(Math.max(d, 0)) * (+(yi > m) * 2 - 1);
     // round(w) as R (halves to even); 1 without weights
     let n = 1;
     if (w !== null) {
@@ -277,7 +277,9 @@ export function minus2LogLikAndResiduals(
     }
     let x = 0; // a weight of 0, or dbinom(0, 0, μ) = 1
     if (wi > 0 && n > 0) {
-      x = (yi === 1 && m <= 0.9) || (yi === 0 && m >= 0.1)
+      // y = 0 or 1, and the probability of the observed outcome at most 0.9 (no branch on y)
+      const pObs = yi * m + (1 - yi) * (1 - m);
+      x = yi * (1 - yi) === 0 && pObs <= 0.9
         ? -n * (d / (2 * wi))
         : logDbinom(roundHalfEven(wi * yi), n, m);
     }
