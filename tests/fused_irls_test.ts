@@ -173,3 +173,41 @@ Deno.test("the fused loop's JavaScript rows (no SIMD) equal its WebAssembly rows
     assert.ok(Math.abs(a.dev[i] - b.dev[i]) < 1e-12, `dev[${i}]`);
   }
 });
+
+Deno.test("the fused loop's rows are those of its last coefficients when it stops after a system", () => {
+  // The row kernel stores μ and the deviances only in passes without a system; a loop that ends
+  // right after one (maxit, or a convergence it did not expect) computes them again.
+  const rng = rRng(11);
+  const n = 3001, k = 4; // an odd n: the last row goes through the JavaScript loop
+  const X = fromColumnMajor(n, k, rng.rnorm(n * k, 0, 1));
+  const y = rng.rbinom(n, 1, 0.4);
+  const weights = rng.runif(n).map((v) => 0.5 + v);
+  const offset = rng.rnorm(n, 0, 0.2);
+  for (const maxit of [1, 2, 3, 25]) {
+    const input = {
+      X,
+      intercept: true,
+      link: binomialLink("logit"),
+      y,
+      weights,
+      offset,
+      maxit,
+      epsilon: 1e-8,
+      nullAtOffset: false,
+    };
+    const solver = () => choleskySolver(normalEquations(X, true), k + 1, Infinity);
+    const a = fusedIrls(input, solver())!;
+    const b = fusedIrls({ ...input, rowKernel: false }, solver())!;
+    assert.equal(a.iter, b.iter);
+    assert.equal(a.conv, b.conv);
+    const rel = (u: number, v: number) => Math.abs(u - v) / Math.abs(v);
+    assert.ok(rel(a.deviance, b.deviance) < 1e-13, `deviance, maxit ${maxit}`);
+    let dsum = 0;
+    for (let i = 0; i < n; i++) {
+      assert.ok(rel(a.mu[i], b.mu[i]) < 1e-13, `mu[${i}], maxit ${maxit}`);
+      assert.ok(Math.abs(a.dev[i] - b.dev[i]) < 1e-12, `dev[${i}], maxit ${maxit}`);
+      dsum += a.dev[i];
+    }
+    assert.ok(rel(dsum, a.deviance) < 1e-12, `Σ dev = deviance, maxit ${maxit}`);
+  }
+});

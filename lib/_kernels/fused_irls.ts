@@ -160,6 +160,7 @@ export function fusedIrls(
   let change = Infinity;
   const warnings: string[] = [];
   const trace: { deviance: number; coefficients: number[] }[] = [];
+  let rowsStored = pass.kernel === null;
   for (iter = 1; iter <= inp.maxit; iter++) {
     const beta: Float64Array = step.coefficients;
     if (!beta.every(Number.isFinite)) {
@@ -173,6 +174,7 @@ export function fusedIrls(
     let next: { coefficients: Float64Array } | null = null;
     if (expectConverged) updateOnly();
     else next = solver.solve(fill);
+    rowsStored = expectConverged || pass.kernel === null;
     dev = deviance();
     if (!Number.isFinite(dev) || !pass.valid) return null; // R would halve: QR does
     trace.push({ deviance: dev, coefficients: Array.from(beta) });
@@ -189,6 +191,12 @@ export function fusedIrls(
     step = next;
     se = solver.standardErrors();
     cov = solver.covariance();
+  }
+  // The row kernel stores μ and the unit deviances only in passes without a system: when the loop
+  // ended after one with, its rows are computed again (the same η, the same deviance).
+  if (!rowsStored) {
+    resetDeviance();
+    updateOnly();
   }
   if (iter > inp.maxit) iter = inp.maxit;
   if (!conv) warnings.push("glm.fit: algorithm did not converge");

@@ -21,7 +21,7 @@ import {
   SHIFT,
 } from "./fastmath.ts";
 import type { Pass } from "./fused_types.ts";
-import type { LogitRowsKernel } from "./logit_rows_wasm.ts";
+import { type LogitRowsKernel, RUN } from "./logit_rows_wasm.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 const THRESH = 30;
@@ -152,11 +152,12 @@ export function logitRows(
 
 /**
  * Rows start..start+count−1 through the WebAssembly row kernel (logit), whose buffers hold the
- * rows (`p`'s arrays are its views): μ and the unit deviances in place, √W and z√W into `sw` and
- * `zw` (unless null), in pieces of the kernel's chunk; an odd last row goes through
- * {@linkcode logitRows}. The deviance is added to `p.acc[0..1]`; with `nullToo` (the start pass),
- * the rows first run at η = offset and that deviance — R's null deviance without an intercept — is
- * added to `p.acc[2..3]` (η is then set by `setEta`).
+ * rows (`p`'s arrays are its views): with `sw` null, μ and the unit deviances in place, else √W
+ * and z√W into `sw` and `zw` only (the rows' μ and deviances are then not stored); in pieces of the
+ * kernel's chunk; an odd last row goes through {@linkcode logitRows}. The deviance is added to
+ * `p.acc[0..1]`; with `nullToo` (the start pass), the rows first run at η = offset and that
+ * deviance — R's null deviance without an intercept — is added to `p.acc[2..3]` (η is then set by
+ * `setEta`).
  *
  * @example
  * ```ts
@@ -169,7 +170,7 @@ export function logitRows(
  *   const b = k.buffers;
  *   b.y.set([1, 0]); b.w.set([1, 1]); b.offset.set([1, 1]);
  *   const p = { inp: { weights: null, offset: b.offset }, y: b.y, eta: b.eta, mu: b.mu, dev: b.dev,
- *     acc: new Float64Array(4), valid: true } as unknown as Pass;
+ *     acc: new Float64Array(4), valid: true, fractional: false } as unknown as Pass;
  *   kernelRows(p, k, 0, 2, null, null, true, () => b.eta.fill(0));
  *   assert.ok(p.mu[0] === 0.5 && Math.abs(p.acc[0] + p.acc[1] - 4 * Math.LN2) < 1e-15);
  *   const atOne = 2 * Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1));
@@ -188,12 +189,14 @@ export function kernelRows(
   setEta: () => void,
 ): void {
   const b = k.buffers, end = start + count;
+  const hy = p.fractional ? RUN.HY : 0;
   if (nullToo) {
-    b.eta.set(b.offset.subarray(start, end), start);
-    runPieces(p, k, start, count, null, null, 2);
+    if (count & 1) b.eta[end - 1] = b.offset[end - 1]; // the odd last row goes through logitRows
+    runPieces(p, k, start, count, null, null, 2, RUN.AT_OFFSET | hy);
   }
   setEta();
-  runPieces(p, k, start, count, sw, zw, 0);
+  // A pass with a system stores no rows (the loop runs an update for the final ones).
+  runPieces(p, k, start, count, sw, zw, 0, (sw === null ? RUN.ROWS : RUN.SYSTEM) | hy);
 }
 
 /** The kernel over rows start..start+count−1 in pieces of its chunk, the sum into p.acc[at..]. */
@@ -205,13 +208,14 @@ function runPieces(
   sw: Float64Array | null,
   zw: Float64Array | null,
   at: 0 | 2,
+  flags: number,
 ): void {
   const b = k.buffers;
   const even = count - (count & 1);
   k.resetSum();
   for (let done = 0; done < even;) {
     const m = Math.min(k.chunk - (k.chunk & 1), even - done);
-    k.run(start + done, m);
+    k.run(start + done, m, flags);
     // (no copies when sw and zw are the kernel's own: fused_crossprod.ts reads them there)
     if (sw !== null && zw !== null && sw !== b.sw) {
       sw.set(b.sw.subarray(0, m), done);

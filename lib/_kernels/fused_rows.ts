@@ -227,6 +227,7 @@ export function createPass(
     eta: kernel === null ? new Float64Array(n) : kernel.buffers.eta,
     mu: kernel === null ? new Float64Array(n) : kernel.buffers.mu,
     dev: kernel === null ? new Float64Array(n) : kernel.buffers.dev,
+    fractional: (flags & 2) !== 0,
     beta: null,
     acc: new Float64Array(4),
     scratch: new Float64Array(3),
@@ -237,8 +238,9 @@ export function createPass(
 
 /**
  * One chunk of a pass, rows start..start+count−1: η (the start with `pass.beta` null, else
- * Xβ + offset), μ and the unit deviances (stored, their sum accumulated), and — unless `sw` is
- * null — √W and z√W for the normal equations.
+ * Xβ + offset), μ and the unit deviances (their sum accumulated), and — unless `sw` is null — √W
+ * and z√W for the normal equations. μ and the deviances are stored, except by the row kernel in
+ * a pass with `sw` (see `kernelRows`).
  *
  * @example
  * ```ts
@@ -252,7 +254,9 @@ export function createPass(
  * pass.beta = Float64Array.of(0); // η = 0: μ = ½
  * const sw = new Float64Array(2), zw = new Float64Array(2);
  * passRows(pass, 0, 2, sw, zw);
- * assert.ok(pass.mu[1] === 0.5 && sw[0] === 0.5 && Math.abs(passDeviance(pass) - 4 * Math.LN2) < 1e-15);
+ * assert.ok(sw[0] === 0.5 && Math.abs(passDeviance(pass) - 4 * Math.LN2) < 1e-15);
+ * passRows(pass, 0, 2, null, null); // an update: μ stored
+ * assert.ok(pass.mu[1] === 0.5);
  * ```
  */
 export function passRows(

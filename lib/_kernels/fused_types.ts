@@ -48,6 +48,8 @@ export interface Pass {
   readonly eta: Float64Array;
   readonly mu: Float64Array;
   readonly dev: Float64Array;
+  /** Whether some y is neither 0 nor 1 (the row kernel then adds H(y)). */
+  readonly fractional: boolean;
   /** null: the start pass. */
   beta: Float64Array | null;
   /** [deviance sum, compensation, null-deviance sum (the start pass), compensation]. */

@@ -69,13 +69,21 @@ const LG = [
 export const ROW_BUFFERS = ["eta", "y", "w", "offset", "hy", "mu", "dev", "sw", "zw"] as const;
 
 /**
+ * What a run computes and stores, as bits (a compiled variant each): `SYSTEM` writes √W and z√W,
+ * `ROWS` stores μ and the unit deviances, `HY` adds H(y) (needed only where some y is fractional),
+ * `AT_OFFSET` takes η = offset (R's null deviance without an intercept). The deviance is always
+ * summed. Leaving out what a pass does not need saves the memory traffic of whole rows.
+ */
+export const RUN = { SYSTEM: 1, ROWS: 2, HY: 4, AT_OFFSET: 8 } as const;
+
+/**
  * Assembles the kernel `rows(p, q, end, acc)` for row buffers `stride` bytes apart: `p` is the
  * byte address of the first row in the first buffer (η; the others follow at multiples of
  * `stride`, so each access is one load with a constant offset), `q` that of the chunk's √W (z√W
  * follows `zStride` bytes on), `end` the value of `p` after the last pair, and `acc` the address
  * of the deviance sum (2 lanes) that the run adds to.
  */
-function assemble(stride: number, zStride: number): Uint8Array<ArrayBuffer> {
+function assemble(stride: number, zStride: number, flags: number): Uint8Array<ArrayBuffer> {
   const P = 0, Q = 1, END = 2, ACC = 3;
   const row = (name: typeof ROW_BUFFERS[number]) => stride * ROW_BUFFERS.indexOf(name);
   let next = 4;
@@ -94,7 +102,8 @@ function assemble(stride: number, zStride: number): Uint8Array<ArrayBuffer> {
   emit(f64x2(0), set(SUM));
   emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
   // η, |η|, the clamp mask
-  emit(get(P), V.load(row("eta")), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
+  const etaFrom = flags & RUN.AT_OFFSET ? "offset" : "eta";
+  emit(get(P), V.load(row(etaFrom)), tee(E), V.abs, tee(AE), f64x2(30), GT, set(CL));
   // exp(x), x = −min(|η|, 30): k = nearest(x/ln2), r = x − k·ln2 (exp.ts), Σ rⁿ/n! (Estrin), · 2^k
   emit(wasmReduce([...get(AE), ...f64x2(30), ...MIN, ...V.neg], KD), set(RR));
   emit(get(RR), get(RR), V.mul, tee(R2), get(R2), V.mul, tee(R4), get(R4), V.mul, set(R8));
@@ -119,7 +128,8 @@ function assemble(stride: number, zStride: number): Uint8Array<ArrayBuffer> {
   emit(f64x2(LOG_INVEPS), get(AE), get(CL), BITSELECT, set(A));
   emit(f64x2(1), f64x2(1), get(U), V.add, V.div, tee(Q1), get(U), V.mul, set(UQ));
   emit(get(E), f64x2(0), GE, set(POS));
-  emit(get(P), get(Q1), get(UQ), get(POS), BITSELECT, tee(MU), V.store(row("mu")));
+  emit(get(Q1), get(UQ), get(POS), BITSELECT, set(MU));
+  if (flags & RUN.ROWS) emit(get(P), get(MU), V.store(row("mu")));
   // log(1 + u): f = u or (u − 1)/2, s = f/(2 + f), fdlibm's polynomial, plus ln 2 for the second
   emit(get(U), f64x2(Math.SQRT2 - 1), GT, set(BIG));
   emit(get(U), f64x2(1), V.sub, f64x2(0.5), V.mul, get(U), get(BIG), BITSELECT, set(F));
@@ -139,17 +149,21 @@ function assemble(stride: number, zStride: number): Uint8Array<ArrayBuffer> {
   // as log(1/μ) = log(1 + u) + (η ≥ 0 ? 0 : a) and log(1/(1 − μ)) = log(1 + u) + (η ≥ 0 ? a : 0).
   // d = (2w)·L, stored and summed (two lanes).
   emit(get(P), V.load(row("y")), set(Y), get(P), V.load(row("w")), set(WV));
-  emit(get(P), V.load(row("hy")), get(LP), V.add);
+  emit(get(LP));
+  if (flags & RUN.HY) emit(get(P), V.load(row("hy")), V.add);
   emit(get(A), f64x2(1), get(Y), V.sub, get(Y), get(POS), BITSELECT, V.mul, V.add);
   emit(f64x2(2), get(WV), V.mul, V.mul, set(D));
-  emit(get(P), get(D), V.store(row("dev")), get(SUM), get(D), V.add, set(SUM));
-  // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
-  emit(f64x2(DBL_EPSILON), get(UQ), get(Q1), V.mul, get(CL), BITSELECT, set(ME));
-  emit(get(Q), get(WV), get(ME), V.mul, SQRT, tee(SQW), V.store(0));
-  emit(get(Q), get(E), get(P), V.load(row("offset")), V.sub, get(Y), get(MU), V.sub, get(ME));
-  emit(V.div, V.add, get(SQW), V.mul, V.store(zStride));
+  if (flags & RUN.ROWS) emit(get(P), get(D), V.store(row("dev")));
+  emit(get(SUM), get(D), V.add, set(SUM));
+  if (flags & RUN.SYSTEM) {
+    // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
+    emit(f64x2(DBL_EPSILON), get(UQ), get(Q1), V.mul, get(CL), BITSELECT, set(ME));
+    emit(get(Q), get(WV), get(ME), V.mul, SQRT, tee(SQW), V.store(0));
+    emit(get(Q), get(E), get(P), V.load(row("offset")), V.sub, get(Y), get(MU), V.sub, get(ME));
+    emit(V.div, V.add, get(SQW), V.mul, V.store(zStride));
+    emit(get(Q), i32c(16), i32.add, set(Q));
+  }
   // next pair
-  emit(get(Q), i32c(16), i32.add, set(Q));
   emit(get(P), i32c(16), i32.add, tee(P), get(END), i32.ltU, brIf(0));
   emit(control.end, control.end);
   emit(get(ACC), get(ACC), V.load(0), get(SUM), V.add, V.store(0));
@@ -159,7 +173,7 @@ function assemble(stride: number, zStride: number): Uint8Array<ArrayBuffer> {
     params: 4,
     locals: [[nV128, V128]],
     body: c,
-    memory: { export: "mem" },
+    memory: { import: ["m", "mem"] },
   });
 }
 
@@ -178,27 +192,40 @@ export interface LogitRowsKernel {
   resetSum(): void;
   /** The deviance summed since the last reset. */
   sum(): number;
-  /** Runs rows start..start+count−1 (count even, ≤ chunk). */
-  run(start: number, count: number): void;
-  /** Its memory (exported by the kernel's module, so that other kernels can share it). */
+  /**
+   * Runs rows start..start+count−1 (count even, ≤ chunk) computing what `flags` ({@linkcode RUN})
+   * asks for; by default everything at η (not at the offset).
+   */
+  run(start: number, count: number, flags?: number): void;
+  /** Its memory (imported by the kernel's modules, so that other kernels can share it). */
   readonly memory: WebAssembly.Memory;
   /** The byte address of the `extraBytes` asked for, after the kernel's own (64-aligned). */
   readonly extraAt: number;
 }
 
-/** Compiled modules by buffer strides (a fit of one size compiles once). */
+/** Compiled modules by buffer strides and run flags (a fit of one size compiles each once). */
 const compiled = new Map<string, WebAssembly.Module | null>();
+
+/** The module for strides n, c (in rows) and `flags`, compiled on first use; null without SIMD. */
+function moduleFor(n: number, c: number, flags: number): WebAssembly.Module | null {
+  const key = `${n}/${c}/${flags}`;
+  if (!compiled.has(key)) {
+    if (compiled.size > 32) compiled.clear();
+    compiled.set(key, compileModule(() => assemble(8 * n, 8 * c, flags)));
+  }
+  return compiled.get(key)!;
+}
 
 /**
  * A row kernel for `rows` rows and chunks of up to `chunk` rows, or `null` where WebAssembly SIMD
- * is missing or the rows do not fit in a WebAssembly memory. Compiled once; each call makes its own
- * memory, which a fit keeps as the storage of its rows (its views of the buffers), with
- * `extraBytes` more at `extraAt` for another kernel sharing it.
+ * is missing or the rows do not fit in a WebAssembly memory. Compiled once per size and variant;
+ * each call makes its own memory, which a fit keeps as the storage of its rows (its views of the
+ * buffers), with `extraBytes` more at `extraAt` for another kernel sharing it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { logitRowsKernel } from "./logit_rows_wasm.ts";
+ * import { logitRowsKernel, RUN } from "./logit_rows_wasm.ts";
  * const k = logitRowsKernel(2, 2);
  * if (k !== null) {
  *   const b = k.buffers;
@@ -208,6 +235,9 @@ const compiled = new Map<string, WebAssembly.Module | null>();
  *   assert.ok(b.mu[0] === 0.5 && Math.abs(b.mu[1] - 1 / (1 + Math.exp(-1))) < 1e-15);
  *   const dev = 2 * Math.log(2) + 4 * Math.log(1 + Math.exp(1));
  *   assert.ok(Math.abs(k.sum() - dev) < 1e-14 && b.sw[0] === 0.5);
+ *   k.resetSum();
+ *   k.run(0, 2, RUN.AT_OFFSET); // η = offset = 0: the sum only
+ *   assert.ok(Math.abs(k.sum() - 6 * Math.log(2)) < 1e-14 && b.mu[1] !== 0.5);
  * }
  * ```
  */
@@ -219,19 +249,10 @@ export function logitRowsKernel(
   const n = rows + 2, c = chunk + 2; // room for a pair's second lane
   const extraAt = Math.ceil(((7 * n + 2 * c + 4) * 8) / 64) * 64; // cache-line aligned
   const bytes = extraAt + extraBytes;
-  if (bytes > 2 ** 31) return null;
-  const key = `${n}/${c}`;
-  if (!compiled.has(key)) {
-    if (compiled.size > 8) compiled.clear();
-    compiled.set(key, compileModule(() => assemble(8 * n, 8 * c)));
-  }
-  const mod = compiled.get(key)!;
-  if (mod === null) return null;
-  const instance = new WebAssembly.Instance(mod);
-  const memory = instance.exports.mem as WebAssembly.Memory;
+  if (bytes > 2 ** 31 || moduleFor(n, c, RUN.SYSTEM | RUN.ROWS) === null) return null;
+  let memory: WebAssembly.Memory;
   try {
-    const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-    if (pages > 0) memory.grow(pages);
+    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   } catch {
     return null; // no memory for the rows: the JavaScript loop runs instead
   }
@@ -244,7 +265,11 @@ export function logitRowsKernel(
     ) => [name, heap.subarray(start(b), start(b) + (b < 7 ? rows : chunk))]),
   ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
   const accAt = 7 * n + 2 * c; // in doubles: [sum lane 0, sum lane 1]
-  const fn = instance.exports.rows as (p: number, q: number, end: number, acc: number) => void;
+  type Rows = (p: number, q: number, end: number, acc: number) => void;
+  const fns: (Rows | undefined)[] = [];
+  const fn = (flags: number): Rows =>
+    fns[flags] ??= new WebAssembly.Instance(moduleFor(n, c, flags)!, { m: { mem: memory } })
+      .exports.rows as Rows;
   return {
     rows,
     chunk,
@@ -253,9 +278,9 @@ export function logitRowsKernel(
     buffers,
     resetSum: () => heap.fill(0, accAt, accAt + 2),
     sum: () => heap[accAt] + heap[accAt + 1],
-    run(first: number, count: number) {
+    run(first: number, count: number, flags = RUN.SYSTEM | RUN.ROWS | RUN.HY) {
       const p = 8 * first;
-      fn(p, 8 * start(7), p + 8 * count, accAt * 8);
+      fn(flags)(p, 8 * start(7), p + 8 * count, accAt * 8);
     },
   };
 }
