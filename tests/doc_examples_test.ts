@@ -7,79 +7,80 @@ import * as module1 from "../lib/_kernels/crossprod.ts";
 import * as module2 from "../lib/_kernels/exp.ts";
 import * as module3 from "../lib/_kernels/wasm.ts";
 import * as module4 from "../lib/_kernels/fastmath.ts";
-import * as module5 from "../lib/_kernels/fused_crossprod.ts";
-import * as module6 from "../lib/_kernels/logit_rows_wasm.ts";
-import * as module7 from "../lib/core/matrix.ts";
-import * as module8 from "../lib/_kernels/fused_irls.ts";
-import * as module9 from "../lib/glm/links.ts";
-import * as module10 from "../lib/glm/cholesky.ts";
-import * as module11 from "../lib/glm/normal_equations.ts";
-import * as module12 from "../lib/r/dbinom.ts";
-import * as module13 from "../lib/_kernels/fused_logit.ts";
-import * as module14 from "../lib/_kernels/fused_rows.ts";
-import * as module15 from "../lib/_kernels/glm_rows.ts";
-import * as module16 from "../lib/_kernels/network_js.ts";
-import * as module17 from "../lib/_kernels/network_wasm.ts";
-import * as module18 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module19 from "../lib/_kernels/wasm_module.ts";
-import * as module20 from "../lib/book/breakdowns.ts";
-import * as module21 from "../lib/book/problem.ts";
-import * as module22 from "../lib/book/experiments.ts";
-import * as module23 from "../lib/book/figures.ts";
-import * as module24 from "../lib/book/tutorial.ts";
-import * as module25 from "../lib/core/errors.ts";
-import * as module26 from "../lib/core/html.ts";
-import * as module27 from "../lib/core/metrics.ts";
-import * as module28 from "../lib/core/validate.ts";
-import * as module29 from "../lib/data/csv.ts";
-import * as module30 from "../lib/data/dataset.ts";
-import * as module31 from "../lib/mod.ts";
-import * as module32 from "../lib/glm/binomial_fit.ts";
-import * as module33 from "../lib/glm/binomial_loop.ts";
-import * as module34 from "../lib/glm/wls.ts";
-import * as module35 from "../lib/glm/binomial_rows.ts";
-import * as module36 from "../lib/glm/engine.ts";
-import * as module37 from "../lib/glm/family.ts";
-import * as module38 from "../lib/glm/glm.ts";
-import * as module39 from "../lib/glm/glm_fit.ts";
-import * as module40 from "../lib/glm/irls_loop.ts";
-import * as module41 from "../lib/glm/irls_step.ts";
-import * as module42 from "../lib/glm/loglik.ts";
-import * as module43 from "../lib/glm/null_deviance.ts";
-import * as module44 from "../lib/glm/summary.ts";
-import * as module45 from "../lib/nn/adam.ts";
-import * as module46 from "../lib/nn/dense_unit.ts";
-import * as module47 from "../lib/nn/engine.ts";
-import * as module48 from "../lib/nn/gradient_descent.ts";
-import * as module49 from "../lib/nn/layers.ts";
-import * as module50 from "../lib/nn/loss.ts";
-import * as module51 from "../lib/nn/model.ts";
-import * as module52 from "../lib/nn/network.ts";
-import * as module53 from "../lib/nn/numerical_gradient.ts";
-import * as module54 from "../lib/nn/optimizer.ts";
-import * as module55 from "../lib/nn/optimizers.ts";
-import * as module56 from "../lib/nn/progress.ts";
-import * as module57 from "../lib/nn/scratch_adam.ts";
-import * as module58 from "../lib/nn/sgd.ts";
-import * as module59 from "../lib/nn/shuffle.ts";
-import * as module60 from "../lib/nn/train.ts";
-import * as module61 from "../lib/r/_libm.ts";
-import * as module62 from "../lib/r/binomial.ts";
-import * as module63 from "../lib/r/mersenne_twister.ts";
-import * as module64 from "../lib/r/distributions.ts";
-import * as module65 from "../lib/r/format.ts";
-import * as module66 from "../lib/r/logit.ts";
-import * as module67 from "../lib/r/nmath.ts";
-import * as module68 from "../lib/r/pchisq.ts";
-import * as module69 from "../lib/r/qnorm.ts";
-import * as module70 from "../lib/r/qr.ts";
-import * as module71 from "../lib/r/random.ts";
-import * as module72 from "../lib/r/sample.ts";
-import * as module73 from "../lib/r/spline.ts";
-import * as module74 from "../lib/view/display.ts";
-import * as module75 from "../lib/view/figure.ts";
-import * as module76 from "@observablehq/plot";
-import * as module77 from "../lib/view/plots.ts";
+import * as module5 from "../lib/_kernels/fused_aic.ts";
+import * as module6 from "../lib/r/dbinom.ts";
+import * as module7 from "../lib/_kernels/fused_crossprod.ts";
+import * as module8 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module9 from "../lib/core/matrix.ts";
+import * as module10 from "../lib/_kernels/fused_irls.ts";
+import * as module11 from "../lib/glm/links.ts";
+import * as module12 from "../lib/glm/cholesky.ts";
+import * as module13 from "../lib/glm/normal_equations.ts";
+import * as module14 from "../lib/_kernels/fused_logit.ts";
+import * as module15 from "../lib/_kernels/fused_rows.ts";
+import * as module16 from "../lib/_kernels/glm_rows.ts";
+import * as module17 from "../lib/_kernels/network_js.ts";
+import * as module18 from "../lib/_kernels/network_wasm.ts";
+import * as module19 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module20 from "../lib/_kernels/wasm_module.ts";
+import * as module21 from "../lib/book/breakdowns.ts";
+import * as module22 from "../lib/book/problem.ts";
+import * as module23 from "../lib/book/experiments.ts";
+import * as module24 from "../lib/book/figures.ts";
+import * as module25 from "../lib/book/tutorial.ts";
+import * as module26 from "../lib/core/errors.ts";
+import * as module27 from "../lib/core/html.ts";
+import * as module28 from "../lib/core/metrics.ts";
+import * as module29 from "../lib/core/validate.ts";
+import * as module30 from "../lib/data/csv.ts";
+import * as module31 from "../lib/data/dataset.ts";
+import * as module32 from "../lib/mod.ts";
+import * as module33 from "../lib/glm/binomial_fit.ts";
+import * as module34 from "../lib/glm/binomial_loop.ts";
+import * as module35 from "../lib/glm/wls.ts";
+import * as module36 from "../lib/glm/binomial_rows.ts";
+import * as module37 from "../lib/glm/engine.ts";
+import * as module38 from "../lib/glm/family.ts";
+import * as module39 from "../lib/glm/glm.ts";
+import * as module40 from "../lib/glm/glm_fit.ts";
+import * as module41 from "../lib/glm/irls_loop.ts";
+import * as module42 from "../lib/glm/irls_step.ts";
+import * as module43 from "../lib/glm/loglik.ts";
+import * as module44 from "../lib/glm/null_deviance.ts";
+import * as module45 from "../lib/glm/summary.ts";
+import * as module46 from "../lib/nn/adam.ts";
+import * as module47 from "../lib/nn/dense_unit.ts";
+import * as module48 from "../lib/nn/engine.ts";
+import * as module49 from "../lib/nn/gradient_descent.ts";
+import * as module50 from "../lib/nn/layers.ts";
+import * as module51 from "../lib/nn/loss.ts";
+import * as module52 from "../lib/nn/model.ts";
+import * as module53 from "../lib/nn/network.ts";
+import * as module54 from "../lib/nn/numerical_gradient.ts";
+import * as module55 from "../lib/nn/optimizer.ts";
+import * as module56 from "../lib/nn/optimizers.ts";
+import * as module57 from "../lib/nn/progress.ts";
+import * as module58 from "../lib/nn/scratch_adam.ts";
+import * as module59 from "../lib/nn/sgd.ts";
+import * as module60 from "../lib/nn/shuffle.ts";
+import * as module61 from "../lib/nn/train.ts";
+import * as module62 from "../lib/r/_libm.ts";
+import * as module63 from "../lib/r/binomial.ts";
+import * as module64 from "../lib/r/mersenne_twister.ts";
+import * as module65 from "../lib/r/distributions.ts";
+import * as module66 from "../lib/r/format.ts";
+import * as module67 from "../lib/r/logit.ts";
+import * as module68 from "../lib/r/nmath.ts";
+import * as module69 from "../lib/r/pchisq.ts";
+import * as module70 from "../lib/r/qnorm.ts";
+import * as module71 from "../lib/r/qr.ts";
+import * as module72 from "../lib/r/random.ts";
+import * as module73 from "../lib/r/sample.ts";
+import * as module74 from "../lib/r/spline.ts";
+import * as module75 from "../lib/view/display.ts";
+import * as module76 from "../lib/view/figure.ts";
+import * as module77 from "@observablehq/plot";
+import * as module78 from "../lib/view/plots.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
 Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:181)", () => {
@@ -152,18 +153,44 @@ Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:76)", () => {
   assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
 });
 
+Deno.test("exceptionsLogLik example (lib/_kernels/fused_aic.ts:19)", () => {
+  const exceptionsLogLik: typeof module5.exceptionsLogLik = module5.exceptionsLogLik;
+  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const y = Float64Array.of(1, 0, 0.5),
+    mu = Float64Array.of(0.95, 0.5, 0.4),
+    w = Float64Array.of(1, 1, 2);
+  assert.equal(exceptionsLogLik(y, mu, w, 3), logDbinom(1, 1, 0.95) + logDbinom(1, 2, 0.4));
+});
+
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () => {
+  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
+    module5.minus2LogLikAndResiduals;
+  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const y = Float64Array.of(1, 0, 1),
+    mu = Float64Array.of(0.3, 0.4, 0.95),
+    w = Float64Array.of(2, 1, 1);
+  const dev = Float64Array.from(
+    y,
+    (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])),
+  );
+  const exact = -2 * (logDbinom(2, 2, 0.3) + logDbinom(0, 1, 0.4) + logDbinom(1, 1, 0.95));
+  const d0 = Math.sqrt(dev[0]);
+  assert.ok(Math.abs(minus2LogLikAndResiduals(y, mu, w, dev) - exact) < 1e-14 * exact);
+  assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
+});
+
 Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:32)", () => {
-  const sharedCrossprodBytes: typeof module5.sharedCrossprodBytes = module5.sharedCrossprodBytes;
+  const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
   assert.ok(
     sharedCrossprodBytes(10).bytes >= 3276 * 10 * 8 && sharedCrossprodBytes(10).chunk === 3276,
   );
 });
 
 Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:49)", () => {
-  const sharedCrossprod: typeof module5.sharedCrossprod = module5.sharedCrossprod;
-  const sharedCrossprodBytes: typeof module5.sharedCrossprodBytes = module5.sharedCrossprodBytes;
-  const logitRowsKernel: typeof module6.logitRowsKernel = module6.logitRowsKernel;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const sharedCrossprod: typeof module7.sharedCrossprod = module7.sharedCrossprod;
+  const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 2], [3, 4], [5, 6]]);
   const { bytes, chunk } = sharedCrossprodBytes(2);
   const kernel = logitRowsKernel(3, chunk, bytes);
@@ -179,12 +206,12 @@ Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:49)", () => 
   }
 });
 
-Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:77)", () => {
-  const fusedIrls: typeof module8.fusedIrls = module8.fusedIrls;
-  const binomialLink: typeof module9.binomialLink = module9.binomialLink;
-  const choleskySolver: typeof module10.choleskySolver = module10.choleskySolver;
-  const normalEquations: typeof module11.normalEquations = module11.normalEquations;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:82)", () => {
+  const fusedIrls: typeof module10.fusedIrls = module10.fusedIrls;
+  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
+  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
+  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedIrls({
     X,
@@ -200,26 +227,11 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:77)", () => {
   assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
 });
 
-Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_irls.ts:255)", () => {
-  const minus2LogLikAndResiduals: typeof module8.minus2LogLikAndResiduals =
-    module8.minus2LogLikAndResiduals;
-  const logDbinom: typeof module12.logDbinom = module12.logDbinom;
-  const y = Float64Array.of(1, 0, 1),
-    mu = Float64Array.of(0.3, 0.4, 0.95),
-    w = Float64Array.of(2, 1, 1);
-  const dev = Float64Array.from(
-    y,
-    (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])),
-  );
-  const exact = -2 * (logDbinom(2, 2, 0.3) + logDbinom(0, 1, 0.4) + logDbinom(1, 1, 0.95));
-  const d0 = Math.sqrt(dev[0]);
-  assert.ok(Math.abs(minus2LogLikAndResiduals(y, mu, w, dev) - exact) < 1e-14 * exact);
-  assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
-});
-
-Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:163)", () => {
-  const kernelRows: typeof module13.kernelRows = module13.kernelRows;
-  const logitRowsKernel: typeof module6.logitRowsKernel = module6.logitRowsKernel;
+Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
+  const kernelRows: typeof module14.kernelRows = module14.kernelRows;
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
+    module5.minus2LogLikAndResiduals;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -244,9 +256,9 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:163)", () => {
 });
 
 Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
-  const createPass: typeof module14.createPass = module14.createPass;
-  const nullAtOffset: typeof module14.nullAtOffset = module14.nullAtOffset;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const createPass: typeof module15.createPass = module15.createPass;
+  const nullAtOffset: typeof module15.nullAtOffset = module15.nullAtOffset;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -268,8 +280,8 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
 });
 
 Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
-  const createPass: typeof module14.createPass = module14.createPass;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const createPass: typeof module15.createPass = module15.createPass;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -292,10 +304,10 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
 });
 
 Deno.test("passRows example (lib/_kernels/fused_rows.ts:246)", () => {
-  const createPass: typeof module14.createPass = module14.createPass;
-  const passDeviance: typeof module14.passDeviance = module14.passDeviance;
-  const passRows: typeof module14.passRows = module14.passRows;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const createPass: typeof module15.createPass = module15.createPass;
+  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
+  const passRows: typeof module15.passRows = module15.passRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -322,10 +334,10 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:246)", () => {
 });
 
 Deno.test("resetPass example (lib/_kernels/fused_rows.ts:286)", () => {
-  const createPass: typeof module14.createPass = module14.createPass;
-  const passDeviance: typeof module14.passDeviance = module14.passDeviance;
-  const resetPass: typeof module14.resetPass = module14.resetPass;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const createPass: typeof module15.createPass = module15.createPass;
+  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
+  const resetPass: typeof module15.resetPass = module15.resetPass;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "cauchit",
     linkfun: (m: number) => m,
@@ -348,10 +360,10 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:286)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:307)", () => {
-  const createPass: typeof module14.createPass = module14.createPass;
-  const passDeviance: typeof module14.passDeviance = module14.passDeviance;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:308)", () => {
+  const createPass: typeof module15.createPass = module15.createPass;
+  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -373,24 +385,24 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:307)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:326)", () => {
-  const addCompensated: typeof module14.addCompensated = module14.addCompensated;
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:327)", () => {
+  const addCompensated: typeof module15.addCompensated = module15.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
   assert.equal(acc[0] + acc[1], 1 + 2e-16);
 });
 
 Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
-  const updateRows: typeof module15.updateRows = module15.updateRows;
+  const updateRows: typeof module16.updateRows = module16.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(X, false, Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu, false);
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:226)", () => {
-  const logitRowsKernel: typeof module6.logitRowsKernel = module6.logitRowsKernel;
-  const RUN: typeof module6.RUN = module6.RUN;
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:253)", () => {
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const RUN: typeof module8.RUN = module8.RUN;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -409,7 +421,7 @@ Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:226)", () =>
 });
 
 Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
-  const jsKernel: typeof module16.jsKernel = module16.jsKernel;
+  const jsKernel: typeof module17.jsKernel = module17.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
   assert.ok(jsKernel(2, false, false)(X, y, new Float64Array(2), g, 0, 3, out));
@@ -418,7 +430,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:74)", () => {
 });
 
 Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
-  const float32Kernel: typeof module16.float32Kernel = module16.float32Kernel;
+  const float32Kernel: typeof module17.float32Kernel = module17.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
     Float64Array.of(1, 3),
@@ -433,7 +445,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:134)", () => {
 });
 
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
-  const wasmKernel: typeof module17.wasmKernel = module17.wasmKernel;
+  const wasmKernel: typeof module18.wasmKernel = module18.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -446,7 +458,7 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:177)", () => {
 });
 
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:112)", () => {
-  const gradientKernel: typeof module18.gradientKernel = module18.gradientKernel;
+  const gradientKernel: typeof module19.gradientKernel = module19.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -524,40 +536,40 @@ Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module19.uleb = module19.uleb;
+  const uleb: typeof module20.uleb = module20.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module19.sleb = module19.sleb;
+  const sleb: typeof module20.sleb = module20.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module19.vec = module19.vec;
+  const vec: typeof module20.vec = module20.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module19.name = module19.name;
+  const name: typeof module20.name = module20.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module19.section = module19.section;
+  const section: typeof module20.section = module20.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module19.I32 = module19.I32;
+  const I32: typeof module20.I32 = module20.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module19.V128 = module19.V128;
+  const V128: typeof module20.V128 = module20.V128;
   assert.equal(V128, 0x7b);
 });
 
@@ -566,7 +578,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
   const i32: typeof module3.i32 = module3.i32;
   const localGet: typeof module3.localGet = module3.localGet;
   const localSet: typeof module3.localSet = module3.localSet;
-  const wasmModule: typeof module19.wasmModule = module19.wasmModule;
+  const wasmModule: typeof module20.wasmModule = module20.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -583,7 +595,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
-  const compileModule: typeof module19.compileModule = module19.compileModule;
+  const compileModule: typeof module20.compileModule = module20.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -594,63 +606,63 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:56)", () => {
-  const convergence: typeof module20.convergence = module20.convergence;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const convergence: typeof module21.convergence = module21.convergence;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:125)", () => {
-  const separation: typeof module20.separation = module20.separation;
+  const separation: typeof module21.separation = module21.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:192)", () => {
-  const collinearitySplit: typeof module20.collinearitySplit = module20.collinearitySplit;
+  const collinearitySplit: typeof module21.collinearitySplit = module21.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null);
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:26)", () => {
-  const agreementVsEpochs: typeof module22.agreementVsEpochs = module22.agreementVsEpochs;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const agreementVsEpochs: typeof module23.agreementVsEpochs = module23.agreementVsEpochs;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:54)", () => {
-  const agreementVsLearningRate: typeof module22.agreementVsLearningRate =
-    module22.agreementVsLearningRate;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const agreementVsLearningRate: typeof module23.agreementVsLearningRate =
+    module23.agreementVsLearningRate;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:86)", () => {
-  const agreementVsBatchSize: typeof module22.agreementVsBatchSize = module22.agreementVsBatchSize;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const agreementVsBatchSize: typeof module23.agreementVsBatchSize = module23.agreementVsBatchSize;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:131)", () => {
-  const agreementVsInitialisation: typeof module22.agreementVsInitialisation =
-    module22.agreementVsInitialisation;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const agreementVsInitialisation: typeof module23.agreementVsInitialisation =
+    module23.agreementVsInitialisation;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:189)", () => {
-  const sumVersusMean: typeof module22.sumVersusMean = module22.sumVersusMean;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const sumVersusMean: typeof module23.sumVersusMean = module23.sumVersusMean;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
-  const weightsOverEpochs: typeof module23.weightsOverEpochs = module23.weightsOverEpochs;
+  const weightsOverEpochs: typeof module24.weightsOverEpochs = module24.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -659,7 +671,7 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:48)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
-  const convergenceFigure: typeof module23.convergenceFigure = module23.convergenceFigure;
+  const convergenceFigure: typeof module24.convergenceFigure = module24.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -670,7 +682,7 @@ Deno.test("convergenceFigure example (lib/book/figures.ts:101)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
-  const agreementFigure: typeof module23.agreementFigure = module23.agreementFigure;
+  const agreementFigure: typeof module24.agreementFigure = module24.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -679,7 +691,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:138)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
-  const initialisationFigure: typeof module23.initialisationFigure = module23.initialisationFigure;
+  const initialisationFigure: typeof module24.initialisationFigure = module24.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -704,7 +716,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:173)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
-  const sumMeanFigure: typeof module23.sumMeanFigure = module23.sumMeanFigure;
+  const sumMeanFigure: typeof module24.sumMeanFigure = module24.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -713,7 +725,7 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:216)", () => {
 });
 
 Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
-  const separationFigure: typeof module23.separationFigure = module23.separationFigure;
+  const separationFigure: typeof module24.separationFigure = module24.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -731,7 +743,7 @@ Deno.test("separationFigure example (lib/book/figures.ts:257)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
-  const collinearityFigure: typeof module23.collinearityFigure = module23.collinearityFigure;
+  const collinearityFigure: typeof module24.collinearityFigure = module24.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -744,161 +756,161 @@ Deno.test("collinearityFigure example (lib/book/figures.ts:293)", () => {
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:35)", () => {
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:72)", () => {
-  const trainNetwork: typeof module21.trainNetwork = module21.trainNetwork;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const trainNetwork: typeof module22.trainNetwork = module22.trainNetwork;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:115)", () => {
-  const agreement: typeof module21.agreement = module21.agreement;
-  const tutorialProblem: typeof module21.tutorialProblem = module21.tutorialProblem;
+  const agreement: typeof module22.agreement = module22.agreement;
+  const tutorialProblem: typeof module22.tutorialProblem = module22.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:141)", () => {
-  const checkList: typeof module21.checkList = module21.checkList;
+  const checkList: typeof module22.checkList = module22.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:164)", () => {
-  const logSpaced: typeof module21.logSpaced = module21.logSpaced;
+  const logSpaced: typeof module22.logSpaced = module22.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module24.TUTORIAL_KERAS_WEIGHTS =
-    module24.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module25.TUTORIAL_KERAS_WEIGHTS =
+    module25.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module24.TUTORIAL_KERAS_MAPE = module24.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module25.TUTORIAL_KERAS_MAPE = module25.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module24.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module24.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module25.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module25.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module25.ArgumentError = module25.ArgumentError;
+  const ArgumentError: typeof module26.ArgumentError = module26.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module26.escapeHtml = module26.escapeHtml;
+  const escapeHtml: typeof module27.escapeHtml = module27.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
+  const jupyterDisplay: typeof module27.jupyterDisplay = module27.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module7.matrix = module7.matrix;
+  const matrix: typeof module9.matrix = module9.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module7.fromColumnMajor = module7.fromColumnMajor;
+  const fromColumnMajor: typeof module9.fromColumnMajor = module9.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module7.fromRows = module7.fromRows;
-  const row: typeof module7.row = module7.row;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const row: typeof module9.row = module9.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module7.column = module7.column;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const column: typeof module9.column = module9.column;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module7.fromRows = module7.fromRows;
-  const toRows: typeof module7.toRows = module7.toRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const toRows: typeof module9.toRows = module9.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module27.meanAbsolutePercentageError =
-    module27.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module28.meanAbsolutePercentageError =
+    module28.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module27.maxAbsDifference = module27.maxAbsDifference;
+  const maxAbsDifference: typeof module28.maxAbsDifference = module28.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module27.distance = module27.distance;
+  const distance: typeof module28.distance = module28.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module28.checkInteger = module28.checkInteger;
+  const checkInteger: typeof module29.checkInteger = module29.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module28.checkFinite = module28.checkFinite;
+  const checkFinite: typeof module29.checkFinite = module29.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module28.checkMatrix = module28.checkMatrix;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const checkMatrix: typeof module29.checkMatrix = module29.checkMatrix;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module28.checkLabels = module28.checkLabels;
+  const checkLabels: typeof module29.checkLabels = module29.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module28.checkUnitInterval = module28.checkUnitInterval;
+  const checkUnitInterval: typeof module29.checkUnitInterval = module29.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module28.checkVector = module28.checkVector;
+  const checkVector: typeof module29.checkVector = module29.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module28.checkOneOf = module28.checkOneOf;
+  const checkOneOf: typeof module29.checkOneOf = module29.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -907,39 +919,39 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module28.checkBoolean = module28.checkBoolean;
+  const checkBoolean: typeof module29.checkBoolean = module29.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module28.startingWeights = module28.startingWeights;
+  const startingWeights: typeof module29.startingWeights = module29.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module28.checkXyTheta = module28.checkXyTheta;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const checkXyTheta: typeof module29.checkXyTheta = module29.checkXyTheta;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:19)", () => {
-  const CsvError: typeof module29.CsvError = module29.CsvError;
+  const CsvError: typeof module30.CsvError = module30.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:97)", () => {
-  const parseCsv: typeof module29.parseCsv = module29.parseCsv;
+  const parseCsv: typeof module30.parseCsv = module30.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv.ts:224)", () => {
-  const formatCsv: typeof module29.formatCsv = module29.formatCsv;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const formatCsv: typeof module30.formatCsv = module30.formatCsv;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -950,7 +962,7 @@ Deno.test("formatCsv example (lib/data/csv.ts:224)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module30.generateData = module30.generateData;
+  const generateData: typeof module31.generateData = module31.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -958,8 +970,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:125)", () => {
-  const head: typeof module30.head = module30.head;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const head: typeof module31.head = module31.head;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -970,16 +982,16 @@ Deno.test("head example (lib/data/dataset.ts:125)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:159)", () => {
-  const compareData: typeof module30.compareData = module30.compareData;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const compareData: typeof module31.compareData = module31.compareData;
+  const generateData: typeof module31.generateData = module31.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("anova example (lib/glm/anova.ts:99)", () => {
-  const anova: typeof module31.anova = module31.anova;
-  const glm: typeof module31.glm = module31.glm;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const anova: typeof module32.anova = module32.anova;
+  const glm: typeof module32.glm = module32.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
   const y = [0, 0, 1, 0, 1, 0, 1, 1];
   const full = glm(X, y, { intercept: true, names: ["dose", "sex"] });
@@ -997,18 +1009,18 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
 });
 
 Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:154)", () => {
-  const validateFamilyOptions: typeof module32.validateFamilyOptions =
-    module32.validateFamilyOptions;
+  const validateFamilyOptions: typeof module33.validateFamilyOptions =
+    module33.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
 Deno.test("binomialFit example (lib/glm/binomial_fit.ts:251)", () => {
-  const binomialFit: typeof module32.binomialFit = module32.binomialFit;
-  const validateFamilyOptions: typeof module32.validateFamilyOptions =
-    module32.validateFamilyOptions;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const binomialFit: typeof module33.binomialFit = module33.binomialFit;
+  const validateFamilyOptions: typeof module33.validateFamilyOptions =
+    module33.validateFamilyOptions;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
   const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
@@ -1024,10 +1036,10 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:251)", () => {
   assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
 });
 
-Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:86)", () => {
-  const binomialLoop: typeof module33.binomialLoop = module33.binomialLoop;
-  const qrSolver: typeof module34.qrSolver = module34.qrSolver;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
+  const binomialLoop: typeof module34.binomialLoop = module34.binomialLoop;
+  const qrSolver: typeof module35.qrSolver = module35.qrSolver;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
     intercept: true,
@@ -1042,14 +1054,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:86)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:40)", () => {
-  const createState: typeof module35.createState = module35.createState;
+  const createState: typeof module36.createState = module36.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
-  const createState: typeof module35.createState = module35.createState;
-  const muDevRows: typeof module35.muDevRows = module35.muDevRows;
+  const createState: typeof module36.createState = module36.createState;
+  const muDevRows: typeof module36.muDevRows = module36.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -1058,8 +1070,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:74)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
-  const createState: typeof module35.createState = module35.createState;
-  const startRows: typeof module35.startRows = module35.startRows;
+  const createState: typeof module36.createState = module36.createState;
+  const startRows: typeof module36.startRows = module36.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -1067,9 +1079,9 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:125)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
-  const createState: typeof module35.createState = module35.createState;
-  const updateRows: typeof module35.updateRows = module35.updateRows;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const createState: typeof module36.createState = module36.createState;
+  const updateRows: typeof module36.updateRows = module36.updateRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
   updateRows(fromRows([[1], [-1]]), false, Float64Array.of(0.25), s);
@@ -1077,9 +1089,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:172)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:226)", () => {
-  const createState: typeof module35.createState = module35.createState;
-  const fillRows: typeof module35.fillRows = module35.fillRows;
-  const muDevRows: typeof module35.muDevRows = module35.muDevRows;
+  const createState: typeof module36.createState = module36.createState;
+  const fillRows: typeof module36.fillRows = module36.fillRows;
+  const muDevRows: typeof module36.muDevRows = module36.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1089,9 +1101,9 @@ Deno.test("fillRows example (lib/glm/binomial_rows.ts:226)", () => {
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module10.choleskySolver = module10.choleskySolver;
-  const normalEquations: typeof module11.normalEquations = module11.normalEquations;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
+  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1102,9 +1114,9 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module31.confint = module31.confint;
-  const glm: typeof module31.glm = module31.glm;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const confint: typeof module32.confint = module32.confint;
+  const glm: typeof module32.glm = module32.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
   const wald = confint(fit, { method: "wald" });
@@ -1115,8 +1127,8 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
-  const normalEquationsFor: typeof module36.normalEquationsFor = module36.normalEquationsFor;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const normalEquationsFor: typeof module37.normalEquationsFor = module37.normalEquationsFor;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -1126,8 +1138,8 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
-  const rowUpdate: typeof module36.rowUpdate = module36.rowUpdate;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const rowUpdate: typeof module37.rowUpdate = module37.rowUpdate;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
@@ -1135,11 +1147,11 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
 });
 
 Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:103)", () => {
-  const fusedBinomialLoop: typeof module36.fusedBinomialLoop = module36.fusedBinomialLoop;
-  const normalEquationsFor: typeof module36.normalEquationsFor = module36.normalEquationsFor;
-  const choleskySolver: typeof module10.choleskySolver = module10.choleskySolver;
-  const binomialLink: typeof module9.binomialLink = module9.binomialLink;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const fusedBinomialLoop: typeof module37.fusedBinomialLoop = module37.fusedBinomialLoop;
+  const normalEquationsFor: typeof module37.normalEquationsFor = module37.normalEquationsFor;
+  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
+  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedBinomialLoop({
     X,
@@ -1156,19 +1168,19 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:103)", () => {
 });
 
 Deno.test("aicAndResiduals example (lib/glm/engine.ts:130)", () => {
-  const aicAndResiduals: typeof module36.aicAndResiduals = module36.aicAndResiduals;
+  const aicAndResiduals: typeof module37.aicAndResiduals = module37.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
   assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
 });
 
 Deno.test("startEta example (lib/glm/family.ts:18)", () => {
-  const startEta: typeof module37.startEta = module37.startEta;
+  const startEta: typeof module38.startEta = module38.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
-  const workingWeights: typeof module37.workingWeights = module37.workingWeights;
+  const workingWeights: typeof module38.workingWeights = module38.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1184,8 +1196,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:35)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
-  const updateRows: typeof module37.updateRows = module37.updateRows;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const updateRows: typeof module38.updateRows = module38.updateRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -1200,15 +1212,15 @@ Deno.test("updateRows example (lib/glm/family.ts:71)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
-  const finalDeviance: typeof module37.finalDeviance = module37.finalDeviance;
+  const finalDeviance: typeof module38.finalDeviance = module38.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module38.glm = module38.glm;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module39.glm = module39.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -1219,43 +1231,43 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module38.glm = module38.glm;
-  const WARNING_NOT_CONVERGED: typeof module39.WARNING_NOT_CONVERGED =
-    module39.WARNING_NOT_CONVERGED;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const glm: typeof module39.glm = module39.glm;
+  const WARNING_NOT_CONVERGED: typeof module40.WARNING_NOT_CONVERGED =
+    module40.WARNING_NOT_CONVERGED;
+  const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module38.glm = module38.glm;
-  const WARNING_FITTED_0_1: typeof module39.WARNING_FITTED_0_1 = module39.WARNING_FITTED_0_1;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module39.glm = module39.glm;
+  const WARNING_FITTED_0_1: typeof module40.WARNING_FITTED_0_1 = module40.WARNING_FITTED_0_1;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module38.glm = module38.glm;
-  const WARNING_NON_INTEGER: typeof module39.WARNING_NON_INTEGER = module39.WARNING_NON_INTEGER;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module39.glm = module39.glm;
+  const WARNING_NON_INTEGER: typeof module40.WARNING_NON_INTEGER = module40.WARNING_NON_INTEGER;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
   assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module39.WARNING_NULL_NOT_CONVERGED =
-    module39.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module40.WARNING_NULL_NOT_CONVERGED =
+    module40.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module40.irls = module40.irls;
-  const qrSolver: typeof module34.qrSolver = module34.qrSolver;
-  const rowUpdate: typeof module36.rowUpdate = module36.rowUpdate;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const irls: typeof module41.irls = module41.irls;
+  const qrSolver: typeof module35.qrSolver = module35.qrSolver;
+  const rowUpdate: typeof module37.rowUpdate = module37.rowUpdate;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -1270,15 +1282,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module41.irlsStart = module41.irlsStart;
+  const irlsStart: typeof module42.irlsStart = module42.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module41.irlsStart = module41.irlsStart;
-  const irlsStep: typeof module41.irlsStep = module41.irlsStep;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const irlsStart: typeof module42.irlsStart = module42.irlsStart;
+  const irlsStep: typeof module42.irlsStep = module42.irlsStep;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -1287,15 +1299,15 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module41.irlsStart = module41.irlsStart;
-  const irlsStepUnchecked: typeof module41.irlsStepUnchecked = module41.irlsStepUnchecked;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const irlsStart: typeof module42.irlsStart = module42.irlsStart;
+  const irlsStepUnchecked: typeof module42.irlsStepUnchecked = module42.irlsStepUnchecked;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("binomialLink example (lib/glm/links.ts:94)", () => {
-  const binomialLink: typeof module9.binomialLink = module9.binomialLink;
+  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
   const probit = binomialLink("probit");
   assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
   assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
@@ -1303,58 +1315,58 @@ Deno.test("binomialLink example (lib/glm/links.ts:94)", () => {
 });
 
 Deno.test("binomialVariance example (lib/glm/links.ts:117)", () => {
-  const binomialVariance: typeof module9.binomialVariance = module9.binomialVariance;
+  const binomialVariance: typeof module11.binomialVariance = module11.binomialVariance;
   assert.ok(binomialVariance(0.5) === 0.25);
 });
 
 Deno.test("binomialDevResid example (lib/glm/links.ts:137)", () => {
-  const binomialDevResid: typeof module9.binomialDevResid = module9.binomialDevResid;
+  const binomialDevResid: typeof module11.binomialDevResid = module11.binomialDevResid;
   assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:22)", () => {
-  const binomialMinus2LogLik: typeof module42.binomialMinus2LogLik = module42.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module43.binomialMinus2LogLik = module43.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:62)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const logLik: typeof module31.logLik = module31.logLik;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const logLik: typeof module32.logLik = module32.logLik;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
   assert.ok(ll.df === 2 && ll.nobs === 5 && Math.abs(-2 * ll.value + 4 - fit.aic) < 1e-12);
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:79)", () => {
-  const AIC: typeof module31.AIC = module31.AIC;
-  const glm: typeof module31.glm = module31.glm;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const AIC: typeof module32.AIC = module32.AIC;
+  const glm: typeof module32.glm = module32.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:97)", () => {
-  const BIC: typeof module31.BIC = module31.BIC;
-  const glm: typeof module31.glm = module31.glm;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const BIC: typeof module32.BIC = module32.BIC;
+  const glm: typeof module32.glm = module32.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:114)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const nobs: typeof module31.nobs = module31.nobs;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const nobs: typeof module32.nobs = module32.nobs;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
   assert.ok(nobs(fit) === 5 && fit.dfResidual === 3);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module11.normalEquations = module11.normalEquations;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -1366,16 +1378,16 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:22)", () => {
-  const nullDevianceAt: typeof module43.nullDevianceAt = module43.nullDevianceAt;
+  const nullDevianceAt: typeof module44.nullDevianceAt = module44.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const predict: typeof module31.predict = module31.predict;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const predict: typeof module32.predict = module32.predict;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -1385,18 +1397,18 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const predict: typeof module31.predict = module31.predict;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const predict: typeof module32.predict = module32.predict;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
   assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const profile: typeof module31.profile = module31.profile;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const profile: typeof module32.profile = module32.profile;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const { profiles } = profile(fit, { alpha: 0.0125 });
@@ -1406,9 +1418,9 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const residuals: typeof module31.residuals = module31.residuals;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const residuals: typeof module32.residuals = module32.residuals;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1419,18 +1431,18 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module38.glm = module38.glm;
-  const summary: typeof module44.summary = module44.summary;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module39.glm = module39.glm;
+  const summary: typeof module45.summary = module45.summary;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module31.glm = module31.glm;
-  const vcov: typeof module31.vcov = module31.vcov;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const glm: typeof module32.glm = module32.glm;
+  const vcov: typeof module32.vcov = module32.vcov;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1440,8 +1452,8 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module34.qrSolver = module34.qrSolver;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const qrSolver: typeof module35.qrSolver = module35.qrSolver;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -1451,14 +1463,14 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module34.covarianceFromR = module34.covarianceFromR;
+  const covarianceFromR: typeof module35.covarianceFromR = module35.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module45.adam = module45.adam;
+  const adam: typeof module46.adam = module46.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1466,14 +1478,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module45.adamPaper = module45.adamPaper;
+  const adamPaper: typeof module46.adamPaper = module46.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module46.logit = module46.logit;
+  const logit: typeof module47.logit = module47.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1481,13 +1493,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module46.logitFloat32 = module46.logitFloat32;
+  const logitFloat32: typeof module47.logitFloat32 = module47.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module46.forwardBackward = module46.forwardBackward;
+  const forwardBackward: typeof module47.forwardBackward = module47.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1501,8 +1513,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module46.forwardBackwardFloat32 =
-    module46.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module47.forwardBackwardFloat32 =
+    module47.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1510,7 +1522,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module47.batchPass = module47.batchPass;
+  const batchPass: typeof module48.batchPass = module48.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1526,58 +1538,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module47.fullBatchGradient = module47.fullBatchGradient;
+  const fullBatchGradient: typeof module48.fullBatchGradient = module48.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module48.lipschitzStep = module48.lipschitzStep;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const lipschitzStep: typeof module49.lipschitzStep = module49.lipschitzStep;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module48.gradientDescent = module48.gradientDescent;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const gradientDescent: typeof module49.gradientDescent = module49.gradientDescent;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module49.constant = module49.constant;
+  const constant: typeof module50.constant = module50.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module49.glorotUniform = module49.glorotUniform;
+  const glorotUniform: typeof module50.glorotUniform = module50.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module49.input = module49.input;
+  const input: typeof module50.input = module50.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module49.constant = module49.constant;
-  const dense: typeof module49.dense = module49.dense;
-  const input: typeof module49.input = module49.input;
+  const constant: typeof module50.constant = module50.constant;
+  const dense: typeof module50.dense = module50.dense;
+  const input: typeof module50.input = module50.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module49.constant = module49.constant;
-  const dense: typeof module49.dense = module49.dense;
-  const input: typeof module49.input = module49.input;
+  const constant: typeof module50.constant = module50.constant;
+  const dense: typeof module50.dense = module50.dense;
+  const input: typeof module50.input = module50.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1588,86 +1600,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module50.sigmoid = module50.sigmoid;
+  const sigmoid: typeof module51.sigmoid = module51.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module50.softplus = module50.softplus;
+  const softplus: typeof module51.softplus = module51.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module50.logSigmoid = module50.logSigmoid;
+  const logSigmoid: typeof module51.logSigmoid = module51.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module50.linearPredictor = module50.linearPredictor;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const linearPredictor: typeof module51.linearPredictor = module51.linearPredictor;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module50.logitsOf = module50.logitsOf;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const logitsOf: typeof module51.logitsOf = module51.logitsOf;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:142)", () => {
-  const binaryCrossEntropyWithLogits: typeof module50.binaryCrossEntropyWithLogits =
-    module50.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module51.binaryCrossEntropyWithLogits =
+    module51.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:175)", () => {
-  const crossEntropyOf: typeof module50.crossEntropyOf = module50.crossEntropyOf;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const crossEntropyOf: typeof module51.crossEntropyOf = module51.crossEntropyOf;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:192)", () => {
-  const binaryCrossEntropy: typeof module50.binaryCrossEntropy = module50.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module51.binaryCrossEntropy = module51.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:229)", () => {
-  const binaryCrossEntropyLoss: typeof module50.binaryCrossEntropyLoss =
-    module50.binaryCrossEntropyLoss;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const binaryCrossEntropyLoss: typeof module51.binaryCrossEntropyLoss =
+    module51.binaryCrossEntropyLoss;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:254)", () => {
-  const bernoulliLogLikelihood: typeof module50.bernoulliLogLikelihood =
-    module50.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module50.binaryCrossEntropyLoss =
-    module50.binaryCrossEntropyLoss;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const bernoulliLogLikelihood: typeof module51.bernoulliLogLikelihood =
+    module51.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module51.binaryCrossEntropyLoss =
+    module51.binaryCrossEntropyLoss;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:277)", () => {
-  const binaryCrossEntropyGradient: typeof module50.binaryCrossEntropyGradient =
-    module50.binaryCrossEntropyGradient;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const binaryCrossEntropyGradient: typeof module51.binaryCrossEntropyGradient =
+    module51.binaryCrossEntropyGradient;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
-  const tutorialGradientInto: typeof module50.tutorialGradientInto = module50.tutorialGradientInto;
+  const tutorialGradientInto: typeof module51.tutorialGradientInto = module51.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1683,18 +1695,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:347)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module50.bernoulliLogLikelihoodGradient =
-    module50.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module51.bernoulliLogLikelihoodGradient =
+    module51.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:52)", () => {
-  const constant: typeof module49.constant = module49.constant;
-  const dense: typeof module49.dense = module49.dense;
-  const input: typeof module49.input = module49.input;
-  const model: typeof module51.model = module51.model;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const constant: typeof module50.constant = module50.constant;
+  const dense: typeof module50.dense = module50.dense;
+  const input: typeof module50.input = module50.input;
+  const model: typeof module52.model = module52.model;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1713,12 +1725,12 @@ Deno.test("Model example (lib/nn/model.ts:52)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:334)", async () => {
-  const adam: typeof module31.adam = module31.adam;
-  const constant: typeof module31.constant = module31.constant;
-  const dense: typeof module31.dense = module31.dense;
-  const fromRows: typeof module31.fromRows = module31.fromRows;
-  const input: typeof module31.input = module31.input;
-  const model: typeof module31.model = module31.model;
+  const adam: typeof module32.adam = module32.adam;
+  const constant: typeof module32.constant = module32.constant;
+  const dense: typeof module32.dense = module32.dense;
+  const fromRows: typeof module32.fromRows = module32.fromRows;
+  const input: typeof module32.input = module32.input;
+  const model: typeof module32.model = module32.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1736,31 +1748,31 @@ Deno.test("model example (lib/nn/model.ts:334)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module52.tutorialNetwork = module52.tutorialNetwork;
+  const tutorialNetwork: typeof module53.tutorialNetwork = module53.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module53.numericalGradient = module53.numericalGradient;
+  const numericalGradient: typeof module54.numericalGradient = module54.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module54.checkDtype = module54.checkDtype;
+  const checkDtype: typeof module55.checkDtype = module55.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module54.checkStep = module54.checkStep;
+  const checkStep: typeof module55.checkStep = module55.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module45.adam = module45.adam;
+  const adam: typeof module46.adam = module46.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1768,23 +1780,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module55.getOptimizer = module55.getOptimizer;
+  const getOptimizer: typeof module56.getOptimizer = module56.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module56.formatEpoch = module56.formatEpoch;
+  const formatEpoch: typeof module57.formatEpoch = module57.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module56.inJupyterKernel = module56.inJupyterKernel;
+  const inJupyterKernel: typeof module57.inJupyterKernel = module57.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module56.terminalProgress = module56.terminalProgress;
+  const terminalProgress: typeof module57.terminalProgress = module57.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1793,7 +1805,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module56.jupyterProgress = module56.jupyterProgress;
+  const jupyterProgress: typeof module57.jupyterProgress = module57.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1802,13 +1814,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module56.progressFor = module56.progressFor;
+  const progressFor: typeof module57.progressFor = module57.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module57.scratchAdam = module57.scratchAdam;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const scratchAdam: typeof module58.scratchAdam = module58.scratchAdam;
+  const generateData: typeof module31.generateData = module31.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1816,14 +1828,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module58.sgd = module58.sgd;
+  const sgd: typeof module59.sgd = module59.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module59.CounterRng = module59.CounterRng;
+  const CounterRng: typeof module60.CounterRng = module60.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1832,37 +1844,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module59.RowOrder = module59.RowOrder;
+  const RowOrder: typeof module60.RowOrder = module60.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module49.dense = module49.dense;
-  const input: typeof module49.input = module49.input;
-  const model: typeof module51.model = module51.model;
+  const dense: typeof module50.dense = module50.dense;
+  const input: typeof module50.input = module50.input;
+  const model: typeof module52.model = module52.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module60.fitSettings = module60.fitSettings;
+  const fitSettings: typeof module61.fitSettings = module61.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:131)", () => {
-  const trainParams: typeof module60.trainParams = module60.trainParams;
+  const trainParams: typeof module61.trainParams = module61.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
-  const trainEpochs: typeof module60.trainEpochs = module60.trainEpochs;
-  const batchPass: typeof module47.batchPass = module47.batchPass;
-  const adam: typeof module45.adam = module45.adam;
-  const fitSettings: typeof module60.fitSettings = module60.fitSettings;
+  const trainEpochs: typeof module61.trainEpochs = module61.trainEpochs;
+  const batchPass: typeof module48.batchPass = module48.batchPass;
+  const adam: typeof module46.adam = module46.adam;
+  const fitSettings: typeof module61.fitSettings = module61.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1877,53 +1889,53 @@ Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module61.logR = module61.logR;
+  const logR: typeof module62.logR = module62.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module62.binomialSampler = module62.binomialSampler;
-  const mersenneTwister: typeof module63.mersenneTwister = module63.mersenneTwister;
+  const binomialSampler: typeof module63.binomialSampler = module63.binomialSampler;
+  const mersenneTwister: typeof module64.mersenneTwister = module64.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("logDbinom example (lib/r/dbinom.ts:96)", () => {
-  const logDbinom: typeof module12.logDbinom = module12.logDbinom;
+  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
   // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
   assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
   assert.ok(logDbinom(0, 0, 0.3) === 0);
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:20)", () => {
-  const dnorm: typeof module64.dnorm = module64.dnorm;
+  const dnorm: typeof module65.dnorm = module65.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:43)", () => {
-  const roundHalfEven: typeof module64.roundHalfEven = module64.roundHalfEven;
+  const roundHalfEven: typeof module65.roundHalfEven = module65.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:70)", () => {
-  const pcauchy: typeof module64.pcauchy = module64.pcauchy;
+  const pcauchy: typeof module65.pcauchy = module65.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:90)", () => {
-  const qcauchy: typeof module64.qcauchy = module64.qcauchy;
+  const qcauchy: typeof module65.qcauchy = module65.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:114)", () => {
-  const dcauchy: typeof module64.dcauchy = module64.dcauchy;
+  const dcauchy: typeof module65.dcauchy = module65.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module65.formatColumn = module65.formatColumn;
+  const formatColumn: typeof module66.formatColumn = module66.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1932,78 +1944,78 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module65.formatNumbers = module65.formatNumbers;
+  const formatNumbers: typeof module66.formatNumbers = module66.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module65.roundTo = module65.roundTo;
+  const roundTo: typeof module66.roundTo = module66.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module65.formatPval = module65.formatPval;
+  const formatPval: typeof module66.formatPval = module66.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module65.zapsmall = module65.zapsmall;
+  const zapsmall: typeof module66.zapsmall = module66.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module66.clampedExp = module66.clampedExp;
+  const clampedExp: typeof module67.clampedExp = module67.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module66.linkinv = module66.linkinv;
+  const linkinv: typeof module67.linkinv = module67.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const clampedExp: typeof module66.clampedExp = module66.clampedExp;
-  const muEta: typeof module66.muEta = module66.muEta;
+  const clampedExp: typeof module67.clampedExp = module67.clampedExp;
+  const muEta: typeof module67.muEta = module67.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module66.devResid = module66.devResid;
+  const devResid: typeof module67.devResid = module67.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module63.mersenneTwister = module63.mersenneTwister;
+  const mersenneTwister: typeof module64.mersenneTwister = module64.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module67.logDbinom1 = module67.logDbinom1;
+  const logDbinom1: typeof module68.logDbinom1 = module68.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module67.pnorm = module67.pnorm;
+  const pnorm: typeof module68.pnorm = module68.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:34)", () => {
-  const pchisqUpper: typeof module68.pchisqUpper = module68.pchisqUpper;
+  const pchisqUpper: typeof module69.pchisqUpper = module69.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module69.qnorm = module69.qnorm;
+  const qnorm: typeof module70.qnorm = module70.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
-  const dqrdc2: typeof module70.dqrdc2 = module70.dqrdc2;
+  const dqrdc2: typeof module71.dqrdc2 = module71.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -2012,14 +2024,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:186)", () => {
-  const qrls: typeof module70.qrls = module70.qrls;
+  const qrls: typeof module71.qrls = module71.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module71.rRng = module71.rRng;
+  const rRng: typeof module72.rRng = module72.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -2033,37 +2045,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module71.seedrandomRng = module71.seedrandomRng;
+  const seedrandomRng: typeof module72.seedrandomRng = module72.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module72.unifIndex = module72.unifIndex;
+  const unifIndex: typeof module73.unifIndex = module73.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module72.permutationInto = module72.permutationInto;
-  const rRng: typeof module71.rRng = module71.rRng;
+  const permutationInto: typeof module73.permutationInto = module73.permutationInto;
+  const rRng: typeof module72.rRng = module72.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module73.regularize = module73.regularize;
+  const regularize: typeof module74.regularize = module74.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module73.seqLength = module73.seqLength;
+  const seqLength: typeof module74.seqLength = module74.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module73.spline = module73.spline;
+  const spline: typeof module74.spline = module74.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -2071,101 +2083,101 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module73.approx = module73.approx;
+  const approx: typeof module74.approx = module74.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module74.table = module74.table;
+  const table: typeof module75.table = module75.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module74.table = module74.table;
+  const table: typeof module75.table = module75.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module74.headTable = module74.headTable;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const headTable: typeof module75.headTable = module75.headTable;
+  const generateData: typeof module31.generateData = module31.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module74.sideBySide = module74.sideBySide;
+  const sideBySide: typeof module75.sideBySide = module75.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module75.Figure = module75.Figure;
-  const jupyterDisplay: typeof module26.jupyterDisplay = module26.jupyterDisplay;
+  const Figure: typeof module76.Figure = module76.Figure;
+  const jupyterDisplay: typeof module27.jupyterDisplay = module27.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module76;
-  const plot: typeof module75.plot = module75.plot;
+  const Plot = module77;
+  const plot: typeof module76.plot = module76.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module77.featureHistograms = module77.featureHistograms;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const featureHistograms: typeof module78.featureHistograms = module78.featureHistograms;
+  const generateData: typeof module31.generateData = module31.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module77.targetBalance = module77.targetBalance;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const targetBalance: typeof module78.targetBalance = module78.targetBalance;
+  const generateData: typeof module31.generateData = module31.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module77.irlsConvergence = module77.irlsConvergence;
-  const glm: typeof module38.glm = module38.glm;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const irlsConvergence: typeof module78.irlsConvergence = module78.irlsConvergence;
+  const glm: typeof module39.glm = module39.glm;
+  const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module77.sigmoidCurve = module77.sigmoidCurve;
+  const sigmoidCurve: typeof module78.sigmoidCurve = module78.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module77.lossAlongCoefficient = module77.lossAlongCoefficient;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const lossAlongCoefficient: typeof module78.lossAlongCoefficient = module78.lossAlongCoefficient;
+  const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module77.logLikelihoodSurface = module77.logLikelihoodSurface;
-  const generateData: typeof module30.generateData = module30.generateData;
+  const logLikelihoodSurface: typeof module78.logLikelihoodSurface = module78.logLikelihoodSurface;
+  const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module77.lossCurve = module77.lossCurve;
+  const lossCurve: typeof module78.lossCurve = module78.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });
 
 Deno.test("profilePlot example (lib/view/profile_plot.ts:23)", () => {
-  const confint: typeof module31.confint = module31.confint;
-  const glm: typeof module31.glm = module31.glm;
-  const profilePlot: typeof module31.profilePlot = module31.profilePlot;
-  const fromRows: typeof module7.fromRows = module7.fromRows;
+  const confint: typeof module32.confint = module32.confint;
+  const glm: typeof module32.glm = module32.glm;
+  const profilePlot: typeof module32.profilePlot = module32.profilePlot;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
   const fig = profilePlot(fit, confint(fit), "dose");

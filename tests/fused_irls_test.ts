@@ -8,7 +8,8 @@ import { expTable, log1pUnit } from "../lib/_kernels/fastmath.ts";
 import { logitRowsKernel } from "../lib/_kernels/logit_rows_wasm.ts";
 import { wasmCrossprodAvailable } from "../lib/_kernels/crossprod.ts";
 import { glm } from "../lib/mod.ts";
-import { fusedIrls } from "../lib/_kernels/fused_irls.ts";
+import { fusedIrls, minus2LogLikAndResiduals } from "../lib/_kernels/fused_irls.ts";
+import { roundHalfEven } from "../lib/r/distributions.ts";
 import { binomialLink } from "../lib/glm/links.ts";
 import { choleskySolver } from "../lib/glm/cholesky.ts";
 import { normalEquations } from "../lib/glm/normal_equations.ts";
@@ -99,14 +100,24 @@ Deno.test("the WebAssembly logit row kernel equals R's row arithmetic to roundin
       Math.abs(a - r) <= tol * Math.max(Math.abs(r), 1e-300) || Math.abs(a - r) < 1e-13,
       `${what}: ${a} vs ${r}`,
     );
+  let logLik = 0, exceptions = 0;
   for (let i = 0; i < n; i++) {
     const r = expected[i];
     close(b.mu[i], r.mu, 1e-15, `mu[${i}]`);
-    close(b.dev[i], r.dev, 1e-12, `dev[${i}]`);
+    // the deviance residual in d's place
+    const y = b.y[i], w = b.w[i];
+    close(b.dev[i], (y > r.mu ? 1 : -1) * Math.sqrt(r.dev), 1e-12, `residual[${i}]`);
     close(sw[i], r.sw, 1e-10, `sw[${i}]`);
     close(zw[i], r.zw, 1e-10, `zw[${i}]`);
+    // −round(w)·log P(observed y), where y is 0 or 1 and that probability at most 0.9
+    const m = roundHalfEven(w), pObs = y === 1 ? b.mu[i] : 1 - b.mu[i];
+    if (m > 0 && (y === 0 || y === 1) && pObs <= 0.9) logLik -= m * (r.dev / (2 * w));
+    else if (m > 0) exceptions++;
   }
   close(kernel.sum(), sum, 1e-14, "summed deviance");
+  close(kernel.logLikSum(), logLik, 1e-13, "summed log-likelihood");
+  assert.equal(kernel.exceptions(), exceptions);
+  assert.ok(exceptions > 100 && exceptions < 900);
 });
 
 Deno.test("glm's fused normal-equations path equals its QR path on a large weighted, offset fit", () => {
@@ -168,9 +179,12 @@ Deno.test("the fused loop's JavaScript rows (no SIMD) equal its WebAssembly rows
   a.coef.forEach((c, j) => assert.ok(rel(c, b.coef[j]) < 1e-12, `coefficient ${j}`));
   assert.ok(rel(a.deviance, b.deviance) < 1e-13);
   assert.ok(rel(a.nullDeviance, b.nullDeviance) < 1e-13);
+  // The kernel's last run gave the residuals and the log-likelihood; JavaScript, the deviances.
+  const m2 = minus2LogLikAndResiduals(b.y, b.mu, weights, b.dev);
+  assert.ok(rel(a.minus2LogLik!, m2) < 1e-13);
   for (let i = 0; i < n; i += 7) {
     assert.ok(rel(a.mu[i], b.mu[i]) < 1e-13, `mu[${i}]`);
-    assert.ok(Math.abs(a.dev[i] - b.dev[i]) < 1e-12, `dev[${i}]`);
+    assert.ok(Math.abs(a.dev[i] - b.dev[i]) < 1e-12, `residual[${i}]`);
   }
 });
 
@@ -202,12 +216,14 @@ Deno.test("the fused loop's rows are those of its last coefficients when it stop
     assert.equal(a.conv, b.conv);
     const rel = (u: number, v: number) => Math.abs(u - v) / Math.abs(v);
     assert.ok(rel(a.deviance, b.deviance) < 1e-13, `deviance, maxit ${maxit}`);
+    const m2 = minus2LogLikAndResiduals(b.y, b.mu, weights, b.dev);
+    assert.ok(rel(a.minus2LogLik!, m2) < 1e-13, `−2 log-likelihood, maxit ${maxit}`);
     let dsum = 0;
     for (let i = 0; i < n; i++) {
       assert.ok(rel(a.mu[i], b.mu[i]) < 1e-13, `mu[${i}], maxit ${maxit}`);
-      assert.ok(Math.abs(a.dev[i] - b.dev[i]) < 1e-12, `dev[${i}], maxit ${maxit}`);
-      dsum += a.dev[i];
+      assert.ok(Math.abs(a.dev[i] - b.dev[i]) < 1e-12, `residual[${i}], maxit ${maxit}`);
+      dsum += a.dev[i] * a.dev[i];
     }
-    assert.ok(rel(dsum, a.deviance) < 1e-12, `Σ dev = deviance, maxit ${maxit}`);
+    assert.ok(rel(dsum, a.deviance) < 1e-12, `Σ residual² = deviance, maxit ${maxit}`);
   }
 });

@@ -22,14 +22,14 @@
  */
 
 import type { RowWeights } from "./crossprod.ts";
-import { roundHalfEven } from "../r/distributions.ts";
-import { logDbinom } from "../r/dbinom.ts";
 import { createPass, nullAtOffset, passDeviance, passRows, resetPass } from "./fused_rows.ts";
 
 import type { FusedInput } from "./fused_types.ts";
 import { type SharedCrossprod, sharedCrossprod } from "./fused_crossprod.ts";
 
 export type { FusedInput, FusedLink } from "./fused_types.ts";
+export { minus2LogLikAndResiduals } from "./fused_aic.ts";
+import { exceptionsLogLik } from "./fused_aic.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 
@@ -61,6 +61,11 @@ export interface FusedResult {
   covariance: Float64Array;
   /** Σ dev(y, linkinv(offset), w) when asked for, else NaN. */
   nullDeviance: number;
+  /**
+   * With the row kernel: R's −2·log-likelihood (`binomial()$aic` without 2·rank), summed by its
+   * final rows' run, which also stored the deviance residuals in `dev`'s place.
+   */
+  minus2LogLik?: number;
   /** With the row kernel: its copies of the prior weights and offset (views of its memory). */
   weights?: Float64Array | null;
   offset?: Float64Array | null;
@@ -203,8 +208,12 @@ export function fusedIrls(
   if (extremeFitted(pass.mu)) {
     warnings.push("glm.fit: fitted probabilities numerically 0 or 1 occurred");
   }
-  // With the row kernel, its memory (one per fit) holds the rows: the results are views of it.
+  // With the row kernel, its memory (one per fit) holds the rows: the results are views of it;
+  // its last run stored the deviance residuals and summed the log-likelihood but for exceptions
+  // (an odd last row went through JavaScript whole).
   const k = pass.kernel;
+  const logLik = k === null ? NaN : pass.acc[4] + pass.acc[5] +
+    (pass.acc[6] > 0 ? exceptionsLogLik(y, pass.mu, w, n - (n & 1)) : 0);
   return {
     y,
     eta: pass.eta,
@@ -213,6 +222,7 @@ export function fusedIrls(
     ...(k === null ? {} : {
       weights: inp.weights === null ? null : k.buffers.w,
       offset: inp.offset === null ? null : k.buffers.offset,
+      minus2LogLik: -2 * logLik,
     }),
     nonInteger,
     coef,
@@ -240,60 +250,4 @@ function extremeFitted(mu: Float64Array): boolean {
     hi = Math.max(hi, mu[i]);
   }
   return hi > 1 - eps || lo < eps;
-}
-
-/**
- * −2 Σ log dbinom(round(w·y), round(w), μ) (R's `binomial()$aic` without 2·rank) from the unit
- * deviances of the fit, without a logarithm per row, and — in the same pass — the unit deviances
- * turned into the deviance residuals sign(y − μ)·√dᵢ, in place. For y ∈ {0, 1}, R's `dbinom_raw`
- * takes round(w)·log(μ) or round(w)·log(1 − μ): minus round(w) times the deviance's log(1/μ) or
- * log(1/(1 − μ)), which is dᵢ/(2wᵢ); where the probability of the observed outcome exceeds 0.9
- * (R's `bd0` branch) or y is fractional, the row takes `logDbinom` itself. Equal to R's value to
- * rounding.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { minus2LogLikAndResiduals } from "./fused_irls.ts";
- * import { logDbinom } from "../r/dbinom.ts";
- * const y = Float64Array.of(1, 0, 1), mu = Float64Array.of(0.3, 0.4, 0.95), w = Float64Array.of(2, 1, 1);
- * const dev = Float64Array.from(y, (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])));
- * const exact = -2 * (logDbinom(2, 2, 0.3) + logDbinom(0, 1, 0.4) + logDbinom(1, 1, 0.95));
- * const d0 = Math.sqrt(dev[0]);
- * assert.ok(Math.abs(minus2LogLikAndResiduals(y, mu, w, dev) - exact) < 1e-14 * exact);
- * assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
- * ```
- */
-export function minus2LogLikAndResiduals(
-  y: Float64Array,
-  mu: Float64Array,
-  w: Float64Array | null,
-  dev: Float64Array,
-): number {
-  // Kahan's compensated sum (every term is ≤ 0). No `continue` in the loop: V8 would box the
-  // sums on every row.
-  let s = 0, c = 0;
-  for (let i = 0; i < y.length; i++) {
-    const wi = w === null ? 1 : w[i], yi = y[i], m = mu[i], d = dev[i];
-    // sign(y − μ)·√d (−√d where y = μ, as R's ifelse(y > mu, d, -d)), without a branch on y
-    dev[i] = Math.sqrt(Math.max(d, 0)) * (+(yi > m) * 2 - 1);
-    // round(w) as R (halves to even); 1 without weights
-    let n = 1;
-    if (w !== null) {
-      n = Math.round(wi);
-      if (n - wi === 0.5) n = 2 * Math.round(wi / 2); // the even neighbour
-    }
-    let x = 0; // a weight of 0, or dbinom(0, 0, μ) = 1
-    if (wi > 0 && n > 0) {
-      // y = 0 or 1, and the probability of the observed outcome at most 0.9 (no branch on y)
-      const pObs = yi * m + (1 - yi) * (1 - m);
-      x = yi * (1 - yi) === 0 && pObs <= 0.9
-        ? -n * (d / (2 * wi))
-        : logDbinom(roundHalfEven(wi * yi), n, m);
-    }
-    const yk = x - c, t = s + yk;
-    c = (t - s) - yk;
-    s = t;
-  }
-  return -2 * s;
 }

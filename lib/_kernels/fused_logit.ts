@@ -21,6 +21,7 @@ import {
   SHIFT,
 } from "./fastmath.ts";
 import type { Pass } from "./fused_types.ts";
+import { minus2LogLikAndResiduals } from "./fused_aic.ts";
 import { type LogitRowsKernel, RUN } from "./logit_rows_wasm.ts";
 
 const DBL_EPSILON = 2.220446049250313e-16;
@@ -165,6 +166,7 @@ export function logitRows(
  * import { kernelRows } from "./fused_logit.ts";
  * import { logitRowsKernel } from "./logit_rows_wasm.ts";
  * import type { Pass } from "./fused_types.ts";
+import { minus2LogLikAndResiduals } from "./fused_aic.ts";
  * const k = logitRowsKernel(2, 2);
  * if (k !== null) {
  *   const b = k.buffers;
@@ -224,6 +226,10 @@ function runPieces(
     done += m;
   }
   addTo(p.acc, at, k.sum());
+  if (flags & RUN.ROWS) {
+    addTo(p.acc, 4, k.logLikSum());
+    p.acc[6] += k.exceptions();
+  }
   if (count & 1) {
     // The odd last row in JavaScript (its sum goes to acc[0]; for the null run, move it over).
     const last = start + count - 1;
@@ -235,6 +241,12 @@ function runPieces(
     p.acc[0] = s0;
     p.acc[1] = c0;
     addTo(p.acc, at, d);
+    if (flags & RUN.ROWS) {
+      // As the kernel's rows: the residual in d's place, the log-likelihood term summed.
+      const one = (v: Float64Array | null) => v === null ? null : v.subarray(last, last + 1);
+      const m2 = minus2LogLikAndResiduals(one(p.y)!, one(p.mu)!, one(p.inp.weights), one(p.dev)!);
+      addTo(p.acc, 4, -m2 / 2);
+    }
   }
 }
 

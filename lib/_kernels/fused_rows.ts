@@ -229,7 +229,7 @@ export function createPass(
     dev: kernel === null ? new Float64Array(n) : kernel.buffers.dev,
     fractional: (flags & 2) !== 0,
     beta: null,
-    acc: new Float64Array(4),
+    acc: new Float64Array(8),
     scratch: new Float64Array(3),
     valid: true,
   };
@@ -280,7 +280,7 @@ export function passRows(
 }
 
 /**
- * Starts a pass: its deviance sum at 0, μ valid.
+ * Starts a pass: its deviance (and log-likelihood) sums at 0, μ valid.
  *
  * @example
  * ```ts
@@ -297,6 +297,7 @@ export function passRows(
  */
 export function resetPass(pass: Pass): void {
   pass.acc[0] = pass.acc[1] = 0;
+  pass.acc[4] = pass.acc[5] = pass.acc[6] = 0;
   pass.valid = true;
 }
 

@@ -52,7 +52,10 @@ export interface Pass {
   readonly fractional: boolean;
   /** null: the start pass. */
   beta: Float64Array | null;
-  /** [deviance sum, compensation, null-deviance sum (the start pass), compensation]. */
+  /**
+   * [deviance sum, compensation, null-deviance sum (the start pass), compensation,
+   * log-likelihood sum of the row kernel's `ROWS` runs, compensation, their exceptions, unused].
+   */
   readonly acc: Float64Array;
   /** {@linkcode logitAt}'s output. */
   readonly scratch: Float64Array;

@@ -49,6 +49,8 @@ const GE = op(0x4c); // f64x2.ge
 const BITSELECT = op(0x52); // v128.bitselect(a, b, mask) = a where mask, else b
 const SQRT = op(0xef); // f64x2.sqrt
 const MIN = op(0xf4); // f64x2.min
+const EQ = op(0x47); // f64x2.eq
+const LE = op(0x4b); // f64x2.le
 
 const DBL_EPSILON = 2.220446049250313e-16;
 const LOG_INVEPS = -Math.log(DBL_EPSILON);
@@ -72,7 +74,10 @@ export const ROW_BUFFERS = ["eta", "y", "w", "offset", "hy", "mu", "dev", "sw", 
  * What a run computes and stores, as bits (a compiled variant each): `SYSTEM` writes √W and z√W,
  * `ROWS` stores μ and the unit deviances, `HY` adds H(y) (needed only where some y is fractional),
  * `AT_OFFSET` takes η = offset (R's null deviance without an intercept). The deviance is always
- * summed. Leaving out what a pass does not need saves the memory traffic of whole rows.
+ * summed. With `ROWS`, the stored row is the deviance residual sign(y − μ)·√d (not d), and the run
+ * also sums −round(w)·log(probability of the observed y) — R's log-likelihood, `binomial()$aic` —
+ * over the rows with y ∈ {0, 1}, round(w) > 0 and that probability at most 0.9, and counts the
+ * other rows with round(w) > 0 (the exceptions, whose terms R takes from `dbinom`). Leaving out what a pass does not need saves the memory traffic of whole rows.
  */
 export const RUN = { SYSTEM: 1, ROWS: 2, HY: 4, AT_OFFSET: 8 } as const;
 
@@ -92,14 +97,14 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
     { length: 20 },
     L,
   );
-  const [LP, Y, WV, D, SUM, ME, SQW] = Array.from({ length: 7 }, L);
+  const [LP, Y, WV, D, SUM, ME, SQW, LT, NW, OK, AICS, BADS] = Array.from({ length: 12 }, L);
   const nV128 = next - 4;
   const c: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
   const coef: number[] = [];
   for (let n = 0, f = 1; n <= 13; n++, f *= n) coef.push(1 / f);
 
-  emit(f64x2(0), set(SUM));
+  emit(f64x2(0), set(SUM), f64x2(0), set(AICS), f64x2(0), set(BADS));
   emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
   // η, |η|, the clamp mask
   const etaFrom = flags & RUN.AT_OFFSET ? "offset" : "eta";
@@ -151,10 +156,24 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
   emit(get(P), V.load(row("y")), set(Y), get(P), V.load(row("w")), set(WV));
   emit(get(LP));
   if (flags & RUN.HY) emit(get(P), V.load(row("hy")), V.add);
-  emit(get(A), f64x2(1), get(Y), V.sub, get(Y), get(POS), BITSELECT, V.mul, V.add);
+  emit(get(A), f64x2(1), get(Y), V.sub, get(Y), get(POS), BITSELECT, V.mul, V.add, tee(LT));
   emit(f64x2(2), get(WV), V.mul, V.mul, set(D));
-  if (flags & RUN.ROWS) emit(get(P), get(D), V.store(row("dev")));
   emit(get(SUM), get(D), V.add, set(SUM));
+  if (flags & RUN.ROWS) {
+    // the deviance residual sign(y − μ)·√d (−√d where y = μ), in d's place
+    emit(get(D), f64x2(0), V.max, SQRT, tee(SQW), get(SQW), V.neg, get(Y), get(MU), GT, BITSELECT);
+    emit(set(D), get(P), get(D), V.store(row("dev")));
+    // n = round(w) (halves to even); y(1 − y) = 0 and P(observed) = (y = 1 ? μ : 1 − μ) ≤ 0.9
+    emit(get(WV), V.nearest, set(NW));
+    emit(get(Y), f64x2(1), get(Y), V.sub, V.mul, f64x2(0), EQ);
+    emit(get(MU), f64x2(1), get(MU), V.sub, get(Y), f64x2(1), EQ, BITSELECT); // as JS computes it
+    emit(f64x2(0.9), LE, V.and, set(OK));
+    // −n·L where n > 0 and OK; a count of the rows with n > 0 and not OK
+    emit(get(AICS), get(NW), get(LT), V.mul, V.neg, f64x2(0), get(OK), BITSELECT);
+    emit(f64x2(0), get(NW), f64x2(0), GT, BITSELECT, V.add, set(AICS));
+    emit(get(BADS), f64x2(0), f64x2(1), get(OK), BITSELECT);
+    emit(f64x2(0), get(NW), f64x2(0), GT, BITSELECT, V.add, set(BADS));
+  }
   if (flags & RUN.SYSTEM) {
     // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
     emit(f64x2(DBL_EPSILON), get(UQ), get(Q1), V.mul, get(CL), BITSELECT, set(ME));
@@ -167,6 +186,10 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
   emit(get(P), i32c(16), i32.add, tee(P), get(END), i32.ltU, brIf(0));
   emit(control.end, control.end);
   emit(get(ACC), get(ACC), V.load(0), get(SUM), V.add, V.store(0));
+  if (flags & RUN.ROWS) {
+    emit(get(ACC), get(ACC), V.load(16), get(AICS), V.add, V.store(16));
+    emit(get(ACC), get(ACC), V.load(32), get(BADS), V.add, V.store(32));
+  }
   emit(control.end);
   return wasmModule({
     exportName: "rows",
@@ -192,6 +215,10 @@ export interface LogitRowsKernel {
   resetSum(): void;
   /** The deviance summed since the last reset. */
   sum(): number;
+  /** Since the last reset, of the `ROWS` runs: Σ −round(w)·log P(observed) ({@linkcode RUN}). */
+  logLikSum(): number;
+  /** Since the last reset, of the `ROWS` runs: the number of exception rows ({@linkcode RUN}). */
+  exceptions(): number;
   /**
    * Runs rows start..start+count−1 (count even, ≤ chunk) computing what `flags` ({@linkcode RUN})
    * asks for; by default everything at η (not at the offset).
@@ -247,7 +274,7 @@ export function logitRowsKernel(
   extraBytes = 0,
 ): LogitRowsKernel | null {
   const n = rows + 2, c = chunk + 2; // room for a pair's second lane
-  const extraAt = Math.ceil(((7 * n + 2 * c + 4) * 8) / 64) * 64; // cache-line aligned
+  const extraAt = Math.ceil(((7 * n + 2 * c + 8) * 8) / 64) * 64; // cache-line aligned
   const bytes = extraAt + extraBytes;
   if (bytes > 2 ** 31 || moduleFor(n, c, RUN.SYSTEM | RUN.ROWS) === null) return null;
   let memory: WebAssembly.Memory;
@@ -264,7 +291,7 @@ export function logitRowsKernel(
       b,
     ) => [name, heap.subarray(start(b), start(b) + (b < 7 ? rows : chunk))]),
   ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
-  const accAt = 7 * n + 2 * c; // in doubles: [sum lane 0, sum lane 1]
+  const accAt = 7 * n + 2 * c; // in doubles: the deviance, log-likelihood, exception sums (2 lanes)
   type Rows = (p: number, q: number, end: number, acc: number) => void;
   const fns: (Rows | undefined)[] = [];
   const fn = (flags: number): Rows =>
@@ -276,8 +303,10 @@ export function logitRowsKernel(
     memory,
     extraAt,
     buffers,
-    resetSum: () => heap.fill(0, accAt, accAt + 2),
+    resetSum: () => heap.fill(0, accAt, accAt + 6),
     sum: () => heap[accAt] + heap[accAt + 1],
+    logLikSum: () => heap[accAt + 2] + heap[accAt + 3],
+    exceptions: () => heap[accAt + 4] + heap[accAt + 5],
     run(first: number, count: number, flags = RUN.SYSTEM | RUN.ROWS | RUN.HY) {
       const p = 8 * first;
       fn(flags)(p, 8 * start(7), p + 8 * count, accAt * 8);

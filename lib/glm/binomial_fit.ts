@@ -272,7 +272,9 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
   // deviances' place: on the fast normal-equations path in one pass, the AIC from the deviances.
   const devianceResiduals = loop.dev;
   let m2ll: number;
-  if (method === "cholesky" && s.engine === "fast") {
+  if (loop.minus2LogLik !== undefined) {
+    m2ll = loop.minus2LogLik; // the row kernel's last run, which also stored the residuals
+  } else if (method === "cholesky" && s.engine === "fast") {
     m2ll = aicAndResiduals(y, mu, w, devianceResiduals);
   } else {
     m2ll = binomialMinus2LogLik(y, mu, w);

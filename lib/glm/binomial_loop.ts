@@ -64,6 +64,8 @@ export interface LoopResult {
   /** The loop's own copies of the prior weights and offset, when it made them (the fused path). */
   weights?: Float64Array | null;
   offset?: Float64Array | null;
+  /** R's −2·log-likelihood, when the loop summed it (the fused path; `dev` then holds residuals). */
+  minus2LogLik?: number;
 }
 
 /** The loop's running state. */
