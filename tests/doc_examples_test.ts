@@ -186,7 +186,7 @@ Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:32)", (
   );
 });
 
-Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:49)", () => {
+Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:51)", () => {
   const sharedCrossprod: typeof module7.sharedCrossprod = module7.sharedCrossprod;
   const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
   const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
@@ -279,7 +279,7 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:184)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
@@ -303,7 +303,7 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:183)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:246)", () => {
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:249)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const passRows: typeof module15.passRows = module15.passRows;
@@ -333,7 +333,7 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:246)", () => {
   assert.ok(pass.mu[1] === 0.5);
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:286)", () => {
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:289)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const resetPass: typeof module15.resetPass = module15.resetPass;
@@ -360,7 +360,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:286)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:308)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:311)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -385,7 +385,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:308)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:327)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:330)", () => {
   const addCompensated: typeof module15.addCompensated = module15.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);

@@ -2,8 +2,8 @@
  * XᵀWX and XᵀWz for the fused passes of `fused_irls.ts`, with the logit's row kernel: the
  * cross-product kernel of `crossprod.ts` instantiated on the row kernel's memory. The row kernel
  * writes each chunk's √W and z√W where the cross-product kernel reads them (no copies between two
- * memories); the chunk of X is copied in and summed as `crossprod.ts` does, with its chunks (so
- * that the result equals `weightedCrossprod`'s to the bit).
+ * memories); the chunk of X is copied in (first, so that the pass's η reads the copy) and summed as
+ * `crossprod.ts` does, with its chunks (so that the result equals `weightedCrossprod`'s to the bit).
  *
  * @module
  */
@@ -43,7 +43,9 @@ export function sharedCrossprodBytes(k: number): { bytes: number; chunk: number 
 /**
  * The normal equations of X (with a leading column of ones when `intercept`) on the row kernel's
  * memory, which must have {@linkcode sharedCrossprodBytes} at its `extraAt` and a chunk at least
- * that large; null where the cross-product kernel is not available.
+ * that large; null where the cross-product kernel is not available. Each chunk of X is copied in
+ * before `fill` runs; a `reader` is pointed at that copy (`xRows`, its first row `xFirst`) while it
+ * does, so that η = Xβ reads the chunk once from memory and again from cache.
  *
  * @example
  * ```ts
@@ -67,6 +69,7 @@ export function sharedCrossprod(
   X: Matrix,
   intercept: boolean,
   kernel: LogitRowsKernel,
+  reader?: { xRows: Float64Array | null; xFirst: number },
 ): SharedCrossprod | null {
   const mod = crossprodKernelModule();
   if (mod === null) return null;
@@ -79,6 +82,7 @@ export function sharedCrossprod(
   const heap = new Float64Array(kernel.memory.buffer);
   const acc = heap.subarray(accOff / 8, gOff / 8), g = heap.subarray(gOff / 8, vOff / 8);
   const { sw, zw } = kernel.buffers;
+  const xView = heap.subarray(vOff / 8, vOff / 8 + perChunk * k);
   const A = new Float64Array(p * p), b = new Float64Array(p);
   const result: Crossprod = { A, b, p };
   return {
@@ -88,6 +92,12 @@ export function sharedCrossprod(
       let sww = 0, swz = 0;
       for (let i0 = 0; i0 < n; i0 += perChunk) {
         const m = Math.min(perChunk, n - i0);
+        // The chunk of X first: `fill` may read it there, from cache (the kernel then scales it).
+        heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
+        if (reader !== undefined) {
+          reader.xRows = xView;
+          reader.xFirst = i0;
+        }
         fill(i0, m, sw, zw);
         if (intercept) {
           for (let r = 0; r < m; r++) {
@@ -95,9 +105,9 @@ export function sharedCrossprod(
             swz += sw[r] * zw[r];
           }
         }
-        heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
         chunkFn(vOff, sw.byteOffset, zw.byteOffset, accOff, gOff, k, kp, m);
       }
+      if (reader !== undefined) reader.xRows = null;
       // VᵀV (upper kp × kp blocks) and g into A and b, with the intercept's terms (crossprod.ts).
       if (intercept) {
         A[0] = sww;

@@ -103,9 +103,9 @@ export function fusedIrls(
   const { weights: w, link } = inp;
   const { pass, nonInteger } = createPass(inp, true);
   // With the row kernel, the normal equations can be summed on its memory (fused_crossprod.ts).
-  const solver = typeof solverFor !== "function"
-    ? solverFor
-    : solverFor(pass.kernel === null ? null : sharedCrossprod(inp.X, inp.intercept, pass.kernel));
+  const solver = typeof solverFor !== "function" ? solverFor : solverFor(
+    pass.kernel === null ? null : sharedCrossprod(inp.X, inp.intercept, pass.kernel, pass),
+  );
   const y = pass.y;
   const rows = (start: number, count: number, sw: Float64Array | null, zw: Float64Array | null) =>
     passRows(pass, start, count, sw, zw);

@@ -80,12 +80,13 @@ export function nullAtOffset(p: Pass): number {
 function etaChunk(p: Pass, start: number, count: number): void {
   const { X, intercept, offset } = p.inp;
   const beta = p.beta!, eta = p.eta;
-  const k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
+  const k = X.cols, off = intercept ? 1 : 0;
+  const Xd = p.xRows ?? X.data, first = p.xRows === null ? start : start - p.xFirst;
   const b0 = intercept ? beta[0] : 0;
   let r = 0;
   for (; r + 3 < count; r += 4) {
     let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
-    const r0 = (start + r) * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+    const r0 = (first + r) * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
     for (let j = 0; j < k; j++) {
       const bj = beta[j + off];
       s0 += Xd[r0 + j] * bj;
@@ -100,7 +101,7 @@ function etaChunk(p: Pass, start: number, count: number): void {
   }
   for (; r < count; r++) {
     let t = b0;
-    const b = (start + r) * k;
+    const b = (first + r) * k;
     for (let j = 0; j < k; j++) t += Xd[b + j] * beta[j + off];
     eta[start + r] = t;
   }
@@ -228,6 +229,8 @@ export function createPass(
     mu: kernel === null ? new Float64Array(n) : kernel.buffers.mu,
     dev: kernel === null ? new Float64Array(n) : kernel.buffers.dev,
     fractional: (flags & 2) !== 0,
+    xRows: null,
+    xFirst: 0,
     beta: null,
     acc: new Float64Array(8),
     scratch: new Float64Array(3),

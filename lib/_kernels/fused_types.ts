@@ -50,6 +50,12 @@ export interface Pass {
   readonly dev: Float64Array;
   /** Whether some y is neither 0 nor 1 (the row kernel then adds H(y)). */
   readonly fractional: boolean;
+  /**
+   * Where η = Xβ reads X: null for X itself, else a copy of rows xFirst.. (the chunk that
+   * `fused_crossprod.ts` has just copied into the kernels' memory, read again from cache).
+   */
+  xRows: Float64Array | null;
+  xFirst: number;
   /** null: the start pass. */
   beta: Float64Array | null;
   /**
