@@ -360,7 +360,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:289)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:311)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:313)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -385,7 +385,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:311)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:330)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:332)", () => {
   const addCompensated: typeof module15.addCompensated = module15.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
@@ -400,7 +400,7 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:25)", () => {
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
-Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:253)", () => {
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:264)", () => {
   const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
   const RUN: typeof module8.RUN = module8.RUN;
   const k = logitRowsKernel(2, 2);

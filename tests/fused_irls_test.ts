@@ -15,6 +15,7 @@ import { choleskySolver } from "../lib/glm/cholesky.ts";
 import { normalEquations } from "../lib/glm/normal_equations.ts";
 import { fromColumnMajor } from "../lib/core/matrix.ts";
 import { rRng } from "../lib/r/random.ts";
+import { loadCase } from "./glm_cases.ts";
 
 /** The distance between x and the next double away from zero. */
 function ulp(x: number): number {
@@ -117,6 +118,8 @@ Deno.test("the WebAssembly logit row kernel equals R's row arithmetic to roundin
   close(kernel.sum(), sum, 1e-14, "summed deviance");
   close(kernel.logLikSum(), logLik, 1e-13, "summed log-likelihood");
   assert.equal(kernel.exceptions(), exceptions);
+  const mus = Array.from(b.mu.subarray(0, n + 1));
+  assert.deepEqual(kernel.muRange(), [Math.min(...mus), Math.max(...mus)]);
   assert.ok(exceptions > 100 && exceptions < 900);
 });
 
@@ -225,5 +228,25 @@ Deno.test("the fused loop's rows are those of its last coefficients when it stop
       dsum += a.dev[i] * a.dev[i];
     }
     assert.ok(rel(dsum, a.deviance) < 1e-12, `Σ residual² = deviance, maxit ${maxit}`);
+  }
+});
+
+Deno.test("the fused path with unit weights gives R's iterations and warnings on the separation cases", () => {
+  // glm with weights runs binomialFit; "cholesky" keeps it on the fused passes (the row kernel's
+  // range of μ gives the "fitted probabilities 0 or 1" warning, its last run the residuals).
+  for (const name of ["quasi_separation", "complete_separation", "maxit2", "tutorial"]) {
+    const { ref, X } = loadCase(name);
+    const fit = glm(X, ref.y, {
+      intercept: ref.intercept,
+      maxit: ref.maxit,
+      epsilon: ref.epsilon,
+      names: ref.featureNames,
+      method: "cholesky",
+      weights: new Array(ref.n).fill(1),
+    });
+    assert.equal(fit.method, "cholesky", name);
+    assert.equal(fit.iterations, ref.fit.iterations, name);
+    assert.deepEqual(fit.warnings, ref.fit.warnings, name);
+    assert.ok(Math.abs(fit.deviance - ref.fit.deviance) <= 1e-6 * ref.fit.deviance, name);
   }
 });

@@ -205,7 +205,11 @@ export function fusedIrls(
   }
   if (iter > inp.maxit) iter = inp.maxit;
   if (!conv) warnings.push("glm.fit: algorithm did not converge");
-  if (extremeFitted(pass.mu)) {
+  const eps = 10 * DBL_EPSILON;
+  const extreme = pass.kernel === null
+    ? extremeFitted(pass.mu)
+    : pass.acc[8] > 1 - eps || pass.acc[7] < eps; // the range of μ from the kernel's last run
+  if (extreme) {
     warnings.push("glm.fit: fitted probabilities numerically 0 or 1 occurred");
   }
   // With the row kernel, its memory (one per fit) holds the rows: the results are views of it;
@@ -238,7 +242,8 @@ export function fusedIrls(
 }
 
 /**
- * Whether some μ is within 10ε of 0 or 1 (glm.fit's warning). A function of its own: a loop in a
+ * Whether some μ is within 10ε of 0 or 1 (glm.fit's warning), without the row kernel (which finds
+ * the range of μ in its last run). A function of its own: a loop in a
  * function called once per fit runs unoptimised until on-stack replacement compiles the whole
  * function (for `fusedIrls`, a large one); a small one is compiled fast, and fully after a few fits.
  */

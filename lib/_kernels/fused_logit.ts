@@ -229,6 +229,9 @@ function runPieces(
   if (flags & RUN.ROWS) {
     addTo(p.acc, 4, k.logLikSum());
     p.acc[6] += k.exceptions();
+    const [lo, hi] = k.muRange();
+    p.acc[7] = Math.min(p.acc[7], lo);
+    p.acc[8] = Math.max(p.acc[8], hi);
   }
   if (count & 1) {
     // The odd last row in JavaScript (its sum goes to acc[0]; for the null run, move it over).
@@ -246,6 +249,8 @@ function runPieces(
       const one = (v: Float64Array | null) => v === null ? null : v.subarray(last, last + 1);
       const m2 = minus2LogLikAndResiduals(one(p.y)!, one(p.mu)!, one(p.inp.weights), one(p.dev)!);
       addTo(p.acc, 4, -m2 / 2);
+      p.acc[7] = Math.min(p.acc[7], p.mu[last]);
+      p.acc[8] = Math.max(p.acc[8], p.mu[last]);
     }
   }
 }

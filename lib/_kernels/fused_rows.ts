@@ -232,7 +232,7 @@ export function createPass(
     xRows: null,
     xFirst: 0,
     beta: null,
-    acc: new Float64Array(8),
+    acc: Float64Array.of(0, 0, 0, 0, 0, 0, 0, Infinity, -Infinity),
     scratch: new Float64Array(3),
     valid: true,
   };
@@ -301,6 +301,8 @@ export function passRows(
 export function resetPass(pass: Pass): void {
   pass.acc[0] = pass.acc[1] = 0;
   pass.acc[4] = pass.acc[5] = pass.acc[6] = 0;
+  pass.acc[7] = Infinity;
+  pass.acc[8] = -Infinity;
   pass.valid = true;
 }
 

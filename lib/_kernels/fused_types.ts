@@ -60,7 +60,8 @@ export interface Pass {
   beta: Float64Array | null;
   /**
    * [deviance sum, compensation, null-deviance sum (the start pass), compensation,
-   * log-likelihood sum of the row kernel's `ROWS` runs, compensation, their exceptions, unused].
+   * log-likelihood sum of the row kernel's `ROWS` runs, compensation, their exceptions, the least
+   * and the greatest μ of those runs].
    */
   readonly acc: Float64Array;
   /** {@linkcode logitAt}'s output. */

@@ -77,7 +77,8 @@ export const ROW_BUFFERS = ["eta", "y", "w", "offset", "hy", "mu", "dev", "sw", 
  * summed. With `ROWS`, the stored row is the deviance residual sign(y − μ)·√d (not d), and the run
  * also sums −round(w)·log(probability of the observed y) — R's log-likelihood, `binomial()$aic` —
  * over the rows with y ∈ {0, 1}, round(w) > 0 and that probability at most 0.9, and counts the
- * other rows with round(w) > 0 (the exceptions, whose terms R takes from `dbinom`). Leaving out what a pass does not need saves the memory traffic of whole rows.
+ * other rows with round(w) > 0 (the exceptions, whose terms R takes from `dbinom`), and finds the
+ * range of μ. Leaving out what a pass does not need saves the memory traffic of whole rows.
  */
 export const RUN = { SYSTEM: 1, ROWS: 2, HY: 4, AT_OFFSET: 8 } as const;
 
@@ -97,7 +98,10 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
     { length: 20 },
     L,
   );
-  const [LP, Y, WV, D, SUM, ME, SQW, LT, NW, OK, AICS, BADS] = Array.from({ length: 12 }, L);
+  const [LP, Y, WV, D, SUM, ME, SQW, LT, NW, OK, AICS, BADS, LO, HI] = Array.from(
+    { length: 14 },
+    L,
+  );
   const nV128 = next - 4;
   const c: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => c.push(...p));
@@ -105,6 +109,7 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
   for (let n = 0, f = 1; n <= 13; n++, f *= n) coef.push(1 / f);
 
   emit(f64x2(0), set(SUM), f64x2(0), set(AICS), f64x2(0), set(BADS));
+  emit(f64x2(Infinity), set(LO), f64x2(-Infinity), set(HI));
   emit(control.block, get(P), get(END), i32.geU, brIf(0), control.loop);
   // η, |η|, the clamp mask
   const etaFrom = flags & RUN.AT_OFFSET ? "offset" : "eta";
@@ -173,6 +178,8 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
     emit(f64x2(0), get(NW), f64x2(0), GT, BITSELECT, V.add, set(AICS));
     emit(get(BADS), f64x2(0), f64x2(1), get(OK), BITSELECT);
     emit(f64x2(0), get(NW), f64x2(0), GT, BITSELECT, V.add, set(BADS));
+    // the range of μ (glm.fit's test for fitted probabilities 0 or 1)
+    emit(get(LO), get(MU), MIN, set(LO), get(HI), get(MU), V.max, set(HI));
   }
   if (flags & RUN.SYSTEM) {
     // μ.η = u·q² (ε beyond the clamp), √W = √(w μ.η), z√W = ((η − off) + (y − μ)/μ.η)·√W
@@ -189,6 +196,8 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
   if (flags & RUN.ROWS) {
     emit(get(ACC), get(ACC), V.load(16), get(AICS), V.add, V.store(16));
     emit(get(ACC), get(ACC), V.load(32), get(BADS), V.add, V.store(32));
+    emit(get(ACC), get(ACC), V.load(48), get(LO), MIN, V.store(48));
+    emit(get(ACC), get(ACC), V.load(64), get(HI), V.max, V.store(64));
   }
   emit(control.end);
   return wasmModule({
@@ -219,6 +228,8 @@ export interface LogitRowsKernel {
   logLikSum(): number;
   /** Since the last reset, of the `ROWS` runs: the number of exception rows ({@linkcode RUN}). */
   exceptions(): number;
+  /** Since the last reset, of the `ROWS` runs: the least and the greatest μ. */
+  muRange(): [number, number];
   /**
    * Runs rows start..start+count−1 (count even, ≤ chunk) computing what `flags` ({@linkcode RUN})
    * asks for; by default everything at η (not at the offset).
@@ -274,7 +285,7 @@ export function logitRowsKernel(
   extraBytes = 0,
 ): LogitRowsKernel | null {
   const n = rows + 2, c = chunk + 2; // room for a pair's second lane
-  const extraAt = Math.ceil(((7 * n + 2 * c + 8) * 8) / 64) * 64; // cache-line aligned
+  const extraAt = Math.ceil(((7 * n + 2 * c + 12) * 8) / 64) * 64; // cache-line aligned
   const bytes = extraAt + extraBytes;
   if (bytes > 2 ** 31 || moduleFor(n, c, RUN.SYSTEM | RUN.ROWS) === null) return null;
   let memory: WebAssembly.Memory;
@@ -291,7 +302,8 @@ export function logitRowsKernel(
       b,
     ) => [name, heap.subarray(start(b), start(b) + (b < 7 ? rows : chunk))]),
   ) as Record<typeof ROW_BUFFERS[number], Float64Array>;
-  const accAt = 7 * n + 2 * c; // in doubles: the deviance, log-likelihood, exception sums (2 lanes)
+  // In doubles, 2 lanes each: the deviance, log-likelihood and exception sums, μ's min and max.
+  const accAt = 7 * n + 2 * c;
   type Rows = (p: number, q: number, end: number, acc: number) => void;
   const fns: (Rows | undefined)[] = [];
   const fn = (flags: number): Rows =>
@@ -303,10 +315,18 @@ export function logitRowsKernel(
     memory,
     extraAt,
     buffers,
-    resetSum: () => heap.fill(0, accAt, accAt + 6),
+    resetSum: () => {
+      heap.fill(0, accAt, accAt + 6);
+      heap.fill(Infinity, accAt + 6, accAt + 8);
+      heap.fill(-Infinity, accAt + 8, accAt + 10);
+    },
     sum: () => heap[accAt] + heap[accAt + 1],
     logLikSum: () => heap[accAt + 2] + heap[accAt + 3],
     exceptions: () => heap[accAt + 4] + heap[accAt + 5],
+    muRange: () => [
+      Math.min(heap[accAt + 6], heap[accAt + 7]),
+      Math.max(heap[accAt + 8], heap[accAt + 9]),
+    ],
     run(first: number, count: number, flags = RUN.SYSTEM | RUN.ROWS | RUN.HY) {
       const p = 8 * first;
       fn(flags)(p, 8 * start(7), p + 8 * count, accAt * 8);
