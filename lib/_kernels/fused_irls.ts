@@ -243,9 +243,9 @@ export function fusedIrls(
 
 /**
  * Whether some μ is within 10ε of 0 or 1 (glm.fit's warning), without the row kernel (which finds
- * the range of μ in its last run). A function of its own: a loop in a
- * function called once per fit runs unoptimised until on-stack replacement compiles the whole
- * function (for `fusedIrls`, a large one); a small one is compiled fast, and fully after a few fits.
+ * the range of μ in its last run). A function of its own: a loop in a function called once per fit
+ * runs unoptimised until on-stack replacement compiles the whole function (for `fusedIrls`, a
+ * large one); a small one is compiled fast, and fully after a few fits.
  */
 function extremeFitted(mu: Float64Array): boolean {
   const eps = 10 * DBL_EPSILON;
