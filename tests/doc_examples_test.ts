@@ -41,46 +41,47 @@ import * as module35 from "../lib/glm/wls.ts";
 import * as module36 from "../lib/glm/binomial_rows.ts";
 import * as module37 from "../lib/glm/engine.ts";
 import * as module38 from "../lib/glm/family.ts";
-import * as module39 from "../lib/glm/glm.ts";
-import * as module40 from "../lib/glm/glm_fit.ts";
-import * as module41 from "../lib/glm/irls_loop.ts";
-import * as module42 from "../lib/glm/irls_step.ts";
-import * as module43 from "../lib/glm/loglik.ts";
-import * as module44 from "../lib/glm/null_deviance.ts";
-import * as module45 from "../lib/glm/summary.ts";
-import * as module46 from "../lib/nn/adam.ts";
-import * as module47 from "../lib/nn/dense_unit.ts";
-import * as module48 from "../lib/nn/engine.ts";
-import * as module49 from "../lib/nn/gradient_descent.ts";
-import * as module50 from "../lib/nn/layers.ts";
-import * as module51 from "../lib/nn/loss.ts";
-import * as module52 from "../lib/nn/model.ts";
-import * as module53 from "../lib/nn/network.ts";
-import * as module54 from "../lib/nn/numerical_gradient.ts";
-import * as module55 from "../lib/nn/optimizer.ts";
-import * as module56 from "../lib/nn/optimizers.ts";
-import * as module57 from "../lib/nn/progress.ts";
-import * as module58 from "../lib/nn/scratch_adam.ts";
-import * as module59 from "../lib/nn/sgd.ts";
-import * as module60 from "../lib/nn/shuffle.ts";
-import * as module61 from "../lib/nn/train.ts";
-import * as module62 from "../lib/r/_libm.ts";
-import * as module63 from "../lib/r/binomial.ts";
-import * as module64 from "../lib/r/mersenne_twister.ts";
-import * as module65 from "../lib/r/distributions.ts";
-import * as module66 from "../lib/r/format.ts";
-import * as module67 from "../lib/r/logit.ts";
-import * as module68 from "../lib/r/nmath.ts";
-import * as module69 from "../lib/r/pchisq.ts";
-import * as module70 from "../lib/r/qnorm.ts";
-import * as module71 from "../lib/r/qr.ts";
-import * as module72 from "../lib/r/random.ts";
-import * as module73 from "../lib/r/sample.ts";
-import * as module74 from "../lib/r/spline.ts";
-import * as module75 from "../lib/view/display.ts";
-import * as module76 from "../lib/view/figure.ts";
-import * as module77 from "@observablehq/plot";
-import * as module78 from "../lib/view/plots.ts";
+import * as module39 from "../lib/glm/family_options.ts";
+import * as module40 from "../lib/glm/glm.ts";
+import * as module41 from "../lib/glm/glm_fit.ts";
+import * as module42 from "../lib/glm/irls_loop.ts";
+import * as module43 from "../lib/glm/irls_step.ts";
+import * as module44 from "../lib/glm/loglik.ts";
+import * as module45 from "../lib/glm/null_deviance.ts";
+import * as module46 from "../lib/glm/summary.ts";
+import * as module47 from "../lib/nn/adam.ts";
+import * as module48 from "../lib/nn/dense_unit.ts";
+import * as module49 from "../lib/nn/engine.ts";
+import * as module50 from "../lib/nn/gradient_descent.ts";
+import * as module51 from "../lib/nn/layers.ts";
+import * as module52 from "../lib/nn/loss.ts";
+import * as module53 from "../lib/nn/model.ts";
+import * as module54 from "../lib/nn/network.ts";
+import * as module55 from "../lib/nn/numerical_gradient.ts";
+import * as module56 from "../lib/nn/optimizer.ts";
+import * as module57 from "../lib/nn/optimizers.ts";
+import * as module58 from "../lib/nn/progress.ts";
+import * as module59 from "../lib/nn/scratch_adam.ts";
+import * as module60 from "../lib/nn/sgd.ts";
+import * as module61 from "../lib/nn/shuffle.ts";
+import * as module62 from "../lib/nn/train.ts";
+import * as module63 from "../lib/r/_libm.ts";
+import * as module64 from "../lib/r/binomial.ts";
+import * as module65 from "../lib/r/mersenne_twister.ts";
+import * as module66 from "../lib/r/distributions.ts";
+import * as module67 from "../lib/r/format.ts";
+import * as module68 from "../lib/r/logit.ts";
+import * as module69 from "../lib/r/nmath.ts";
+import * as module70 from "../lib/r/pchisq.ts";
+import * as module71 from "../lib/r/qnorm.ts";
+import * as module72 from "../lib/r/qr.ts";
+import * as module73 from "../lib/r/random.ts";
+import * as module74 from "../lib/r/sample.ts";
+import * as module75 from "../lib/r/spline.ts";
+import * as module76 from "../lib/view/display.ts";
+import * as module77 from "../lib/view/figure.ts";
+import * as module78 from "@observablehq/plot";
+import * as module79 from "../lib/view/plots.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
 Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:181)", () => {
@@ -279,7 +280,7 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:184)", () => {
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:203)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const link = {
@@ -303,7 +304,7 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:184)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:249)", () => {
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:268)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const passRows: typeof module15.passRows = module15.passRows;
@@ -333,7 +334,7 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:249)", () => {
   assert.ok(pass.mu[1] === 0.5);
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:289)", () => {
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:308)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const resetPass: typeof module15.resetPass = module15.resetPass;
@@ -360,7 +361,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:289)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:313)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:332)", () => {
   const createPass: typeof module15.createPass = module15.createPass;
   const passDeviance: typeof module15.passDeviance = module15.passDeviance;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -385,7 +386,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:313)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:332)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:351)", () => {
   const addCompensated: typeof module15.addCompensated = module15.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
@@ -1008,15 +1009,7 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
   );
 });
 
-Deno.test("validateFamilyOptions example (lib/glm/binomial_fit.ts:154)", () => {
-  const validateFamilyOptions: typeof module33.validateFamilyOptions =
-    module33.validateFamilyOptions;
-  const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
-  assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
-  assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
-});
-
-Deno.test("binomialFit example (lib/glm/binomial_fit.ts:251)", () => {
+Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
   const binomialFit: typeof module33.binomialFit = module33.binomialFit;
   const validateFamilyOptions: typeof module33.validateFamilyOptions =
     module33.validateFamilyOptions;
@@ -1218,8 +1211,16 @@ Deno.test("finalDeviance example (lib/glm/family.ts:110)", () => {
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
+Deno.test("validateFamilyOptions example (lib/glm/family_options.ts:140)", () => {
+  const validateFamilyOptions: typeof module39.validateFamilyOptions =
+    module39.validateFamilyOptions;
+  const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
+  assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
+  assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
+});
+
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module39.glm = module39.glm;
+  const glm: typeof module40.glm = module40.glm;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1231,17 +1232,17 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const WARNING_NOT_CONVERGED: typeof module40.WARNING_NOT_CONVERGED =
-    module40.WARNING_NOT_CONVERGED;
+  const glm: typeof module40.glm = module40.glm;
+  const WARNING_NOT_CONVERGED: typeof module41.WARNING_NOT_CONVERGED =
+    module41.WARNING_NOT_CONVERGED;
   const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const WARNING_FITTED_0_1: typeof module40.WARNING_FITTED_0_1 = module40.WARNING_FITTED_0_1;
+  const glm: typeof module40.glm = module40.glm;
+  const WARNING_FITTED_0_1: typeof module41.WARNING_FITTED_0_1 = module41.WARNING_FITTED_0_1;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
@@ -1249,8 +1250,8 @@ Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const WARNING_NON_INTEGER: typeof module40.WARNING_NON_INTEGER = module40.WARNING_NON_INTEGER;
+  const glm: typeof module40.glm = module40.glm;
+  const WARNING_NON_INTEGER: typeof module41.WARNING_NON_INTEGER = module41.WARNING_NON_INTEGER;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
@@ -1258,13 +1259,13 @@ Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module40.WARNING_NULL_NOT_CONVERGED =
-    module40.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module41.WARNING_NULL_NOT_CONVERGED =
+    module41.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
-  const irls: typeof module41.irls = module41.irls;
+  const irls: typeof module42.irls = module42.irls;
   const qrSolver: typeof module35.qrSolver = module35.qrSolver;
   const rowUpdate: typeof module37.rowUpdate = module37.rowUpdate;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -1282,14 +1283,14 @@ Deno.test("irls example (lib/glm/irls_loop.ts:64)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module42.irlsStart = module42.irlsStart;
+  const irlsStart: typeof module43.irlsStart = module43.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module42.irlsStart = module42.irlsStart;
-  const irlsStep: typeof module42.irlsStep = module42.irlsStep;
+  const irlsStart: typeof module43.irlsStart = module43.irlsStart;
+  const irlsStep: typeof module43.irlsStep = module43.irlsStep;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
@@ -1299,8 +1300,8 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module42.irlsStart = module42.irlsStart;
-  const irlsStepUnchecked: typeof module42.irlsStepUnchecked = module42.irlsStepUnchecked;
+  const irlsStart: typeof module43.irlsStart = module43.irlsStart;
+  const irlsStepUnchecked: typeof module43.irlsStepUnchecked = module43.irlsStepUnchecked;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
@@ -1325,7 +1326,7 @@ Deno.test("binomialDevResid example (lib/glm/links.ts:137)", () => {
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:22)", () => {
-  const binomialMinus2LogLik: typeof module43.binomialMinus2LogLik = module43.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module44.binomialMinus2LogLik = module44.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
@@ -1378,7 +1379,7 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:22)", () => {
-  const nullDevianceAt: typeof module44.nullDevianceAt = module44.nullDevianceAt;
+  const nullDevianceAt: typeof module45.nullDevianceAt = module45.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
@@ -1431,8 +1432,8 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:117)", () => {
-  const glm: typeof module39.glm = module39.glm;
-  const summary: typeof module45.summary = module45.summary;
+  const glm: typeof module40.glm = module40.glm;
+  const summary: typeof module46.summary = module46.summary;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
@@ -1470,7 +1471,7 @@ Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module46.adam = module46.adam;
+  const adam: typeof module47.adam = module47.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1478,14 +1479,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module46.adamPaper = module46.adamPaper;
+  const adamPaper: typeof module47.adamPaper = module47.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
-  const logit: typeof module47.logit = module47.logit;
+  const logit: typeof module48.logit = module48.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1493,13 +1494,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:56)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:74)", () => {
-  const logitFloat32: typeof module47.logitFloat32 = module47.logitFloat32;
+  const logitFloat32: typeof module48.logitFloat32 = module48.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
-  const forwardBackward: typeof module47.forwardBackward = module47.forwardBackward;
+  const forwardBackward: typeof module48.forwardBackward = module48.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1513,8 +1514,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:94)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
-  const forwardBackwardFloat32: typeof module47.forwardBackwardFloat32 =
-    module47.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module48.forwardBackwardFloat32 =
+    module48.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1522,7 +1523,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:132)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module48.batchPass = module48.batchPass;
+  const batchPass: typeof module49.batchPass = module49.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1538,14 +1539,14 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module48.fullBatchGradient = module48.fullBatchGradient;
+  const fullBatchGradient: typeof module49.fullBatchGradient = module49.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module49.lipschitzStep = module49.lipschitzStep;
+  const lipschitzStep: typeof module50.lipschitzStep = module50.lipschitzStep;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
@@ -1553,7 +1554,7 @@ Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module49.gradientDescent = module49.gradientDescent;
+  const gradientDescent: typeof module50.gradientDescent = module50.gradientDescent;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
@@ -1561,35 +1562,35 @@ Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module50.constant = module50.constant;
+  const constant: typeof module51.constant = module51.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module50.glorotUniform = module50.glorotUniform;
+  const glorotUniform: typeof module51.glorotUniform = module51.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module50.input = module50.input;
+  const input: typeof module51.input = module51.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module50.constant = module50.constant;
-  const dense: typeof module50.dense = module50.dense;
-  const input: typeof module50.input = module50.input;
+  const constant: typeof module51.constant = module51.constant;
+  const dense: typeof module51.dense = module51.dense;
+  const input: typeof module51.input = module51.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module50.constant = module50.constant;
-  const dense: typeof module50.dense = module50.dense;
-  const input: typeof module50.input = module50.input;
+  const constant: typeof module51.constant = module51.constant;
+  const dense: typeof module51.dense = module51.dense;
+  const input: typeof module51.input = module51.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1600,78 +1601,78 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:48)", () => {
-  const sigmoid: typeof module51.sigmoid = module51.sigmoid;
+  const sigmoid: typeof module52.sigmoid = module52.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:65)", () => {
-  const softplus: typeof module51.softplus = module51.softplus;
+  const softplus: typeof module52.softplus = module52.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:81)", () => {
-  const logSigmoid: typeof module51.logSigmoid = module51.logSigmoid;
+  const logSigmoid: typeof module52.logSigmoid = module52.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:100)", () => {
-  const linearPredictor: typeof module51.linearPredictor = module51.linearPredictor;
+  const linearPredictor: typeof module52.linearPredictor = module52.linearPredictor;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:118)", () => {
-  const logitsOf: typeof module51.logitsOf = module51.logitsOf;
+  const logitsOf: typeof module52.logitsOf = module52.logitsOf;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:142)", () => {
-  const binaryCrossEntropyWithLogits: typeof module51.binaryCrossEntropyWithLogits =
-    module51.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module52.binaryCrossEntropyWithLogits =
+    module52.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:175)", () => {
-  const crossEntropyOf: typeof module51.crossEntropyOf = module51.crossEntropyOf;
+  const crossEntropyOf: typeof module52.crossEntropyOf = module52.crossEntropyOf;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:192)", () => {
-  const binaryCrossEntropy: typeof module51.binaryCrossEntropy = module51.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module52.binaryCrossEntropy = module52.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:229)", () => {
-  const binaryCrossEntropyLoss: typeof module51.binaryCrossEntropyLoss =
-    module51.binaryCrossEntropyLoss;
+  const binaryCrossEntropyLoss: typeof module52.binaryCrossEntropyLoss =
+    module52.binaryCrossEntropyLoss;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:254)", () => {
-  const bernoulliLogLikelihood: typeof module51.bernoulliLogLikelihood =
-    module51.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module51.binaryCrossEntropyLoss =
-    module51.binaryCrossEntropyLoss;
+  const bernoulliLogLikelihood: typeof module52.bernoulliLogLikelihood =
+    module52.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module52.binaryCrossEntropyLoss =
+    module52.binaryCrossEntropyLoss;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:277)", () => {
-  const binaryCrossEntropyGradient: typeof module51.binaryCrossEntropyGradient =
-    module51.binaryCrossEntropyGradient;
+  const binaryCrossEntropyGradient: typeof module52.binaryCrossEntropyGradient =
+    module52.binaryCrossEntropyGradient;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
@@ -1679,7 +1680,7 @@ Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:277)", () => {
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
-  const tutorialGradientInto: typeof module51.tutorialGradientInto = module51.tutorialGradientInto;
+  const tutorialGradientInto: typeof module52.tutorialGradientInto = module52.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1695,17 +1696,17 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:313)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:347)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module51.bernoulliLogLikelihoodGradient =
-    module51.bernoulliLogLikelihoodGradient;
+  const bernoulliLogLikelihoodGradient: typeof module52.bernoulliLogLikelihoodGradient =
+    module52.bernoulliLogLikelihoodGradient;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:52)", () => {
-  const constant: typeof module50.constant = module50.constant;
-  const dense: typeof module50.dense = module50.dense;
-  const input: typeof module50.input = module50.input;
-  const model: typeof module52.model = module52.model;
+  const constant: typeof module51.constant = module51.constant;
+  const dense: typeof module51.dense = module51.dense;
+  const input: typeof module51.input = module51.input;
+  const model: typeof module53.model = module53.model;
   const fromRows: typeof module9.fromRows = module9.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
@@ -1748,31 +1749,31 @@ Deno.test("model example (lib/nn/model.ts:334)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module53.tutorialNetwork = module53.tutorialNetwork;
+  const tutorialNetwork: typeof module54.tutorialNetwork = module54.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module54.numericalGradient = module54.numericalGradient;
+  const numericalGradient: typeof module55.numericalGradient = module55.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module55.checkDtype = module55.checkDtype;
+  const checkDtype: typeof module56.checkDtype = module56.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module55.checkStep = module55.checkStep;
+  const checkStep: typeof module56.checkStep = module56.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module46.adam = module46.adam;
+  const adam: typeof module47.adam = module47.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1780,23 +1781,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module56.getOptimizer = module56.getOptimizer;
+  const getOptimizer: typeof module57.getOptimizer = module57.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module57.formatEpoch = module57.formatEpoch;
+  const formatEpoch: typeof module58.formatEpoch = module58.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module57.inJupyterKernel = module57.inJupyterKernel;
+  const inJupyterKernel: typeof module58.inJupyterKernel = module58.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module57.terminalProgress = module57.terminalProgress;
+  const terminalProgress: typeof module58.terminalProgress = module58.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1805,7 +1806,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module57.jupyterProgress = module57.jupyterProgress;
+  const jupyterProgress: typeof module58.jupyterProgress = module58.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1814,12 +1815,12 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module57.progressFor = module57.progressFor;
+  const progressFor: typeof module58.progressFor = module58.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module58.scratchAdam = module58.scratchAdam;
+  const scratchAdam: typeof module59.scratchAdam = module59.scratchAdam;
   const generateData: typeof module31.generateData = module31.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
@@ -1828,14 +1829,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module59.sgd = module59.sgd;
+  const sgd: typeof module60.sgd = module60.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module60.CounterRng = module60.CounterRng;
+  const CounterRng: typeof module61.CounterRng = module61.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1844,37 +1845,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module60.RowOrder = module60.RowOrder;
+  const RowOrder: typeof module61.RowOrder = module61.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module50.dense = module50.dense;
-  const input: typeof module50.input = module50.input;
-  const model: typeof module52.model = module52.model;
+  const dense: typeof module51.dense = module51.dense;
+  const input: typeof module51.input = module51.input;
+  const model: typeof module53.model = module53.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module61.fitSettings = module61.fitSettings;
+  const fitSettings: typeof module62.fitSettings = module62.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:131)", () => {
-  const trainParams: typeof module61.trainParams = module61.trainParams;
+  const trainParams: typeof module62.trainParams = module62.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
-  const trainEpochs: typeof module61.trainEpochs = module61.trainEpochs;
-  const batchPass: typeof module48.batchPass = module48.batchPass;
-  const adam: typeof module46.adam = module46.adam;
-  const fitSettings: typeof module61.fitSettings = module61.fitSettings;
+  const trainEpochs: typeof module62.trainEpochs = module62.trainEpochs;
+  const batchPass: typeof module49.batchPass = module49.batchPass;
+  const adam: typeof module47.adam = module47.adam;
+  const fitSettings: typeof module62.fitSettings = module62.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1889,14 +1890,14 @@ Deno.test("trainEpochs example (lib/nn/train.ts:147)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:145)", () => {
-  const logR: typeof module62.logR = module62.logR;
+  const logR: typeof module63.logR = module63.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:40)", () => {
-  const binomialSampler: typeof module63.binomialSampler = module63.binomialSampler;
-  const mersenneTwister: typeof module64.mersenneTwister = module64.mersenneTwister;
+  const binomialSampler: typeof module64.binomialSampler = module64.binomialSampler;
+  const mersenneTwister: typeof module65.mersenneTwister = module65.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
@@ -1910,32 +1911,32 @@ Deno.test("logDbinom example (lib/r/dbinom.ts:96)", () => {
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:20)", () => {
-  const dnorm: typeof module65.dnorm = module65.dnorm;
+  const dnorm: typeof module66.dnorm = module66.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:43)", () => {
-  const roundHalfEven: typeof module65.roundHalfEven = module65.roundHalfEven;
+  const roundHalfEven: typeof module66.roundHalfEven = module66.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:70)", () => {
-  const pcauchy: typeof module65.pcauchy = module65.pcauchy;
+  const pcauchy: typeof module66.pcauchy = module66.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:90)", () => {
-  const qcauchy: typeof module65.qcauchy = module65.qcauchy;
+  const qcauchy: typeof module66.qcauchy = module66.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:114)", () => {
-  const dcauchy: typeof module65.dcauchy = module65.dcauchy;
+  const dcauchy: typeof module66.dcauchy = module66.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
-  const formatColumn: typeof module66.formatColumn = module66.formatColumn;
+  const formatColumn: typeof module67.formatColumn = module67.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1944,78 +1945,78 @@ Deno.test("formatColumn example (lib/r/format.ts:16)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:68)", () => {
-  const formatNumbers: typeof module66.formatNumbers = module66.formatNumbers;
+  const formatNumbers: typeof module67.formatNumbers = module67.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:85)", () => {
-  const roundTo: typeof module66.roundTo = module66.roundTo;
+  const roundTo: typeof module67.roundTo = module67.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:99)", () => {
-  const formatPval: typeof module66.formatPval = module66.formatPval;
+  const formatPval: typeof module67.formatPval = module67.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:140)", () => {
-  const zapsmall: typeof module66.zapsmall = module66.zapsmall;
+  const zapsmall: typeof module67.zapsmall = module67.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:20)", () => {
-  const clampedExp: typeof module67.clampedExp = module67.clampedExp;
+  const clampedExp: typeof module68.clampedExp = module68.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:34)", () => {
-  const linkinv: typeof module67.linkinv = module67.linkinv;
+  const linkinv: typeof module68.linkinv = module68.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:50)", () => {
-  const clampedExp: typeof module67.clampedExp = module67.clampedExp;
-  const muEta: typeof module67.muEta = module67.muEta;
+  const clampedExp: typeof module68.clampedExp = module68.clampedExp;
+  const muEta: typeof module68.muEta = module68.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:70)", () => {
-  const devResid: typeof module67.devResid = module67.devResid;
+  const devResid: typeof module68.devResid = module68.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module64.mersenneTwister = module64.mersenneTwister;
+  const mersenneTwister: typeof module65.mersenneTwister = module65.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:31)", () => {
-  const logDbinom1: typeof module68.logDbinom1 = module68.logDbinom1;
+  const logDbinom1: typeof module69.logDbinom1 = module69.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:51)", () => {
-  const pnorm: typeof module68.pnorm = module68.pnorm;
+  const pnorm: typeof module69.pnorm = module69.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:34)", () => {
-  const pchisqUpper: typeof module69.pchisqUpper = module69.pchisqUpper;
+  const pchisqUpper: typeof module70.pchisqUpper = module70.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module70.qnorm = module70.qnorm;
+  const qnorm: typeof module71.qnorm = module71.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
-  const dqrdc2: typeof module71.dqrdc2 = module71.dqrdc2;
+  const dqrdc2: typeof module72.dqrdc2 = module72.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -2024,14 +2025,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:59)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:186)", () => {
-  const qrls: typeof module71.qrls = module71.qrls;
+  const qrls: typeof module72.qrls = module72.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module72.rRng = module72.rRng;
+  const rRng: typeof module73.rRng = module73.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -2045,37 +2046,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module72.seedrandomRng = module72.seedrandomRng;
+  const seedrandomRng: typeof module73.seedrandomRng = module73.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module73.unifIndex = module73.unifIndex;
+  const unifIndex: typeof module74.unifIndex = module74.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module73.permutationInto = module73.permutationInto;
-  const rRng: typeof module72.rRng = module72.rRng;
+  const permutationInto: typeof module74.permutationInto = module74.permutationInto;
+  const rRng: typeof module73.rRng = module73.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module74.regularize = module74.regularize;
+  const regularize: typeof module75.regularize = module75.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module74.seqLength = module74.seqLength;
+  const seqLength: typeof module75.seqLength = module75.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module74.spline = module74.spline;
+  const spline: typeof module75.spline = module75.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -2083,84 +2084,84 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module74.approx = module74.approx;
+  const approx: typeof module75.approx = module75.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module75.table = module75.table;
+  const table: typeof module76.table = module76.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module75.table = module75.table;
+  const table: typeof module76.table = module76.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module75.headTable = module75.headTable;
+  const headTable: typeof module76.headTable = module76.headTable;
   const generateData: typeof module31.generateData = module31.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module75.sideBySide = module75.sideBySide;
+  const sideBySide: typeof module76.sideBySide = module76.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:18)", () => {
-  const Figure: typeof module76.Figure = module76.Figure;
+  const Figure: typeof module77.Figure = module77.Figure;
   const jupyterDisplay: typeof module27.jupyterDisplay = module27.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>');
   assert.ok(fig[jupyterDisplay]()["image/svg+xml"] === fig.svg);
 });
 
 Deno.test("plot example (lib/view/figure.ts:44)", () => {
-  const Plot = module77;
-  const plot: typeof module76.plot = module76.plot;
+  const Plot = module78;
+  const plot: typeof module77.plot = module77.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] });
   assert.ok(fig.svg.startsWith("<svg"));
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:21)", () => {
-  const featureHistograms: typeof module78.featureHistograms = module78.featureHistograms;
+  const featureHistograms: typeof module79.featureHistograms = module79.featureHistograms;
   const generateData: typeof module31.generateData = module31.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:77)", () => {
-  const targetBalance: typeof module78.targetBalance = module78.targetBalance;
+  const targetBalance: typeof module79.targetBalance = module79.targetBalance;
   const generateData: typeof module31.generateData = module31.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).svg.startsWith("<svg"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:107)", () => {
-  const irlsConvergence: typeof module78.irlsConvergence = module78.irlsConvergence;
-  const glm: typeof module39.glm = module39.glm;
+  const irlsConvergence: typeof module79.irlsConvergence = module79.irlsConvergence;
+  const glm: typeof module40.glm = module40.glm;
   const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:146)", () => {
-  const sigmoidCurve: typeof module78.sigmoidCurve = module78.sigmoidCurve;
+  const sigmoidCurve: typeof module79.sigmoidCurve = module79.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/plots.ts:193)", () => {
-  const lossAlongCoefficient: typeof module78.lossAlongCoefficient = module78.lossAlongCoefficient;
+  const lossAlongCoefficient: typeof module79.lossAlongCoefficient = module79.lossAlongCoefficient;
   const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
-  const logLikelihoodSurface: typeof module78.logLikelihoodSurface = module78.logLikelihoodSurface;
+  const logLikelihoodSurface: typeof module79.logLikelihoodSurface = module79.logLikelihoodSurface;
   const generateData: typeof module31.generateData = module31.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
@@ -2168,7 +2169,7 @@ Deno.test("logLikelihoodSurface example (lib/view/plots.ts:269)", () => {
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:338)", () => {
-  const lossCurve: typeof module78.lossCurve = module78.lossCurve;
+  const lossCurve: typeof module79.lossCurve = module79.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path"));
 });

@@ -154,9 +154,27 @@ function linkRows(
  * Float64Array here.
  */
 function copyResponse(y: Float64Array, w: Float64Array | null, out: Float64Array): number {
-  // No branch on y (unpredictable): the largest |w·y − round(w·y)| and y(1 − y).
-  let offInteger = 0, fractional = 0;
-  for (let i = 0; i < out.length; i++) {
+  // In blocks (a small function called often is optimised after a few, where one long loop run
+  // once a fit would be slow for the first fits); no branch on y (unpredictable): the largest
+  // |w·y − round(w·y)| and y(1 − y).
+  const s = new Float64Array(2);
+  for (let i = 0; i < out.length; i += 8192) {
+    copyBlock(y, w, out, i, Math.min(out.length, i + 8192), s);
+  }
+  return (s[0] > 1e-3 ? 1 : 0) + (s[1] > 0 ? 2 : 0);
+}
+
+/** {@linkcode copyResponse} on rows from..to−1, s = [max |w·y − round(w·y)|, max y(1 − y)]. */
+function copyBlock(
+  y: Float64Array,
+  w: Float64Array | null,
+  out: Float64Array,
+  from: number,
+  to: number,
+  s: Float64Array,
+): void {
+  let offInteger = s[0], fractional = s[1];
+  for (let i = from; i < to; i++) {
     const wi = w === null ? 1 : w[i];
     const yi = wi === 0 ? 0 : y[i];
     out[i] = yi;
@@ -165,7 +183,8 @@ function copyResponse(y: Float64Array, w: Float64Array | null, out: Float64Array
     offInteger = Math.max(offInteger, Math.abs(m - Math.round(m)));
     fractional = Math.max(fractional, yi * (1 - yi));
   }
-  return (offInteger > 1e-3 ? 1 : 0) + (fractional > 0 ? 2 : 0);
+  s[0] = offInteger;
+  s[1] = fractional;
 }
 
 /** H(y) = y log y + (1 − y) log(1 − y) of every row into `out` (0 where y is 0 or 1). */

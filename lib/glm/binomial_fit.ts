@@ -19,24 +19,21 @@
  * @module
  */
 
-import { ArgumentError } from "../core/errors.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { checkMatrix } from "../core/validate.ts";
 import { pnorm } from "../r/nmath.ts";
 import { binomialLoop, type LoopResult, type LoopSettings } from "./binomial_loop.ts";
 import { choleskySolver, MAX_AUTO_CONDITION } from "./cholesky.ts";
 import { aicAndResiduals, fusedBinomialLoop, normalEquationsFor } from "./engine.ts";
-import {
-  type GlmFit,
-  type Link,
-  WARNING_NON_INTEGER,
-  WARNING_NULL_NOT_CONVERGED,
-} from "./glm_fit.ts";
-import { binomialLink, LINKS } from "./links.ts";
+import { type GlmFit, WARNING_NON_INTEGER, WARNING_NULL_NOT_CONVERGED } from "./glm_fit.ts";
+import { binomialLink } from "./links.ts";
+import type { FamilySettings } from "./family_options.ts";
 import { binomialMinus2LogLik } from "./loglik.ts";
 import { nullDevianceAt } from "./null_deviance.ts";
 import type { NormalEquationsSource } from "./normal_equations.ts";
 import { qrSolver } from "./wls.ts";
+
+export { type FamilySettings, validateFamilyOptions } from "./family_options.ts";
 
 /** The checked options of `glm` (see `GlmOptions` in `glm.ts`). */
 export interface GlmSettings {
@@ -52,134 +49,6 @@ export interface GlmSettings {
   method: "auto" | "qr" | "cholesky";
   /** The code of the fast parts. */
   engine: "fast" | "reference";
-}
-
-/** The checked family options: what {@linkcode binomialFit} needs besides {@linkcode GlmSettings}. */
-export interface FamilySettings {
-  /** The link. */
-  link: Link;
-  /** The response as given (proportions in [0, 1] where the weight is positive); not copied. */
-  y: ArrayLike<number>;
-  /** Prior weights, or null for all 1. */
-  weights: Float64Array | null;
-  /** Offset, or null for none. */
-  offset: Float64Array | null;
-  /** Whether `weights` or `offset` may be the caller's own arrays: the fit keeps copies. */
-  shared?: boolean;
-  /** A starting linear predictor (R's `etastart`), instead of the family's start. */
-  etastart?: Float64Array;
-  /** Starting fitted values (R's `mustart`), instead of the family's start. */
-  mustart?: Float64Array;
-  /** Whether to compute the null deviance (with its refit); default true. */
-  nullDeviance?: boolean;
-  /** Whether X is known to be finite (else it is checked, or certified by the first XᵀWX). */
-  xChecked?: boolean;
-}
-
-/**
- * `v` as doubles, checked: n numbers, finite, and for weights non-negative and not all 0. A
- * Float64Array is checked and returned as it is (the fit copies it before keeping it); anything
- * else is copied in the same pass.
- */
-function checkedVector(
-  name: string,
-  v: ArrayLike<number>,
-  n: number,
-  weights: boolean,
-): Float64Array {
-  const what = weights ? "non-negative weights" : "finite numbers";
-  if (v === null || typeof v !== "object" || typeof v.length !== "number") {
-    throw new ArgumentError(name, `must be an array of ${what}, one per row of X`);
-  }
-  if (v.length !== n) throw new ArgumentError(name, `has ${v.length} entries but X has ${n} rows`);
-  if (v instanceof Float64Array && allFinite(v, weights)) return v;
-  const out = v instanceof Float64Array ? v : new Float64Array(n);
-  let positive = false;
-  for (let i = 0; i < n; i++) {
-    const x = +v[i];
-    if (!(Number.isFinite(x) && (!weights || x >= 0))) {
-      const must = weights
-        ? "weights must be finite and non-negative"
-        : "every entry must be finite";
-      throw new ArgumentError(name, `holds ${v[i]} at position ${i + 1}; ${must}`);
-    }
-    if (x > 0) positive = true;
-    if (out !== v) out[i] = x;
-  }
-  if (weights && !positive) {
-    throw new ArgumentError(name, "are all 0: at least one row needs a positive weight");
-  }
-  return out;
-}
-
-/**
- * The fast test for a checked Float64Array: every entry finite (x · 0 is 0 exactly then) and, for
- * weights, non-negative and not all 0 — no branch a row. When it fails, the caller's loop finds
- * the entry to name.
- */
-function allFinite(v: Float64Array, weights: boolean): boolean {
-  let zero = 0, min = Infinity, max = -Infinity;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    zero += x * 0;
-    min = Math.min(min, x);
-    max = Math.max(max, x);
-  }
-  return zero === 0 && (!weights || (min >= 0 && max > 0));
-}
-
-/** y in [0, 1] wherever the weight is positive (R: anything goes where the weight is 0). */
-function checkResponse(y: ArrayLike<number>, n: number, weights: Float64Array | null): void {
-  if (y === null || typeof y !== "object" || typeof y.length !== "number") {
-    throw new ArgumentError("y", "must be an array of 0/1 labels or proportions in [0, 1]");
-  }
-  if (y.length !== n) throw new ArgumentError("y", `has ${y.length} labels but X has ${n} rows`);
-  for (let i = 0; i < n; i++) {
-    const v = y[i];
-    if (!(v >= 0 && v <= 1) && (weights === null || weights[i] !== 0)) {
-      throw new ArgumentError(
-        "y",
-        `holds ${v} at position ${i + 1}; y must be 0/1 labels or proportions in [0, 1]`,
-      );
-    }
-  }
-}
-
-/**
- * Checks the options that go beyond the plain logit fit — `y` as proportions, `weights`,
- * `offset`, `link` — and returns them (weights and offset as Float64Arrays, the caller's own when
- * they were given as such: `shared`). Errors name the argument.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { validateFamilyOptions } from "./binomial_fit.ts";
- * const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
- * assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
- * assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
- * ```
- */
-export function validateFamilyOptions(
-  n: number,
-  y: ArrayLike<number>,
-  options: { weights?: ArrayLike<number>; offset?: ArrayLike<number>; link?: Link },
-): FamilySettings {
-  const link = options.link ?? "logit";
-  if (!(LINKS as readonly string[]).includes(link)) {
-    throw new ArgumentError(
-      "options.link",
-      `must be one of ${LINKS.map((l) => `"${l}"`).join(", ")}, got ${String(link)}`,
-    );
-  }
-  const weights = options.weights === undefined
-    ? null
-    : checkedVector("options.weights", options.weights, n, true);
-  checkResponse(y, n, weights);
-  const offset = options.offset === undefined
-    ? null
-    : checkedVector("options.offset", options.offset, n, false);
-  const shared = options.weights instanceof Float64Array || options.offset instanceof Float64Array;
-  return { link, y, weights, offset, shared };
 }
 
 /** The rows of positive weight, or null when every row has one. */
@@ -316,10 +185,19 @@ export function binomialFit(X: Matrix, s: GlmSettings, f: FamilySettings): GlmFi
   };
 }
 
-/** The number of zero weights (a function of its own, compiled apart from binomialFit's bulk). */
+/** The number of zero weights (in blocks: a small function called often is optimised early). */
 function zeros(w: Float64Array | null): number {
   let count = 0;
-  if (w !== null) { for (let i = 0; i < w.length; i++) count += w[i] === 0 ? 1 : 0; }
+  if (w !== null) {
+    for (let i = 0; i < w.length; i += 8192) count += zerosIn(w, i, Math.min(w.length, i + 8192));
+  }
+  return count;
+}
+
+/** The number of zeros among w[from..to−1]. */
+function zerosIn(w: Float64Array, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++) count += w[i] === 0 ? 1 : 0;
   return count;
 }
 
