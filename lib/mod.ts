@@ -109,13 +109,34 @@ export { type LayerSummary, ModelSummary } from "./nn/summary.ts";
 export { type FitOptions, type History, type MetricName } from "./nn/train.ts";
 export { TrainingError } from "./nn/training_checks.ts";
 // glm
-export { glm, type GlmOptions, predict, type PredictOptions } from "./glm/glm.ts";
+export { glm, type GlmOptions } from "./glm/glm.ts";
 export {
   type GlmFit,
   type GlmTraceStep,
+  type Link,
   WARNING_FITTED_0_1,
+  WARNING_NON_INTEGER,
   WARNING_NOT_CONVERGED,
+  WARNING_NULL_NOT_CONVERGED,
 } from "./glm/glm_fit.ts";
+export { type BinomialLink, binomialLink, LINKS } from "./glm/links.ts";
+export { anova, type AnovaOptions, type AnovaRow, type AnovaTable } from "./glm/anova.ts";
+export { type ConfidenceIntervals, confint, type ConfintOptions } from "./glm/confint.ts";
+export {
+  type CoefficientProfile,
+  type GlmProfile,
+  profile,
+  type ProfileOptions,
+} from "./glm/profile.ts";
+export { AIC, BIC, type LogLik, logLik, nobs } from "./glm/loglik.ts";
+export {
+  predict,
+  type Prediction,
+  type PredictOptions,
+  WARNING_RANK_DEFICIENT_PREDICTION,
+} from "./glm/predict.ts";
+export { residuals, type ResidualType } from "./glm/residuals.ts";
+export { vcov } from "./glm/vcov.ts";
 export { irlsStart, type IrlsStep, irlsStep } from "./glm/irls_step.ts";
 export { type GlmCoefficientRow, type GlmSummary, summary } from "./glm/summary.ts";
 // view
@@ -130,6 +151,7 @@ export {
 // `plot` itself takes Observable Plot's option types, which are not part of this API.
 export { Figure, type FigureText } from "./view/figure.ts";
 export { networkDiagram, type NetworkDiagramOptions } from "./view/diagram.ts";
+export { profilePlot } from "./view/profile_plot.ts";
 export {
   featureHistograms,
   irlsConvergence,

@@ -1,7 +1,8 @@
 /**
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
- *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto] [--peers]
+ *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
+ *                                      [--weighted] [--peers]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
  * `set.seed(SEED)` (R) and `rRng(SEED)` (ours, bit-identical to R's stream; checked by comparing
@@ -17,6 +18,11 @@
  * regression (see `scripts/peers.py`), installed into `.venv` on first use
  * (`scripts/requirements-peers.txt`). They fit the same data: X and y as generated here, written
  * once to `.cache/bench_glm/` as binary doubles. Every coefficient vector is compared with R's.
+ *
+ * `--weighted` times the fit with prior weights and an offset on both sides: the same stream goes
+ * on to draw `w <- runif(N, 0.5, 2)` and `offset <- rnorm(N) * 0.1` (scripts/bench_glm.R
+ * `--weighted`), and both fit `glm.fit(X, y, weights = w, offset = offset)` (no intercept, logit;
+ * the weights are not whole numbers, so both warn "non-integer #successes").
  *
  * @module
  */
@@ -35,11 +41,15 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
 }
 
-function generate(n: number, k: number) {
+function generate(n: number, k: number, weighted: boolean) {
   const rng = rRng(SEED);
   const X = fromColumnMajor(n, k, rng.rnorm(n * k, 0, 1));
   const y = rng.rbinom(n, 1, 0.5);
-  return { X, y };
+  if (!weighted) return { X, y, options: {} };
+  // R: runif(n, 0.5, 2) is 0.5 + (2 - 0.5) * u; rnorm(n) * 0.1.
+  const weights = rng.runif(n).map((u) => 0.5 + 1.5 * u);
+  const offset = rng.rnorm(n, 0, 1).map((z) => z * 0.1);
+  return { X, y, options: { weights, offset } };
 }
 
 function sum(a: ArrayLike<number>): number {
@@ -59,8 +69,14 @@ function procStatus(key: string): number {
 }
 
 /** Child mode: one timed fit with peak-memory measurement; prints one JSON line. */
-async function child(n: number, k: number, reps: number, method: GlmOptions["method"]) {
-  const { X, y } = generate(n, k);
+async function child(
+  n: number,
+  k: number,
+  reps: number,
+  method: GlmOptions["method"],
+  weighted: boolean,
+) {
+  const { X, y, options } = generate(n, k, weighted);
   const g = (globalThis as { gc?: () => void }).gc;
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
@@ -74,7 +90,7 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
     Deno.writeTextFileSync("/proc/self/clear_refs", "5");
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method });
+    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method, ...options });
     seconds.push((performance.now() - t0) / 1000);
     const c1 = process.cpuUsage(c0);
     cpuSeconds.push((c1.user + c1.system) / 1e6);
@@ -85,6 +101,7 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
     k,
     checksumX: sum(X.data),
     checksumY: sum(y),
+    ...(weighted ? { checksumW: sum(options.weights!), checksumOffset: sum(options.offset!) } : {}),
     seconds,
     cpuSeconds,
     iterations: fit!.iterations,
@@ -100,7 +117,7 @@ async function child(n: number, k: number, reps: number, method: GlmOptions["met
  * standard input with one timed fit (as `child` times it) and "done" with the last fit's result.
  */
 async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
-  const { X, y } = generate(n, k);
+  const { X, y } = generate(n, k, false);
   const g = (globalThis as { gc?: () => void }).gc;
   const say = (o: unknown) => console.log(JSON.stringify(o));
   say({ checksumX: sum(X.data), checksumY: sum(y), xBytes: X.data.byteLength });
@@ -268,7 +285,7 @@ async function dataFile(n: number, k: number): Promise<string> {
   const path = new URL(`../.cache/bench_glm/seed${SEED}_${n}x${k}.f64`, import.meta.url).pathname;
   const size = await Deno.stat(path).then((s) => s.size, () => -1);
   if (size !== 8 * (n * k + n)) {
-    const { X, y } = generate(n, k);
+    const { X, y } = generate(n, k, false);
     await writeData(path, X.data, y);
   }
   return path;
@@ -297,6 +314,7 @@ function printTable(head: string[], rows: string[][], left = 1): void {
 async function main() {
   const reps = Number(arg("reps", "3"));
   const method = arg("method", "auto");
+  const weighted = Deno.args.includes("--weighted");
   const sizes = arg("sizes", "1000000x10,100000x100").split(",").map((s) =>
     s.split("x").map(Number)
   );
@@ -313,6 +331,7 @@ async function main() {
       String(k),
       String(reps),
       method,
+      ...(weighted ? ["--weighted"] : []),
     ]);
     const r = await run("Rscript", [
       new URL("./bench_glm.R", import.meta.url).pathname,
@@ -320,11 +339,14 @@ async function main() {
       String(k),
       String(SEED),
       String(reps),
+      ...(weighted ? ["--weighted"] : []),
     ]);
     // R's sum() accumulates in long double, ours in double: equal data gives sums equal to ~1e-12.
     const close = (a: unknown, b: unknown) =>
       Math.abs((a as number) - (b as number)) <= 1e-12 * Math.max(1, Math.abs(b as number));
-    const sameData = close(ours.checksumX, r.checksumX) && close(ours.checksumY, r.checksumY);
+    const sameData = close(ours.checksumX, r.checksumX) && close(ours.checksumY, r.checksumY) &&
+      (!weighted ||
+        (close(ours.checksumW, r.checksumW) && close(ours.checksumOffset, r.checksumOffset)));
     const rc = r.coefficients as number[], oc = ours.coefficients as number[];
     let maxRel = 0;
     rc.forEach((c, j) => (maxRel = Math.max(maxRel, Math.abs(oc[j] - c) / Math.abs(c))));
@@ -367,6 +389,11 @@ async function main() {
   console.log(line(head));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows) console.log(line(r));
+  if (weighted) {
+    console.log(
+      "\nWeighted: glm.fit(X, y, weights = runif(N, 0.5, 2), offset = rnorm(N) * 0.1) on both sides.",
+    );
+  }
   console.log(
     `\n(${reps} runs each; times are medians except the last CPU column; ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}; ` +
       `cross-products by ${wasmCrossprodAvailable() ? "WebAssembly SIMD" : "TypeScript"})`,
@@ -385,6 +412,7 @@ if (Deno.args[0] === "--serve") {
     Number(Deno.args[2]),
     Number(Deno.args[3]),
     (Deno.args[4] ?? "auto") as GlmOptions["method"],
+    Deno.args.includes("--weighted"),
   );
 } else {
   await main();

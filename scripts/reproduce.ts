@@ -4,8 +4,11 @@
  *     deno task reproduce [--json] [--rng r|seedrandom] [--seed 42] [--n 1000] [--k 10]
  *                         [--data FILE.csv] [--intercept] [--maxit 25] [--epsilon 1e-10]
  *                         [--epochs 1000] [--batch-size 1000] [--float32] [--progress] [--help]
+ *                         [--weights COLUMN] [--offset COLUMN] [--link logit|probit|cloglog|cauchit]
  *
- * Without `--json` it prints readable tables; with it, one JSON object whose numbers parse back to
+ * With `--data FILE.csv`, `--weights` and `--offset` name columns of the file that glm takes as
+ * prior weights and offset (R's `weights =`, `offset =`; they are not features then), and `--link`
+ * picks the link of the binomial family. Without `--json` it prints readable tables; with it, one JSON object whose numbers parse back to
  * the same doubles. A bad option or an unreadable data file is a one-line error and exit code 2,
  * before anything runs; training that cannot finish (it diverges) a one-line error and exit
  * code 1. Long runs report their progress on stderr.
@@ -22,9 +25,12 @@ import {
   glm,
   type GlmFit,
   head,
+  type Link,
+  LINKS,
   type Matrix,
   matrix,
   meanAbsolutePercentageError,
+  nobs,
   printableName,
   readCsv,
   type Rng,
@@ -54,6 +60,12 @@ export interface Options {
   batchSize: number;
   float32: boolean;
   progress: boolean;
+  /** A column of `--data` to use as glm's prior weights. */
+  weights?: string;
+  /** A column of `--data` to use as glm's offset. */
+  offset?: string;
+  /** The link of glm's binomial family. */
+  link: Link;
 }
 
 /** A problem with the command line or its input: reported in one line, exit code 2. */
@@ -151,6 +163,26 @@ export const OPTIONS: Record<string, OptionSpec> = {
     kind: "flag",
     meaning: "report the steps and the network's epochs on stderr (without it: only for " +
       "long runs)",
+  },
+  weights: {
+    kind: "text",
+    value: "COLUMN",
+    default: "none",
+    meaning: "a column of --data that glm takes as prior weights (R's weights =), not a feature",
+  },
+  offset: {
+    kind: "text",
+    value: "COLUMN",
+    default: "none",
+    meaning: "a column of --data that glm adds to the linear predictor (R's offset()), not a " +
+      "feature",
+  },
+  link: {
+    kind: "text",
+    value: "NAME",
+    default: "logit",
+    meaning:
+      "the link of glm's binomial family: logit, probit, cloglog or cauchit (R's binomial(link = ...))",
   },
 };
 
@@ -262,6 +294,7 @@ export function parseOptions(args: string[]): Options {
     batchSize: 1000,
     float32: false,
     progress: false,
+    link: "logit",
   });
   if (args.includes("--help") || args.includes("-h")) return defaults(true);
   for (let i = 0; i < args.length; i++) {
@@ -327,6 +360,20 @@ export function parseOptions(args: string[]): Options {
   if (rng !== "r" && rng !== "seedrandom") {
     throw new UsageError(`--rng must be "r" or "seedrandom", got ${q(rng)}`);
   }
+  const link = text("link") ?? "logit";
+  if (!(LINKS as readonly string[]).includes(link)) {
+    throw new UsageError(
+      `--link must be one of ${LINKS.map((l) => `"${l}"`).join(", ")}, got ${q(link)}`,
+    );
+  }
+  for (const name of ["weights", "offset"] as const) {
+    if (given.has(name) && data === undefined) {
+      throw new UsageError(`--${name} names a column of --data FILE.csv: give --data as well`);
+    }
+  }
+  if (given.has("weights") && text("weights") === text("offset")) {
+    throw new UsageError(`--weights and --offset name the same column ${q(text("weights")!)}`);
+  }
   const o: Options = {
     ...defaults(false),
     json: given.has("json"),
@@ -342,6 +389,9 @@ export function parseOptions(args: string[]): Options {
     batchSize: integer("batch-size", text("batch-size"), 1000),
     float32: given.has("float32"),
     progress: given.has("progress"),
+    ...(given.has("weights") ? { weights: text("weights") } : {}),
+    ...(given.has("offset") ? { offset: text("offset") } : {}),
+    link: link as Link,
   };
   if (rng === "r" && Math.abs(o.seed) > INT_MAX) {
     throw new UsageError(
@@ -372,6 +422,65 @@ export function parseOptions(args: string[]): Options {
   return o;
 }
 
+/** glm's prior weights and offset, taken from columns of `--data` (`--weights`, `--offset`). */
+export interface GlmColumns {
+  weights?: Float64Array;
+  offset?: Float64Array;
+}
+
+/** The dataset without the column `name` (a feature), and that column's values. */
+function takeColumn(ds: Dataset, name: string, option: string, file: string) {
+  const j = ds.names.indexOf(name);
+  if (j < 0) {
+    throw new UsageError(
+      `--${option}: no column named ${q(name)} in ${q(file)} (columns: ${
+        ds.names.map(printableName).join(", ")
+      })`,
+    );
+  }
+  const { rows, cols, data } = ds.X;
+  const values = new Float64Array(rows);
+  const X = matrix(rows, cols - 1);
+  for (let i = 0; i < rows; i++) {
+    values[i] = data[i * cols + j];
+    for (let c = 0, d = 0; c < cols; c++) {
+      if (c !== j) X.data[i * (cols - 1) + d++] = data[i * cols + c];
+    }
+  }
+  return { ds: { ...ds, X, names: ds.names.filter((_, c) => c !== j) }, values };
+}
+
+/** Takes `--weights` and `--offset` out of the file's columns, checking the weights. */
+function glmColumns(ds: Dataset, o: Options): { ds: Dataset; columns: GlmColumns } {
+  const columns: GlmColumns = {};
+  for (const option of ["weights", "offset"] as const) {
+    const name = o[option];
+    if (name === undefined) continue;
+    const taken = takeColumn(ds, name, option, o.data!);
+    ds = taken.ds;
+    columns[option] = taken.values;
+  }
+  const w = columns.weights;
+  if (w !== undefined) {
+    const bad = w.findIndex((v) => !(v >= 0));
+    if (bad >= 0) {
+      throw new UsageError(
+        `--weights: column ${q(o.weights!)} holds ${w[bad]} at data row ${bad + 1}; ` +
+          "weights must be non-negative",
+      );
+    }
+    if (!w.some((v) => v > 0)) {
+      throw new UsageError(
+        `--weights: column ${q(o.weights!)} is all 0; some weight must be positive`,
+      );
+    }
+  }
+  if (ds.X.cols === 0 && !o.intercept) {
+    throw new UsageError("no feature columns are left for glm; add --intercept or keep a feature");
+  }
+  return { ds, columns };
+}
+
 /** The `data` part of the report. */
 export interface DataReport {
   source: "generated" | "file";
@@ -396,9 +505,10 @@ export function isLongRun(rows: number, cols: number, epochs: number): boolean {
 export async function loadData(
   o: Options,
   say: Say = () => {},
-): Promise<{ ds: Dataset; rng: Rng; report: DataReport }> {
+): Promise<{ ds: Dataset; rng: Rng; report: DataReport; columns: GlmColumns }> {
   let ds: Dataset;
   let rng: Rng;
+  let columns: GlmColumns = {};
   if (o.data !== undefined) {
     const file = q(o.data);
     try {
@@ -424,6 +534,7 @@ export async function loadData(
       throw new UsageError(`--data: ${e instanceof Error ? e.message : String(e)}`);
     }
     rng = o.rng === "r" ? rRng(o.seed) : seedrandomRng(o.seed);
+    ({ ds, columns } = glmColumns(ds, o));
   } else {
     const generated = generateData({ n: o.n, k: o.k, seed: o.seed, rng: o.rng });
     ds = generated;
@@ -439,26 +550,36 @@ export async function loadData(
     names: [...ds.names, ds.target],
     head: head(ds),
   };
-  return { ds, rng, report };
+  return { ds, rng, report, columns };
 }
 
 /** The `glm` part of the report: R's `glm(..., family = binomial)` fitted by IRLS. */
-export type GlmReport = Pick<
-  GlmFit,
-  | "names"
-  | "coefficients"
-  | "standardErrors"
-  | "zValues"
-  | "pValues"
-  | "deviance"
-  | "nullDeviance"
-  | "dfResidual"
-  | "dfNull"
-  | "aic"
-  | "iterations"
-  | "converged"
-  | "warnings"
->;
+export type GlmReport =
+  & Pick<
+    GlmFit,
+    | "names"
+    | "coefficients"
+    | "standardErrors"
+    | "zValues"
+    | "pValues"
+    | "deviance"
+    | "nullDeviance"
+    | "dfResidual"
+    | "dfNull"
+    | "aic"
+    | "iterations"
+    | "converged"
+    | "warnings"
+    | "link"
+  >
+  & {
+    /** The `--weights` column (prior weights), or null for none. */
+    weights: string | null;
+    /** The `--offset` column, or null for none. */
+    offset: string | null;
+    /** The number of rows of positive weight (R's `nobs(fit)`). */
+    nobs: number;
+  };
 
 /** The `network` part: the Keras-equivalent one-unit network, trained like the tutorial's. */
 export interface NetworkReport {
@@ -481,9 +602,15 @@ export interface Report {
 }
 
 /** Fits the logistic regression the options ask for. */
-export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number } {
+export function fitGlm(
+  ds: Dataset,
+  o: Options,
+  columns: GlmColumns = {},
+): { report: GlmReport; ms: number } {
   const t0 = performance.now();
   const fit = glm(ds.X, ds.y, {
+    ...columns,
+    link: o.link,
     intercept: o.intercept,
     maxit: o.maxit,
     epsilon: o.epsilon,
@@ -495,6 +622,10 @@ export function fitGlm(ds: Dataset, o: Options): { report: GlmReport; ms: number
   const report: GlmReport = {
     ...{ names, coefficients, standardErrors, zValues, pValues, deviance, nullDeviance },
     ...{ dfResidual, dfNull, aic, iterations, converged, warnings },
+    link: fit.link,
+    weights: o.weights ?? null,
+    offset: o.offset ?? null,
+    nobs: nobs(fit),
   };
   return { report, ms };
 }
@@ -586,11 +717,11 @@ function mapeOrNull(reference: (number | null)[], estimate: ArrayLike<number>): 
  * `--progress`) report each step and the network's epochs through it.
  */
 export async function reproduce(o: Options, say?: Say): Promise<Report> {
-  const { ds, rng, report: data } = await loadData(o, say);
+  const { ds, rng, report: data, columns } = await loadData(o, say);
   const long = say !== undefined && (o.progress || isLongRun(ds.X.rows, ds.X.cols, o.epochs));
   const step = long ? say : undefined;
   step?.(`glm: fitting ${ds.X.rows} rows × ${ds.X.cols} features…`);
-  const g = fitGlm(ds, o);
+  const g = fitGlm(ds, o, columns);
   step?.(
     `network: training ${o.epochs} epochs, batch size ${o.batchSize}, ${
       o.float32 ? "float32" : "float64"
@@ -666,6 +797,12 @@ function printText(r: Report): void {
     }, ` +
       `deviance ${g.deviance.toFixed(4)}, AIC ${g.aic.toFixed(4)}`,
   );
+  if (g.link !== "logit" || g.weights !== null || g.offset !== null) {
+    const parts = [`binomial(link = "${g.link}")`];
+    if (g.weights !== null) parts.push(`prior weights from column ${q(g.weights)}`);
+    if (g.offset !== null) parts.push(`offset from column ${q(g.offset)}`);
+    console.log(`glm: ${parts.join(", ")}; ${g.nobs} rows of positive weight`);
+  }
   for (const w of g.warnings) console.log(`Warning: ${w}`);
   const t = r.timings;
   console.log(

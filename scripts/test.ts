@@ -18,7 +18,12 @@ import { exitLikeChild, spawnManaged } from "./jupyter.ts";
 // The lib's tests run as a reader runs them, as plain `deno test` (deno.json's "test" settings pick
 // tests/ without tests/e2e/, and no permission is granted); then the few tests that read or write
 // files, which plain `deno test` reports as ignored, run again with just those permissions.
-const fileTests = ["tests/data_test.ts", "tests/layout_test.ts", "tests/reproduce_test.ts"];
+const fileTests = [
+  "tests/data_test.ts",
+  "tests/layout_test.ts",
+  "tests/reproduce_glm_test.ts",
+  "tests/reproduce_test.ts",
+];
 const suites: { name: string; args: string[] }[] = [
   { name: "lib", args: [] },
   { name: "lib (files)", args: ["--allow-read", "--allow-write=.cache", ...fileTests] },

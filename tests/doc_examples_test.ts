@@ -5,86 +5,122 @@ import assert from "node:assert/strict";
 import * as module1 from "../lib/_kernels/crossprod.ts";
 import * as module2 from "../lib/_kernels/exp.ts";
 import * as module3 from "../lib/_kernels/wasm.ts";
-import * as module4 from "../lib/_kernels/glm_rows.ts";
-import * as module5 from "../lib/_kernels/network_js.ts";
-import * as module6 from "../lib/_kernels/network_wasm.ts";
-import * as module7 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module8 from "../lib/_kernels/wasm_module.ts";
-import * as module9 from "../lib/book/breakdown_figures.ts";
-import * as module10 from "../lib/book/breakdowns.ts";
-import * as module11 from "../lib/book/problem.ts";
-import * as module12 from "../lib/book/experiments.ts";
-import * as module13 from "../lib/book/figures.ts";
-import * as module14 from "../lib/book/live.ts";
-import * as module15 from "../lib/book/live_plots.ts";
-import * as module16 from "../lib/book/paths.ts";
-import * as module17 from "../lib/book/paths_figure.ts";
-import * as module18 from "../lib/book/tutorial.ts";
-import * as module19 from "../lib/core/errors.ts";
-import * as module20 from "../lib/core/html.ts";
-import * as module21 from "../lib/core/math.ts";
-import * as module22 from "../lib/core/math_exact.ts";
-import * as module23 from "../lib/core/matrix.ts";
-import * as module24 from "../lib/core/metrics.ts";
-import * as module25 from "../lib/core/validate.ts";
-import * as module26 from "../lib/data/csv.ts";
-import * as module27 from "../lib/data/csv_file.ts";
-import * as module28 from "../lib/data/dataset.ts";
-import * as module29 from "../lib/glm/cholesky.ts";
-import * as module30 from "../lib/glm/normal_equations.ts";
-import * as module31 from "../lib/glm/engine.ts";
-import * as module32 from "../lib/glm/family.ts";
-import * as module33 from "../lib/glm/glm.ts";
-import * as module34 from "../lib/glm/glm_fit.ts";
-import * as module35 from "../lib/glm/irls_loop.ts";
-import * as module36 from "../lib/glm/wls.ts";
-import * as module37 from "../lib/glm/irls_step.ts";
-import * as module38 from "../lib/glm/summary.ts";
-import * as module39 from "../lib/nn/adam.ts";
-import * as module40 from "../lib/nn/dense_unit.ts";
-import * as module41 from "../lib/nn/engine.ts";
-import * as module42 from "../lib/nn/gradient_descent.ts";
-import * as module43 from "../lib/nn/layers.ts";
-import * as module44 from "../lib/nn/loss.ts";
-import * as module45 from "../lib/nn/model.ts";
-import * as module46 from "../lib/mod.ts";
-import * as module47 from "../lib/nn/network.ts";
-import * as module48 from "../lib/nn/numerical_gradient.ts";
-import * as module49 from "../lib/nn/optimizer.ts";
-import * as module50 from "../lib/nn/optimizers.ts";
-import * as module51 from "../lib/nn/progress.ts";
-import * as module52 from "../lib/nn/scratch_adam.ts";
-import * as module53 from "../lib/nn/sgd.ts";
-import * as module54 from "../lib/nn/shuffle.ts";
-import * as module55 from "../lib/nn/train.ts";
-import * as module56 from "../lib/nn/training_checks.ts";
-import * as module57 from "../lib/r/_libm.ts";
-import * as module58 from "../lib/r/binomial.ts";
-import * as module59 from "../lib/r/mersenne_twister.ts";
-import * as module60 from "../lib/r/format.ts";
-import * as module61 from "../lib/r/logit.ts";
-import * as module62 from "../lib/r/nmath.ts";
-import * as module63 from "../lib/r/qnorm.ts";
-import * as module64 from "../lib/r/qr.ts";
-import * as module65 from "../lib/r/random.ts";
-import * as module66 from "../lib/r/sample.ts";
-import * as module67 from "../lib/view/axes.ts";
-import * as module68 from "../lib/view/charts.ts";
-import * as module69 from "../lib/view/diagram.ts";
-import * as module70 from "../lib/view/display.ts";
-import * as module71 from "../lib/view/figure.ts";
-import * as module72 from "@observablehq/plot";
-import * as module73 from "../lib/view/labels.ts";
-import * as module74 from "../lib/view/plots.ts";
-import * as module75 from "../lib/view/surface.ts";
+import * as module4 from "../lib/_kernels/fastmath.ts";
+import * as module5 from "../lib/_kernels/fused_aic.ts";
+import * as module6 from "../lib/r/dbinom.ts";
+import * as module7 from "../lib/_kernels/fused_crossprod.ts";
+import * as module8 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module9 from "../lib/core/matrix.ts";
+import * as module10 from "../lib/_kernels/fused_irls.ts";
+import * as module11 from "../lib/glm/links.ts";
+import * as module12 from "../lib/glm/cholesky.ts";
+import * as module13 from "../lib/glm/normal_equations.ts";
+import * as module14 from "../lib/_kernels/fused_logit.ts";
+import * as module15 from "../lib/_kernels/fused_rows.ts";
+import * as module16 from "../lib/_kernels/glm_rows.ts";
+import * as module17 from "../lib/_kernels/network_js.ts";
+import * as module18 from "../lib/_kernels/network_wasm.ts";
+import * as module19 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module20 from "../lib/_kernels/wasm_module.ts";
+import * as module21 from "../lib/book/breakdown_figures.ts";
+import * as module22 from "../lib/book/breakdowns.ts";
+import * as module23 from "../lib/book/problem.ts";
+import * as module24 from "../lib/book/experiments.ts";
+import * as module25 from "../lib/book/figures.ts";
+import * as module26 from "../lib/book/live.ts";
+import * as module27 from "../lib/book/live_plots.ts";
+import * as module28 from "../lib/book/paths.ts";
+import * as module29 from "../lib/book/paths_figure.ts";
+import * as module30 from "../lib/book/tutorial.ts";
+import * as module31 from "../lib/core/errors.ts";
+import * as module32 from "../lib/core/html.ts";
+import * as module33 from "../lib/core/math.ts";
+import * as module34 from "../lib/core/math_exact.ts";
+import * as module35 from "../lib/core/metrics.ts";
+import * as module36 from "../lib/core/validate.ts";
+import * as module37 from "../lib/data/csv.ts";
+import * as module38 from "../lib/data/csv_file.ts";
+import * as module39 from "../lib/data/dataset.ts";
+import * as module40 from "../lib/mod.ts";
+import * as module41 from "../lib/glm/binomial_fit.ts";
+import * as module42 from "../lib/glm/binomial_loop.ts";
+import * as module43 from "../lib/glm/wls.ts";
+import * as module44 from "../lib/glm/binomial_rows.ts";
+import * as module45 from "../lib/glm/engine.ts";
+import * as module46 from "../lib/glm/family.ts";
+import * as module47 from "../lib/glm/family_options.ts";
+import * as module48 from "../lib/glm/glm.ts";
+import * as module49 from "../lib/glm/glm_fit.ts";
+import * as module50 from "../lib/glm/irls_loop.ts";
+import * as module51 from "../lib/glm/irls_step.ts";
+import * as module52 from "../lib/glm/loglik.ts";
+import * as module53 from "../lib/glm/null_deviance.ts";
+import * as module54 from "../lib/glm/summary.ts";
+import * as module55 from "../lib/nn/adam.ts";
+import * as module56 from "../lib/nn/dense_unit.ts";
+import * as module57 from "../lib/nn/engine.ts";
+import * as module58 from "../lib/nn/gradient_descent.ts";
+import * as module59 from "../lib/nn/layers.ts";
+import * as module60 from "../lib/nn/loss.ts";
+import * as module61 from "../lib/nn/model.ts";
+import * as module62 from "../lib/nn/network.ts";
+import * as module63 from "../lib/nn/numerical_gradient.ts";
+import * as module64 from "../lib/nn/optimizer.ts";
+import * as module65 from "../lib/nn/optimizers.ts";
+import * as module66 from "../lib/nn/progress.ts";
+import * as module67 from "../lib/nn/scratch_adam.ts";
+import * as module68 from "../lib/nn/sgd.ts";
+import * as module69 from "../lib/nn/shuffle.ts";
+import * as module70 from "../lib/nn/train.ts";
+import * as module71 from "../lib/nn/training_checks.ts";
+import * as module72 from "../lib/r/_libm.ts";
+import * as module73 from "../lib/r/binomial.ts";
+import * as module74 from "../lib/r/mersenne_twister.ts";
+import * as module75 from "../lib/r/distributions.ts";
+import * as module76 from "../lib/r/format.ts";
+import * as module77 from "../lib/r/logit.ts";
+import * as module78 from "../lib/r/nmath.ts";
+import * as module79 from "../lib/r/pchisq.ts";
+import * as module80 from "../lib/r/qnorm.ts";
+import * as module81 from "../lib/r/qr.ts";
+import * as module82 from "../lib/r/random.ts";
+import * as module83 from "../lib/r/sample.ts";
+import * as module84 from "../lib/r/spline.ts";
+import * as module85 from "../lib/view/axes.ts";
+import * as module86 from "../lib/view/charts.ts";
+import * as module87 from "../lib/view/diagram.ts";
+import * as module88 from "../lib/view/display.ts";
+import * as module89 from "../lib/view/figure.ts";
+import * as module90 from "@observablehq/plot";
+import * as module91 from "../lib/view/labels.ts";
+import * as module92 from "../lib/view/plots.ts";
+import * as module93 from "../lib/view/surface.ts";
+import type { Pass } from "../lib/_kernels/fused_types.ts";
 
-Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:186)", () => {
+Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:181)", () => {
+  const crossprodKernelModule: typeof module1.crossprodKernelModule = module1.crossprodKernelModule;
+  const mod = crossprodKernelModule();
+  if (mod !== null) {
+    const mem = new WebAssembly.Memory({ initial: 1 });
+    const chunk = new WebAssembly.Instance(mod, { m: { mem } }).exports.chunk as (
+      ...a: number[]
+    ) => void;
+    const h = new Float64Array(mem.buffer); // a: 16 doubles (kp = 4), g: 8, sw: 1, zw: 1, v: 1 row
+    h.set([2], 24);
+    h.set([6], 25);
+    h.set([3], 26); // sw = 2, zw = 6, the row x = 3
+    chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1);
+    assert.ok(h[0] === 36 && h[16] === 12 && h[20] === 36); // (2·3)², 2·3·2, 2·3·6
+  }
+});
+
+Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:210)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
     module1.wasmCrossprodAvailable;
   assert.equal(typeof wasmCrossprodAvailable(), "boolean");
 });
 
-Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:204)", () => {
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:228)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = weightedCrossprod(X, { intercept: true });
@@ -116,16 +152,290 @@ Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
   assert.ok(Math.abs(kd * Math.LN2 + r - 10) < 1e-15);
 });
 
+Deno.test("expTable example (lib/_kernels/fastmath.ts:40)", () => {
+  const expTable: typeof module4.expTable = module4.expTable;
+  assert.ok(expTable(0) === 1);
+  assert.ok(
+    Math.abs(expTable(1) - Math.E) <= 4.5e-16 &&
+      Math.abs(expTable(-30) / Math.exp(-30) - 1) < 3e-16,
+  );
+});
+
+Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:77)", () => {
+  const log1pUnit: typeof module4.log1pUnit = module4.log1pUnit;
+  assert.ok(log1pUnit(0) === 0 && log1pUnit(1e-20) === 1e-20);
+  assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
+});
+
+Deno.test("exceptionsLogLik example (lib/_kernels/fused_aic.ts:19)", () => {
+  const exceptionsLogLik: typeof module5.exceptionsLogLik = module5.exceptionsLogLik;
+  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const y = Float64Array.of(1, 0, 0.5),
+    mu = Float64Array.of(0.95, 0.5, 0.4),
+    w = Float64Array.of(1, 1, 2);
+  assert.equal(exceptionsLogLik(y, mu, w, 3), logDbinom(1, 1, 0.95) + logDbinom(1, 2, 0.4));
+});
+
+Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () => {
+  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
+    module5.minus2LogLikAndResiduals;
+  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const y = Float64Array.of(1, 0, 1),
+    mu = Float64Array.of(0.3, 0.4, 0.95),
+    w = Float64Array.of(2, 1, 1);
+  const dev = Float64Array.from(
+    y,
+    (v, i) => 2 * w[i] * Math.log(1 / (v === 1 ? mu[i] : 1 - mu[i])),
+  );
+  const exact = -2 * (logDbinom(2, 2, 0.3) + logDbinom(0, 1, 0.4) + logDbinom(1, 1, 0.95));
+  const d0 = Math.sqrt(dev[0]);
+  assert.ok(Math.abs(minus2LogLikAndResiduals(y, mu, w, dev) - exact) < 1e-14 * exact);
+  assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
+});
+
+Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:32)", () => {
+  const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
+  assert.ok(
+    sharedCrossprodBytes(10).bytes >= 3276 * 10 * 8 && sharedCrossprodBytes(10).chunk === 3276,
+  );
+});
+
+Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:51)", () => {
+  const sharedCrossprod: typeof module7.sharedCrossprod = module7.sharedCrossprod;
+  const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[1, 2], [3, 4], [5, 6]]);
+  const { bytes, chunk } = sharedCrossprodBytes(2);
+  const kernel = logitRowsKernel(3, chunk, bytes);
+  const cp = kernel === null ? null : sharedCrossprod(X, true, kernel);
+  if (cp !== null) {
+    // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
+    const { A, b } = cp.computeRows((_s, _n, sw, zw) => {
+      sw.set([1, 2, 3]);
+      zw.set([1, 0, 3]);
+    });
+    assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+    assert.ok(b[0] === 10 && b[2] === 2 + 54);
+  }
+});
+
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:82)", () => {
+  const fusedIrls: typeof module10.fusedIrls = module10.fusedIrls;
+  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
+  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
+  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3]]);
+  const fit = fusedIrls({
+    X,
+    intercept: true,
+    link: binomialLink("logit"),
+    y: [0.25, 0.5, 0.5, 0.75],
+    weights: Float64Array.of(4, 4, 4, 4),
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  }, choleskySolver(normalEquations(X, true), 2, Infinity));
+  assert.ok(fit !== null && fit.conv && fit.coef[1] > 0);
+});
+
+Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
+  const kernelRows: typeof module14.kernelRows = module14.kernelRows;
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
+    module5.minus2LogLikAndResiduals;
+  const k = logitRowsKernel(2, 2);
+  if (k !== null) {
+    const b = k.buffers;
+    b.y.set([1, 0]);
+    b.w.set([1, 1]);
+    b.offset.set([1, 1]);
+    const p = {
+      inp: { weights: null, offset: b.offset },
+      y: b.y,
+      eta: b.eta,
+      mu: b.mu,
+      dev: b.dev,
+      acc: new Float64Array(4),
+      valid: true,
+      fractional: false,
+    } as unknown as Pass;
+    kernelRows(p, k, 0, 2, null, null, true, () => b.eta.fill(0));
+    assert.ok(p.mu[0] === 0.5 && Math.abs(p.acc[0] + p.acc[1] - 4 * Math.LN2) < 1e-15);
+    const atOne = 2 * Math.log(1 + Math.exp(-1)) + 2 * Math.log(1 + Math.exp(1));
+    assert.ok(Math.abs(p.acc[2] + p.acc[3] - atOne) < 1e-14);
+  }
+});
+
+Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
+  const createPass: typeof module15.createPass = module15.createPass;
+  const nullAtOffset: typeof module15.nullAtOffset = module15.nullAtOffset;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const link = {
+    name: "logit",
+    linkfun: (m: number) => Math.log(m / (1 - m)),
+    linkinv: (e: number) => 1 / (1 + Math.exp(-e)),
+    muEta: (e: number) => Math.exp(e) / (1 + Math.exp(e)) ** 2,
+  };
+  const pass = createPass({
+    X: fromRows([[1], [2]]),
+    intercept: false,
+    link,
+    y: [1, 0],
+    weights: null,
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: true,
+  });
+  assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
+});
+
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:203)", () => {
+  const createPass: typeof module15.createPass = module15.createPass;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const link = {
+    name: "probit",
+    linkfun: (m: number) => m,
+    linkinv: (e: number) => e,
+    muEta: () => 1,
+  };
+  const { pass, nonInteger } = createPass({
+    X: fromRows([[1], [2]]),
+    intercept: false,
+    link,
+    y: [0.5, 0.7],
+    weights: Float64Array.of(1, 0),
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  }, true);
+  assert.deepEqual(Array.from(pass.y), [0.5, 0]);
+  assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
+});
+
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:268)", () => {
+  const createPass: typeof module15.createPass = module15.createPass;
+  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
+  const passRows: typeof module15.passRows = module15.passRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const link = {
+    name: "logit",
+    linkfun: (m: number) => Math.log(m / (1 - m)),
+    linkinv: (e: number) => 1 / (1 + Math.exp(-e)),
+    muEta: (e: number) => Math.exp(e) / (1 + Math.exp(e)) ** 2,
+  };
+  const pass = createPass({
+    X: fromRows([[1], [2]]),
+    intercept: false,
+    link,
+    y: [1, 0],
+    weights: null,
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  });
+  pass.beta = Float64Array.of(0); // η = 0: μ = ½
+  const sw = new Float64Array(2), zw = new Float64Array(2);
+  passRows(pass, 0, 2, sw, zw);
+  assert.ok(sw[0] === 0.5 && Math.abs(passDeviance(pass) - 4 * Math.LN2) < 1e-15);
+  passRows(pass, 0, 2, null, null); // an update: μ stored
+  assert.ok(pass.mu[1] === 0.5);
+});
+
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:308)", () => {
+  const createPass: typeof module15.createPass = module15.createPass;
+  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
+  const resetPass: typeof module15.resetPass = module15.resetPass;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const link = {
+    name: "cauchit",
+    linkfun: (m: number) => m,
+    linkinv: (e: number) => e,
+    muEta: () => 1,
+  };
+  const pass = createPass({
+    X: fromRows([[1]]),
+    intercept: false,
+    link,
+    y: [1],
+    weights: null,
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  });
+  pass.acc[0] = 3;
+  resetPass(pass);
+  assert.ok(passDeviance(pass) === 0 && pass.valid);
+});
+
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:332)", () => {
+  const createPass: typeof module15.createPass = module15.createPass;
+  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const link = {
+    name: "probit",
+    linkfun: (m: number) => m,
+    linkinv: (e: number) => e,
+    muEta: () => 1,
+  };
+  const pass = createPass({
+    X: fromRows([[1]]),
+    intercept: false,
+    link,
+    y: [1],
+    weights: null,
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  });
+  pass.acc.set([2, 1e-17]);
+  assert.equal(passDeviance(pass), 2 + 1e-17);
+});
+
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:351)", () => {
+  const addCompensated: typeof module15.addCompensated = module15.addCompensated;
+  const acc = new Float64Array(2);
+  for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
+  assert.equal(acc[0] + acc[1], 1 + 2e-16);
+});
+
 Deno.test("updateRows example (lib/_kernels/glm_rows.ts:26)", () => {
-  const updateRows: typeof module4.updateRows = module4.updateRows;
+  const updateRows: typeof module16.updateRows = module16.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(X, false, Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu, false);
   assert.ok(mu[0] === 0.5 && Math.abs(dev - 4 * Math.LN2) < 1e-15); // μ = 1/2: 2 log 2 a row
 });
 
+Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:264)", () => {
+  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
+  const RUN: typeof module8.RUN = module8.RUN;
+  const k = logitRowsKernel(2, 2);
+  if (k !== null) {
+    const b = k.buffers;
+    b.eta.set([0, 1]);
+    b.y.set([1, 0]);
+    b.w.set([1, 2]); // offset and H(y) stay 0
+    k.resetSum();
+    k.run(0, 2);
+    assert.ok(b.mu[0] === 0.5 && Math.abs(b.mu[1] - 1 / (1 + Math.exp(-1))) < 1e-15);
+    const dev = 2 * Math.log(2) + 4 * Math.log(1 + Math.exp(1));
+    assert.ok(Math.abs(k.sum() - dev) < 1e-14 && b.sw[0] === 0.5);
+    k.resetSum();
+    k.run(0, 2, RUN.AT_OFFSET); // η = offset = 0: the sum only
+    assert.ok(Math.abs(k.sum() - 6 * Math.log(2)) < 1e-14 && b.mu[1] !== 0.5);
+  }
+});
+
 Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
-  const jsKernel: typeof module5.jsKernel = module5.jsKernel;
+  const jsKernel: typeof module17.jsKernel = module17.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
   assert.ok(jsKernel(2, false, false)(X, y, new Float64Array(2), g, 0, 3, out));
@@ -134,7 +444,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
 });
 
 Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
-  const float32Kernel: typeof module5.float32Kernel = module5.float32Kernel;
+  const float32Kernel: typeof module17.float32Kernel = module17.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
     Float64Array.of(1, 3),
@@ -149,7 +459,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
 });
 
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
-  const wasmKernel: typeof module6.wasmKernel = module6.wasmKernel;
+  const wasmKernel: typeof module18.wasmKernel = module18.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -162,7 +472,7 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
 });
 
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
-  const gradientKernel: typeof module7.gradientKernel = module7.gradientKernel;
+  const gradientKernel: typeof module19.gradientKernel = module19.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -240,40 +550,40 @@ Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module8.uleb = module8.uleb;
+  const uleb: typeof module20.uleb = module20.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module8.sleb = module8.sleb;
+  const sleb: typeof module20.sleb = module20.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module8.vec = module8.vec;
+  const vec: typeof module20.vec = module20.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module8.name = module8.name;
+  const name: typeof module20.name = module20.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module8.section = module8.section;
+  const section: typeof module20.section = module20.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module8.I32 = module8.I32;
+  const I32: typeof module20.I32 = module20.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module8.V128 = module8.V128;
+  const V128: typeof module20.V128 = module20.V128;
   assert.equal(V128, 0x7b);
 });
 
@@ -282,7 +592,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
   const i32: typeof module3.i32 = module3.i32;
   const localGet: typeof module3.localGet = module3.localGet;
   const localSet: typeof module3.localSet = module3.localSet;
-  const wasmModule: typeof module8.wasmModule = module8.wasmModule;
+  const wasmModule: typeof module20.wasmModule = module20.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -299,7 +609,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
-  const compileModule: typeof module8.compileModule = module8.compileModule;
+  const compileModule: typeof module20.compileModule = module20.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -310,7 +620,7 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => {
-  const convergenceFigure: typeof module9.convergenceFigure = module9.convergenceFigure;
+  const convergenceFigure: typeof module21.convergenceFigure = module21.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -321,7 +631,7 @@ Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => 
 });
 
 Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
-  const separationFigure: typeof module9.separationFigure = module9.separationFigure;
+  const separationFigure: typeof module21.separationFigure = module21.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -339,7 +649,7 @@ Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () => {
-  const collinearityFigure: typeof module9.collinearityFigure = module9.collinearityFigure;
+  const collinearityFigure: typeof module21.collinearityFigure = module21.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -353,68 +663,68 @@ Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () =
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:57)", () => {
-  const convergence: typeof module10.convergence = module10.convergence;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const convergence: typeof module22.convergence = module22.convergence;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:126)", () => {
-  const separation: typeof module10.separation = module10.separation;
+  const separation: typeof module22.separation = module22.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:197)", () => {
-  const collinearitySplit: typeof module10.collinearitySplit = module10.collinearitySplit;
+  const collinearitySplit: typeof module22.collinearitySplit = module22.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null && c.name === "X4");
 });
 
 Deno.test("EPOCH_GRID example (lib/book/experiments.ts:27)", () => {
-  const EPOCH_GRID: typeof module12.EPOCH_GRID = module12.EPOCH_GRID;
+  const EPOCH_GRID: typeof module24.EPOCH_GRID = module24.EPOCH_GRID;
   assert.ok(EPOCH_GRID.includes(1000) && EPOCH_GRID.includes(1100));
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:47)", () => {
-  const agreementVsEpochs: typeof module12.agreementVsEpochs = module12.agreementVsEpochs;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const agreementVsEpochs: typeof module24.agreementVsEpochs = module24.agreementVsEpochs;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:75)", () => {
-  const agreementVsLearningRate: typeof module12.agreementVsLearningRate =
-    module12.agreementVsLearningRate;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const agreementVsLearningRate: typeof module24.agreementVsLearningRate =
+    module24.agreementVsLearningRate;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:107)", () => {
-  const agreementVsBatchSize: typeof module12.agreementVsBatchSize = module12.agreementVsBatchSize;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const agreementVsBatchSize: typeof module24.agreementVsBatchSize = module24.agreementVsBatchSize;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:152)", () => {
-  const agreementVsInitialisation: typeof module12.agreementVsInitialisation =
-    module12.agreementVsInitialisation;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const agreementVsInitialisation: typeof module24.agreementVsInitialisation =
+    module24.agreementVsInitialisation;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:210)", () => {
-  const sumVersusMean: typeof module12.sumVersusMean = module12.sumVersusMean;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const sumVersusMean: typeof module24.sumVersusMean = module24.sumVersusMean;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
-  const weightsOverEpochs: typeof module13.weightsOverEpochs = module13.weightsOverEpochs;
+  const weightsOverEpochs: typeof module25.weightsOverEpochs = module25.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -423,8 +733,8 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
 });
 
 Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
-  const weightsOverEpochsChart: typeof module13.weightsOverEpochsChart =
-    module13.weightsOverEpochsChart;
+  const weightsOverEpochsChart: typeof module25.weightsOverEpochsChart =
+    module25.weightsOverEpochsChart;
   const { chart, caption } = weightsOverEpochsChart(
     { epoch: [1, 2], theta: [[0.1, -0.1], [0.2, -0.15]] },
     [0.3, -0.2],
@@ -434,7 +744,7 @@ Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
-  const agreementFigure: typeof module13.agreementFigure = module13.agreementFigure;
+  const agreementFigure: typeof module25.agreementFigure = module25.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -443,7 +753,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
-  const initialisationFigure: typeof module13.initialisationFigure = module13.initialisationFigure;
+  const initialisationFigure: typeof module25.initialisationFigure = module25.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -468,7 +778,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
-  const sumMeanFigure: typeof module13.sumMeanFigure = module13.sumMeanFigure;
+  const sumMeanFigure: typeof module25.sumMeanFigure = module25.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -477,89 +787,89 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
 });
 
 Deno.test("cat example (lib/book/live.ts:31)", () => {
-  const cat: typeof module14.cat = module14.cat;
+  const cat: typeof module26.cat = module26.cat;
   assert.equal(cat(0.00032655812345), "0.0003265581");
 });
 
 Deno.test("thin example (lib/book/live.ts:43)", () => {
-  const thin: typeof module14.thin = module14.thin;
+  const thin: typeof module26.thin = module26.thin;
   assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
 });
 
 Deno.test("weightPaths example (lib/book/live.ts:79)", () => {
-  const weightPaths: typeof module14.weightPaths = module14.weightPaths;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const weightPaths: typeof module26.weightPaths = module26.weightPaths;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const w = weightPaths(tutorialProblem(), 1000);
   assert.equal(w.mapeText, "0.000326558");
   assert.equal(w.trace.theta.length, 1000);
 });
 
 Deno.test("startingWeights example (lib/book/live.ts:158)", () => {
-  const startingWeights: typeof module14.startingWeights = module14.startingWeights;
+  const startingWeights: typeof module26.startingWeights = module26.startingWeights;
   assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
   assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
 });
 
 Deno.test("significant example (lib/book/live.ts:176)", () => {
-  const significant: typeof module14.significant = module14.significant;
+  const significant: typeof module26.significant = module26.significant;
   assert.equal(significant(-0.0123456), "-0.0123");
   assert.equal(significant(1234.5, 2), "1200");
 });
 
 Deno.test("train example (lib/book/live.ts:193)", () => {
-  const train: typeof module14.train = module14.train;
-  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const train: typeof module26.train = module26.train;
+  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(train(p, TUTORIAL_SETTINGS).agrees);
   assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
 });
 
 Deno.test("twoFeatureProblem example (lib/book/live.ts:244)", () => {
-  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.deepEqual(p.names, ["X3", "X4"]);
 });
 
 Deno.test("likelihoodGrid example (lib/book/live.ts:289)", () => {
-  const likelihoodGrid: typeof module14.likelihoodGrid = module14.likelihoodGrid;
-  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const likelihoodGrid: typeof module26.likelihoodGrid = module26.likelihoodGrid;
+  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
   const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
   assert.equal(g.values.length, 25);
   assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
 });
 
 Deno.test("pathsFrom example (lib/book/live.ts:337)", () => {
-  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
-  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
+  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
   const p = twoFeatureProblem();
   const [irls, adam] = pathsFrom(p, [0, 0], { epochs: 50 });
   assert.ok(irls.distance < 1e-10 && adam.distance > 0.01);
 });
 
 Deno.test("weightPathsPlot example (lib/book/live_plots.ts:37)", () => {
-  const weightPathsPlot: typeof module15.weightPathsPlot = module15.weightPathsPlot;
-  const weightPaths: typeof module14.weightPaths = module14.weightPaths;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const weightPathsPlot: typeof module27.weightPathsPlot = module27.weightPathsPlot;
+  const weightPaths: typeof module26.weightPaths = module26.weightPaths;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
   assert.ok((options.marks?.length ?? 0) > 10);
 });
 
 Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:58)", () => {
-  const weightsBesidePlot: typeof module15.weightsBesidePlot = module15.weightsBesidePlot;
-  const train: typeof module14.train = module14.train;
-  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const weightsBesidePlot: typeof module27.weightsBesidePlot = module27.weightsBesidePlot;
+  const train: typeof module26.train = module26.train;
+  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   const options = weightsBesidePlot(train(p, { ...TUTORIAL_SETTINGS, epochs: 10 }), p.glm);
   assert.equal(options.marks?.length, 4);
 });
 
 Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
-  const optimiserPathsPlot: typeof module15.optimiserPathsPlot = module15.optimiserPathsPlot;
-  const likelihoodGrid: typeof module14.likelihoodGrid = module14.likelihoodGrid;
-  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
-  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const optimiserPathsPlot: typeof module27.optimiserPathsPlot = module27.optimiserPathsPlot;
+  const likelihoodGrid: typeof module26.likelihoodGrid = module26.likelihoodGrid;
+  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
+  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
   const p = twoFeatureProblem();
   const grid = likelihoodGrid(p, { resolution: 9 });
   const paths = pathsFrom(p, [0, 0], { epochs: 10 });
@@ -567,35 +877,35 @@ Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
 });
 
 Deno.test("weightPathsFigure example (lib/book/live_plots.ts:212)", () => {
-  const weightPathsFigure: typeof module15.weightPathsFigure = module15.weightPathsFigure;
-  const weightPaths: typeof module14.weightPaths = module14.weightPaths;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const weightPathsFigure: typeof module27.weightPathsFigure = module27.weightPathsFigure;
+  const weightPaths: typeof module26.weightPaths = module26.weightPaths;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
 });
 
 Deno.test("trainingFigure example (lib/book/live_plots.ts:229)", () => {
-  const trainingFigure: typeof module15.trainingFigure = module15.trainingFigure;
-  const train: typeof module14.train = module14.train;
-  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const trainingFigure: typeof module27.trainingFigure = module27.trainingFigure;
+  const train: typeof module26.train = module26.train;
+  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
 });
 
 Deno.test("trainingText example (lib/book/live_plots.ts:246)", () => {
-  const trainingText: typeof module15.trainingText = module15.trainingText;
-  const train: typeof module14.train = module14.train;
-  const TUTORIAL_SETTINGS: typeof module14.TUTORIAL_SETTINGS = module14.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const trainingText: typeof module27.trainingText = module27.trainingText;
+  const train: typeof module26.train = module26.train;
+  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingText(train(p, TUTORIAL_SETTINGS), p.glm).caption.includes("matches glm"));
 });
 
 Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
-  const pathsFromFigure: typeof module15.pathsFromFigure = module15.pathsFromFigure;
-  const likelihoodGrid: typeof module14.likelihoodGrid = module14.likelihoodGrid;
-  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
-  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const pathsFromFigure: typeof module27.pathsFromFigure = module27.pathsFromFigure;
+  const likelihoodGrid: typeof module26.likelihoodGrid = module26.likelihoodGrid;
+  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
+  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
   const p = twoFeatureProblem();
   const fig = pathsFromFigure(
     p,
@@ -607,101 +917,101 @@ Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
 });
 
 Deno.test("pathsText example (lib/book/live_plots.ts:299)", () => {
-  const pathsText: typeof module15.pathsText = module15.pathsText;
-  const pathsFrom: typeof module14.pathsFrom = module14.pathsFrom;
-  const twoFeatureProblem: typeof module14.twoFeatureProblem = module14.twoFeatureProblem;
+  const pathsText: typeof module27.pathsText = module27.pathsText;
+  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
+  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.ok(pathsText(p, pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0]).alt.includes("IRLS"));
 });
 
 Deno.test("optimiserPaths example (lib/book/paths.ts:52)", () => {
-  const optimiserPaths: typeof module16.optimiserPaths = module16.optimiserPaths;
+  const optimiserPaths: typeof module28.optimiserPaths = module28.optimiserPaths;
   const r = optimiserPaths({ epochs: 50 });
   assert.deepEqual(r.paths.map((p) => p.method), ["IRLS", "Adam", "gradient descent"]);
   assert.deepEqual(r.paths[1].theta[0], [0, 0]);
 });
 
 Deno.test("optimiserPathsFigure example (lib/book/paths_figure.ts:25)", () => {
-  const optimiserPathsFigure: typeof module17.optimiserPathsFigure = module17.optimiserPathsFigure;
-  const optimiserPaths: typeof module16.optimiserPaths = module16.optimiserPaths;
+  const optimiserPathsFigure: typeof module29.optimiserPathsFigure = module29.optimiserPathsFigure;
+  const optimiserPaths: typeof module28.optimiserPaths = module28.optimiserPaths;
   const fig = optimiserPathsFigure(optimiserPaths({ epochs: 30 }), { resolution: 11 });
   assert.ok(fig.svg.includes("gradient descent") && fig.alt.includes("IRLS"));
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:73)", () => {
-  const trainNetwork: typeof module11.trainNetwork = module11.trainNetwork;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const trainNetwork: typeof module23.trainNetwork = module23.trainNetwork;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:116)", () => {
-  const agreement: typeof module11.agreement = module11.agreement;
-  const tutorialProblem: typeof module11.tutorialProblem = module11.tutorialProblem;
+  const agreement: typeof module23.agreement = module23.agreement;
+  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:142)", () => {
-  const checkList: typeof module11.checkList = module11.checkList;
+  const checkList: typeof module23.checkList = module23.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
-  const logSpaced: typeof module11.logSpaced = module11.logSpaced;
+  const logSpaced: typeof module23.logSpaced = module23.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("checkRows example (lib/book/problem.ts:181)", () => {
-  const checkRows: typeof module11.checkRows = module11.checkRows;
+  const checkRows: typeof module23.checkRows = module23.checkRows;
   assert.throws(() => checkRows("rows", []), /non-empty/);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module18.TUTORIAL_KERAS_WEIGHTS =
-    module18.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module30.TUTORIAL_KERAS_WEIGHTS =
+    module30.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module18.TUTORIAL_KERAS_MAPE = module18.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module30.TUTORIAL_KERAS_MAPE = module30.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module18.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module18.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module30.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module30.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module19.ArgumentError = module19.ArgumentError;
+  const ArgumentError: typeof module31.ArgumentError = module31.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module20.escapeHtml = module20.escapeHtml;
+  const escapeHtml: typeof module32.escapeHtml = module32.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module20.jupyterDisplay = module20.jupyterDisplay;
+  const jupyterDisplay: typeof module32.jupyterDisplay = module32.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("exp example (lib/core/math.ts:51)", () => {
-  const exp: typeof module21.exp = module21.exp;
+  const exp: typeof module33.exp = module33.exp;
   assert.equal(exp(0), 1);
   assert.equal(exp(1), Math.E);
   assert.equal(exp(-Infinity), 0);
@@ -709,7 +1019,7 @@ Deno.test("exp example (lib/core/math.ts:51)", () => {
 });
 
 Deno.test("log example (lib/core/math.ts:193)", () => {
-  const log: typeof module21.log = module21.log;
+  const log: typeof module33.log = module33.log;
   assert.equal(log(1), 0);
   assert.equal(log(Math.E), 1);
   assert.equal(log(0), -Infinity);
@@ -717,7 +1027,7 @@ Deno.test("log example (lib/core/math.ts:193)", () => {
 });
 
 Deno.test("log1p example (lib/core/math.ts:214)", () => {
-  const log1p: typeof module21.log1p = module21.log1p;
+  const log1p: typeof module33.log1p = module33.log1p;
   assert.equal(log1p(0), 0);
   assert.equal(log1p(1e-20), 1e-20);
   assert.equal(log1p(1), Math.LN2);
@@ -725,154 +1035,163 @@ Deno.test("log1p example (lib/core/math.ts:214)", () => {
 });
 
 Deno.test("log10 example (lib/core/math.ts:241)", () => {
-  const log10: typeof module21.log10 = module21.log10;
+  const log10: typeof module33.log10 = module33.log10;
   assert.equal(log10(1000), 3);
   assert.equal(log10(1e-5), -5);
   assert.equal(log10(2), 0.3010299956639812);
 });
 
+Deno.test("expm1 example (lib/core/math.ts:264)", () => {
+  const expm1: typeof module33.expm1 = module33.expm1;
+  assert.equal(expm1(0), 0);
+  assert.equal(expm1(1e-300), 1e-300);
+  assert.equal(expm1(-Infinity), -1);
+  assert.ok(Math.abs(expm1(1e-10) / 1.00000000005e-10 - 1) < 4e-16);
+  assert.ok(Math.abs(expm1(1) / (Math.E - 1) - 1) < 4e-16);
+});
+
 Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
-  const roundToDouble: typeof module22.roundToDouble = module22.roundToDouble;
+  const roundToDouble: typeof module34.roundToDouble = module34.roundToDouble;
   assert.equal(roundToDouble(3n, -1), 1.5);
   assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
   assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
 });
 
 Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
-  const expExact: typeof module22.expExact = module22.expExact;
+  const expExact: typeof module34.expExact = module34.expExact;
   assert.equal(expExact(1), Math.E);
   assert.equal(expExact(-745.2), 0);
 });
 
 Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
-  const logFixed: typeof module22.logFixed = module22.logFixed;
-  const P: typeof module22.P = module22.P;
-  const roundToDouble: typeof module22.roundToDouble = module22.roundToDouble;
+  const logFixed: typeof module34.logFixed = module34.logFixed;
+  const P: typeof module34.P = module34.P;
+  const roundToDouble: typeof module34.roundToDouble = module34.roundToDouble;
   assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
 });
 
 Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
-  const logExact: typeof module22.logExact = module22.logExact;
+  const logExact: typeof module34.logExact = module34.logExact;
   assert.equal(logExact(1), 0);
   assert.equal(logExact(Math.E), 1);
 });
 
 Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
-  const log1pExact: typeof module22.log1pExact = module22.log1pExact;
+  const log1pExact: typeof module34.log1pExact = module34.log1pExact;
   assert.equal(log1pExact(1e-300), 1e-300);
   assert.equal(log1pExact(1), Math.LN2);
 });
 
 Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
-  const log10Exact: typeof module22.log10Exact = module22.log10Exact;
+  const log10Exact: typeof module34.log10Exact = module34.log10Exact;
   assert.equal(log10Exact(1e-300), -300);
   assert.equal(log10Exact(2), 0.3010299956639812);
 });
 
 Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
-  const logFixed: typeof module22.logFixed = module22.logFixed;
-  const splitDouble: typeof module22.splitDouble = module22.splitDouble;
+  const logFixed: typeof module34.logFixed = module34.logFixed;
+  const splitDouble: typeof module34.splitDouble = module34.splitDouble;
   const [hi, lo] = splitDouble(logFixed(1n, 1));
   assert.equal(hi, Math.LN2);
   assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
 });
 
 Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
-  const mathTables: typeof module22.mathTables = module22.mathTables;
+  const mathTables: typeof module34.mathTables = module34.mathTables;
   const t = mathTables();
   assert.equal(t.exp2[0], 1);
   assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module23.matrix = module23.matrix;
+  const matrix: typeof module9.matrix = module9.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module23.fromColumnMajor = module23.fromColumnMajor;
+  const fromColumnMajor: typeof module9.fromColumnMajor = module9.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module23.fromRows = module23.fromRows;
-  const row: typeof module23.row = module23.row;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const row: typeof module9.row = module9.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module23.column = module23.column;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const column: typeof module9.column = module9.column;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module23.fromRows = module23.fromRows;
-  const toRows: typeof module23.toRows = module23.toRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const toRows: typeof module9.toRows = module9.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module24.meanAbsolutePercentageError =
-    module24.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module35.meanAbsolutePercentageError =
+    module35.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module24.maxAbsDifference = module24.maxAbsDifference;
+  const maxAbsDifference: typeof module35.maxAbsDifference = module35.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module24.distance = module24.distance;
+  const distance: typeof module35.distance = module35.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module25.checkInteger = module25.checkInteger;
+  const checkInteger: typeof module36.checkInteger = module36.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module25.checkFinite = module25.checkFinite;
+  const checkFinite: typeof module36.checkFinite = module36.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module25.checkMatrix = module25.checkMatrix;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const checkMatrix: typeof module36.checkMatrix = module36.checkMatrix;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module25.checkLabels = module25.checkLabels;
+  const checkLabels: typeof module36.checkLabels = module36.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module25.checkUnitInterval = module25.checkUnitInterval;
+  const checkUnitInterval: typeof module36.checkUnitInterval = module36.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module25.checkVector = module25.checkVector;
+  const checkVector: typeof module36.checkVector = module36.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module25.checkOneOf = module25.checkOneOf;
+  const checkOneOf: typeof module36.checkOneOf = module36.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -881,45 +1200,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module25.checkBoolean = module25.checkBoolean;
+  const checkBoolean: typeof module36.checkBoolean = module36.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module25.startingWeights = module25.startingWeights;
+  const startingWeights: typeof module36.startingWeights = module36.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module25.checkXyTheta = module25.checkXyTheta;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const checkXyTheta: typeof module36.checkXyTheta = module36.checkXyTheta;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module26.CsvError = module26.CsvError;
+  const CsvError: typeof module37.CsvError = module37.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module26.printableName = module26.printableName;
+  const printableName: typeof module37.printableName = module37.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module26.parseCsv = module26.parseCsv;
+  const parseCsv: typeof module37.parseCsv = module37.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module27.formatCsv = module27.formatCsv;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const formatCsv: typeof module38.formatCsv = module38.formatCsv;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -930,7 +1249,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module28.generateData = module28.generateData;
+  const generateData: typeof module39.generateData = module39.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -938,8 +1257,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module28.head = module28.head;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const head: typeof module39.head = module39.head;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -950,16 +1269,120 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module28.compareData = module28.compareData;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const compareData: typeof module39.compareData = module39.compareData;
+  const generateData: typeof module39.generateData = module39.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
+Deno.test("anova example (lib/glm/anova.ts:99)", () => {
+  const anova: typeof module40.anova = module40.anova;
+  const glm: typeof module40.glm = module40.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
+  const y = [0, 0, 1, 0, 1, 0, 1, 1];
+  const full = glm(X, y, { intercept: true, names: ["dose", "sex"] });
+  const reduced = glm(fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]), y, {
+    intercept: true,
+    names: ["dose"],
+  });
+  const t = anova(reduced, full);
+  assert.ok(t.rows[1].df === 1 && t.rows[1].devianceChange! >= 0 && t.rows[0].pValue === null);
+  assert.ok(
+    String(t).startsWith(
+      "Analysis of Deviance Table\n\nModel 1: y ~ dose\nModel 2: y ~ dose + sex",
+    ),
+  );
+});
+
+Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
+  const binomialFit: typeof module41.binomialFit = module41.binomialFit;
+  const validateFamilyOptions: typeof module41.validateFamilyOptions =
+    module41.validateFamilyOptions;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  // 20 trials at each of three doses: 4, 10 and 16 successes.
+  const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
+  const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
+  const settings = {
+    intercept: true,
+    maxit: 25,
+    epsilon: 1e-8,
+    names: ["(Intercept)", "dose"],
+    method: "qr" as const,
+    engine: "fast" as const,
+  };
+  const fit = binomialFit(X, settings, family);
+  assert.ok(fit.converged && fit.dfResidual === 1 && fit.link === "probit");
+});
+
+Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
+  const binomialLoop: typeof module42.binomialLoop = module42.binomialLoop;
+  const qrSolver: typeof module43.qrSolver = module43.qrSolver;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3]]);
+  const fit = binomialLoop(X, {
+    intercept: true,
+    maxit: 25,
+    epsilon: 1e-8,
+    link: "probit",
+    y: [0.25, 0.5, 0.5, 0.75],
+    weights: Float64Array.of(4, 4, 4, 4),
+    offset: null,
+  }, qrSolver(X, true, 1e-11));
+  assert.ok(fit !== null && fit.conv && !fit.nonInteger && fit.coef[1] > 0);
+});
+
+Deno.test("createState example (lib/glm/binomial_rows.ts:41)", () => {
+  const createState: typeof module44.createState = module44.createState;
+  const s = createState(3, "probit", null, null);
+  assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
+});
+
+Deno.test("muDevRows example (lib/glm/binomial_rows.ts:75)", () => {
+  const createState: typeof module44.createState = module44.createState;
+  const muDevRows: typeof module44.muDevRows = module44.muDevRows;
+  const s = createState(2, "logit", Float64Array.of(1, 3), null);
+  s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
+  const acc = new Float64Array(2);
+  muDevRows(s, 0, 2, acc);
+  assert.ok(s.mu[0] === 0.5 && Math.abs(acc[0] + acc[1] - 8 * Math.LN2) < 1e-15);
+});
+
+Deno.test("startRows example (lib/glm/binomial_rows.ts:126)", () => {
+  const createState: typeof module44.createState = module44.createState;
+  const startRows: typeof module44.startRows = module44.startRows;
+  const s = createState(2, "logit", Float64Array.of(2, 0), null);
+  const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
+  assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
+  assert.ok(!nonInteger && s.eta[1] === 0); // 2 · 0.5 successes; μ = ½ where w = 0
+});
+
+Deno.test("updateRows example (lib/glm/binomial_rows.ts:173)", () => {
+  const createState: typeof module44.createState = module44.createState;
+  const updateRows: typeof module44.updateRows = module44.updateRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
+  s.y.set([1, 0]);
+  updateRows(fromRows([[1], [-1]]), false, Float64Array.of(0.25), s);
+  assert.ok(s.eta[0] === 0.75 && s.eta[1] === 0.25);
+});
+
+Deno.test("fillRows example (lib/glm/binomial_rows.ts:227)", () => {
+  const createState: typeof module44.createState = module44.createState;
+  const fillRows: typeof module44.fillRows = module44.fillRows;
+  const muDevRows: typeof module44.muDevRows = module44.muDevRows;
+  const s = createState(1, "logit", Float64Array.of(4), null);
+  s.y.set([1]);
+  muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
+  const sw = new Float64Array(1), zw = new Float64Array(1);
+  fillRows(s, 0, 1, sw, zw);
+  assert.ok(sw[0] === 1 && zw[0] === 2); // √(4 · ¼), (0 + ½/¼) · 1
+});
+
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module29.choleskySolver = module29.choleskySolver;
-  const normalEquations: typeof module30.normalEquations = module30.normalEquations;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
+  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -969,9 +1392,22 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
   assert.ok(step !== null && Math.abs(step.coefficients[0] - 1) < 1e-15);
 });
 
-Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
-  const normalEquationsFor: typeof module31.normalEquationsFor = module31.normalEquationsFor;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+Deno.test("confint example (lib/glm/confint.ts:65)", () => {
+  const confint: typeof module40.confint = module40.confint;
+  const glm: typeof module40.glm = module40.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
+  const wald = confint(fit, { method: "wald" });
+  const prof = confint(fit);
+  const b = fit.coefficients[1]!;
+  assert.ok(wald.lower[1]! < b && b < wald.upper[1]!);
+  assert.ok(prof.lower[1]! < b && b < prof.upper[1]! && prof.upper[1]! !== wald.upper[1]!);
+});
+
+Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
+  const normalEquationsFor: typeof module45.normalEquationsFor = module45.normalEquationsFor;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -980,22 +1416,50 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:40)", () => {
   assert.equal(A[0], 5); // 1² + 2²
 });
 
-Deno.test("rowUpdate example (lib/glm/engine.ts:63)", () => {
-  const rowUpdate: typeof module31.rowUpdate = module31.rowUpdate;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
+  const rowUpdate: typeof module45.rowUpdate = module45.rowUpdate;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
+Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:103)", () => {
+  const fusedBinomialLoop: typeof module45.fusedBinomialLoop = module45.fusedBinomialLoop;
+  const normalEquationsFor: typeof module45.normalEquationsFor = module45.normalEquationsFor;
+  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
+  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3]]);
+  const fit = fusedBinomialLoop({
+    X,
+    intercept: true,
+    link: binomialLink("logit"),
+    y: [0.25, 0.5, 0.5, 0.75],
+    weights: Float64Array.of(4, 4, 4, 4),
+    offset: null,
+    maxit: 25,
+    epsilon: 1e-8,
+    nullAtOffset: false,
+  }, (shared) => choleskySolver(shared ?? normalEquationsFor(X, true, "fast"), 2, Infinity));
+  assert.ok(fit !== null && fit.conv);
+});
+
+Deno.test("aicAndResiduals example (lib/glm/engine.ts:130)", () => {
+  const aicAndResiduals: typeof module45.aicAndResiduals = module45.aicAndResiduals;
+  const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
+  const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
+  assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
+});
+
 Deno.test("startEta example (lib/glm/family.ts:19)", () => {
-  const startEta: typeof module32.startEta = module32.startEta;
+  const startEta: typeof module46.startEta = module46.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
-  const workingWeights: typeof module32.workingWeights = module32.workingWeights;
+  const workingWeights: typeof module46.workingWeights = module46.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1011,8 +1475,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
-  const updateRows: typeof module32.updateRows = module32.updateRows;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const updateRows: typeof module46.updateRows = module46.updateRows;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -1027,15 +1491,23 @@ Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:111)", () => {
-  const finalDeviance: typeof module32.finalDeviance = module32.finalDeviance;
+  const finalDeviance: typeof module46.finalDeviance = module46.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
-Deno.test("glm example (lib/glm/glm.ts:120)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+Deno.test("validateFamilyOptions example (lib/glm/family_options.ts:140)", () => {
+  const validateFamilyOptions: typeof module47.validateFamilyOptions =
+    module47.validateFamilyOptions;
+  const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
+  assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
+  assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
+});
+
+Deno.test("glm example (lib/glm/glm.ts:137)", () => {
+  const glm: typeof module48.glm = module48.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -1045,39 +1517,44 @@ Deno.test("glm example (lib/glm/glm.ts:120)", () => {
   assert.ok(fast.method === "cholesky" && Math.abs(fast.deviance - fit.deviance) < 1e-12);
 });
 
-Deno.test("predict example (lib/glm/glm.ts:184)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const predict: typeof module33.predict = module33.predict;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
-  const X = fromRows([[1], [2], [3], [4], [5], [6]]);
-  const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
-  const p = predict(fit, X, { type: "response" });
-  assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
-});
-
-Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:12)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const WARNING_NOT_CONVERGED: typeof module34.WARNING_NOT_CONVERGED =
-    module34.WARNING_NOT_CONVERGED;
-  const generateData: typeof module28.generateData = module28.generateData;
+Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
+  const glm: typeof module48.glm = module48.glm;
+  const WARNING_NOT_CONVERGED: typeof module49.WARNING_NOT_CONVERGED =
+    module49.WARNING_NOT_CONVERGED;
+  const generateData: typeof module39.generateData = module39.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
-Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:26)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const WARNING_FITTED_0_1: typeof module34.WARNING_FITTED_0_1 = module34.WARNING_FITTED_0_1;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
+  const glm: typeof module48.glm = module48.glm;
+  const WARNING_FITTED_0_1: typeof module49.WARNING_FITTED_0_1 = module49.WARNING_FITTED_0_1;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
+Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
+  const glm: typeof module48.glm = module48.glm;
+  const WARNING_NON_INTEGER: typeof module49.WARNING_NON_INTEGER = module49.WARNING_NON_INTEGER;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  // 0.5 × 1 successes: not a whole number.
+  const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
+  assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
+});
+
+Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
+  const WARNING_NULL_NOT_CONVERGED: typeof module49.WARNING_NULL_NOT_CONVERGED =
+    module49.WARNING_NULL_NOT_CONVERGED;
+  assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
+});
+
 Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
-  const irls: typeof module35.irls = module35.irls;
-  const qrSolver: typeof module36.qrSolver = module36.qrSolver;
-  const rowUpdate: typeof module31.rowUpdate = module31.rowUpdate;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const irls: typeof module50.irls = module50.irls;
+  const qrSolver: typeof module43.qrSolver = module43.qrSolver;
+  const rowUpdate: typeof module45.rowUpdate = module45.rowUpdate;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -1092,15 +1569,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module37.irlsStart = module37.irlsStart;
+  const irlsStart: typeof module51.irlsStart = module51.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module37.irlsStart = module37.irlsStart;
-  const irlsStep: typeof module37.irlsStep = module37.irlsStep;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const irlsStart: typeof module51.irlsStart = module51.irlsStart;
+  const irlsStep: typeof module51.irlsStep = module51.irlsStep;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -1109,16 +1586,74 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module37.irlsStart = module37.irlsStart;
-  const irlsStepUnchecked: typeof module37.irlsStepUnchecked = module37.irlsStepUnchecked;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const irlsStart: typeof module51.irlsStart = module51.irlsStart;
+  const irlsStepUnchecked: typeof module51.irlsStepUnchecked = module51.irlsStepUnchecked;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
+Deno.test("binomialLink example (lib/glm/links.ts:95)", () => {
+  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
+  const probit = binomialLink("probit");
+  assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
+  assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
+  assert.ok(binomialLink("logit").muEta(0) === 0.25);
+});
+
+Deno.test("binomialVariance example (lib/glm/links.ts:118)", () => {
+  const binomialVariance: typeof module11.binomialVariance = module11.binomialVariance;
+  assert.ok(binomialVariance(0.5) === 0.25);
+});
+
+Deno.test("binomialDevResid example (lib/glm/links.ts:138)", () => {
+  const binomialDevResid: typeof module11.binomialDevResid = module11.binomialDevResid;
+  assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
+});
+
+Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:23)", () => {
+  const binomialMinus2LogLik: typeof module52.binomialMinus2LogLik = module52.binomialMinus2LogLik;
+  const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
+  assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
+});
+
+Deno.test("logLik example (lib/glm/loglik.ts:63)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const logLik: typeof module40.logLik = module40.logLik;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
+  const ll = logLik(fit);
+  assert.ok(ll.df === 2 && ll.nobs === 5 && Math.abs(-2 * ll.value + 4 - fit.aic) < 1e-12);
+});
+
+Deno.test("AIC example (lib/glm/loglik.ts:80)", () => {
+  const AIC: typeof module40.AIC = module40.AIC;
+  const glm: typeof module40.glm = module40.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
+  assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
+});
+
+Deno.test("BIC example (lib/glm/loglik.ts:98)", () => {
+  const BIC: typeof module40.BIC = module40.BIC;
+  const glm: typeof module40.glm = module40.glm;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
+  assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
+});
+
+Deno.test("nobs example (lib/glm/loglik.ts:115)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const nobs: typeof module40.nobs = module40.nobs;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[1], [2], [3], [4], [5], [6]]);
+  const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
+  assert.ok(nobs(fit) === 5 && fit.dfResidual === 3);
+});
+
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module30.normalEquations = module30.normalEquations;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -1129,18 +1664,83 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
   assert.ok(b[0] === 10 && b[2] === 2 + 54);
 });
 
+Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:23)", () => {
+  const nullDevianceAt: typeof module53.nullDevianceAt = module53.nullDevianceAt;
+  // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
+  const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
+  assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
+});
+
+Deno.test("predict example (lib/glm/predict.ts:54)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const predict: typeof module40.predict = module40.predict;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[1], [2], [3], [4], [5], [6]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
+  const p = predict(fit, X, { type: "response" });
+  assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
+  const { fit: eta, seFit } = predict(fit, fromRows([[3.5]]), { seFit: true });
+  assert.ok(Math.abs(eta[0]) < 0.5 && seFit[0] > 0);
+});
+
+Deno.test("predict example (lib/glm/predict.ts:76)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const predict: typeof module40.predict = module40.predict;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
+  const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
+  assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
+});
+
+Deno.test("profile example (lib/glm/profile.ts:166)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const profile: typeof module40.profile = module40.profile;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3], [4], [5]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
+  const { profiles } = profile(fit, { alpha: 0.0125 });
+  const slope = profiles[1]!;
+  assert.ok(slope.z[0] < -2.4 && slope.z[slope.z.length - 1] > 2.4); // past √χ²₁(0.9875) ≈ 2.50… or 9 steps
+  assert.ok(slope.z.includes(0) && slope.parVals.length === slope.z.length);
+});
+
+Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const residuals: typeof module40.residuals = module40.residuals;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
+    intercept: true,
+  });
+  const r = residuals(fit, "response");
+  assert.ok(Math.abs(r[0] - (0 - fit.fitted[0])) === 0);
+  const d = residuals(fit);
+  assert.ok(Math.abs(d.reduce((s, x) => s + x * x, 0) - fit.deviance) < 1e-10);
+});
+
 Deno.test("summary example (lib/glm/summary.ts:118)", () => {
-  const glm: typeof module33.glm = module33.glm;
-  const summary: typeof module38.summary = module38.summary;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const glm: typeof module48.glm = module48.glm;
+  const summary: typeof module54.summary = module54.summary;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
-Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
-  const qrSolver: typeof module36.qrSolver = module36.qrSolver;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
+  const glm: typeof module40.glm = module40.glm;
+  const vcov: typeof module40.vcov = module40.vcov;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
+    intercept: true,
+  });
+  const V = vcov(fit);
+  assert.ok(V.length === 2 && V[0][1] === V[1][0]);
+  assert.ok(Math.abs(Math.sqrt(V[1][1]!) - fit.standardErrors[1]!) < 1e-12);
+});
+
+Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
+  const qrSolver: typeof module43.qrSolver = module43.qrSolver;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -1149,8 +1749,15 @@ Deno.test("qrSolver example (lib/glm/wls.ts:45)", () => {
   assert.ok(step !== null && Math.abs(step.coefficients[0] - 1) < 1e-15);
 });
 
+Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
+  const covarianceFromR: typeof module43.covarianceFromR = module43.covarianceFromR;
+  // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
+  const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
+  assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
+});
+
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module39.adam = module39.adam;
+  const adam: typeof module55.adam = module55.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1158,14 +1765,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module39.adamPaper = module39.adamPaper;
+  const adamPaper: typeof module55.adamPaper = module55.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
-  const logit: typeof module40.logit = module40.logit;
+  const logit: typeof module56.logit = module56.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1173,13 +1780,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
-  const logitFloat32: typeof module40.logitFloat32 = module40.logitFloat32;
+  const logitFloat32: typeof module56.logitFloat32 = module56.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
-  const forwardBackward: typeof module40.forwardBackward = module40.forwardBackward;
+  const forwardBackward: typeof module56.forwardBackward = module56.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1193,8 +1800,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
-  const forwardBackwardFloat32: typeof module40.forwardBackwardFloat32 =
-    module40.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module56.forwardBackwardFloat32 =
+    module56.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1202,7 +1809,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module41.batchPass = module41.batchPass;
+  const batchPass: typeof module57.batchPass = module57.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1218,58 +1825,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module41.fullBatchGradient = module41.fullBatchGradient;
+  const fullBatchGradient: typeof module57.fullBatchGradient = module57.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module42.lipschitzStep = module42.lipschitzStep;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const lipschitzStep: typeof module58.lipschitzStep = module58.lipschitzStep;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module42.gradientDescent = module42.gradientDescent;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const gradientDescent: typeof module58.gradientDescent = module58.gradientDescent;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module43.constant = module43.constant;
+  const constant: typeof module59.constant = module59.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module43.glorotUniform = module43.glorotUniform;
+  const glorotUniform: typeof module59.glorotUniform = module59.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module43.input = module43.input;
+  const input: typeof module59.input = module59.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module43.constant = module43.constant;
-  const dense: typeof module43.dense = module43.dense;
-  const input: typeof module43.input = module43.input;
+  const constant: typeof module59.constant = module59.constant;
+  const dense: typeof module59.dense = module59.dense;
+  const input: typeof module59.input = module59.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module43.constant = module43.constant;
-  const dense: typeof module43.dense = module43.dense;
-  const input: typeof module43.input = module43.input;
+  const constant: typeof module59.constant = module59.constant;
+  const dense: typeof module59.dense = module59.dense;
+  const input: typeof module59.input = module59.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1280,86 +1887,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
-  const sigmoid: typeof module44.sigmoid = module44.sigmoid;
+  const sigmoid: typeof module60.sigmoid = module60.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
-  const softplus: typeof module44.softplus = module44.softplus;
+  const softplus: typeof module60.softplus = module60.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
-  const logSigmoid: typeof module44.logSigmoid = module44.logSigmoid;
+  const logSigmoid: typeof module60.logSigmoid = module60.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
-  const linearPredictor: typeof module44.linearPredictor = module44.linearPredictor;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const linearPredictor: typeof module60.linearPredictor = module60.linearPredictor;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
-  const logitsOf: typeof module44.logitsOf = module44.logitsOf;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const logitsOf: typeof module60.logitsOf = module60.logitsOf;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
-  const binaryCrossEntropyWithLogits: typeof module44.binaryCrossEntropyWithLogits =
-    module44.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module60.binaryCrossEntropyWithLogits =
+    module60.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
-  const crossEntropyOf: typeof module44.crossEntropyOf = module44.crossEntropyOf;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const crossEntropyOf: typeof module60.crossEntropyOf = module60.crossEntropyOf;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
-  const binaryCrossEntropy: typeof module44.binaryCrossEntropy = module44.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module60.binaryCrossEntropy = module60.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
-  const binaryCrossEntropyLoss: typeof module44.binaryCrossEntropyLoss =
-    module44.binaryCrossEntropyLoss;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const binaryCrossEntropyLoss: typeof module60.binaryCrossEntropyLoss =
+    module60.binaryCrossEntropyLoss;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
-  const bernoulliLogLikelihood: typeof module44.bernoulliLogLikelihood =
-    module44.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module44.binaryCrossEntropyLoss =
-    module44.binaryCrossEntropyLoss;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const bernoulliLogLikelihood: typeof module60.bernoulliLogLikelihood =
+    module60.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module60.binaryCrossEntropyLoss =
+    module60.binaryCrossEntropyLoss;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
-  const binaryCrossEntropyGradient: typeof module44.binaryCrossEntropyGradient =
-    module44.binaryCrossEntropyGradient;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const binaryCrossEntropyGradient: typeof module60.binaryCrossEntropyGradient =
+    module60.binaryCrossEntropyGradient;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
-  const tutorialGradientInto: typeof module44.tutorialGradientInto = module44.tutorialGradientInto;
+  const tutorialGradientInto: typeof module60.tutorialGradientInto = module60.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1375,18 +1982,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module44.bernoulliLogLikelihoodGradient =
-    module44.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module60.bernoulliLogLikelihoodGradient =
+    module60.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module43.constant = module43.constant;
-  const dense: typeof module43.dense = module43.dense;
-  const input: typeof module43.input = module43.input;
-  const model: typeof module45.model = module45.model;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const constant: typeof module59.constant = module59.constant;
+  const dense: typeof module59.dense = module59.dense;
+  const input: typeof module59.input = module59.input;
+  const model: typeof module61.model = module61.model;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -1405,12 +2012,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module46.adam = module46.adam;
-  const constant: typeof module46.constant = module46.constant;
-  const dense: typeof module46.dense = module46.dense;
-  const fromRows: typeof module46.fromRows = module46.fromRows;
-  const input: typeof module46.input = module46.input;
-  const model: typeof module46.model = module46.model;
+  const adam: typeof module40.adam = module40.adam;
+  const constant: typeof module40.constant = module40.constant;
+  const dense: typeof module40.dense = module40.dense;
+  const fromRows: typeof module40.fromRows = module40.fromRows;
+  const input: typeof module40.input = module40.input;
+  const model: typeof module40.model = module40.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -1428,31 +2035,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module47.tutorialNetwork = module47.tutorialNetwork;
+  const tutorialNetwork: typeof module62.tutorialNetwork = module62.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module48.numericalGradient = module48.numericalGradient;
+  const numericalGradient: typeof module63.numericalGradient = module63.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module49.checkDtype = module49.checkDtype;
+  const checkDtype: typeof module64.checkDtype = module64.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module49.checkStep = module49.checkStep;
+  const checkStep: typeof module64.checkStep = module64.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module39.adam = module39.adam;
+  const adam: typeof module55.adam = module55.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -1460,23 +2067,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module50.getOptimizer = module50.getOptimizer;
+  const getOptimizer: typeof module65.getOptimizer = module65.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module51.formatEpoch = module51.formatEpoch;
+  const formatEpoch: typeof module66.formatEpoch = module66.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module51.inJupyterKernel = module51.inJupyterKernel;
+  const inJupyterKernel: typeof module66.inJupyterKernel = module66.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module51.terminalProgress = module51.terminalProgress;
+  const terminalProgress: typeof module66.terminalProgress = module66.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -1485,7 +2092,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module51.jupyterProgress = module51.jupyterProgress;
+  const jupyterProgress: typeof module66.jupyterProgress = module66.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -1494,13 +2101,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module51.progressFor = module51.progressFor;
+  const progressFor: typeof module66.progressFor = module66.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module52.scratchAdam = module52.scratchAdam;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const scratchAdam: typeof module67.scratchAdam = module67.scratchAdam;
+  const generateData: typeof module39.generateData = module39.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -1508,14 +2115,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module53.sgd = module53.sgd;
+  const sgd: typeof module68.sgd = module68.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module54.CounterRng = module54.CounterRng;
+  const CounterRng: typeof module69.CounterRng = module69.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -1524,37 +2131,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module54.RowOrder = module54.RowOrder;
+  const RowOrder: typeof module69.RowOrder = module69.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module43.dense = module43.dense;
-  const input: typeof module43.input = module43.input;
-  const model: typeof module45.model = module45.model;
+  const dense: typeof module59.dense = module59.dense;
+  const input: typeof module59.input = module59.input;
+  const model: typeof module61.model = module61.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module55.fitSettings = module55.fitSettings;
+  const fitSettings: typeof module70.fitSettings = module70.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module55.trainParams = module55.trainParams;
+  const trainParams: typeof module70.trainParams = module70.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module55.trainEpochs = module55.trainEpochs;
-  const batchPass: typeof module41.batchPass = module41.batchPass;
-  const adam: typeof module39.adam = module39.adam;
-  const fitSettings: typeof module55.fitSettings = module55.fitSettings;
+  const trainEpochs: typeof module70.trainEpochs = module70.trainEpochs;
+  const batchPass: typeof module57.batchPass = module57.batchPass;
+  const adam: typeof module55.adam = module55.adam;
+  const fitSettings: typeof module70.fitSettings = module70.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -1569,9 +2176,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module46.fromRows = module46.fromRows;
-  const TrainingError: typeof module46.TrainingError = module46.TrainingError;
-  const tutorialNetwork: typeof module46.tutorialNetwork = module46.tutorialNetwork;
+  const fromRows: typeof module40.fromRows = module40.fromRows;
+  const TrainingError: typeof module40.TrainingError = module40.TrainingError;
+  const tutorialNetwork: typeof module40.tutorialNetwork = module40.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -1581,16 +2188,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module56.checkFloat32 = module56.checkFloat32;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const checkFloat32: typeof module71.checkFloat32 = module71.checkFloat32;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module56.checkEpoch = module56.checkEpoch;
-  const TrainingError: typeof module56.TrainingError = module56.TrainingError;
-  const fromRows: typeof module23.fromRows = module23.fromRows;
+  const checkEpoch: typeof module71.checkEpoch = module71.checkEpoch;
+  const TrainingError: typeof module71.TrainingError = module71.TrainingError;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -1600,21 +2207,53 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:147)", () => {
-  const logR: typeof module57.logR = module57.logR;
+  const logR: typeof module72.logR = module72.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
-  const binomialSampler: typeof module58.binomialSampler = module58.binomialSampler;
-  const mersenneTwister: typeof module59.mersenneTwister = module59.mersenneTwister;
+  const binomialSampler: typeof module73.binomialSampler = module73.binomialSampler;
+  const mersenneTwister: typeof module74.mersenneTwister = module74.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
+Deno.test("logDbinom example (lib/r/dbinom.ts:97)", () => {
+  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
+  assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
+  assert.ok(logDbinom(0, 0, 0.3) === 0);
+});
+
+Deno.test("dnorm example (lib/r/distributions.ts:21)", () => {
+  const dnorm: typeof module75.dnorm = module75.dnorm;
+  assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
+});
+
+Deno.test("roundHalfEven example (lib/r/distributions.ts:44)", () => {
+  const roundHalfEven: typeof module75.roundHalfEven = module75.roundHalfEven;
+  assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
+});
+
+Deno.test("pcauchy example (lib/r/distributions.ts:71)", () => {
+  const pcauchy: typeof module75.pcauchy = module75.pcauchy;
+  assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
+});
+
+Deno.test("qcauchy example (lib/r/distributions.ts:91)", () => {
+  const qcauchy: typeof module75.qcauchy = module75.qcauchy;
+  assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
+});
+
+Deno.test("dcauchy example (lib/r/distributions.ts:115)", () => {
+  const dcauchy: typeof module75.dcauchy = module75.dcauchy;
+  assert.ok(dcauchy(0) === 1 / Math.PI);
+});
+
 Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
-  const formatColumn: typeof module60.formatColumn = module60.formatColumn;
+  const formatColumn: typeof module76.formatColumn = module76.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -1623,71 +2262,78 @@ Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
-  const formatNumbers: typeof module60.formatNumbers = module60.formatNumbers;
+  const formatNumbers: typeof module76.formatNumbers = module76.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:87)", () => {
-  const roundTo: typeof module60.roundTo = module60.roundTo;
+  const roundTo: typeof module76.roundTo = module76.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:101)", () => {
-  const formatPval: typeof module60.formatPval = module60.formatPval;
+  const formatPval: typeof module76.formatPval = module76.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
-  const zapsmall: typeof module60.zapsmall = module60.zapsmall;
+  const zapsmall: typeof module76.zapsmall = module76.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
-  const clampedExp: typeof module61.clampedExp = module61.clampedExp;
+  const clampedExp: typeof module77.clampedExp = module77.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
-  const linkinv: typeof module61.linkinv = module61.linkinv;
+  const linkinv: typeof module77.linkinv = module77.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:52)", () => {
-  const clampedExp: typeof module61.clampedExp = module61.clampedExp;
-  const muEta: typeof module61.muEta = module61.muEta;
+  const clampedExp: typeof module77.clampedExp = module77.clampedExp;
+  const muEta: typeof module77.muEta = module77.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:72)", () => {
-  const devResid: typeof module61.devResid = module61.devResid;
+  const devResid: typeof module77.devResid = module77.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module59.mersenneTwister = module59.mersenneTwister;
+  const mersenneTwister: typeof module74.mersenneTwister = module74.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:33)", () => {
-  const logDbinom1: typeof module62.logDbinom1 = module62.logDbinom1;
+  const logDbinom1: typeof module78.logDbinom1 = module78.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:53)", () => {
-  const pnorm: typeof module62.pnorm = module62.pnorm;
+  const pnorm: typeof module78.pnorm = module78.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
+Deno.test("pchisqUpper example (lib/r/pchisq.ts:35)", () => {
+  const pchisqUpper: typeof module79.pchisqUpper = module79.pchisqUpper;
+  assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
+  assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
+  assert.equal(pchisqUpper(0, 3), 1);
+});
+
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module63.qnorm = module63.qnorm;
+  const qnorm: typeof module80.qnorm = module80.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module64.dqrdc2 = module64.dqrdc2;
+  const dqrdc2: typeof module81.dqrdc2 = module81.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -1696,14 +2342,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module64.qrls = module64.qrls;
+  const qrls: typeof module81.qrls = module81.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module65.rRng = module65.rRng;
+  const rRng: typeof module82.rRng = module82.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -1717,32 +2363,55 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module65.seedrandomRng = module65.seedrandomRng;
+  const seedrandomRng: typeof module82.seedrandomRng = module82.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module66.unifIndex = module66.unifIndex;
+  const unifIndex: typeof module83.unifIndex = module83.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module66.permutationInto = module66.permutationInto;
-  const rRng: typeof module65.rRng = module65.rRng;
+  const permutationInto: typeof module83.permutationInto = module83.permutationInto;
+  const rRng: typeof module82.rRng = module82.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
+Deno.test("regularize example (lib/r/spline.ts:24)", () => {
+  const regularize: typeof module84.regularize = module84.regularize;
+  assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
+});
+
+Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
+  const seqLength: typeof module84.seqLength = module84.seqLength;
+  assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
+});
+
+Deno.test("spline example (lib/r/spline.ts:160)", () => {
+  const spline: typeof module84.spline = module84.spline;
+  // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
+  const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
+  assert.equal(s.x.length, 12);
+  s.x.forEach((x, i) => assert.ok(Math.abs(s.y[i] - x ** 3) < 1e-12));
+});
+
+Deno.test("approx example (lib/r/spline.ts:182)", () => {
+  const approx: typeof module84.approx = module84.approx;
+  assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
+});
+
 Deno.test("axisDomain example (lib/view/axes.ts:34)", () => {
-  const axisDomain: typeof module67.axisDomain = module67.axisDomain;
+  const axisDomain: typeof module85.axisDomain = module85.axisDomain;
   assert.deepEqual(axisDomain({ label: "x" }, [0, 10], "x"), [-0.5, 10.5]);
 });
 
 Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
-  const plotAxis: typeof module67.plotAxis = module67.plotAxis;
+  const plotAxis: typeof module85.plotAxis = module85.plotAxis;
   const { options, marks } = plotAxis(
     { label: "epochs", type: "log" },
     [10, 5000],
@@ -1754,12 +2423,12 @@ Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
 });
 
 Deno.test("countAxis example (lib/view/axes.ts:119)", () => {
-  const countAxis: typeof module67.countAxis = module67.countAxis;
+  const countAxis: typeof module85.countAxis = module85.countAxis;
   assert.deepEqual(countAxis("epochs", [10, 300]).ticks, [10, 20, 50, 100, 200]);
 });
 
 Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
-  const lineChart: typeof module68.lineChart = module68.lineChart;
+  const lineChart: typeof module86.lineChart = module86.lineChart;
   const panel = lineChart({
     series: [
       { name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
@@ -1775,7 +2444,7 @@ Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
 });
 
 Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
-  const lineChartPlot: typeof module68.lineChartPlot = module68.lineChartPlot;
+  const lineChartPlot: typeof module86.lineChartPlot = module86.lineChartPlot;
   const options = lineChartPlot({
     series: [{ name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }],
     x: { label: "x" },
@@ -1785,53 +2454,53 @@ Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
 });
 
 Deno.test("groupBy example (lib/view/charts.ts:328)", () => {
-  const groupBy: typeof module68.groupBy = module68.groupBy;
+  const groupBy: typeof module86.groupBy = module86.groupBy;
   const g = groupBy([{ m: "b" }, { m: "a" }, { m: "b" }], (r) => r.m);
   assert.deepEqual([...g.keys()], ["b", "a"]);
 });
 
 Deno.test("networkDiagram example (lib/view/diagram.ts:31)", () => {
-  const networkDiagram: typeof module69.networkDiagram = module69.networkDiagram;
+  const networkDiagram: typeof module87.networkDiagram = module87.networkDiagram;
   const fig = networkDiagram(3);
   assert.ok(fig.svg.includes("x₃") && fig.svg.includes("θ₂") && fig.alt.includes("3 inputs"));
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module70.table = module70.table;
+  const table: typeof module88.table = module88.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module70.table = module70.table;
+  const table: typeof module88.table = module88.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module70.headTable = module70.headTable;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const headTable: typeof module88.headTable = module88.headTable;
+  const generateData: typeof module39.generateData = module39.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module70.sideBySide = module70.sideBySide;
+  const sideBySide: typeof module88.sideBySide = module88.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:25)", () => {
-  const Figure: typeof module71.Figure = module71.Figure;
-  const jupyterDisplay: typeof module20.jupyterDisplay = module20.jupyterDisplay;
+  const Figure: typeof module89.Figure = module89.Figure;
+  const jupyterDisplay: typeof module32.jupyterDisplay = module32.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "An empty figure.");
   const bundle = fig[jupyterDisplay]();
   assert.ok(bundle["image/svg+xml"] === fig.svg && bundle["text/plain"] === "An empty figure.");
 });
 
 Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
-  const Plot = module72;
-  const renderPanel: typeof module71.renderPanel = module71.renderPanel;
+  const Plot = module90;
+  const renderPanel: typeof module89.renderPanel = module89.renderPanel;
   const p = renderPanel({
     width: 200,
     height: 100,
@@ -1841,17 +2510,17 @@ Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
 });
 
 Deno.test("composeFigure example (lib/view/figure.ts:122)", () => {
-  const Plot = module72;
-  const composeFigure: typeof module71.composeFigure = module71.composeFigure;
-  const renderPanel: typeof module71.renderPanel = module71.renderPanel;
+  const Plot = module90;
+  const composeFigure: typeof module89.composeFigure = module89.composeFigure;
+  const renderPanel: typeof module89.renderPanel = module89.renderPanel;
   const panel = renderPanel({ width: 300, height: 120, marks: [Plot.ruleY([0])] });
   const fig = composeFigure([panel], { caption: "A rule at zero.", alt: "One horizontal line." });
   assert.ok(fig.svg.includes("A rule at zero.") && fig.alt === "One horizontal line.");
 });
 
 Deno.test("plot example (lib/view/figure.ts:192)", () => {
-  const Plot = module72;
-  const plot: typeof module71.plot = module71.plot;
+  const Plot = module90;
+  const plot: typeof module89.plot = module89.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] }, {
     caption: "One point.",
     alt: "A single dot at x = 1, y = 2.",
@@ -1860,7 +2529,7 @@ Deno.test("plot example (lib/view/figure.ts:192)", () => {
 });
 
 Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
-  const dodgeLabels: typeof module73.dodgeLabels = module73.dodgeLabels;
+  const dodgeLabels: typeof module91.dodgeLabels = module91.dodgeLabels;
   // Two labels 4 apart that need 12: each moves 4 away from the other.
   assert.deepEqual(dodgeLabels([100, 104], { gap: 12 }), [96, 108]);
   // Labels far apart do not move.
@@ -1870,18 +2539,18 @@ Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
 });
 
 Deno.test("textWidth example (lib/view/labels.ts:156)", () => {
-  const textWidth: typeof module73.textWidth = module73.textWidth;
+  const textWidth: typeof module91.textWidth = module91.textWidth;
   assert.ok(Math.abs(textWidth("0123456789", 10) - 63.6) < 1e-9);
   assert.ok(textWidth("ill", 10) < textWidth("www", 10));
 });
 
 Deno.test("wrapText example (lib/view/labels.ts:181)", () => {
-  const wrapText: typeof module73.wrapText = module73.wrapText;
+  const wrapText: typeof module91.wrapText = module91.wrapText;
   assert.deepEqual(wrapText("aaa bbb ccc", 45, 10), ["aaa bbb", "ccc"]);
 });
 
 Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
-  const powerOfTen: typeof module73.powerOfTen = module73.powerOfTen;
+  const powerOfTen: typeof module91.powerOfTen = module91.powerOfTen;
   assert.equal(powerOfTen(1e-4), "10⁻⁴");
   assert.equal(powerOfTen(1e3), "10³");
   assert.equal(powerOfTen(0.1), "0.1");
@@ -1889,7 +2558,7 @@ Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
 });
 
 Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
-  const readableNumber: typeof module73.readableNumber = module73.readableNumber;
+  const readableNumber: typeof module91.readableNumber = module91.readableNumber;
   assert.equal(readableNumber(-0.21189), "−0.212");
   assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
   assert.equal(readableNumber(0), "0");
@@ -1897,75 +2566,86 @@ Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
 });
 
 Deno.test("logTicks example (lib/view/labels.ts:275)", () => {
-  const logTicks: typeof module73.logTicks = module73.logTicks;
+  const logTicks: typeof module91.logTicks = module91.logTicks;
   assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
   assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
 });
 
 Deno.test("countTicks example (lib/view/labels.ts:304)", () => {
-  const countTicks: typeof module73.countTicks = module73.countTicks;
+  const countTicks: typeof module91.countTicks = module91.countTicks;
   assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
 });
 
 Deno.test("PALETTE example (lib/view/labels.ts:336)", () => {
-  const contrastRatio: typeof module73.contrastRatio = module73.contrastRatio;
-  const PALETTE: typeof module73.PALETTE = module73.PALETTE;
+  const contrastRatio: typeof module91.contrastRatio = module91.contrastRatio;
+  const PALETTE: typeof module91.PALETTE = module91.PALETTE;
   assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
 });
 
 Deno.test("contrastRatio example (lib/view/labels.ts:361)", () => {
-  const contrastRatio: typeof module73.contrastRatio = module73.contrastRatio;
+  const contrastRatio: typeof module91.contrastRatio = module91.contrastRatio;
   assert.equal(contrastRatio("#000000", "#ffffff"), 21);
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:28)", () => {
-  const featureHistograms: typeof module74.featureHistograms = module74.featureHistograms;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const featureHistograms: typeof module92.featureHistograms = module92.featureHistograms;
+  const generateData: typeof module39.generateData = module39.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:103)", () => {
-  const targetBalance: typeof module74.targetBalance = module74.targetBalance;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const targetBalance: typeof module92.targetBalance = module92.targetBalance;
+  const generateData: typeof module39.generateData = module39.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:139)", () => {
-  const irlsConvergence: typeof module74.irlsConvergence = module74.irlsConvergence;
-  const glm: typeof module33.glm = module33.glm;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const irlsConvergence: typeof module92.irlsConvergence = module92.irlsConvergence;
+  const glm: typeof module48.glm = module48.glm;
+  const generateData: typeof module39.generateData = module39.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:212)", () => {
-  const sigmoidCurve: typeof module74.sigmoidCurve = module74.sigmoidCurve;
+  const sigmoidCurve: typeof module92.sigmoidCurve = module92.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
-  const lossCurve: typeof module74.lossCurve = module74.lossCurve;
+  const lossCurve: typeof module92.lossCurve = module92.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
 });
 
 Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
-  const lossGapCurve: typeof module74.lossGapCurve = module74.lossGapCurve;
+  const lossGapCurve: typeof module92.lossGapCurve = module92.lossGapCurve;
   const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
   assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
 });
 
+Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
+  const confint: typeof module40.confint = module40.confint;
+  const glm: typeof module40.glm = module40.glm;
+  const profilePlot: typeof module40.profilePlot = module40.profilePlot;
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
+  const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
+  const fig = profilePlot(fit, confint(fit), "dose");
+  assert.ok(fig.svg.includes("profile") && fig.svg.includes("Wald"));
+});
+
 Deno.test("lossAlongCoefficient example (lib/view/surface.ts:36)", () => {
-  const lossAlongCoefficient: typeof module75.lossAlongCoefficient = module75.lossAlongCoefficient;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const lossAlongCoefficient: typeof module93.lossAlongCoefficient = module93.lossAlongCoefficient;
+  const generateData: typeof module39.generateData = module39.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/surface.ts:221)", () => {
-  const logLikelihoodSurface: typeof module75.logLikelihoodSurface = module75.logLikelihoodSurface;
-  const generateData: typeof module28.generateData = module28.generateData;
+  const logLikelihoodSurface: typeof module93.logLikelihoodSurface = module93.logLikelihoodSurface;
+  const generateData: typeof module39.generateData = module39.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));

@@ -172,6 +172,30 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
 
 let compiled: WebAssembly.Module | null | undefined;
 
+/**
+ * The compiled kernel `chunk(v, sw, zw, a, g, k, kp, m)` (see `kernelBytes`), or `null` where
+ * WebAssembly SIMD is not available. Its memory is imported as `m.mem`, so another kernel can
+ * share it (the fused binomial passes instantiate it on their row kernel's memory).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossprodKernelModule } from "./crossprod.ts";
+ * const mod = crossprodKernelModule();
+ * if (mod !== null) {
+ *   const mem = new WebAssembly.Memory({ initial: 1 });
+ *   const chunk = new WebAssembly.Instance(mod, { m: { mem } }).exports.chunk as (...a: number[]) => void;
+ *   const h = new Float64Array(mem.buffer); // a: 16 doubles (kp = 4), g: 8, sw: 1, zw: 1, v: 1 row
+ *   h.set([2], 24); h.set([6], 25); h.set([3], 26); // sw = 2, zw = 6, the row x = 3
+ *   chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1);
+ *   assert.ok(h[0] === 36 && h[16] === 12 && h[20] === 36); // (2·3)², 2·3·2, 2·3·6
+ * }
+ * ```
+ */
+export function crossprodKernelModule(): WebAssembly.Module | null {
+  return kernelModule();
+}
+
 /** The compiled kernel, or `null` where WebAssembly SIMD is not available. */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) compiled = compileModule(kernelBytes);

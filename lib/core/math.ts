@@ -253,3 +253,31 @@ export function log10(x: number): number {
   const y = ziv(DD[0], DD[1], d * 0.44 + 2 ** -100 * Math.abs(DD[0]));
   return y === y ? y : log10Exact(x);
 }
+
+/**
+ * e^x − 1 without the cancellation of `exp(x) - 1` near 0, the same on every JavaScript engine:
+ * Kahan's formula (u − 1)·x / log(u) with u = e^x from {@linkcode exp} and {@linkcode log}, within
+ * a few units in the last place (not correctly rounded, unlike the functions above). R's cloglog
+ * link needs it (`-expm1(-exp(eta))`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { expm1 } from "./math.ts";
+ * assert.equal(expm1(0), 0);
+ * assert.equal(expm1(1e-300), 1e-300);
+ * assert.equal(expm1(-Infinity), -1);
+ * assert.ok(Math.abs(expm1(1e-10) / 1.00000000005e-10 - 1) < 4e-16);
+ * assert.ok(Math.abs(expm1(1) / (Math.E - 1) - 1) < 4e-16);
+ * ```
+ */
+export function expm1(x: number): number {
+  if (x !== x || x === Infinity) return x;
+  if (x === -Infinity) return -1;
+  const u = exp(x);
+  if (u === 1) return x; // |x| below about 1.1e-16: e^x − 1 = x to double precision
+  const um1 = u - 1;
+  if (um1 === -1) return -1;
+  if (u === Infinity) return Infinity;
+  return um1 * x / log(u);
+}

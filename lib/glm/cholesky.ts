@@ -77,6 +77,14 @@ export function choleskySolver(
       // diag(A⁻¹) = diag(S⁻¹) / d².
       return Float64Array.from(d, (dj, j) => Math.sqrt(Sinv[j * p + j]) / dj);
     },
+    covariance() {
+      // A⁻¹ = D^-½ S⁻¹ D^-½.
+      const out = new Float64Array(p * p);
+      for (let i = 0; i < p; i++) {
+        for (let j = 0; j < p; j++) out[i * p + j] = Sinv[i * p + j] / (d[i] * d[j]);
+      }
+      return out;
+    },
   };
 }
 

@@ -12,10 +12,23 @@
  * `engine: "reference"` takes the readable version of both. On R's QR path the fused update gives
  * η and μ to the bit and the deviance to a few ε, so both engines reproduce R (tested).
  *
+ * A fit with prior weights, an offset or another link (`binomial_fit.ts`) on the normal
+ * equations runs, with the fast engine, the whole IRLS loop in fused passes
+ * (`_kernels/fused_irls.ts`: each pass over X does an iteration's update and the next XᵀWX, the
+ * logit's rows in a WebAssembly SIMD kernel); with `"reference"`, the readable loop of
+ * `binomial_loop.ts`.
+ *
  * @module
  */
 
 import { updateRows as fusedUpdate } from "../_kernels/glm_rows.ts";
+import {
+  type FusedInput,
+  fusedIrls,
+  type FusedResult,
+  type FusedSolver,
+  minus2LogLikAndResiduals,
+} from "../_kernels/fused_irls.ts";
 import { weightedCrossprod } from "../_kernels/crossprod.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { updateRows } from "./family.ts";
@@ -79,4 +92,54 @@ export function rowUpdate(
   return engine === "fast"
     ? (beta, y, eta, ex, mu) => fusedUpdate(X, intercept, beta, y, eta, ex, mu, grouped)
     : (beta, y, eta, ex, mu) => updateRows(X, intercept, beta, y, eta, ex, mu);
+}
+
+/**
+ * The fused IRLS loop of a weighted/offset/other-link fit on the normal equations (fast engine):
+ * `_kernels/fused_irls.ts`. Null when it hands the fit to the QR path. Given a function for the
+ * solver, it passes the normal equations summed on the logit row kernel's memory (or null).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fusedBinomialLoop, normalEquationsFor } from "./engine.ts";
+ * import { choleskySolver } from "./cholesky.ts";
+ * import { binomialLink } from "./links.ts";
+ * import { fromRows } from "../core/matrix.ts";
+ * const X = fromRows([[0], [1], [2], [3]]);
+ * const fit = fusedBinomialLoop({
+ *   X, intercept: true, link: binomialLink("logit"), y: [0.25, 0.5, 0.5, 0.75],
+ *   weights: Float64Array.of(4, 4, 4, 4), offset: null, maxit: 25, epsilon: 1e-8, nullAtOffset: false,
+ * }, (shared) => choleskySolver(shared ?? normalEquationsFor(X, true, "fast"), 2, Infinity));
+ * assert.ok(fit !== null && fit.conv);
+ * ```
+ */
+export function fusedBinomialLoop(
+  input: FusedInput,
+  solverFor: FusedSolver | ((shared: NormalEquationsSource | null) => FusedSolver),
+): FusedResult | null {
+  return fusedIrls(input, solverFor);
+}
+
+/**
+ * R's −2·log-likelihood of a binomial fit from its unit deviances, which become the deviance
+ * residuals in the same pass (fast engine, normal equations): `_kernels/fused_irls.ts`'s
+ * `minus2LogLikAndResiduals`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { aicAndResiduals } from "./engine.ts";
+ * const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
+ * const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
+ * assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
+ * ```
+ */
+export function aicAndResiduals(
+  y: Float64Array,
+  mu: Float64Array,
+  w: Float64Array | null,
+  dev: Float64Array,
+): number {
+  return minus2LogLikAndResiduals(y, mu, w, dev);
 }

@@ -22,12 +22,13 @@ import {
   checkMatrix,
   checkOneOf,
 } from "../core/validate.ts";
-import { linkinv } from "../r/logit.ts";
 import { choleskySolver, MAX_AUTO_CONDITION } from "./cholesky.ts";
 import { normalEquationsFor, rowUpdate } from "./engine.ts";
 import type { GlmFit } from "./glm_fit.ts";
 import { irls } from "./irls_loop.ts";
 import { qrSolver } from "./wls.ts";
+import { binomialFit, type GlmSettings, validateFamilyOptions } from "./binomial_fit.ts";
+import type { Link } from "./glm_fit.ts";
 
 /** Options of {@linkcode glm}. */
 export interface GlmOptions {
@@ -65,10 +66,20 @@ export interface GlmOptions {
    * reproduce R's fit to its tolerance; they differ by rounding only.
    */
   engine?: "fast" | "reference";
+  /**
+   * Prior weights, one per row (R's `weights =`), non-negative and finite; default all 1. Rows of
+   * weight 0 drop out of the fit and of the degrees of freedom, as in R (their `y` is set to 0).
+   * With `y` a proportion of successes, the weights are the numbers of trials (grouped data).
+   */
+  weights?: ArrayLike<number>;
+  /** A known term added to the linear predictor, one per row (R's `offset =`); default none. */
+  offset?: ArrayLike<number>;
+  /** The link of R's `binomial(link = …)`: `"logit"` (default), `"probit"`, `"cloglog"`, `"cauchit"`. */
+  link?: Link;
 }
 
 /** The options, checked, with their defaults and the coefficients' names. */
-function validateOptions(k: number, options: GlmOptions) {
+function validateOptions(k: number, options: GlmOptions): GlmSettings {
   const {
     intercept = false,
     maxit = 25,
@@ -98,6 +109,12 @@ function validateOptions(k: number, options: GlmOptions) {
   }
   const coefNames = intercept ? ["(Intercept)", ...colNames] : colNames;
   return { intercept, maxit, epsilon, names: coefNames, method, engine };
+}
+
+/** Whether X is a well-formed, non-empty Matrix (its entries are not looked at). */
+function isShaped(X: Matrix): boolean {
+  return X !== null && typeof X === "object" && X.data instanceof Float64Array &&
+    X.rows > 0 && X.cols > 0 && X.data.length === X.rows * X.cols;
 }
 
 /**
@@ -131,14 +148,27 @@ function validateOptions(k: number, options: GlmOptions) {
  * ```
  */
 export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): GlmFit {
+  if (
+    options !== null && typeof options === "object" &&
+    (options.weights !== undefined || options.offset !== undefined ||
+      (options.link !== undefined && options.link !== "logit"))
+  ) {
+    // Weights, an offset or another link: R's glm.fit for the binomial family in full.
+    if (!isShaped(X)) checkMatrix("X", X);
+    try {
+      const settings = validateOptions(X.cols, options);
+      return binomialFit(X, settings, validateFamilyOptions(X.rows, y, options));
+    } catch (e) {
+      if (!(e instanceof ArgumentError) || e.argument !== "X") checkMatrix("X", X); // X first
+      throw e;
+    }
+  }
   // X's entries are checked for finiteness by checkMatrix, a full pass over X — except on the
   // normal-equations path, where the first XᵀWX certifies them for free: its diagonal holds
   // Σᵢ wᵢ xᵢⱼ² with every wᵢ > 0, finite exactly when column j is (or else the solver gives up and
   // checkMatrix runs after all, throwing its usual error). Only the shape is checked up front.
-  const shaped = X !== null && typeof X === "object" && X.data instanceof Float64Array &&
-    X.rows > 0 && X.cols > 0 && X.data.length === X.rows * X.cols;
-  if (!shaped) checkMatrix("X", X);
-  let settings: ReturnType<typeof validateOptions>;
+  if (!isShaped(X)) checkMatrix("X", X);
+  let settings: GlmSettings;
   try {
     checkLabels("y", y, X.rows);
     settings = validateOptions(X.cols, options);
@@ -168,41 +198,6 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
   return irls(X, y, settings, qrSolver(X, intercept, tol), update, "qr")!;
 }
 
-/** Options of {@linkcode predict}. */
-export interface PredictOptions {
-  /** `"link"` for η = Xβ (log-odds), `"response"` for probabilities μ; default `"link"` as in R. */
-  type?: "link" | "response";
-}
-
-/**
- * Predictions of a fitted {@linkcode GlmFit} for new rows `X` (same columns as the fit, without
- * the intercept column), like R's `predict.glm`. Aliased (`null`) coefficients count as 0, which is
- * what R does for a rank-deficient fit (it warns "prediction from a rank-deficient fit may be
- * misleading").
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { glm, predict } from "./glm.ts";
- * import { fromRows } from "../core/matrix.ts";
- * const X = fromRows([[1], [2], [3], [4], [5], [6]]);
- * const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
- * const p = predict(fit, X, { type: "response" });
- * assert.ok(Math.abs(p[2] - fit.fitted[2]) < 1e-12);
- * ```
- */
-export function predict(fit: GlmFit, X: Matrix, options: PredictOptions = {}): Float64Array {
-  const { type = "link" } = options;
-  checkOneOf("options.type", type, ["link", "response"]);
-  const off = fit.intercept ? 1 : 0;
-  const k = fit.coefficients.length - off;
-  checkMatrix("X", X, { cols: k });
-  const beta = fit.coefficients.map((b) => b ?? 0);
-  const out = new Float64Array(X.rows);
-  for (let i = 0; i < X.rows; i++) {
-    let s = off ? beta[0] : 0;
-    for (let j = 0; j < k; j++) s += X.data[i * k + j] * beta[j + off];
-    out[i] = type === "link" ? s : linkinv(s);
-  }
-  return out;
-}
+// predict() lives in predict.ts (with offsets and standard errors); re-exported here, where it
+// used to be defined.
+export { predict, type Prediction, type PredictOptions } from "./predict.ts";

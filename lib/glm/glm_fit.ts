@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { Matrix } from "../core/matrix.ts";
+
 /**
  * R's warning when `maxit` iterations did not meet the convergence test.
  *
@@ -35,6 +37,40 @@ export const WARNING_NOT_CONVERGED = "glm.fit: algorithm did not converge";
  */
 export const WARNING_FITTED_0_1 = "glm.fit: fitted probabilities numerically 0 or 1 occurred";
 
+/**
+ * R's warning when some row's number of successes w·y is not a whole number (to 0.001): a
+ * proportion y whose weights are not the numbers of trials.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { glm } from "./glm.ts";
+ * import { WARNING_NON_INTEGER } from "./glm_fit.ts";
+ * import { fromRows } from "../core/matrix.ts";
+ * // 0.5 × 1 successes: not a whole number.
+ * const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
+ * assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
+ * ```
+ */
+export const WARNING_NON_INTEGER = "non-integer #successes in a binomial glm!";
+
+/**
+ * R's warning when the intercept-only refit behind the null deviance (a model with an intercept
+ * and an offset) did not converge.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WARNING_NULL_NOT_CONVERGED } from "./glm_fit.ts";
+ * assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
+ * ```
+ */
+export const WARNING_NULL_NOT_CONVERGED =
+  "fitting to calculate the null deviance did not converge -- increase 'maxit'?";
+
+/** The links of R's binomial family that `glm` fits (see `links.ts`). */
+export type Link = "logit" | "probit" | "cloglog" | "cauchit";
+
 /** One Fisher-scoring iteration: the deviance and coefficients after it (0 where aliased). */
 export interface GlmTraceStep {
   /** Deviance after this iteration's update. */
@@ -43,7 +79,7 @@ export interface GlmTraceStep {
   coefficients: (number | null)[];
 }
 
-/** A fitted binomial/logit GLM, with what R's `glm` object and `summary.glm` report. */
+/** A fitted binomial GLM, with what R's `glm` object and `summary.glm` report. */
 export interface GlmFit {
   /** Coefficient names (with `(Intercept)` first when fitted with an intercept). */
   names: string[];
@@ -57,9 +93,12 @@ export interface GlmFit {
   pValues: (number | null)[];
   /** Residual deviance. */
   deviance: number;
-  /** Null deviance (fitted mean of y with an intercept, 0.5 without). */
+  /**
+   * Null deviance: at the weighted mean of y with an intercept (with an offset too: of the
+   * intercept-only fit with that offset, as R's `glm()`), at η = offset without one.
+   */
   nullDeviance: number;
-  /** Residual degrees of freedom, N − rank. */
+  /** Residual degrees of freedom, N − rank (N: the rows of non-zero weight). */
   dfResidual: number;
   /** Null degrees of freedom, N − (1 if intercept). */
   dfNull: number;
@@ -73,11 +112,11 @@ export interface GlmFit {
   boundary: boolean;
   /** R's warnings, with R's texts, in R's order. */
   warnings: string[];
-  /** Fitted probabilities μ. */
+  /** Fitted probabilities μ (every row, also those of weight 0). */
   fitted: Float64Array;
-  /** Linear predictors η = Xβ. */
+  /** Linear predictors η = Xβ + offset. */
   linearPredictors: Float64Array;
-  /** Deviance residuals sign(y − μ)·√dᵢ. */
+  /** Deviance residuals sign(y − μ)·√dᵢ (dᵢ with the prior weight; 0 where it is 0). */
   devianceResiduals: Float64Array;
   /** Numerical rank of X. */
   rank: number;
@@ -85,6 +124,28 @@ export interface GlmFit {
   intercept: boolean;
   /** The per-iteration path: deviance and coefficients after each iteration. */
   trace: GlmTraceStep[];
-  /** How the weighted least-squares steps were solved (see {@linkcode GlmOptions.method}). */
+  /** How the weighted least-squares steps were solved (see `GlmOptions.method`). */
   method: "qr" | "cholesky";
+  /** The link of the binomial family. */
+  link: Link;
+  /** The response as R keeps it (`fit$y`): the given y, with 0 on rows of weight 0. */
+  y: Float64Array;
+  /** The prior weights (R's `fit$prior.weights`), or `null` when all are 1 (none given). */
+  priorWeights: Float64Array | null;
+  /** The offset added to the linear predictor, or `null` for none. */
+  offset: Float64Array | null;
+  /**
+   * The unscaled covariance matrix of the coefficients, (XᵀWX)⁻¹ at the weights of the last
+   * weighted least-squares fit (R's `summary(fit)$cov.unscaled`, equal to `vcov(fit)` for the
+   * binomial family): K × K, row-major, in the order of `names`, NaN in the rows and columns of
+   * aliased coefficients.
+   */
+  covariance: Float64Array;
+  /** The fit's control settings (R's `fit$control`), used again when the fit is profiled. */
+  control: { maxit: number; epsilon: number };
+  /**
+   * The design the fit was made from (without the intercept column): the caller's matrix, not a
+   * copy, kept as R keeps the model frame, for profiling (`confint`).
+   */
+  X: Matrix;
 }

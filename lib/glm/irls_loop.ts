@@ -97,7 +97,7 @@ export function irls(
     rows.atStart = false;
     return update(beta, yv, rows.eta, rows.ex, rows.mu);
   });
-  return path && result(rows, settings, solver, path, method);
+  return path && { ...result(rows, settings, solver, path, method), X };
 }
 
 /**
@@ -224,7 +224,7 @@ function result(
   solver: WlsSolver,
   path: Path & { fillStart: () => void },
   method: "qr" | "cholesky",
-): GlmFit {
+): Omit<GlmFit, "X"> {
   const { intercept, names } = settings;
   const { y, mu, ones } = rows, n = y.length;
   if (rows.atStart) path.fillStart();
@@ -261,6 +261,12 @@ function result(
     intercept,
     trace: path.trace,
     method,
+    link: "logit",
+    y: new Float64Array(y),
+    priorWeights: null,
+    offset: null,
+    covariance: solver.covariance(),
+    control: { maxit: settings.maxit, epsilon: settings.epsilon },
   };
 }
 

@@ -26,8 +26,11 @@ export interface WlsSolver {
   solve(fill: RowWeights): WlsStep | null;
   /** Standard errors (dispersion 1) of the last solve, original order; NaN where aliased. */
   standardErrors(): Float64Array;
+  /** (XᵀWX)⁻¹ of the last solve, p × p row-major, original order; NaN where aliased. */
+  covariance(): Float64Array;
 }
 
+/** One weighted least-squares solution. */
 export interface WlsStep {
   /** Coefficients in the original column order; 0 where aliased. */
   coefficients: Float64Array;
@@ -39,7 +42,8 @@ export interface WlsStep {
 
 /**
  * R's path: Householder QR (LINPACK dqrdc2/dqrsl) of √W X, exactly as `glm.fit` calls it, with
- * R's rank tolerance `tol`.
+ * R's rank tolerance `tol`. With `rows`, only those rows enter the QR (R's `x[good, ]`: the rows
+ * of positive prior weight), in their order.
  *
  * @example
  * ```ts
@@ -51,23 +55,32 @@ export interface WlsStep {
  * assert.ok(step !== null && Math.abs(step.coefficients[0] - 1) < 1e-15);
  * ```
  */
-export function qrSolver(X: Matrix, intercept: boolean, tol: number): WlsSolver {
+export function qrSolver(
+  X: Matrix,
+  intercept: boolean,
+  tol: number,
+  rows: Int32Array | null = null,
+): WlsSolver {
   const n = X.rows, k = X.cols, Xd = X.data;
   const off = intercept ? 1 : 0;
   const p = k + off;
-  const A = new Float64Array(n * p);
+  const m = rows === null ? n : rows.length;
+  const A = new Float64Array(m * p);
   const w = new Float64Array(n), zw = new Float64Array(n);
+  const zc = rows === null ? zw : new Float64Array(m);
   let last: ReturnType<typeof qrls> | null = null;
   return {
     solve(fill) {
       fill(0, n, w, zw);
-      // A = diag(w) X in column-major order.
-      if (intercept) { for (let i = 0; i < n; i++) A[i] = w[i]; }
-      for (let i = 0; i < n; i++) {
-        const wi = w[i], r = i * k;
-        for (let j = 0; j < k; j++) A[(j + off) * n + i] = Xd[r + j] * wi;
+      // A = diag(w) X in column-major order (rows r of the QR are rows[r] of X).
+      for (let r = 0; r < m; r++) {
+        const i = rows === null ? r : rows[r];
+        const wi = w[i], b = i * k;
+        if (intercept) A[r] = wi;
+        for (let j = 0; j < k; j++) A[(j + off) * m + r] = Xd[b + j] * wi;
+        if (rows !== null) zc[r] = zw[i];
       }
-      const fit = qrls(A, n, p, zw, tol);
+      const fit = qrls(A, m, p, zc, tol);
       last = fit;
       const coefficients = new Float64Array(p);
       const aliased = new Uint8Array(p);
@@ -82,13 +95,50 @@ export function qrSolver(X: Matrix, intercept: boolean, tol: number): WlsSolver 
       for (let a = 0; a < qr.rank; a++) out[qr.pivot[a]] = se[a];
       return out;
     },
+    covariance() {
+      const qr = last!;
+      return covarianceFromR(qr.qr, qr.n, qr.rank, qr.pivot, p);
+    },
   };
 }
 
-/** sqrt(diag(chol2inv(R))) for the leading `rank × rank` block of the compact QR. */
-function seFromR(qr: Float64Array, n: number, rank: number): Float64Array {
-  // Rinv (upper triangular) column by column: R Rinv = I.
-  const inv = new Float64Array(rank * rank); // column-major
+/**
+ * R's `chol2inv(qr[1:rank, 1:rank])` put back in the original column order: (XᵀWX)⁻¹ of the
+ * columns kept, p × p row-major, NaN in the rows and columns pivoted out (aliased).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { covarianceFromR } from "./wls.ts";
+ * // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
+ * const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
+ * assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
+ * ```
+ */
+export function covarianceFromR(
+  qr: Float64Array,
+  n: number,
+  rank: number,
+  pivot: Int32Array,
+  p: number,
+): Float64Array {
+  const inv = upperInverse(qr, n, rank);
+  // (R⁻¹ R⁻ᵀ)_ab = Σ_{c ≥ max(a,b)} Rinv_ac Rinv_bc.
+  const out = new Float64Array(p * p).fill(NaN);
+  for (let a = 0; a < rank; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let c = a; c < rank; c++) s += inv[c * rank + a] * inv[c * rank + b];
+      out[pivot[a] * p + pivot[b]] = s;
+      out[pivot[b] * p + pivot[a]] = s;
+    }
+  }
+  return out;
+}
+
+/** R⁻¹ of the leading `rank × rank` upper triangle of the compact QR (R R⁻¹ = I), column-major. */
+function upperInverse(qr: Float64Array, n: number, rank: number): Float64Array {
+  const inv = new Float64Array(rank * rank);
   for (let c = 0; c < rank; c++) {
     for (let r = c; r >= 0; r--) {
       let s = r === c ? 1 : 0;
@@ -96,6 +146,12 @@ function seFromR(qr: Float64Array, n: number, rank: number): Float64Array {
       inv[c * rank + r] = s / qr[r * n + r];
     }
   }
+  return inv;
+}
+
+/** sqrt(diag(chol2inv(R))) for the leading `rank × rank` block of the compact QR. */
+function seFromR(qr: Float64Array, n: number, rank: number): Float64Array {
+  const inv = upperInverse(qr, n, rank);
   const out = new Float64Array(rank);
   for (let r = 0; r < rank; r++) {
     let s = 0;
