@@ -160,10 +160,17 @@ const SIGNALS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 /** Starts a command in the repository with the project's Jupyter environment, collecting output. */
 export function start(cmd: string, args: string[], env: Record<string, string> = {}): Started {
   const marker = crypto.randomUUID();
+  // The environment of this test run without npm's variables: when the tests themselves run under
+  // `npx` (as in CI), a child would otherwise believe it runs under npm too. A test that wants
+  // that says so in `env`.
+  const inherited = Object.fromEntries(
+    Object.entries(Deno.env.toObject()).filter(([k]) => !/^npm_/i.test(k)),
+  );
   const child = new Deno.Command(cmd, {
     args,
     cwd: root,
-    env: { ...jupyterEnv(), ...env, E2E_PROCESS: marker },
+    clearEnv: true,
+    env: { ...inherited, ...jupyterEnv(), ...env, E2E_PROCESS: marker },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
