@@ -1,6 +1,6 @@
 /**
  * anova(reduced, full) against GNU R 4.2.2's anova(reduced, fit, test = "Chisq") on the four
- * reference cases with a reduced model (scripts/reference_glm_beyond.R), its printed text byte for
+ * reference cases with a reduced model (scripts/r/reference_glm_beyond.R), its printed text byte for
  * byte, the χ² tail, and the errors for fits that cannot be compared.
  */
 import assert from "node:assert/strict";

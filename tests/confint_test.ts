@@ -1,7 +1,7 @@
 /**
  * confint (Wald, as R's confint.default; profile, as MASS 7.3-58's profile.glm and
  * confint.profile.glm) and profile, against GNU R 4.2.2 on the 13 cases of
- * scripts/reference_glm_beyond.R, and R's spline/approx as MASS uses them.
+ * scripts/r/reference_glm_beyond.R, and R's spline/approx as MASS uses them.
  */
 import assert from "node:assert/strict";
 import { confint, glm, type GlmFit, profile } from "../lib/mod.ts";

@@ -10,7 +10,7 @@ const canRead = (await Deno.permissions.query({ name: "read", path: "data/tutori
   .state === "granted";
 
 Deno.test("generateData equals the tutorial data written by R, bit for bit", () => {
-  // data/tutorial.csv was written by scripts/reference.R (R 4.2.2, 17 significant digits).
+  // data/tutorial.csv was written by scripts/r/reference.R (R 4.2.2, 17 significant digits).
   const r = parseCsv(tutorialCsv, { source: "data/tutorial.csv" });
   const ds = generateData();
   assert.deepEqual(ds.names, r.names);

@@ -6,7 +6,7 @@ import { headTable, table } from "../lib/view/display.ts";
 import { referenceJson, referenceText } from "./references.ts";
 
 Deno.test("headTable prints the tutorial's data exactly as R's head(data) does", () => {
-  // data/reference/tutorial_head.txt is capture.output(head(data)) from scripts/reference.R.
+  // data/reference/tutorial_head.txt is capture.output(head(data)) from scripts/r/reference.R.
   const fromR = referenceText("tutorial_head.txt")!;
   assert.equal(headTable(generateData()).toString(), fromR.trimEnd());
 });
@@ -40,7 +40,7 @@ Deno.test("table displays in Jupyter as text and an HTML table with escaped cell
 });
 
 Deno.test("formatColumn and formatNumbers agree with R's format() on the recorded cases", () => {
-  // data/reference/format.json: scripts/reference_format.R, R's format(x, digits = d).
+  // data/reference/format.json: scripts/r/reference_format.R, R's format(x, digits = d).
   const ref = referenceJson<{ cases: { x: number[]; digits: number; formatted: string[] }[] }>(
     "format.json",
   );

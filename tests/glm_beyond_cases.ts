@@ -2,7 +2,7 @@
  * The R reference cases for binomial glm with prior weights, offsets and the four links, and for
  * what is computed from a fit (vcov, logLik, AIC, BIC, residuals, predict, confint, anova):
  * data/reference/glm_<case>.json, glm_<case>_summary.txt and glm_<case>_anova.txt, written by
- * scripts/reference_glm_beyond.R (GNU R 4.2.2, MASS 7.3-58.2). Not a test file itself.
+ * scripts/r/reference_glm_beyond.R (GNU R 4.2.2, MASS 7.3-58.2). Not a test file itself.
  *
  * In every file NA is null, X is written column by column without the intercept column, and every
  * per-coefficient array has K = k + (intercept ? 1 : 0) entries in R's order ("(Intercept)" first).
@@ -20,7 +20,7 @@ export interface BeyondTraceStep {
   coefficients: (number | null)[];
 }
 
-/** R's glm object, as scripts/reference_glm_beyond.R records it. */
+/** R's glm object, as scripts/r/reference_glm_beyond.R records it. */
 export interface BeyondFit {
   /** names(coef(fit)): "(Intercept)" first when there is one, then the feature names. */
   names: string[];
@@ -188,7 +188,7 @@ export interface BeyondCase {
   anova: RAnova | null;
 }
 
-/** The cases scripts/reference_glm_beyond.R writes to data/reference/glm_<case>.json. */
+/** The cases scripts/r/reference_glm_beyond.R writes to data/reference/glm_<case>.json. */
 export const BEYOND_CASES = [
   "infert",
   "infert_education",

@@ -1,5 +1,5 @@
 /**
- * Checks that the R references of scripts/reference_glm_beyond.R are well formed and agree with
+ * Checks that the R references of scripts/r/reference_glm_beyond.R are well formed and agree with
  * themselves (each output recomputed from the file's own inputs and other outputs). These test the
  * reference files, not lib/: a file that R wrote from a different fit, a column or weight that was
  * written in the wrong order, or a field from another case would fail here.

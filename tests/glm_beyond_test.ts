@@ -1,7 +1,7 @@
 /**
  * glm with prior weights, offsets and the four links, and what is computed from a fit (vcov,
  * logLik, AIC, BIC, nobs, residuals, predict with standard errors, the printed summary), against
- * GNU R 4.2.2 on the 13 cases of scripts/reference_glm_beyond.R, with each solver.
+ * GNU R 4.2.2 on the 13 cases of scripts/r/reference_glm_beyond.R, with each solver.
  */
 import assert from "node:assert/strict";
 import {

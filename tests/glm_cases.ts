@@ -1,13 +1,13 @@
 /**
  * The R reference cases for glm (data/reference/glm_<case>.json, written by
- * scripts/reference_glm.R), shared by the glm and summary tests. Not a test file itself.
+ * scripts/r/reference_glm.R), shared by the glm and summary tests. Not a test file itself.
  */
 import { fromColumnMajor, type Matrix } from "../lib/core/matrix.ts";
 import { glm } from "../lib/glm/glm.ts";
 import type { GlmFit } from "../lib/glm/glm_fit.ts";
 import { referenceJson } from "./references.ts";
 
-/** R's fit as scripts/reference_glm.R records it: GlmFit's fields, with plain arrays. */
+/** R's fit as scripts/r/reference_glm.R records it: GlmFit's fields, with plain arrays. */
 export type RFit =
   & Pick<
     GlmFit,
@@ -43,7 +43,7 @@ export interface RCase {
   fit: RFit;
 }
 
-/** The cases scripts/reference_glm.R writes to data/reference/glm_<case>.json. */
+/** The cases scripts/r/reference_glm.R writes to data/reference/glm_<case>.json. */
 export const CASES = [
   "tutorial",
   "tutorial_intercept",
@@ -58,7 +58,7 @@ export const CASES = [
   "mtcars",
 ];
 
-/** Loads data/reference/glm_<name>.json (written by scripts/reference_glm.R). */
+/** Loads data/reference/glm_<name>.json (written by scripts/r/reference_glm.R). */
 export function loadCase(name: string): { ref: RCase; X: Matrix } {
   const ref = referenceJson<RCase>(`glm_${name}.json`);
   return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };

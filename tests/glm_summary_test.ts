@@ -4,7 +4,7 @@ import { formatNumbers } from "../lib/r/format.ts";
 import { CASES, fitCase } from "./glm_cases.ts";
 import { referenceText } from "./references.ts";
 
-/** R's printed summary (scripts/reference_glm.R), from "Deviance Residuals:" on (no Call:). */
+/** R's printed summary (scripts/r/reference_glm.R), from "Deviance Residuals:" on (no Call:). */
 function rText(name: string): string {
   const lines = referenceText(`glm_${name}_summary.txt`)!.split("\n");
   return lines.slice(lines.findIndex((l) => l.startsWith("Deviance Residuals"))).join("\n");

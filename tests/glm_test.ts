@@ -304,7 +304,7 @@ for (const name of CASES) {
   });
 }
 
-// Columns of extreme scale against R (data/reference/glm_tiny.json, scripts/reference_tiny.R):
+// Columns of extreme scale against R (data/reference/glm_tiny.json, scripts/r/reference_tiny.R):
 // the tutorial's data with columns multiplied by 1e-170, 1e-300, 1e-160 or 1e170. R estimates
 // every column; where its chol2inv overflows (or underflows) it reports a standard error of Inf
 // (or 0), written as the string "Inf" in the JSON.

@@ -14,7 +14,7 @@ interface RCase {
 const relErr = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 Deno.test("irlsStep retraces R's glm iterations on the tutorial's data", () => {
-  // data/reference/glm_tutorial.json: scripts/reference_glm.R, R's coefficients after each iteration
+  // data/reference/glm_tutorial.json: scripts/r/reference_glm.R, R's coefficients after each iteration
   // of glm(Y ~ X - 1, binomial, control = list(maxit = 25, epsilon = 1e-10)).
   const r = referenceJson<RCase>("glm_tutorial.json");
   const X = fromColumnMajor(r.n, r.k, r.xColumnMajor);

@@ -1,10 +1,10 @@
 /**
- * The Deno side of the Python peers (`scripts/peers.ts`): the data they read, the environment
+ * The Deno side of the Python peers (`scripts/bench/peers.ts`): the data they read, the environment
  * they run in, and how their BLAS is described. The peers themselves need numpy and run only in
  * `deno task bench:glm --peers` and `deno task compare --peers`.
  */
 import assert from "node:assert/strict";
-import { describeBlas, encodeData, peerEnv } from "../scripts/peers.ts";
+import { describeBlas, encodeData, peerEnv } from "../scripts/bench/peers.ts";
 
 Deno.test("encodeData lays out X row by row, then y, as little-endian doubles", () => {
   const bytes = encodeData(Float64Array.of(1.5, -2, 3e-300, Math.PI), Float64Array.of(0, 1));

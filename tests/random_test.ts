@@ -4,7 +4,7 @@ import { qnorm } from "../lib/r/qnorm.ts";
 import { rRng, seedrandomRng } from "../lib/r/random.ts";
 import { referenceFiles, referenceJson } from "./references.ts";
 
-// Expected values come from GNU R (scripts/reference.R -> data/reference/rng_*.json).
+// Expected values come from GNU R (scripts/r/reference.R -> data/reference/rng_*.json).
 // deno-lint-ignore no-explicit-any
 type Ref = Record<string, any>;
 const load = (name: string): Ref => referenceJson<Ref>(name);

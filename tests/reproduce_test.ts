@@ -106,7 +106,7 @@ Deno.test("reproduce adds the network, the hand-written Adam and their errors ag
   ]);
   assert.equal(formatColumn([r.mape.scratchAdamVsGlm!], 7)[0], "0.000326558");
   assert.ok(r.mape.networkVsGlm! > 0 && r.mape.networkVsGlm! < 1e-3);
-  // R's own run of the tutorial's loop: data/reference/scratch_adam.json (scripts/reference_adam.R).
+  // R's own run of the tutorial's loop: data/reference/scratch_adam.json (scripts/r/reference_adam.R).
   const fromR = referenceJson<{ theta: number[] }>("scratch_adam.json");
   r.scratchAdam.theta.forEach((t, j) => assert.ok(rel(t, fromR.theta[j]) < 1e-10));
   assert.deepEqual(Object.keys(r.timings), ["glmMs", "networkMs", "scratchAdamMs"]);

@@ -1,7 +1,7 @@
 /**
  * Speed of the tutorial's from-scratch Adam: 1000 epochs, full batch, on the 1000×10 data
  * (issue 5 asks ≤ 10 ms median). Run: `deno bench --allow-read tests/scratch_adam_bench.ts`.
- * The R loop's time: `deno task compare` runs it side by side (or `Rscript scripts/reference_adam.R`).
+ * The R loop's time: `deno task compare` runs it side by side (or `Rscript scripts/r/reference_adam.R`).
  *
  * Full batch never builds the permutations (`skipSample` advances R's stream instead) and takes
  * the gradient from a WebAssembly SIMD kernel; the skipSample benchmark is the generator's share.

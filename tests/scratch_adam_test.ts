@@ -13,7 +13,7 @@ interface TracePoint {
   epoch: number;
   theta: number[];
 }
-/** data/reference/scratch_adam.json, written by scripts/reference_adam.R. */
+/** data/reference/scratch_adam.json, written by scripts/r/reference_adam.R. */
 interface FullBatchReference {
   R: string;
   epochs: number;
@@ -27,7 +27,7 @@ interface FullBatchReference {
   /** runif(5) right after the loop: where R's stream stands after its 1000 sample() calls. */
   runif5_after: number[];
 }
-/** data/reference/scratch_adam_minibatch.json, written by scripts/reference_adam.R. */
+/** data/reference/scratch_adam_minibatch.json, written by scripts/r/reference_adam.R. */
 interface MinibatchReference {
   R: string;
   runs: {

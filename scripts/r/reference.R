@@ -1,6 +1,6 @@
 # Reference values from GNU R for lib/r/random.ts and lib/data/dataset.ts.
 #
-# Run from the repository root:  Rscript scripts/reference.R
+# Run from the repository root:  Rscript scripts/r/reference.R
 #
 # Writes
 #   data/reference/rng_seed<S>.json   R's random streams for several seeds, each stream drawn right
@@ -14,7 +14,7 @@
 # Only base R and stats are used; the default generator is restored first so that
 # the streams are R's defaults: Mersenne-Twister, Inversion, Rejection.
 
-source("scripts/reference_util.R")
+source("scripts/r/reference_util.R")
 RNGkind("Mersenne-Twister", "Inversion", "Rejection")
 
 version <- R.version.string

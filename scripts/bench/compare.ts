@@ -8,17 +8,17 @@
  *   them alike;
  * - TensorFlow.js (`npm:@tensorflow/tfjs`, CPU backend), the same model and hyper-parameters
  *   (median of 3 runs) — a peer for comparison only, imported here and nowhere else;
- * - the tutorial's from-scratch R loop (`Rscript scripts/compare_adam.R`), timed inside R around
+ * - the tutorial's from-scratch R loop (`Rscript scripts/r/compare_adam.R`), timed inside R around
  *   the loop, when `Rscript` is on PATH;
  * - with `--peers`, numpy: Keras' Adam on the mean binary cross-entropy, full batch, in float64
- *   (`scripts/peers.py adam`, a server whose runs alternate with ours), on the same data handed over
+ *   (`scripts/bench/peers.py adam`, a server whose runs alternate with ours), on the same data handed over
  *   as binary doubles in `.cache/compare/`; numpy is installed into `.venv` on first use
- *   (`scripts/requirements-peers.txt`).
+ *   (`scripts/bench/requirements-peers.txt`).
  *
- * Run: `deno run -A scripts/compare.ts [--peers]` (add `--json` for one JSON object).
+ * Run: `deno run -A scripts/bench/compare.ts [--peers]` (add `--json` for one JSON object).
  */
-import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../lib/mod.ts";
-import { readCsv } from "../lib/data/csv_file.ts";
+import { scratchAdam, TUTORIAL_KERAS_WEIGHTS, tutorialNetwork } from "../../lib/mod.ts";
+import { readCsv } from "../../lib/data/csv_file.ts";
 import { describeBlas, type LineServer, overridesHere, startPeers, writeData } from "./peers.ts";
 
 // get_weights(nn_model)[1] as printed in the tutorial after Keras' fit (In [12]).
@@ -41,7 +41,7 @@ const loadAverage = () =>
   );
 const loadBefore = await loadAverage();
 
-const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
+const { X, y } = await readCsv(new URL("../../data/tutorial.csv", import.meta.url).pathname);
 
 function ours(dtype: "float64" | "float32", engine: "auto" | "js" = "auto") {
   const m = tutorialNetwork(X.cols);
@@ -123,7 +123,7 @@ let peerNote = "";
 let numpy: Parameters<typeof measureTogether>[0][number] | null = null, numpyFailed = "";
 if (Deno.args.includes("--peers")) {
   try {
-    const file = new URL("../.cache/compare/tutorial.f64", import.meta.url).pathname;
+    const file = new URL("../../.cache/compare/tutorial.f64", import.meta.url).pathname;
     await writeData(file, X.data, Float64Array.from(y));
     const peer: LineServer = await startPeers([
       "adam",
@@ -255,7 +255,7 @@ else if (numpyFailed) {
 let rVersion = "";
 try {
   const out = await new Deno.Command("Rscript", {
-    args: ["scripts/compare_adam.R", "5"],
+    args: ["scripts/r/compare_adam.R", "5"],
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -1,12 +1,12 @@
-"""Python peers for the speed comparisons of scripts/bench_glm.ts and scripts/compare.ts.
+"""Python peers for the speed comparisons of scripts/bench/bench_glm.ts and scripts/bench/compare.ts.
 
 Run by those scripts with `--peers`, in the project's .venv with the packages pinned in
-scripts/requirements-peers.txt, as a server on its standard streams: it loads the data, warms
+scripts/bench/requirements-peers.txt, as a server on its standard streams: it loads the data, warms
 up, prints one JSON line describing itself, then answers each line "run" with one timed run of
 each of its fits (a JSON list of their wall-clock and process CPU seconds, all threads) and the
 line "done" with their results; the caller alternates these runs with its own. Two commands:
 
-    python scripts/peers.py glm FILE N K
+    python scripts/bench/peers.py glm FILE N K
         Logistic regression without intercept on the data in FILE (N*K float64 of X, row-major,
         then N float64 of y; little-endian), fitted REPS times by
         - numpy: R's glm.fit algorithm (IRLS from mu = (y + 1/2)/2, R's logit link with its
@@ -17,7 +17,7 @@ line "done" with their results; the caller alternates these runs with its own. T
           C=inf being scikit-learn 1.8+'s spelling of penalty=None, with a tight tol.
         A run is one fit of each, numpy's first.
 
-    python scripts/peers.py adam FILE N K EPOCHS
+    python scripts/bench/peers.py adam FILE N K EPOCHS
         Keras' Adam (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-7 outside the bias correction) on the
         mean binary cross-entropy of a sigmoid unit without bias from zero weights, full batch,
         EPOCHS steps, in float64 numpy, on the data in FILE (as above).
@@ -117,7 +117,7 @@ def timed(fit):
 
 
 def serve(ready, fits, final):
-    """The line protocol of scripts/peers.ts's LineServer: print `ready`; then for each line
+    """The line protocol of scripts/bench/peers.ts's LineServer: print `ready`; then for each line
     "run" run every fit once, in turn, and print their times; for "done" print final(results of
     the last runs) and return."""
     print(json.dumps(ready), flush=True)

@@ -1,16 +1,16 @@
 /**
  * The Python peers of the speed comparisons (`deno task bench:glm --peers`, `deno task compare
  * --peers`): numpy and scikit-learn, installed into the project's `.venv` on first use from the
- * pins of `scripts/requirements-peers.txt` (the default set-up does not install them), and run on
+ * pins of `scripts/bench/requirements-peers.txt` (the default set-up does not install them), and run on
  * data handed over as a binary file in `.cache/`.
  *
  * @module
  */
 
-import { python, root } from "./jupyter.ts";
+import { python, root } from "../jupyter.ts";
 
 /** The pins of the peers. */
-const requirements = `${root}/scripts/requirements-peers.txt`;
+const requirements = `${root}/scripts/bench/requirements-peers.txt`;
 
 /**
  * Variables that make OpenBLAS pick a kernel for an older CPU or cache size. Some machines set
@@ -39,7 +39,7 @@ async function check(cmd: string, args: string[], what: string): Promise<void> {
 
 /**
  * Makes sure `.venv` has the pinned peers and returns its Python: runs `deno task setup` first
- * when there is no `.venv`, then `pip install -r scripts/requirements-peers.txt` once per version
+ * when there is no `.venv`, then `pip install -r scripts/bench/requirements-peers.txt` once per version
  * of that file (a stamp in `.venv` remembers which).
  */
 export async function ensurePeers(): Promise<string> {
@@ -166,10 +166,10 @@ export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator
   if (buffer) yield buffer;
 }
 
-/** Starts `scripts/peers.py` with `args` as a {@linkcode LineServer}, in the peers' environment. */
+/** Starts `scripts/bench/peers.py` with `args` as a {@linkcode LineServer}, in the peers' environment. */
 export async function startPeers(args: string[]): Promise<LineServer> {
   const py = await ensurePeers();
-  return await LineServer.start(py, [`${root}/scripts/peers.py`, ...args], peerEnv());
+  return await LineServer.start(py, [`${root}/scripts/bench/peers.py`, ...args], peerEnv());
 }
 
 /** What the peers' numpy runs on, in a few words: "OpenBLAS 0.3.31 (SkylakeX kernels, 2 threads)". */

@@ -1,6 +1,6 @@
 # Small JSON writing helpers for the reference scripts (base R only, no CRAN packages).
 #
-# Usage: source("scripts/reference_util.R") from the repository root, then
+# Usage: source("scripts/r/reference_util.R") from the repository root, then
 #   write_json(list(r = R.version.string, x = runif(3), note = "text"), "data/reference/x.json")
 #
 # Conventions:

@@ -1,11 +1,11 @@
 # Reference results for lib/nn/scratch_adam.ts: the tutorial's from-scratch Adam (In [16]/[17]),
 # run exactly as the tutorial runs it, right after its data step and its glm fit.
-# Run from the repository root:  Rscript scripts/reference_adam.R
+# Run from the repository root:  Rscript scripts/r/reference_adam.R
 # Writes data/reference/scratch_adam.json (the tutorial's configuration, 1000 epochs, full batch)
 # and data/reference/scratch_adam_minibatch.json (two minibatch configurations, to check the
 # shuffling). Base R + stats only; numbers are written with sprintf("%.17g") (reference_util.R).
 
-source("scripts/reference_util.R")
+source("scripts/r/reference_util.R")
 
 # The tutorial's data step (In [2]) and glm fit (In [13]).
 make_data <- function() {
@@ -15,7 +15,7 @@ make_data <- function() {
   list(X = X, Y = Y)
 }
 
-source("scripts/tutorial_adam.R") # scratch_adam(): the tutorial's loop (In [16])
+source("scripts/r/tutorial_adam.R") # scratch_adam(): the tutorial's loop (In [16])
 
 mape <- function(reference, estimate) 100 * mean(abs((reference - estimate) / reference))
 

@@ -2,7 +2,7 @@
 # cloglog, cauchit), and for the functions that use a fit: vcov, logLik, AIC, BIC, nobs, the four
 # kinds of residuals, predict (with se.fit), Wald and profile confidence intervals, and anova.
 #
-# Run from the repository root:  Rscript scripts/reference_glm_beyond.R
+# Run from the repository root:  Rscript scripts/r/reference_glm_beyond.R
 #
 # Writes, for each case below,
 #   data/reference/glm_<case>.json          the inputs (X without the intercept column, column
@@ -15,7 +15,7 @@
 # are written with sprintf("%.17g") so they parse back to the same double; NA is written as null.
 # Nothing here depends on the clock: running it twice gives the same bytes.
 
-source("scripts/reference_util.R")
+source("scripts/r/reference_util.R")
 suppressPackageStartupMessages(library(MASS))
 RNGkind("Mersenne-Twister", "Inversion", "Rejection")
 
@@ -339,7 +339,7 @@ write_case("budworm_logit",
   reduced = numdead / total ~ ldose
 )
 
-# 5. The tutorial's data (data/tutorial.csv, written by scripts/reference.R) with an offset, with
+# 5. The tutorial's data (data/tutorial.csv, written by scripts/r/reference.R) with an offset, with
 # non-integer weights, and with zero weights.
 tutorial <- read.csv("data/tutorial.csv")
 all_x <- reformulate(paste0("X", 1:10), response = "target")

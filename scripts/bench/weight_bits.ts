@@ -4,16 +4,16 @@
  * tutorial's data with 1000 epochs, as 16 hex digits per weight, with a digest of the network's
  * loss history. Run it before and after a change and compare the outputs:
  *
- *     deno run --allow-read scripts/weight_bits.ts > before.txt
+ *     deno run --allow-read scripts/bench/weight_bits.ts > before.txt
  *     # … change a kernel …
- *     deno run --allow-read scripts/weight_bits.ts | diff before.txt - && echo identical
+ *     deno run --allow-read scripts/bench/weight_bits.ts | diff before.txt - && echo identical
  *
  * @module
  */
-import { generateData, scratchAdam, tutorialNetwork } from "../lib/mod.ts";
-import { readCsv } from "../lib/data/csv_file.ts";
+import { generateData, scratchAdam, tutorialNetwork } from "../../lib/mod.ts";
+import { readCsv } from "../../lib/data/csv_file.ts";
 
-const { X, y } = await readCsv(new URL("../data/tutorial.csv", import.meta.url).pathname);
+const { X, y } = await readCsv(new URL("../../data/tutorial.csv", import.meta.url).pathname);
 
 /** The 64 bits of each double, as hex. */
 const hex = (a: ArrayLike<number>) =>

@@ -1,10 +1,10 @@
 # Reference fits for lib/glm/glm.ts: each case writes its data AND R's glm fit to
 # data/reference/glm_<case>.json, and R's printed summary to data/reference/glm_<case>_summary.txt.
-# Run from the repository root:  Rscript scripts/reference_glm.R
-# Base R + stats only. Numbers are written with sprintf("%.17g") (scripts/reference_util.R) so they
+# Run from the repository root:  Rscript scripts/r/reference_glm.R
+# Base R + stats only. Numbers are written with sprintf("%.17g") (scripts/r/reference_util.R) so they
 # parse back to the same double; NA is written as null.
 
-source("scripts/reference_util.R")
+source("scripts/r/reference_util.R")
 # Always an array (even of length 1), names dropped.
 num <- function(x) I(unname(as.vector(x)))
 

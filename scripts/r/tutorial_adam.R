@@ -1,5 +1,5 @@
 # The tutorial's from-scratch Adam loop (In [16]) as a function, shared by
-# scripts/reference_adam.R (reference results) and scripts/compare_adam.R (timing).
+# scripts/r/reference_adam.R (reference results) and scripts/r/compare_adam.R (timing).
 
 sigmoid_function <- function(z) {
   return(1 / (1 + exp(-z)))

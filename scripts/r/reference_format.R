@@ -1,10 +1,10 @@
 # How R's format() prints columns of numbers, for lib/view/display.ts (formatColumn).
 #
-# Run from the repository root:  Rscript scripts/reference_format.R
+# Run from the repository root:  Rscript scripts/r/reference_format.R
 # Writes data/reference/format.json: for each case the input (17 significant digits), the digits
 # argument, and the strings format(x, digits = d) returns.
 
-source("scripts/reference_util.R")
+source("scripts/r/reference_util.R")
 
 cases <- list(
   list(x = c(1.6854792235733342, 0.7176509143019556, 1.1815642), digits = 7),

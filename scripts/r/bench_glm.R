@@ -1,16 +1,16 @@
-# R's side of scripts/bench_glm.ts: times glm.fit (binomial/logit, no intercept) on data generated
+# R's side of scripts/bench/bench_glm.ts: times glm.fit (binomial/logit, no intercept) on data generated
 # with the same stream as the Deno side (set.seed(seed); X <- matrix(rnorm(n*k), ncol = k);
 # y <- rbinom(n, 1, 0.5)), timing glm.fit only (data generation excluded).
-# Usage: Rscript scripts/bench_glm.R N K SEED REPS [--weighted]   -> one JSON line on stdout.
+# Usage: Rscript scripts/r/bench_glm.R N K SEED REPS [--weighted]   -> one JSON line on stdout.
 # With --weighted, the same stream goes on to draw prior weights and an offset,
 #   w <- runif(n, 0.5, 2); offset <- rnorm(n) * 0.1
 # and glm.fit is timed with weights = w, offset = offset (its "non-integer #successes" warning is
 # muffled); the line then also has "weighted": true and the sums of w and offset. Nothing is stored.
-# Example (the 1e6 x 10 weighted fit):  Rscript scripts/bench_glm.R 1000000 10 42 3 --weighted
+# Example (the 1e6 x 10 weighted fit):  Rscript scripts/r/bench_glm.R 1000000 10 42 3 --weighted
 # With --serve (REPS is then ignored), the script generates the data, prints one JSON line (R's
 # version and the sums of X and y) and then answers each line "run" on its standard input with one
 # timed fit ({"seconds", "cpuSeconds"}) and the line "done" with {"iterations", "coefficients"}
-# of the last fit: scripts/bench_glm.ts --peers alternates these runs with the other
+# of the last fit: scripts/bench/bench_glm.ts --peers alternates these runs with the other
 # implementations'.
 args <- commandArgs(trailingOnly = TRUE)
 weighted <- "--weighted" %in% args

@@ -1,5 +1,5 @@
 # The tutorial's from-scratch Adam loop ("Re-building the Neural Network", In [16]), timed inside R
-# around the loop only, for scripts/compare.ts. Run from the repo root: Rscript scripts/compare_adam.R [reps]
+# around the loop only, for scripts/bench/compare.ts. Run from the repo root: Rscript scripts/r/compare_adam.R [reps]
 #
 # Note: this is the tutorial's own loop -- Adam in the paper's form, ascending the Bernoulli
 # log-likelihood with the *summed* gradient -- which is what the tutorial offers as the R
@@ -15,7 +15,7 @@ Y <- matrix(rbinom(1000, 1, 0.5))
 n_epochs <- 1000
 batch_size <- 1000
 
-source("scripts/tutorial_adam.R") # scratch_adam(): the tutorial's loop (In [16])
+source("scripts/r/tutorial_adam.R") # scratch_adam(): the tutorial's loop (In [16])
 
 run_loop <- function() scratch_adam(X, Y, n_epochs = n_epochs, batch_size = batch_size)$theta
 

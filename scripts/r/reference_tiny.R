@@ -2,13 +2,13 @@
 # every column) multiplied by a tiny or a huge factor. The squares of entries below about
 # 1.5e-162 underflow to 0, so a QR that sums squares without scaling takes such a column for a
 # zero column; R's dqrdc2 (through BLAS dnrm2) scales its norms and estimates it.
-# Run from the repository root:  Rscript scripts/reference_tiny.R
+# Run from the repository root:  Rscript scripts/r/reference_tiny.R
 # Writes data/reference/glm_tiny.json. Base R + stats only. Numbers are written with
 # sprintf("%.17g") (reference_util.R); R's NA is written as null, and Inf / -Inf (a standard
 # error that overflows in chol2inv, or a z value that divides by an underflowed one) as the
 # strings "Inf" / "-Inf", since JSON has no such numbers.
 
-source("scripts/reference_util.R")
+source("scripts/r/reference_util.R")
 
 set.seed(42)
 X <- matrix(rnorm(10 * 1000, mean = 1, sd = 0.5), ncol = 10)

@@ -1,7 +1,7 @@
 /**
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
- *     deno run -A scripts/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
+ *     deno run -A scripts/bench/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
  *                                      [--weighted] [--peers]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
@@ -15,22 +15,22 @@
  *
  * `--peers` adds Python's peers and prints one table of all four instead: numpy running R's IRLS
  * algorithm by BLAS and a Cholesky factorisation, and scikit-learn's `newton-cholesky` logistic
- * regression (see `scripts/peers.py`), installed into `.venv` on first use
- * (`scripts/requirements-peers.txt`). They fit the same data: X and y as generated here, written
+ * regression (see `scripts/bench/peers.py`), installed into `.venv` on first use
+ * (`scripts/bench/requirements-peers.txt`). They fit the same data: X and y as generated here, written
  * once to `.cache/bench_glm/` as binary doubles. Every coefficient vector is compared with R's.
  *
  * `--weighted` times the fit with prior weights and an offset on both sides: the same stream goes
- * on to draw `w <- runif(N, 0.5, 2)` and `offset <- rnorm(N) * 0.1` (scripts/bench_glm.R
+ * on to draw `w <- runif(N, 0.5, 2)` and `offset <- rnorm(N) * 0.1` (scripts/r/bench_glm.R
  * `--weighted`), and both fit `glm.fit(X, y, weights = w, offset = offset)` (no intercept, logit;
  * the weights are not whole numbers, so both warn "non-integer #successes").
  *
  * @module
  */
 
-import { glm, type GlmOptions } from "../lib/glm/glm.ts";
-import { wasmCrossprodAvailable } from "../lib/_kernels/crossprod.ts";
-import { fromColumnMajor } from "../lib/core/matrix.ts";
-import { rRng } from "../lib/r/random.ts";
+import { glm, type GlmOptions } from "../../lib/glm/glm.ts";
+import { wasmCrossprodAvailable } from "../../lib/_kernels/crossprod.ts";
+import { fromColumnMajor } from "../../lib/core/matrix.ts";
+import { rRng } from "../../lib/r/random.ts";
 import process from "node:process";
 import { describeBlas, lines, LineServer, overridesHere, startPeers, writeData } from "./peers.ts";
 
@@ -157,7 +157,7 @@ async function mainPeers(sizes: number[][], reps: number, method: string) {
   for (const [n, k] of sizes) {
     const file = await dataFile(n, k);
     const self = new URL(import.meta.url).pathname,
-      rScript = new URL("./bench_glm.R", import.meta.url).pathname;
+      rScript = new URL("../r/bench_glm.R", import.meta.url).pathname;
     const [ours, r, peers] = await Promise.all([
       LineServer.start(Deno.execPath(), [
         "run",
@@ -282,7 +282,8 @@ function loadAverage(): Promise<string> {
 
 /** Where the peers find the data of size n × k: written once, reused while its size is right. */
 async function dataFile(n: number, k: number): Promise<string> {
-  const path = new URL(`../.cache/bench_glm/seed${SEED}_${n}x${k}.f64`, import.meta.url).pathname;
+  const path =
+    new URL(`../../.cache/bench_glm/seed${SEED}_${n}x${k}.f64`, import.meta.url).pathname;
   const size = await Deno.stat(path).then((s) => s.size, () => -1);
   if (size !== 8 * (n * k + n)) {
     const { X, y } = generate(n, k, false);
@@ -334,7 +335,7 @@ async function main() {
       ...(weighted ? ["--weighted"] : []),
     ]);
     const r = await run("Rscript", [
-      new URL("./bench_glm.R", import.meta.url).pathname,
+      new URL("../r/bench_glm.R", import.meta.url).pathname,
       String(n),
       String(k),
       String(SEED),
