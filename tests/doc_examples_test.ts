@@ -407,7 +407,7 @@ Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:351)", () => {
   assert.equal(acc[0] + acc[1], 1 + 2e-16);
 });
 
-Deno.test("updateRows example (lib/_kernels/glm_rows.ts:26)", () => {
+Deno.test("updateRows example (lib/_kernels/glm_rows.ts:27)", () => {
   const updateRows: typeof module16.updateRows = module16.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -1140,6 +1140,15 @@ Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
+Deno.test("linearPredictorRows example (lib/core/matrix.ts:152)", () => {
+  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const linearPredictorRows: typeof module9.linearPredictorRows = module9.linearPredictorRows;
+  const X = fromRows([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]);
+  const eta = new Float64Array(5);
+  linearPredictorRows(X, true, Float64Array.of(0.5, 1, -1), eta, 0, 5);
+  assert.deepEqual([...eta], [-0.5, -0.5, -0.5, -0.5, -0.5]);
+});
+
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
   const meanAbsolutePercentageError: typeof module35.meanAbsolutePercentageError =
     module35.meanAbsolutePercentageError;
@@ -1333,13 +1342,13 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
   assert.ok(fit !== null && fit.conv && !fit.nonInteger && fit.coef[1] > 0);
 });
 
-Deno.test("createState example (lib/glm/binomial_rows.ts:41)", () => {
+Deno.test("createState example (lib/glm/binomial_rows.ts:42)", () => {
   const createState: typeof module44.createState = module44.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
-Deno.test("muDevRows example (lib/glm/binomial_rows.ts:75)", () => {
+Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
   const createState: typeof module44.createState = module44.createState;
   const muDevRows: typeof module44.muDevRows = module44.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
@@ -1349,7 +1358,7 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:75)", () => {
   assert.ok(s.mu[0] === 0.5 && Math.abs(acc[0] + acc[1] - 8 * Math.LN2) < 1e-15);
 });
 
-Deno.test("startRows example (lib/glm/binomial_rows.ts:126)", () => {
+Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
   const createState: typeof module44.createState = module44.createState;
   const startRows: typeof module44.startRows = module44.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
@@ -1358,7 +1367,7 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:126)", () => {
   assert.ok(!nonInteger && s.eta[1] === 0); // 2 · 0.5 successes; μ = ½ where w = 0
 });
 
-Deno.test("updateRows example (lib/glm/binomial_rows.ts:173)", () => {
+Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
   const createState: typeof module44.createState = module44.createState;
   const updateRows: typeof module44.updateRows = module44.updateRows;
   const fromRows: typeof module9.fromRows = module9.fromRows;
@@ -1368,7 +1377,7 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:173)", () => {
   assert.ok(s.eta[0] === 0.75 && s.eta[1] === 0.25);
 });
 
-Deno.test("fillRows example (lib/glm/binomial_rows.ts:227)", () => {
+Deno.test("fillRows example (lib/glm/binomial_rows.ts:204)", () => {
   const createState: typeof module44.createState = module44.createState;
   const fillRows: typeof module44.fillRows = module44.fillRows;
   const muDevRows: typeof module44.muDevRows = module44.muDevRows;

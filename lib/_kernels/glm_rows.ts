@@ -11,6 +11,7 @@
 
 import { exp, log } from "../core/math.ts";
 import { INVEPS, MTHRESH, THRESH } from "../r/logit.ts";
+import { linearPredictorRows } from "../core/matrix.ts";
 
 /**
  * One pass over the rows for new coefficients: η = Xβ (each row's terms added in column order, as
@@ -42,32 +43,11 @@ export function updateRows(
   mu: Float64Array,
   grouped: boolean,
 ): number {
-  const n = X.rows, k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
-  const b0 = intercept ? beta[0] : 0;
+  const n = X.rows;
   let sum = 0, comp = 0; // Kahan: the unit deviances are ≥ 0, so this is as good as Neumaier
   for (let i = 0; i < n; i += 4) {
     const end = Math.min(i + 4, n);
-    if (end - i === 4) {
-      let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
-      const r0 = i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-      for (let j = 0; j < k; j++) {
-        const bj = beta[j + off];
-        s0 += Xd[r0 + j] * bj;
-        s1 += Xd[r1 + j] * bj;
-        s2 += Xd[r2 + j] * bj;
-        s3 += Xd[r3 + j] * bj;
-      }
-      eta[i] = s0;
-      eta[i + 1] = s1;
-      eta[i + 2] = s2;
-      eta[i + 3] = s3;
-    } else {
-      for (let r = i; r < end; r++) {
-        let s = b0;
-        for (let j = 0; j < k; j++) s += Xd[r * k + j] * beta[j + off];
-        eta[r] = s;
-      }
-    }
+    linearPredictorRows(X, intercept, beta, eta, i, end);
     let group = 0, prod = 1;
     for (let r = i; r < end; r++) {
       const e = eta[r];

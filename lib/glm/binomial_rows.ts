@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { Matrix } from "../core/matrix.ts";
+import { linearPredictorRows, type Matrix } from "../core/matrix.ts";
+
 import { clampedExp, muEta as logitMuEta } from "../r/logit.ts";
 import type { Link } from "./glm_fit.ts";
 import { binomialLink } from "./links.ts";
@@ -181,38 +182,14 @@ export function startRows(
  * ```
  */
 export function updateRows(X: Matrix, intercept: boolean, beta: Float64Array, s: State): number {
-  const n = X.rows, k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
-  const b0 = intercept ? beta[0] : 0;
+  const n = X.rows;
   const { eta, offset } = s;
   const acc = new Float64Array(2);
   s.valid = true;
   const BLOCK = 1024; // rows whose η are computed before their μ and deviances (cache-sized)
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const iEnd = Math.min(i0 + BLOCK, n);
-    for (let i = i0; i < iEnd; i += 4) {
-      const end = Math.min(i + 4, iEnd);
-      if (end - i === 4) {
-        let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
-        const r0 = i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        for (let j = 0; j < k; j++) {
-          const bj = beta[j + off];
-          s0 += Xd[r0 + j] * bj;
-          s1 += Xd[r1 + j] * bj;
-          s2 += Xd[r2 + j] * bj;
-          s3 += Xd[r3 + j] * bj;
-        }
-        eta[i] = s0;
-        eta[i + 1] = s1;
-        eta[i + 2] = s2;
-        eta[i + 3] = s3;
-      } else {
-        for (let r = i; r < end; r++) {
-          let t = b0;
-          for (let j = 0; j < k; j++) t += Xd[r * k + j] * beta[j + off];
-          eta[r] = t;
-        }
-      }
-    }
+    linearPredictorRows(X, intercept, beta, eta, i0, iEnd);
     if (offset !== null) { for (let r = i0; r < iEnd; r++) eta[r] += offset[r]; }
     muDevRows(s, i0, iEnd, acc);
   }
