@@ -83,7 +83,7 @@ const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2]; // f64.l
  * 3. adds `Vᵀsw` to `g[0..kp)` and `Vᵀzw` to `g[kp..2kp)` (entries ≥ k are scratch).
  * The 64 bytes after the block must be readable (they are read as scratch, never trusted).
  */
-function kernelBytes(): Uint8Array<ArrayBuffer> {
+function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
   // Parameters 0..7, then i32 locals 8..16, then v128 locals 17..31.
   const V = 0, SW = 1, ZW = 2, A = 3, G = 4, K = 5, KP = 6, M = 7;
   const ROWB = 8, END_ = 9, P = 10, Q = 11, J = 12, L = 13, ADDR = 14, R = 15, E = 16;
@@ -126,7 +126,8 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
     for (let a = 0; a < 4; a++) {
       for (let h = 0; h < halves; h++) {
         const acc = ACC + halves * a + h;
-        emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
+        if (fused) emit(get(S0 + a), get(h === 0 ? Y0 : Y1), get(acc), simd.relaxedMadd, set(acc));
+        else emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
       }
     }
     emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
@@ -166,7 +167,7 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
     params: 8,
     locals: [[9, I32], [15, V128]],
     body: c,
-    memory: { import: ["m", "mem"] },
+    memory: { import: ["m", "mem"], shared },
   });
 }
 
@@ -196,9 +197,35 @@ export function crossprodKernelModule(): WebAssembly.Module | null {
   return kernelModule();
 }
 
+let compiledShared: WebAssembly.Module | null | undefined;
+
+/**
+ * The same kernel importing a shared memory (`shared: true`), for the threads of
+ * `crossprod_parallel.ts`; `null` where WebAssembly SIMD or shared memories are not available.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossprodSharedModule } from "./crossprod.ts";
+ * const mod = crossprodSharedModule();
+ * if (mod !== null) {
+ *   const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+ *   assert.ok(new WebAssembly.Instance(mod, { m: { mem } }).exports.chunk instanceof Function);
+ * }
+ * ```
+ */
+export function crossprodSharedModule(): WebAssembly.Module | null {
+  if (compiledShared === undefined) {
+    compiledShared = typeof SharedArrayBuffer !== "function"
+      ? null
+      : compileModule(() => kernelBytes(true, true)) ?? compileModule(() => kernelBytes(true));
+  }
+  return compiledShared;
+}
+
 /** The compiled kernel, or `null` where WebAssembly SIMD is not available. */
 function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileModule(kernelBytes);
+  if (compiled === undefined) compiled = compileModule(() => kernelBytes());
   return compiled;
 }
 

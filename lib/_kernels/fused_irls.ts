@@ -24,8 +24,9 @@
 import type { RowWeights } from "./crossprod.ts";
 import { createPass, nullAtOffset, passDeviance, passRows, resetPass } from "./fused_rows.ts";
 
-import type { FusedInput } from "./fused_types.ts";
+import type { FusedInput, Pass } from "./fused_types.ts";
 import { type SharedCrossprod, sharedCrossprod } from "./fused_crossprod.ts";
+import { parallelCrossprod } from "./crossprod_parallel.ts";
 
 export type { FusedInput, FusedLink } from "./fused_types.ts";
 export { minus2LogLikAndResiduals } from "./fused_aic.ts";
@@ -99,13 +100,30 @@ export function fusedIrls(
   inp: FusedInput,
   solverFor: FusedSolver | ((shared: SharedCrossprod | null) => FusedSolver),
 ): FusedResult | null {
+  const { pass, nonInteger } = createPass(inp, true);
+  // The normal equations on all cores where they can share memory (crossprod_parallel.ts), else
+  // on the row kernel's memory (fused_crossprod.ts).
+  const parallel = typeof solverFor === "function" ? parallelCrossprod(inp.X, inp.intercept) : null;
+  const solver = typeof solverFor !== "function" ? solverFor : solverFor(
+    parallel ??
+      (pass.kernel === null ? null : sharedCrossprod(inp.X, inp.intercept, pass.kernel, pass)),
+  );
+  try {
+    return loop(inp, pass, nonInteger, solver);
+  } finally {
+    parallel?.release();
+  }
+}
+
+/** The loop of {@linkcode fusedIrls}, given its pass and solver. */
+function loop(
+  inp: FusedInput,
+  pass: Pass,
+  nonInteger: boolean,
+  solver: FusedSolver,
+): FusedResult | null {
   const n = inp.X.rows;
   const { weights: w, link } = inp;
-  const { pass, nonInteger } = createPass(inp, true);
-  // With the row kernel, the normal equations can be summed on its memory (fused_crossprod.ts).
-  const solver = typeof solverFor !== "function" ? solverFor : solverFor(
-    pass.kernel === null ? null : sharedCrossprod(inp.X, inp.intercept, pass.kernel, pass),
-  );
   const y = pass.y;
   const rows = (start: number, count: number, sw: Float64Array | null, zw: Float64Array | null) =>
     passRows(pass, start, count, sw, zw);

@@ -25,13 +25,25 @@ function startChunk(p: Pass, start: number, count: number): void {
   const { inp, y, eta } = p;
   const { weights: w, etastart, mustart, link } = inp;
   const logit = link.name === "logit";
+  // The start repeats few values (with w = 1 and y ∈ {0, 1}, mustart is ¼ or ¾): the last two
+  // are remembered, so that a repeated one costs no logarithm (the same bits).
+  let m1 = NaN, e1 = NaN, m2 = NaN, e2 = NaN;
   for (let r = 0, i = start; r < count; r++, i++) {
     if (etastart !== undefined) {
       eta[i] = etastart[i];
     } else {
       const wi = w === null ? 1 : w[i];
       const ms = mustart !== undefined ? mustart[i] : (wi * y[i] + 0.5) / (wi + 1);
-      eta[i] = logit ? Math.log(ms / (1 - ms)) : link.linkfun(ms);
+      if (ms === m1) eta[i] = e1;
+      else if (ms === m2) eta[i] = e2;
+      else {
+        const e = logit ? Math.log(ms / (1 - ms)) : link.linkfun(ms);
+        eta[i] = e;
+        m2 = m1;
+        e2 = e1;
+        m1 = ms;
+        e1 = e;
+      }
     }
   }
 }

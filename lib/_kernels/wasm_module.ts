@@ -145,9 +145,11 @@ export interface WasmModuleSpec {
   body: number[];
   /**
    * The memory (one page to start, no maximum): defined here and exported under `export`, or
-   * imported from `import` = [module, name] (the caller then passes a `WebAssembly.Memory`).
+   * imported from `import` = [module, name] (the caller then passes a `WebAssembly.Memory`); with
+   * `shared`, an imported memory is a shared one (`shared: true`, any size up to 4 GiB), which
+   * threads can use at once (`pool.ts`).
    */
-  memory: { export: string } | { import: [module: string, name: string] };
+  memory: { export: string } | { import: [module: string, name: string]; shared?: boolean };
 }
 
 /**
@@ -171,7 +173,10 @@ export interface WasmModuleSpec {
  */
 export function wasmModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
   const { memory } = spec;
-  const limits = [0x00, ...uleb(1)]; // min one page, no maximum
+  // min one page, no maximum; shared: flag 3 and a maximum (65536 pages, all of wasm32's 4 GiB)
+  const limits = "import" in memory && memory.shared
+    ? [0x03, ...uleb(1), ...uleb(65536)]
+    : [0x00, ...uleb(1)];
   const funcType = [0x60, ...vec(new Array(spec.params).fill([I32])), ...vec([])];
   const exports = [[...name(spec.exportName), 0x00, ...uleb(0)]]; // function 0
   if ("export" in memory) exports.push([...name(memory.export), 0x02, ...uleb(0)]); // memory 0

@@ -30,6 +30,7 @@ import {
   minus2LogLikAndResiduals,
 } from "../_kernels/fused_irls.ts";
 import { weightedCrossprod } from "../_kernels/crossprod.ts";
+import { parallelCrossprod } from "../_kernels/crossprod_parallel.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { updateRows } from "./family.ts";
 import { normalEquations, type NormalEquationsSource } from "./normal_equations.ts";
@@ -64,7 +65,8 @@ export function normalEquationsFor(
   intercept: boolean,
   engine: GlmEngine,
 ): NormalEquationsSource {
-  return (engine === "fast" ? weightedCrossprod(X, { intercept }) : undefined) ??
+  if (engine === "reference") return normalEquations(X, intercept);
+  return parallelCrossprod(X, intercept) ?? weightedCrossprod(X, { intercept }) ??
     normalEquations(X, intercept);
 }
 

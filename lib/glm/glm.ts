@@ -182,6 +182,13 @@ export function glm(X: Matrix, y: ArrayLike<number>, options: GlmOptions = {}): 
   const useCholesky = method === "cholesky" ||
     (method === "auto" && n >= 20 * p && n * p >= 100_000);
   let checked = false;
+  if (useCholesky && method === "auto" && engine === "fast" && X.cols > 0) {
+    // The fused passes of the binomial fit (binomial_fit.ts): η, μ, the deviance and the next
+    // XᵀWX in one pass over X, the normal equations on all cores; R's IRLS as below, faster. Its
+    // exp and log are within an ulp, not R's own, which drifting iterates (no convergence,
+    // separation) amplify: "auto" redoes such fits by QR, and "cholesky" runs the loop below.
+    return binomialFit(X, settings, validateFamilyOptions(n, y, {}));
+  }
   if (useCholesky) {
     const maxCond = method === "auto" ? MAX_AUTO_CONDITION : Infinity;
     const solver = choleskySolver(normalEquationsFor(X, intercept, engine), p, maxCond);

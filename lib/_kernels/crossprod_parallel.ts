@@ -1,0 +1,196 @@
+/**
+ * The normal equations `A = XᵀWX`, `b = XᵀWz` of a large fit on all the machine's cores: the
+ * cross-product kernel of `crossprod.ts` run over fixed blocks of rows by the threads of
+ * `pool.ts`, on one shared `WebAssembly.Memory` that holds a copy of X (made once per fit) and the
+ * rows' √w and √w·z.
+ *
+ * The rows are cut into blocks of `BLOCK_CHUNKS` chunks (a chunk being `crossprod.ts`'s: about
+ * 256 KiB of X). Each block is summed on its own, chunk after chunk, into its own place in the
+ * memory, by whichever thread takes it; then the calling thread adds the blocks' sums in block
+ * order. The blocks depend on N and K only, so `A` and `b` are the same to the bit whatever the
+ * number of threads, one included, and from run to run (tested). They differ from the
+ * single-block order of `crossprod.ts` by rounding only.
+ *
+ * Internal: only `glm/engine.ts` and the fused passes (`fused_irls.ts`) use it.
+ *
+ * @module
+ */
+
+import { type Crossprod, crossprodSharedModule, type RowWeights } from "./crossprod.ts";
+import { type BlockFunction, runBlocks } from "./pool.ts";
+
+/** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
+const BLOCK_CHUNKS = 8;
+
+/** A source of the normal equations, as `glm/normal_equations.ts` describes them. */
+export interface ParallelCrossprod {
+  /** A and b at the weights `fill` writes (called once, for all rows: `fill(0, N, sw, zw)`). */
+  computeRows(fill: RowWeights): Crossprod;
+  /**
+   * Hands its memory back for the next fit (the source must not be used after): a fit's first
+   * touch of a fresh memory of this size costs about as much as a pass over it.
+   */
+  release(): void;
+}
+
+/**
+ * The memory of the last released source, kept a few seconds for the next fit to reuse (and then
+ * left to the garbage collector, so that an idle program does not hold it).
+ */
+let spare: WebAssembly.Memory | null = null;
+let spareTimer: ReturnType<typeof setTimeout> | undefined;
+const SPARE_MS = 5000;
+
+/** A shared memory of at least `bytes`: the spare one if large enough, else a new one. */
+function takeMemory(bytes: number): WebAssembly.Memory {
+  if (spare !== null && spare.buffer.byteLength >= bytes) {
+    const m = spare;
+    spare = null;
+    return m;
+  }
+  const pages = Math.ceil(bytes / 65536);
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/** Keeps `m` as the spare memory for {@linkcode SPARE_MS} (unless a larger one is kept). */
+function keepMemory(m: WebAssembly.Memory): void {
+  if (spare !== null && spare.buffer.byteLength > m.buffer.byteLength) return;
+  spare = m;
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    spare = null;
+  }, SPARE_MS);
+  // An unreferenced timer does not keep Deno (or Node) running.
+  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
+  if (deno?.unrefTimer !== undefined) deno.unrefTimer(spareTimer as unknown as number);
+  else (spareTimer as unknown as { unref?: () => void }).unref?.();
+}
+
+/**
+ * One block: rows `block · BLOCK_CHUNKS · chunkRows` onward, chunk by chunk (each copied from X
+ * into the block's scratch, which the kernel scales to √W X), summed into the block's place:
+ * VᵀV (kp × kp), Vᵀ√w and Vᵀz√w (2 kp), Σw and Σ√w·z√w (for an intercept). Self-contained, as
+ * `pool.ts` requires.
+ */
+const crossprodBlock: BlockFunction = (exports, buffer, params, block) => {
+  const [n, k, kp, chunkRows, blockChunks, xAt, swAt, zwAt, slotAt, slotBytes, intercept] = params;
+  const chunk = exports[0].chunk as (...args: number[]) => void;
+  const heap = new Float64Array(buffer);
+  const accAt = slotAt + block * slotBytes, gAt = accAt + kp * kp * 8;
+  const sumsAt = gAt + 2 * kp * 8, vAt = sumsAt + 16;
+  heap.fill(0, accAt / 8, vAt / 8);
+  const first = block * blockChunks * chunkRows;
+  const last = Math.min(n, first + blockChunks * chunkRows);
+  let sww = 0, swz = 0;
+  for (let i0 = first; i0 < last; i0 += chunkRows) {
+    const m = Math.min(chunkRows, last - i0);
+    heap.copyWithin(vAt / 8, xAt / 8 + i0 * k, xAt / 8 + (i0 + m) * k);
+    if (intercept) {
+      for (let i = swAt / 8 + i0, j = zwAt / 8 + i0, e = i + m; i < e; i++, j++) {
+        sww += heap[i] * heap[i];
+        swz += heap[i] * heap[j];
+      }
+    }
+    chunk(vAt, swAt + i0 * 8, zwAt + i0 * 8, accAt, gAt, k, kp, m);
+  }
+  heap[sumsAt / 8] = sww;
+  heap[sumsAt / 8 + 1] = swz;
+};
+
+/** The largest shared memory asked for (bytes): wasm32's 4 GiB less a page. */
+const MAX_BYTES = 65535 * 65536;
+
+/**
+ * The parallel normal equations of X (with a leading column of ones when `intercept`), or
+ * `undefined` where shared WebAssembly memory or the kernel is not available, or X does not fit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parallelCrossprod } from "./crossprod_parallel.ts";
+ * const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
+ * const cp = parallelCrossprod(X, true);
+ * if (cp) {
+ *   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
+ *   const { A, b } = cp.computeRows((_s, _n, sw, zw) => { sw.set([1, 2, 3]); zw.set([1, 0, 3]); });
+ *   assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+ *   assert.ok(b[0] === 10 && b[2] === 2 + 54);
+ * }
+ * ```
+ */
+export function parallelCrossprod(
+  X: { rows: number; cols: number; data: Float64Array },
+  intercept: boolean,
+): ParallelCrossprod | undefined {
+  const mod = crossprodSharedModule();
+  if (mod === null) return undefined;
+  const n = X.rows, k = X.cols, off = intercept ? 1 : 0, p = k + off, kp = (k + 3) & ~3;
+  const chunkRows = Math.max(4, Math.min(n, Math.floor(32768 / k)));
+  const blocks = Math.ceil(n / (BLOCK_CHUNKS * chunkRows));
+  const slotBytes = (kp * kp + 2 * kp + 2 + chunkRows * k) * 8 + 64;
+  const xAt = 64, swAt = xAt + n * k * 8, zwAt = swAt + n * 8, slotAt = zwAt + n * 8;
+  const bytes = slotAt + blocks * slotBytes;
+  if (bytes > MAX_BYTES) return undefined;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = takeMemory(bytes);
+  } catch {
+    return undefined; // no shared memory here, or not that much
+  }
+  const heap = new Float64Array(memory.buffer);
+  heap.set(X.data, xAt / 8);
+  const sw = heap.subarray(swAt / 8, swAt / 8 + n), zw = heap.subarray(zwAt / 8, zwAt / 8 + n);
+  const params = Float64Array.of(
+    n,
+    k,
+    kp,
+    chunkRows,
+    BLOCK_CHUNKS,
+    xAt,
+    swAt,
+    zwAt,
+    slotAt,
+    slotBytes,
+    off,
+  );
+  const job = { run: crossprodBlock, modules: [mod], memory, params, blocks, control: 0 };
+  const A = new Float64Array(p * p), b = new Float64Array(p);
+  const acc = new Float64Array(kp * kp), g = new Float64Array(2 * kp);
+  const result: Crossprod = { A, b, p };
+  let released = false;
+  return {
+    computeRows(fill: RowWeights): Crossprod {
+      if (released) throw new Error("parallelCrossprod: used after release()");
+      fill(0, n, sw, zw);
+      runBlocks(job);
+      // The blocks' sums, in block order.
+      acc.fill(0);
+      g.fill(0);
+      let sww = 0, swz = 0;
+      for (let blk = 0; blk < blocks; blk++) {
+        const at = (slotAt + blk * slotBytes) / 8;
+        for (let i = 0; i < kp * kp; i++) acc[i] += heap[at + i];
+        for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + kp * kp + i];
+        sww += heap[at + kp * kp + 2 * kp];
+        swz += heap[at + kp * kp + 2 * kp + 1];
+      }
+      if (intercept) {
+        A[0] = sww;
+        b[0] = swz;
+        for (let j = 0; j < k; j++) A[j + 1] = A[(j + 1) * p] = g[j];
+      }
+      for (let j = 0; j < k; j++) {
+        b[j + off] = g[kp + j];
+        for (let l = j; l < k; l++) {
+          A[(j + off) * p + l + off] = A[(l + off) * p + j + off] = acc[j * kp + l];
+        }
+      }
+      return result;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      keepMemory(memory);
+    },
+  };
+}
