@@ -108,7 +108,7 @@ function defaultThreads(): number {
 }
 
 let threads = defaultThreads();
-let workers: NodeWorker[] = [];
+const workers: NodeWorker[] = [];
 let broken = false;
 
 /**
@@ -159,6 +159,36 @@ function pool(): NodeWorker[] {
     }
   }
   return workers;
+}
+
+/**
+ * Starts the pool's workers now (they start on the first job otherwise) and waits until each has
+ * run a job; returns how many answered (0 where there are none to start).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { poolThreads, startPool } from "./pool.ts";
+ * assert.ok(startPool() <= poolThreads() - 1);
+ * ```
+ */
+export function startPool(): number {
+  if (typeof SharedArrayBuffer !== "function") return 0;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 0;
+  }
+  const run: BlockFunction = () => {};
+  return runBlocks({
+    run,
+    modules: [],
+    memory,
+    params: new Float64Array(0),
+    blocks: 0,
+    control: 0,
+  });
 }
 
 /** How long the calling thread waits for a worker before giving up on the pool (ms). */
