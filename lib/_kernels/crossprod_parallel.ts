@@ -97,6 +97,44 @@ const crossprodBlock: BlockFunction = (exports, buffer, params, block) => {
   heap[sumsAt / 8 + 1] = swz;
 };
 
+/**
+ * The layout of the shared memory for N × K (byte addresses): the copy of X, √w, z√w, the blocks'
+ * places (sums and scratch), and the total.
+ */
+function layout(n: number, k: number) {
+  const kp = (k + 3) & ~3;
+  const chunkRows = Math.max(4, Math.min(n, Math.floor(32768 / k)));
+  const blocks = Math.ceil(n / (BLOCK_CHUNKS * chunkRows));
+  const slotBytes = (kp * kp + 2 * kp + 2 + chunkRows * k) * 8 + 64;
+  const xAt = 64, swAt = xAt + n * k * 8, zwAt = swAt + n * 8, slotAt = zwAt + n * 8;
+  return {
+    kp,
+    chunkRows,
+    blocks,
+    slotBytes,
+    xAt,
+    swAt,
+    zwAt,
+    slotAt,
+    bytes: slotAt + blocks * slotBytes,
+  };
+}
+
+/**
+ * The bytes of shared memory {@linkcode parallelCrossprod} takes for N × K: a copy of X, N √w and
+ * N z√w, and per block its sums and a chunk of scratch.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parallelCrossprodBytes } from "./crossprod_parallel.ts";
+ * assert.ok(parallelCrossprodBytes(1_000_000, 10) > 96e6); // X: 80 MB, the weights: 16 MB
+ * ```
+ */
+export function parallelCrossprodBytes(n: number, k: number): number {
+  return layout(n, k).bytes;
+}
+
 /** The largest shared memory asked for (bytes): wasm32's 4 GiB less a page. */
 const MAX_BYTES = 65535 * 65536;
 
@@ -124,12 +162,8 @@ export function parallelCrossprod(
 ): ParallelCrossprod | undefined {
   const mod = crossprodSharedModule();
   if (mod === null) return undefined;
-  const n = X.rows, k = X.cols, off = intercept ? 1 : 0, p = k + off, kp = (k + 3) & ~3;
-  const chunkRows = Math.max(4, Math.min(n, Math.floor(32768 / k)));
-  const blocks = Math.ceil(n / (BLOCK_CHUNKS * chunkRows));
-  const slotBytes = (kp * kp + 2 * kp + 2 + chunkRows * k) * 8 + 64;
-  const xAt = 64, swAt = xAt + n * k * 8, zwAt = swAt + n * 8, slotAt = zwAt + n * 8;
-  const bytes = slotAt + blocks * slotBytes;
+  const n = X.rows, k = X.cols, off = intercept ? 1 : 0, p = k + off;
+  const { kp, chunkRows, blocks, slotBytes, xAt, swAt, zwAt, slotAt, bytes } = layout(n, k);
   if (bytes > MAX_BYTES) return undefined;
   let memory: WebAssembly.Memory;
   try {

@@ -2,7 +2,7 @@
  * Speed of `glm` against R's `glm.fit`, side by side on identical data.
  *
  *     deno run -A scripts/bench/bench_glm.ts [--reps 3] [--sizes 1000000x10,100000x100] [--method auto]
- *                                      [--weighted] [--peers]
+ *                                      [--weighted] [--peers [--threads T]]
  *
  * Both sides generate X = matrix(rnorm(N*K), ncol = K) and y = rbinom(N, 1, 0.5) from
  * `set.seed(SEED)` (R) and `rRng(SEED)` (ours, bit-identical to R's stream; checked by comparing
@@ -18,6 +18,10 @@
  * regression (see `scripts/bench/peers.py`), installed into `.venv` on first use
  * (`scripts/bench/requirements-peers.txt`). They fit the same data: X and y as generated here, written
  * once to `.cache/bench_glm/` as binary doubles. Every coefficient vector is compared with R's.
+ * This project runs on all cores (`lib/_kernels/pool.ts`), or on `--threads T`: its workers are
+ * started, and timed, once per process before the first fit; a fit's shared memory (a copy of X
+ * and the rows' weights) is kept a few seconds for the next fit, so the peak extra memory printed
+ * leaves it out and its size is printed beside it.
  *
  * `--weighted` times the fit with prior weights and an offset on both sides: the same stream goes
  * on to draw `w <- runif(N, 0.5, 2)` and `offset <- rnorm(N) * 0.1` (scripts/r/bench_glm.R
@@ -29,6 +33,8 @@
 
 import { glm, type GlmOptions } from "../../lib/glm/glm.ts";
 import { wasmCrossprodAvailable } from "../../lib/_kernels/crossprod.ts";
+import { parallelCrossprodBytes } from "../../lib/_kernels/crossprod_parallel.ts";
+import { poolThreads, startPool } from "../../lib/_kernels/pool.ts";
 import { fromColumnMajor } from "../../lib/core/matrix.ts";
 import { rRng } from "../../lib/r/random.ts";
 import process from "node:process";
@@ -120,7 +126,20 @@ async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
   const { X, y } = generate(n, k, false);
   const g = (globalThis as { gc?: () => void }).gc;
   const say = (o: unknown) => console.log(JSON.stringify(o));
-  say({ checksumX: sum(X.data), checksumY: sum(y), xBytes: X.data.byteLength });
+  // The pool's workers start once per process: timed here, before the first fit.
+  const threads = poolThreads(Number(arg("threads", String(poolThreads()))));
+  const t0 = performance.now();
+  const workers = startPool();
+  const poolStartMs = performance.now() - t0;
+  say({
+    checksumX: sum(X.data),
+    checksumY: sum(y),
+    xBytes: X.data.byteLength,
+    threads,
+    workers,
+    poolStartMs,
+    sharedBytes: parallelCrossprodBytes(n, k),
+  });
   let fit = null;
   for await (const line of lines(Deno.stdin.readable)) {
     if (line === "done") {
@@ -152,7 +171,7 @@ async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
  */
 async function mainPeers(sizes: number[][], reps: number, method: string) {
   const loadBefore = await loadAverage();
-  const rows: string[][] = [], memory: string[] = [];
+  const rows: string[][] = [], memory: string[] = [], pool: string[] = [];
   let rVersion = "", py: Record<string, unknown> = {};
   for (const [n, k] of sizes) {
     const file = await dataFile(n, k);
@@ -168,6 +187,7 @@ async function mainPeers(sizes: number[][], reps: number, method: string) {
         String(n),
         String(k),
         method,
+        ...(Deno.args.includes("--threads") ? ["--threads", arg("threads", "")] : []),
       ]),
       LineServer.start("Rscript", [rScript, String(n), String(k), String(SEED), "1", "--serve"]),
       startPeers(["glm", file, String(n), String(k)]),
@@ -211,7 +231,14 @@ async function mainPeers(sizes: number[][], reps: number, method: string) {
     memory.push(
       `${n}×${k}: ${(peak / 2 ** 20).toFixed(0)} MiB (X: ${
         ((ours.ready.xBytes as number) / 2 ** 20).toFixed(0)
+      } MiB; shared memory, kept between fits: ${
+        ((ours.ready.sharedBytes as number) / 2 ** 20).toFixed(0)
       } MiB)`,
+    );
+    pool.push(
+      `${n}×${k}: ${ours.ready.threads} threads, ${ours.ready.workers} worker(s) started in ${
+        (ours.ready.poolStartMs as number).toFixed(1)
+      } ms`,
     );
     const rc = rFit.coefficients as number[];
     const fits = [rFit, pyFit.numpy_irls, pyFit.sklearn, oursFit] as Record<string, unknown>[];
@@ -262,6 +289,10 @@ async function mainPeers(sizes: number[][], reps: number, method: string) {
       })`,
   );
   console.log(`This project's peak extra memory during a fit: ${memory.join(", ")}.`);
+  console.log(
+    `This project's thread pool, started once per process before its first fit (not in the ` +
+      `times above): ${pool.join("; ")}.`,
+  );
   console.log(`Load average before the run: ${loadBefore}; after: ${await loadAverage()}.`);
 }
 
