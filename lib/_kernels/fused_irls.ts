@@ -177,9 +177,11 @@ function loop(
   let dev = devold;
   let conv = false;
   let iter: number;
-  // The last relative change of the deviance: Newton's steps square it, roughly, so once its
-  // square is far below epsilon the next update is expected to converge, and its pass need not
-  // accumulate the next system (if it does not converge after all, a separate pass does).
+  // The last relative change of the deviance: Newton's steps square it, roughly (times a factor
+  // that is well below 1 once the iterates are close), so once its square is below epsilon the
+  // next update is expected to converge, and its pass need not accumulate the next system (if it
+  // does not converge after all, a separate pass does). A wrong guess costs a pass over the rows;
+  // a system not needed costs XᵀWX, much more for wide X.
   let change = Infinity;
   const warnings: string[] = [];
   const trace: { deviance: number; coefficients: number[] }[] = [];
@@ -193,7 +195,7 @@ function loop(
     // Update with this iteration's coefficients, and the next system in the same pass.
     pass.beta = beta;
     resetDeviance();
-    const expectConverged = change * change < inp.epsilon / 100;
+    const expectConverged = change * change < inp.epsilon;
     let next: { coefficients: Float64Array } | null = null;
     if (expectConverged) updateOnly();
     else next = solver.solve(fill);
