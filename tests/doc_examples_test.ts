@@ -4,101 +4,103 @@
 
 import assert from "node:assert/strict";
 import * as module1 from "../lib/_kernels/crossprod.ts";
-import * as module2 from "../lib/_kernels/exp.ts";
-import * as module3 from "../lib/_kernels/wasm.ts";
-import * as module4 from "../lib/_kernels/fastmath.ts";
-import * as module5 from "../lib/_kernels/fused_aic.ts";
-import * as module6 from "../lib/r/dbinom.ts";
-import * as module7 from "../lib/_kernels/fused_crossprod.ts";
-import * as module8 from "../lib/_kernels/logit_rows_wasm.ts";
-import * as module9 from "../lib/core/matrix.ts";
-import * as module10 from "../lib/_kernels/fused_irls.ts";
-import * as module11 from "../lib/glm/links.ts";
-import * as module12 from "../lib/glm/cholesky.ts";
-import * as module13 from "../lib/glm/normal_equations.ts";
-import * as module14 from "../lib/_kernels/fused_logit.ts";
-import * as module15 from "../lib/_kernels/fused_rows.ts";
-import * as module16 from "../lib/_kernels/glm_rows.ts";
-import * as module17 from "../lib/_kernels/network_js.ts";
-import * as module18 from "../lib/_kernels/network_wasm.ts";
-import * as module19 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module20 from "../lib/_kernels/wasm_module.ts";
-import * as module21 from "../lib/book/breakdown_figures.ts";
-import * as module22 from "../lib/book/breakdowns.ts";
-import * as module23 from "../lib/book/problem.ts";
-import * as module24 from "../lib/book/experiments.ts";
-import * as module25 from "../lib/book/figures.ts";
-import * as module26 from "../lib/book/live.ts";
-import * as module27 from "../lib/book/live_plots.ts";
-import * as module28 from "../lib/book/paths.ts";
-import * as module29 from "../lib/book/paths_figure.ts";
-import * as module30 from "../lib/book/tutorial.ts";
-import * as module31 from "../lib/core/errors.ts";
-import * as module32 from "../lib/core/html.ts";
-import * as module33 from "../lib/core/math.ts";
-import * as module34 from "../lib/core/math_exact.ts";
-import * as module35 from "../lib/core/metrics.ts";
-import * as module36 from "../lib/core/validate.ts";
-import * as module37 from "../lib/data/csv.ts";
-import * as module38 from "../lib/data/csv_file.ts";
-import * as module39 from "../lib/data/dataset.ts";
-import * as module40 from "../lib/mod.ts";
-import * as module41 from "../lib/glm/binomial_fit.ts";
-import * as module42 from "../lib/glm/binomial_loop.ts";
-import * as module43 from "../lib/glm/wls.ts";
-import * as module44 from "../lib/glm/binomial_rows.ts";
-import * as module45 from "../lib/glm/engine.ts";
-import * as module46 from "../lib/glm/family.ts";
-import * as module47 from "../lib/glm/family_options.ts";
-import * as module48 from "../lib/glm/glm.ts";
-import * as module49 from "../lib/glm/glm_fit.ts";
-import * as module50 from "../lib/glm/irls_loop.ts";
-import * as module51 from "../lib/glm/irls_step.ts";
-import * as module52 from "../lib/glm/loglik.ts";
-import * as module53 from "../lib/glm/null_deviance.ts";
-import * as module54 from "../lib/glm/summary.ts";
-import * as module55 from "../lib/nn/adam.ts";
-import * as module56 from "../lib/nn/dense_unit.ts";
-import * as module57 from "../lib/nn/engine.ts";
-import * as module58 from "../lib/nn/gradient_descent.ts";
-import * as module59 from "../lib/nn/layers.ts";
-import * as module60 from "../lib/nn/loss.ts";
-import * as module61 from "../lib/nn/model.ts";
-import * as module62 from "../lib/nn/network.ts";
-import * as module63 from "../lib/nn/numerical_gradient.ts";
-import * as module64 from "../lib/nn/optimizer.ts";
-import * as module65 from "../lib/nn/optimizers.ts";
-import * as module66 from "../lib/nn/progress.ts";
-import * as module67 from "../lib/nn/scratch_adam.ts";
-import * as module68 from "../lib/nn/sgd.ts";
-import * as module69 from "../lib/nn/shuffle.ts";
-import * as module70 from "../lib/nn/train.ts";
-import * as module71 from "../lib/nn/training_checks.ts";
-import * as module72 from "../lib/r/_libm.ts";
-import * as module73 from "../lib/r/binomial.ts";
-import * as module74 from "../lib/r/mersenne_twister.ts";
-import * as module75 from "../lib/r/distributions.ts";
-import * as module76 from "../lib/r/format.ts";
-import * as module77 from "../lib/r/logit.ts";
-import * as module78 from "../lib/r/nmath.ts";
-import * as module79 from "../lib/r/pchisq.ts";
-import * as module80 from "../lib/r/qnorm.ts";
-import * as module81 from "../lib/r/qr.ts";
-import * as module82 from "../lib/r/random.ts";
-import * as module83 from "../lib/r/sample.ts";
-import * as module84 from "../lib/r/spline.ts";
-import * as module85 from "../lib/view/axes.ts";
-import * as module86 from "../lib/view/charts.ts";
-import * as module87 from "../lib/view/diagram.ts";
-import * as module88 from "../lib/view/display.ts";
-import * as module89 from "../lib/view/figure.ts";
-import * as module90 from "@observablehq/plot";
-import * as module91 from "../lib/view/labels.ts";
-import * as module92 from "../lib/view/plots.ts";
-import * as module93 from "../lib/view/surface.ts";
+import * as module2 from "../lib/_kernels/crossprod_parallel.ts";
+import * as module3 from "../lib/_kernels/exp.ts";
+import * as module4 from "../lib/_kernels/wasm.ts";
+import * as module5 from "../lib/_kernels/fastmath.ts";
+import * as module6 from "../lib/_kernels/fused_aic.ts";
+import * as module7 from "../lib/r/dbinom.ts";
+import * as module8 from "../lib/_kernels/fused_crossprod.ts";
+import * as module9 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module10 from "../lib/core/matrix.ts";
+import * as module11 from "../lib/_kernels/fused_irls.ts";
+import * as module12 from "../lib/glm/links.ts";
+import * as module13 from "../lib/glm/cholesky.ts";
+import * as module14 from "../lib/glm/normal_equations.ts";
+import * as module15 from "../lib/_kernels/fused_logit.ts";
+import * as module16 from "../lib/_kernels/fused_rows.ts";
+import * as module17 from "../lib/_kernels/glm_rows.ts";
+import * as module18 from "../lib/_kernels/network_js.ts";
+import * as module19 from "../lib/_kernels/network_wasm.ts";
+import * as module20 from "../lib/_kernels/pool.ts";
+import * as module21 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module22 from "../lib/_kernels/wasm_module.ts";
+import * as module23 from "../lib/book/breakdown_figures.ts";
+import * as module24 from "../lib/book/breakdowns.ts";
+import * as module25 from "../lib/book/problem.ts";
+import * as module26 from "../lib/book/experiments.ts";
+import * as module27 from "../lib/book/figures.ts";
+import * as module28 from "../lib/book/live.ts";
+import * as module29 from "../lib/book/live_plots.ts";
+import * as module30 from "../lib/book/paths.ts";
+import * as module31 from "../lib/book/paths_figure.ts";
+import * as module32 from "../lib/book/tutorial.ts";
+import * as module33 from "../lib/core/errors.ts";
+import * as module34 from "../lib/core/html.ts";
+import * as module35 from "../lib/core/math.ts";
+import * as module36 from "../lib/core/math_exact.ts";
+import * as module37 from "../lib/core/metrics.ts";
+import * as module38 from "../lib/core/validate.ts";
+import * as module39 from "../lib/data/csv.ts";
+import * as module40 from "../lib/data/csv_file.ts";
+import * as module41 from "../lib/data/dataset.ts";
+import * as module42 from "../lib/mod.ts";
+import * as module43 from "../lib/glm/binomial_fit.ts";
+import * as module44 from "../lib/glm/binomial_loop.ts";
+import * as module45 from "../lib/glm/wls.ts";
+import * as module46 from "../lib/glm/binomial_rows.ts";
+import * as module47 from "../lib/glm/engine.ts";
+import * as module48 from "../lib/glm/family.ts";
+import * as module49 from "../lib/glm/family_options.ts";
+import * as module50 from "../lib/glm/glm.ts";
+import * as module51 from "../lib/glm/glm_fit.ts";
+import * as module52 from "../lib/glm/irls_loop.ts";
+import * as module53 from "../lib/glm/irls_step.ts";
+import * as module54 from "../lib/glm/loglik.ts";
+import * as module55 from "../lib/glm/null_deviance.ts";
+import * as module56 from "../lib/glm/summary.ts";
+import * as module57 from "../lib/nn/adam.ts";
+import * as module58 from "../lib/nn/dense_unit.ts";
+import * as module59 from "../lib/nn/engine.ts";
+import * as module60 from "../lib/nn/gradient_descent.ts";
+import * as module61 from "../lib/nn/layers.ts";
+import * as module62 from "../lib/nn/loss.ts";
+import * as module63 from "../lib/nn/model.ts";
+import * as module64 from "../lib/nn/network.ts";
+import * as module65 from "../lib/nn/numerical_gradient.ts";
+import * as module66 from "../lib/nn/optimizer.ts";
+import * as module67 from "../lib/nn/optimizers.ts";
+import * as module68 from "../lib/nn/progress.ts";
+import * as module69 from "../lib/nn/scratch_adam.ts";
+import * as module70 from "../lib/nn/sgd.ts";
+import * as module71 from "../lib/nn/shuffle.ts";
+import * as module72 from "../lib/nn/train.ts";
+import * as module73 from "../lib/nn/training_checks.ts";
+import * as module74 from "../lib/r/_libm.ts";
+import * as module75 from "../lib/r/binomial.ts";
+import * as module76 from "../lib/r/mersenne_twister.ts";
+import * as module77 from "../lib/r/distributions.ts";
+import * as module78 from "../lib/r/format.ts";
+import * as module79 from "../lib/r/logit.ts";
+import * as module80 from "../lib/r/nmath.ts";
+import * as module81 from "../lib/r/pchisq.ts";
+import * as module82 from "../lib/r/qnorm.ts";
+import * as module83 from "../lib/r/qr.ts";
+import * as module84 from "../lib/r/random.ts";
+import * as module85 from "../lib/r/sample.ts";
+import * as module86 from "../lib/r/spline.ts";
+import * as module87 from "../lib/view/axes.ts";
+import * as module88 from "../lib/view/charts.ts";
+import * as module89 from "../lib/view/diagram.ts";
+import * as module90 from "../lib/view/display.ts";
+import * as module91 from "../lib/view/figure.ts";
+import * as module92 from "@observablehq/plot";
+import * as module93 from "../lib/view/labels.ts";
+import * as module94 from "../lib/view/plots.ts";
+import * as module95 from "../lib/view/surface.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
-Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:181)", () => {
+Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:182)", () => {
   const crossprodKernelModule: typeof module1.crossprodKernelModule = module1.crossprodKernelModule;
   const mod = crossprodKernelModule();
   if (mod !== null) {
@@ -115,13 +117,22 @@ Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:181)", () =>
   }
 });
 
-Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:210)", () => {
+Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:207)", () => {
+  const crossprodSharedModule: typeof module1.crossprodSharedModule = module1.crossprodSharedModule;
+  const mod = crossprodSharedModule();
+  if (mod !== null) {
+    const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    assert.ok(new WebAssembly.Instance(mod, { m: { mem } }).exports.chunk instanceof Function);
+  }
+});
+
+Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:237)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
     module1.wasmCrossprodAvailable;
   assert.equal(typeof wasmCrossprodAvailable(), "boolean");
 });
 
-Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:228)", () => {
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:255)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = weightedCrossprod(X, { intercept: true });
@@ -133,20 +144,41 @@ Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:228)", () => {
   }
 });
 
+Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:128)", () => {
+  const parallelCrossprodBytes: typeof module2.parallelCrossprodBytes =
+    module2.parallelCrossprodBytes;
+  assert.ok(parallelCrossprodBytes(1_000_000, 10) > 96e6); // X: 80 MB, the weights: 16 MB
+});
+
+Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:146)", () => {
+  const parallelCrossprod: typeof module2.parallelCrossprod = module2.parallelCrossprod;
+  const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
+  const cp = parallelCrossprod(X, true);
+  if (cp) {
+    // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
+    const { A, b } = cp.computeRows((_s, _n, sw, zw) => {
+      sw.set([1, 2, 3]);
+      zw.set([1, 0, 3]);
+    });
+    assert.ok(A[0] === 14 && A[1] === 1 + 12 + 45 && A[4] === 1 + 36 + 225);
+    assert.ok(b[0] === 10 && b[2] === 2 + 54);
+  }
+});
+
 Deno.test("wasmReduce example (lib/_kernels/exp.ts:33)", () => {
-  const wasmReduce: typeof module2.wasmReduce = module2.wasmReduce;
-  const localGet: typeof module3.localGet = module3.localGet;
+  const wasmReduce: typeof module3.wasmReduce = module3.wasmReduce;
+  const localGet: typeof module4.localGet = module4.localGet;
   const code = wasmReduce(localGet(0), 1);
   assert.deepEqual(code.slice(0, 2), localGet(0)); // x is pushed first
 });
 
 Deno.test("wasmTimesPow2 example (lib/_kernels/exp.ts:55)", () => {
-  const wasmTimesPow2: typeof module2.wasmTimesPow2 = module2.wasmTimesPow2;
+  const wasmTimesPow2: typeof module3.wasmTimesPow2 = module3.wasmTimesPow2;
   assert.deepEqual(wasmTimesPow2(3).slice(-3), [0xfd, 0xf2, 0x01]); // ends with f64x2.mul
 });
 
 Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
-  const jsReduce: typeof module2.jsReduce = module2.jsReduce;
+  const jsReduce: typeof module3.jsReduce = module3.jsReduce;
   const src = jsReduce("x", 1);
   const [kd, r] = new Function("x", `${src} return [kd, rr];`)(10) as number[];
   assert.equal(kd, 14); // 10 = 14·ln 2 + 0.29…
@@ -154,7 +186,7 @@ Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
 });
 
 Deno.test("expTable example (lib/_kernels/fastmath.ts:40)", () => {
-  const expTable: typeof module4.expTable = module4.expTable;
+  const expTable: typeof module5.expTable = module5.expTable;
   assert.ok(expTable(0) === 1);
   assert.ok(
     Math.abs(expTable(1) - Math.E) <= 4.5e-16 &&
@@ -163,14 +195,14 @@ Deno.test("expTable example (lib/_kernels/fastmath.ts:40)", () => {
 });
 
 Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:77)", () => {
-  const log1pUnit: typeof module4.log1pUnit = module4.log1pUnit;
+  const log1pUnit: typeof module5.log1pUnit = module5.log1pUnit;
   assert.ok(log1pUnit(0) === 0 && log1pUnit(1e-20) === 1e-20);
   assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
 });
 
 Deno.test("exceptionsLogLik example (lib/_kernels/fused_aic.ts:19)", () => {
-  const exceptionsLogLik: typeof module5.exceptionsLogLik = module5.exceptionsLogLik;
-  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const exceptionsLogLik: typeof module6.exceptionsLogLik = module6.exceptionsLogLik;
+  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
   const y = Float64Array.of(1, 0, 0.5),
     mu = Float64Array.of(0.95, 0.5, 0.4),
     w = Float64Array.of(1, 1, 2);
@@ -178,9 +210,9 @@ Deno.test("exceptionsLogLik example (lib/_kernels/fused_aic.ts:19)", () => {
 });
 
 Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () => {
-  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
-    module5.minus2LogLikAndResiduals;
-  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const minus2LogLikAndResiduals: typeof module6.minus2LogLikAndResiduals =
+    module6.minus2LogLikAndResiduals;
+  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
   const y = Float64Array.of(1, 0, 1),
     mu = Float64Array.of(0.3, 0.4, 0.95),
     w = Float64Array.of(2, 1, 1);
@@ -195,17 +227,17 @@ Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () 
 });
 
 Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:32)", () => {
-  const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
+  const sharedCrossprodBytes: typeof module8.sharedCrossprodBytes = module8.sharedCrossprodBytes;
   assert.ok(
     sharedCrossprodBytes(10).bytes >= 3276 * 10 * 8 && sharedCrossprodBytes(10).chunk === 3276,
   );
 });
 
 Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:51)", () => {
-  const sharedCrossprod: typeof module7.sharedCrossprod = module7.sharedCrossprod;
-  const sharedCrossprodBytes: typeof module7.sharedCrossprodBytes = module7.sharedCrossprodBytes;
-  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const sharedCrossprod: typeof module8.sharedCrossprod = module8.sharedCrossprod;
+  const sharedCrossprodBytes: typeof module8.sharedCrossprodBytes = module8.sharedCrossprodBytes;
+  const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1, 2], [3, 4], [5, 6]]);
   const { bytes, chunk } = sharedCrossprodBytes(2);
   const kernel = logitRowsKernel(3, chunk, bytes);
@@ -221,12 +253,12 @@ Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:51)", () => 
   }
 });
 
-Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:82)", () => {
-  const fusedIrls: typeof module10.fusedIrls = module10.fusedIrls;
-  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
-  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
-  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:83)", () => {
+  const fusedIrls: typeof module11.fusedIrls = module11.fusedIrls;
+  const binomialLink: typeof module12.binomialLink = module12.binomialLink;
+  const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
+  const normalEquations: typeof module14.normalEquations = module14.normalEquations;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedIrls({
     X,
@@ -243,10 +275,10 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:82)", () => {
 });
 
 Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
-  const kernelRows: typeof module14.kernelRows = module14.kernelRows;
-  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
-  const minus2LogLikAndResiduals: typeof module5.minus2LogLikAndResiduals =
-    module5.minus2LogLikAndResiduals;
+  const kernelRows: typeof module15.kernelRows = module15.kernelRows;
+  const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;
+  const minus2LogLikAndResiduals: typeof module6.minus2LogLikAndResiduals =
+    module6.minus2LogLikAndResiduals;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -270,10 +302,10 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
   }
 });
 
-Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
-  const createPass: typeof module15.createPass = module15.createPass;
-  const nullAtOffset: typeof module15.nullAtOffset = module15.nullAtOffset;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:55)", () => {
+  const createPass: typeof module16.createPass = module16.createPass;
+  const nullAtOffset: typeof module16.nullAtOffset = module16.nullAtOffset;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -294,9 +326,9 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:43)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:203)", () => {
-  const createPass: typeof module15.createPass = module15.createPass;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:215)", () => {
+  const createPass: typeof module16.createPass = module16.createPass;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -318,11 +350,11 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:203)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:268)", () => {
-  const createPass: typeof module15.createPass = module15.createPass;
-  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
-  const passRows: typeof module15.passRows = module15.passRows;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:280)", () => {
+  const createPass: typeof module16.createPass = module16.createPass;
+  const passDeviance: typeof module16.passDeviance = module16.passDeviance;
+  const passRows: typeof module16.passRows = module16.passRows;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -348,11 +380,11 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:268)", () => {
   assert.ok(pass.mu[1] === 0.5);
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:308)", () => {
-  const createPass: typeof module15.createPass = module15.createPass;
-  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
-  const resetPass: typeof module15.resetPass = module15.resetPass;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:320)", () => {
+  const createPass: typeof module16.createPass = module16.createPass;
+  const passDeviance: typeof module16.passDeviance = module16.passDeviance;
+  const resetPass: typeof module16.resetPass = module16.resetPass;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const link = {
     name: "cauchit",
     linkfun: (m: number) => m,
@@ -375,10 +407,10 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:308)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:332)", () => {
-  const createPass: typeof module15.createPass = module15.createPass;
-  const passDeviance: typeof module15.passDeviance = module15.passDeviance;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:344)", () => {
+  const createPass: typeof module16.createPass = module16.createPass;
+  const passDeviance: typeof module16.passDeviance = module16.passDeviance;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -400,15 +432,15 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:332)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:351)", () => {
-  const addCompensated: typeof module15.addCompensated = module15.addCompensated;
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:363)", () => {
+  const addCompensated: typeof module16.addCompensated = module16.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
   assert.equal(acc[0] + acc[1], 1 + 2e-16);
 });
 
 Deno.test("updateRows example (lib/_kernels/glm_rows.ts:27)", () => {
-  const updateRows: typeof module16.updateRows = module16.updateRows;
+  const updateRows: typeof module17.updateRows = module17.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(X, false, Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu, false);
@@ -416,8 +448,8 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:27)", () => {
 });
 
 Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:264)", () => {
-  const logitRowsKernel: typeof module8.logitRowsKernel = module8.logitRowsKernel;
-  const RUN: typeof module8.RUN = module8.RUN;
+  const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;
+  const RUN: typeof module9.RUN = module9.RUN;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -436,7 +468,7 @@ Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:264)", () =>
 });
 
 Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
-  const jsKernel: typeof module17.jsKernel = module17.jsKernel;
+  const jsKernel: typeof module18.jsKernel = module18.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
   assert.ok(jsKernel(2, false, false)(X, y, new Float64Array(2), g, 0, 3, out));
@@ -445,7 +477,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
 });
 
 Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
-  const float32Kernel: typeof module17.float32Kernel = module17.float32Kernel;
+  const float32Kernel: typeof module18.float32Kernel = module18.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
     Float64Array.of(1, 3),
@@ -460,7 +492,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
 });
 
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
-  const wasmKernel: typeof module18.wasmKernel = module18.wasmKernel;
+  const wasmKernel: typeof module19.wasmKernel = module19.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -472,8 +504,48 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
   }
 });
 
+Deno.test("poolThreads example (lib/_kernels/pool.ts:119)", () => {
+  const poolThreads: typeof module20.poolThreads = module20.poolThreads;
+  const before = poolThreads();
+  assert.equal(poolThreads(1), 1);
+  poolThreads(before);
+});
+
+Deno.test("startPool example (lib/_kernels/pool.ts:169)", () => {
+  const poolThreads: typeof module20.poolThreads = module20.poolThreads;
+  const startPool: typeof module20.startPool = module20.startPool;
+  assert.ok(startPool() <= poolThreads() - 1);
+});
+
+Deno.test("runBlocks example (lib/_kernels/pool.ts:204)", () => {
+  const runBlocks: typeof module20.runBlocks = module20.runBlocks;
+  // Block b writes b² into word 4 + b of a shared memory (the first four words are the control).
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const run = (
+    _e: WebAssembly.Exports[],
+    buf: ArrayBuffer | SharedArrayBuffer,
+    _p: Float64Array,
+    b: number,
+  ) => {
+    new Int32Array(buf)[4 + b] = b * b;
+  };
+  runBlocks({ run, modules: [], memory, params: new Float64Array(0), blocks: 10, control: 0 });
+  assert.deepEqual(Array.from(new Int32Array(memory.buffer, 16, 10)), [
+    0,
+    1,
+    4,
+    9,
+    16,
+    25,
+    36,
+    49,
+    64,
+    81,
+  ]);
+});
+
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
-  const gradientKernel: typeof module19.gradientKernel = module19.gradientKernel;
+  const gradientKernel: typeof module21.gradientKernel = module21.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -483,28 +555,28 @@ Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () =
 });
 
 Deno.test("localGet example (lib/_kernels/wasm.ts:36)", () => {
-  const localGet: typeof module3.localGet = module3.localGet;
+  const localGet: typeof module4.localGet = module4.localGet;
   assert.deepEqual(localGet(200), [0x20, 0xc8, 0x01]);
 });
 
 Deno.test("localSet example (lib/_kernels/wasm.ts:48)", () => {
-  const localSet: typeof module3.localSet = module3.localSet;
+  const localSet: typeof module4.localSet = module4.localSet;
   assert.deepEqual(localSet(3), [0x21, 3]);
 });
 
 Deno.test("localTee example (lib/_kernels/wasm.ts:60)", () => {
-  const localTee: typeof module3.localTee = module3.localTee;
+  const localTee: typeof module4.localTee = module4.localTee;
   assert.deepEqual(localTee(3), [0x22, 3]);
 });
 
 Deno.test("i32Const example (lib/_kernels/wasm.ts:72)", () => {
-  const i32Const: typeof module3.i32Const = module3.i32Const;
+  const i32Const: typeof module4.i32Const = module4.i32Const;
   assert.deepEqual(i32Const(52), [0x41, 52]);
   assert.deepEqual(i32Const(-1), [0x41, 0x7f]);
 });
 
 Deno.test("f64x2 example (lib/_kernels/wasm.ts:86)", () => {
-  const f64x2: typeof module3.f64x2 = module3.f64x2;
+  const f64x2: typeof module4.f64x2 = module4.f64x2;
   const one = f64x2(1);
   assert.equal(one.length, 18);
   assert.deepEqual(one.slice(0, 2), [0xfd, 0x0c]);
@@ -513,87 +585,87 @@ Deno.test("f64x2 example (lib/_kernels/wasm.ts:86)", () => {
 });
 
 Deno.test("i64x2 example (lib/_kernels/wasm.ts:107)", () => {
-  const i64x2: typeof module3.i64x2 = module3.i64x2;
+  const i64x2: typeof module4.i64x2 = module4.i64x2;
   assert.deepEqual(i64x2(-1n).slice(2), new Array(16).fill(0xff));
   assert.deepEqual(i64x2(1n, 2n).slice(2, 11), [1, 0, 0, 0, 0, 0, 0, 0, 2]);
 });
 
 Deno.test("control example (lib/_kernels/wasm.ts:126)", () => {
-  const control: typeof module3.control = module3.control;
+  const control: typeof module4.control = module4.control;
   assert.deepEqual([...control.loop, ...control.end], [0x03, 0x40, 0x0b]);
 });
 
 Deno.test("br example (lib/_kernels/wasm.ts:149)", () => {
-  const br: typeof module3.br = module3.br;
+  const br: typeof module4.br = module4.br;
   assert.deepEqual(br(1), [0x0c, 1]);
 });
 
 Deno.test("brIf example (lib/_kernels/wasm.ts:161)", () => {
-  const brIf: typeof module3.brIf = module3.brIf;
+  const brIf: typeof module4.brIf = module4.brIf;
   assert.deepEqual(brIf(0), [0x0d, 0]);
 });
 
 Deno.test("i32 example (lib/_kernels/wasm.ts:173)", () => {
-  const i32: typeof module3.i32 = module3.i32;
+  const i32: typeof module4.i32 = module4.i32;
   assert.deepEqual(i32.add, [0x6a]);
   assert.deepEqual(i32.ne, [0x47]);
 });
 
 Deno.test("simd example (lib/_kernels/wasm.ts:210)", () => {
-  const simd: typeof module3.simd = module3.simd;
+  const simd: typeof module4.simd = module4.simd;
   assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
   assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
 });
 
 Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
-  const sumTree: typeof module3.sumTree = module3.sumTree;
+  const sumTree: typeof module4.sumTree = module4.sumTree;
   assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module20.uleb = module20.uleb;
+  const uleb: typeof module22.uleb = module22.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module20.sleb = module20.sleb;
+  const sleb: typeof module22.sleb = module22.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module20.vec = module20.vec;
+  const vec: typeof module22.vec = module22.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module20.name = module20.name;
+  const name: typeof module22.name = module22.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module20.section = module20.section;
+  const section: typeof module22.section = module22.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module20.I32 = module20.I32;
+  const I32: typeof module22.I32 = module22.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module20.V128 = module20.V128;
+  const V128: typeof module22.V128 = module22.V128;
   assert.equal(V128, 0x7b);
 });
 
-Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
-  const control: typeof module3.control = module3.control;
-  const i32: typeof module3.i32 = module3.i32;
-  const localGet: typeof module3.localGet = module3.localGet;
-  const localSet: typeof module3.localSet = module3.localSet;
-  const wasmModule: typeof module20.wasmModule = module20.wasmModule;
+Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:161)", () => {
+  const control: typeof module4.control = module4.control;
+  const i32: typeof module4.i32 = module4.i32;
+  const localGet: typeof module4.localGet = module4.localGet;
+  const localSet: typeof module4.localSet = module4.localSet;
+  const wasmModule: typeof module22.wasmModule = module22.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -609,8 +681,8 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:159)", () => {
   assert.ok(exports.mem instanceof WebAssembly.Memory);
 });
 
-Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
-  const compileModule: typeof module20.compileModule = module20.compileModule;
+Deno.test("compileModule example (lib/_kernels/wasm_module.ts:203)", () => {
+  const compileModule: typeof module22.compileModule = module22.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -621,7 +693,7 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:198)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => {
-  const convergenceFigure: typeof module21.convergenceFigure = module21.convergenceFigure;
+  const convergenceFigure: typeof module23.convergenceFigure = module23.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -632,7 +704,7 @@ Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => 
 });
 
 Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
-  const separationFigure: typeof module21.separationFigure = module21.separationFigure;
+  const separationFigure: typeof module23.separationFigure = module23.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -650,7 +722,7 @@ Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () => {
-  const collinearityFigure: typeof module21.collinearityFigure = module21.collinearityFigure;
+  const collinearityFigure: typeof module23.collinearityFigure = module23.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -664,68 +736,68 @@ Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () =
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:57)", () => {
-  const convergence: typeof module22.convergence = module22.convergence;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const convergence: typeof module24.convergence = module24.convergence;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:126)", () => {
-  const separation: typeof module22.separation = module22.separation;
+  const separation: typeof module24.separation = module24.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:197)", () => {
-  const collinearitySplit: typeof module22.collinearitySplit = module22.collinearitySplit;
+  const collinearitySplit: typeof module24.collinearitySplit = module24.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null && c.name === "X4");
 });
 
 Deno.test("EPOCH_GRID example (lib/book/experiments.ts:27)", () => {
-  const EPOCH_GRID: typeof module24.EPOCH_GRID = module24.EPOCH_GRID;
+  const EPOCH_GRID: typeof module26.EPOCH_GRID = module26.EPOCH_GRID;
   assert.ok(EPOCH_GRID.includes(1000) && EPOCH_GRID.includes(1100));
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:47)", () => {
-  const agreementVsEpochs: typeof module24.agreementVsEpochs = module24.agreementVsEpochs;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const agreementVsEpochs: typeof module26.agreementVsEpochs = module26.agreementVsEpochs;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:75)", () => {
-  const agreementVsLearningRate: typeof module24.agreementVsLearningRate =
-    module24.agreementVsLearningRate;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const agreementVsLearningRate: typeof module26.agreementVsLearningRate =
+    module26.agreementVsLearningRate;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:107)", () => {
-  const agreementVsBatchSize: typeof module24.agreementVsBatchSize = module24.agreementVsBatchSize;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const agreementVsBatchSize: typeof module26.agreementVsBatchSize = module26.agreementVsBatchSize;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:152)", () => {
-  const agreementVsInitialisation: typeof module24.agreementVsInitialisation =
-    module24.agreementVsInitialisation;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const agreementVsInitialisation: typeof module26.agreementVsInitialisation =
+    module26.agreementVsInitialisation;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:210)", () => {
-  const sumVersusMean: typeof module24.sumVersusMean = module24.sumVersusMean;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const sumVersusMean: typeof module26.sumVersusMean = module26.sumVersusMean;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
-  const weightsOverEpochs: typeof module25.weightsOverEpochs = module25.weightsOverEpochs;
+  const weightsOverEpochs: typeof module27.weightsOverEpochs = module27.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -734,8 +806,8 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
 });
 
 Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
-  const weightsOverEpochsChart: typeof module25.weightsOverEpochsChart =
-    module25.weightsOverEpochsChart;
+  const weightsOverEpochsChart: typeof module27.weightsOverEpochsChart =
+    module27.weightsOverEpochsChart;
   const { chart, caption } = weightsOverEpochsChart(
     { epoch: [1, 2], theta: [[0.1, -0.1], [0.2, -0.15]] },
     [0.3, -0.2],
@@ -745,7 +817,7 @@ Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
-  const agreementFigure: typeof module25.agreementFigure = module25.agreementFigure;
+  const agreementFigure: typeof module27.agreementFigure = module27.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -754,7 +826,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
-  const initialisationFigure: typeof module25.initialisationFigure = module25.initialisationFigure;
+  const initialisationFigure: typeof module27.initialisationFigure = module27.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -779,7 +851,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
-  const sumMeanFigure: typeof module25.sumMeanFigure = module25.sumMeanFigure;
+  const sumMeanFigure: typeof module27.sumMeanFigure = module27.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -788,89 +860,89 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
 });
 
 Deno.test("cat example (lib/book/live.ts:31)", () => {
-  const cat: typeof module26.cat = module26.cat;
+  const cat: typeof module28.cat = module28.cat;
   assert.equal(cat(0.00032655812345), "0.0003265581");
 });
 
 Deno.test("thin example (lib/book/live.ts:43)", () => {
-  const thin: typeof module26.thin = module26.thin;
+  const thin: typeof module28.thin = module28.thin;
   assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
 });
 
 Deno.test("weightPaths example (lib/book/live.ts:79)", () => {
-  const weightPaths: typeof module26.weightPaths = module26.weightPaths;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const weightPaths: typeof module28.weightPaths = module28.weightPaths;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const w = weightPaths(tutorialProblem(), 1000);
   assert.equal(w.mapeText, "0.000326558");
   assert.equal(w.trace.theta.length, 1000);
 });
 
 Deno.test("startingWeights example (lib/book/live.ts:158)", () => {
-  const startingWeights: typeof module26.startingWeights = module26.startingWeights;
+  const startingWeights: typeof module28.startingWeights = module28.startingWeights;
   assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
   assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
 });
 
 Deno.test("significant example (lib/book/live.ts:176)", () => {
-  const significant: typeof module26.significant = module26.significant;
+  const significant: typeof module28.significant = module28.significant;
   assert.equal(significant(-0.0123456), "-0.0123");
   assert.equal(significant(1234.5, 2), "1200");
 });
 
 Deno.test("train example (lib/book/live.ts:193)", () => {
-  const train: typeof module26.train = module26.train;
-  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const train: typeof module28.train = module28.train;
+  const TUTORIAL_SETTINGS: typeof module28.TUTORIAL_SETTINGS = module28.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(train(p, TUTORIAL_SETTINGS).agrees);
   assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
 });
 
 Deno.test("twoFeatureProblem example (lib/book/live.ts:244)", () => {
-  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
+  const twoFeatureProblem: typeof module28.twoFeatureProblem = module28.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.deepEqual(p.names, ["X3", "X4"]);
 });
 
 Deno.test("likelihoodGrid example (lib/book/live.ts:289)", () => {
-  const likelihoodGrid: typeof module26.likelihoodGrid = module26.likelihoodGrid;
-  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
+  const likelihoodGrid: typeof module28.likelihoodGrid = module28.likelihoodGrid;
+  const twoFeatureProblem: typeof module28.twoFeatureProblem = module28.twoFeatureProblem;
   const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
   assert.equal(g.values.length, 25);
   assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
 });
 
 Deno.test("pathsFrom example (lib/book/live.ts:337)", () => {
-  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
-  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
+  const pathsFrom: typeof module28.pathsFrom = module28.pathsFrom;
+  const twoFeatureProblem: typeof module28.twoFeatureProblem = module28.twoFeatureProblem;
   const p = twoFeatureProblem();
   const [irls, adam] = pathsFrom(p, [0, 0], { epochs: 50 });
   assert.ok(irls.distance < 1e-10 && adam.distance > 0.01);
 });
 
 Deno.test("weightPathsPlot example (lib/book/live_plots.ts:37)", () => {
-  const weightPathsPlot: typeof module27.weightPathsPlot = module27.weightPathsPlot;
-  const weightPaths: typeof module26.weightPaths = module26.weightPaths;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const weightPathsPlot: typeof module29.weightPathsPlot = module29.weightPathsPlot;
+  const weightPaths: typeof module28.weightPaths = module28.weightPaths;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
   assert.ok((options.marks?.length ?? 0) > 10);
 });
 
 Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:58)", () => {
-  const weightsBesidePlot: typeof module27.weightsBesidePlot = module27.weightsBesidePlot;
-  const train: typeof module26.train = module26.train;
-  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const weightsBesidePlot: typeof module29.weightsBesidePlot = module29.weightsBesidePlot;
+  const train: typeof module28.train = module28.train;
+  const TUTORIAL_SETTINGS: typeof module28.TUTORIAL_SETTINGS = module28.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   const options = weightsBesidePlot(train(p, { ...TUTORIAL_SETTINGS, epochs: 10 }), p.glm);
   assert.equal(options.marks?.length, 4);
 });
 
 Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
-  const optimiserPathsPlot: typeof module27.optimiserPathsPlot = module27.optimiserPathsPlot;
-  const likelihoodGrid: typeof module26.likelihoodGrid = module26.likelihoodGrid;
-  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
-  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
+  const optimiserPathsPlot: typeof module29.optimiserPathsPlot = module29.optimiserPathsPlot;
+  const likelihoodGrid: typeof module28.likelihoodGrid = module28.likelihoodGrid;
+  const pathsFrom: typeof module28.pathsFrom = module28.pathsFrom;
+  const twoFeatureProblem: typeof module28.twoFeatureProblem = module28.twoFeatureProblem;
   const p = twoFeatureProblem();
   const grid = likelihoodGrid(p, { resolution: 9 });
   const paths = pathsFrom(p, [0, 0], { epochs: 10 });
@@ -878,35 +950,35 @@ Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
 });
 
 Deno.test("weightPathsFigure example (lib/book/live_plots.ts:212)", () => {
-  const weightPathsFigure: typeof module27.weightPathsFigure = module27.weightPathsFigure;
-  const weightPaths: typeof module26.weightPaths = module26.weightPaths;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const weightPathsFigure: typeof module29.weightPathsFigure = module29.weightPathsFigure;
+  const weightPaths: typeof module28.weightPaths = module28.weightPaths;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
 });
 
 Deno.test("trainingFigure example (lib/book/live_plots.ts:229)", () => {
-  const trainingFigure: typeof module27.trainingFigure = module27.trainingFigure;
-  const train: typeof module26.train = module26.train;
-  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const trainingFigure: typeof module29.trainingFigure = module29.trainingFigure;
+  const train: typeof module28.train = module28.train;
+  const TUTORIAL_SETTINGS: typeof module28.TUTORIAL_SETTINGS = module28.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
 });
 
 Deno.test("trainingText example (lib/book/live_plots.ts:246)", () => {
-  const trainingText: typeof module27.trainingText = module27.trainingText;
-  const train: typeof module26.train = module26.train;
-  const TUTORIAL_SETTINGS: typeof module26.TUTORIAL_SETTINGS = module26.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const trainingText: typeof module29.trainingText = module29.trainingText;
+  const train: typeof module28.train = module28.train;
+  const TUTORIAL_SETTINGS: typeof module28.TUTORIAL_SETTINGS = module28.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingText(train(p, TUTORIAL_SETTINGS), p.glm).caption.includes("matches glm"));
 });
 
 Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
-  const pathsFromFigure: typeof module27.pathsFromFigure = module27.pathsFromFigure;
-  const likelihoodGrid: typeof module26.likelihoodGrid = module26.likelihoodGrid;
-  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
-  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
+  const pathsFromFigure: typeof module29.pathsFromFigure = module29.pathsFromFigure;
+  const likelihoodGrid: typeof module28.likelihoodGrid = module28.likelihoodGrid;
+  const pathsFrom: typeof module28.pathsFrom = module28.pathsFrom;
+  const twoFeatureProblem: typeof module28.twoFeatureProblem = module28.twoFeatureProblem;
   const p = twoFeatureProblem();
   const fig = pathsFromFigure(
     p,
@@ -918,101 +990,101 @@ Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
 });
 
 Deno.test("pathsText example (lib/book/live_plots.ts:299)", () => {
-  const pathsText: typeof module27.pathsText = module27.pathsText;
-  const pathsFrom: typeof module26.pathsFrom = module26.pathsFrom;
-  const twoFeatureProblem: typeof module26.twoFeatureProblem = module26.twoFeatureProblem;
+  const pathsText: typeof module29.pathsText = module29.pathsText;
+  const pathsFrom: typeof module28.pathsFrom = module28.pathsFrom;
+  const twoFeatureProblem: typeof module28.twoFeatureProblem = module28.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.ok(pathsText(p, pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0]).alt.includes("IRLS"));
 });
 
 Deno.test("optimiserPaths example (lib/book/paths.ts:52)", () => {
-  const optimiserPaths: typeof module28.optimiserPaths = module28.optimiserPaths;
+  const optimiserPaths: typeof module30.optimiserPaths = module30.optimiserPaths;
   const r = optimiserPaths({ epochs: 50 });
   assert.deepEqual(r.paths.map((p) => p.method), ["IRLS", "Adam", "gradient descent"]);
   assert.deepEqual(r.paths[1].theta[0], [0, 0]);
 });
 
 Deno.test("optimiserPathsFigure example (lib/book/paths_figure.ts:25)", () => {
-  const optimiserPathsFigure: typeof module29.optimiserPathsFigure = module29.optimiserPathsFigure;
-  const optimiserPaths: typeof module28.optimiserPaths = module28.optimiserPaths;
+  const optimiserPathsFigure: typeof module31.optimiserPathsFigure = module31.optimiserPathsFigure;
+  const optimiserPaths: typeof module30.optimiserPaths = module30.optimiserPaths;
   const fig = optimiserPathsFigure(optimiserPaths({ epochs: 30 }), { resolution: 11 });
   assert.ok(fig.svg.includes("gradient descent") && fig.alt.includes("IRLS"));
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:73)", () => {
-  const trainNetwork: typeof module23.trainNetwork = module23.trainNetwork;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const trainNetwork: typeof module25.trainNetwork = module25.trainNetwork;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:116)", () => {
-  const agreement: typeof module23.agreement = module23.agreement;
-  const tutorialProblem: typeof module23.tutorialProblem = module23.tutorialProblem;
+  const agreement: typeof module25.agreement = module25.agreement;
+  const tutorialProblem: typeof module25.tutorialProblem = module25.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:142)", () => {
-  const checkList: typeof module23.checkList = module23.checkList;
+  const checkList: typeof module25.checkList = module25.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
-  const logSpaced: typeof module23.logSpaced = module23.logSpaced;
+  const logSpaced: typeof module25.logSpaced = module25.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("checkRows example (lib/book/problem.ts:181)", () => {
-  const checkRows: typeof module23.checkRows = module23.checkRows;
+  const checkRows: typeof module25.checkRows = module25.checkRows;
   assert.throws(() => checkRows("rows", []), /non-empty/);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module30.TUTORIAL_KERAS_WEIGHTS =
-    module30.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module32.TUTORIAL_KERAS_WEIGHTS =
+    module32.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module30.TUTORIAL_KERAS_MAPE = module30.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module32.TUTORIAL_KERAS_MAPE = module32.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module30.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module30.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module32.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module32.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module31.ArgumentError = module31.ArgumentError;
+  const ArgumentError: typeof module33.ArgumentError = module33.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module32.escapeHtml = module32.escapeHtml;
+  const escapeHtml: typeof module34.escapeHtml = module34.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module32.jupyterDisplay = module32.jupyterDisplay;
+  const jupyterDisplay: typeof module34.jupyterDisplay = module34.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("exp example (lib/core/math.ts:51)", () => {
-  const exp: typeof module33.exp = module33.exp;
+  const exp: typeof module35.exp = module35.exp;
   assert.equal(exp(0), 1);
   assert.equal(exp(1), Math.E);
   assert.equal(exp(-Infinity), 0);
@@ -1020,7 +1092,7 @@ Deno.test("exp example (lib/core/math.ts:51)", () => {
 });
 
 Deno.test("log example (lib/core/math.ts:193)", () => {
-  const log: typeof module33.log = module33.log;
+  const log: typeof module35.log = module35.log;
   assert.equal(log(1), 0);
   assert.equal(log(Math.E), 1);
   assert.equal(log(0), -Infinity);
@@ -1028,7 +1100,7 @@ Deno.test("log example (lib/core/math.ts:193)", () => {
 });
 
 Deno.test("log1p example (lib/core/math.ts:214)", () => {
-  const log1p: typeof module33.log1p = module33.log1p;
+  const log1p: typeof module35.log1p = module35.log1p;
   assert.equal(log1p(0), 0);
   assert.equal(log1p(1e-20), 1e-20);
   assert.equal(log1p(1), Math.LN2);
@@ -1036,14 +1108,14 @@ Deno.test("log1p example (lib/core/math.ts:214)", () => {
 });
 
 Deno.test("log10 example (lib/core/math.ts:241)", () => {
-  const log10: typeof module33.log10 = module33.log10;
+  const log10: typeof module35.log10 = module35.log10;
   assert.equal(log10(1000), 3);
   assert.equal(log10(1e-5), -5);
   assert.equal(log10(2), 0.3010299956639812);
 });
 
 Deno.test("expm1 example (lib/core/math.ts:264)", () => {
-  const expm1: typeof module33.expm1 = module33.expm1;
+  const expm1: typeof module35.expm1 = module35.expm1;
   assert.equal(expm1(0), 0);
   assert.equal(expm1(1e-300), 1e-300);
   assert.equal(expm1(-Infinity), -1);
@@ -1052,97 +1124,97 @@ Deno.test("expm1 example (lib/core/math.ts:264)", () => {
 });
 
 Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
-  const roundToDouble: typeof module34.roundToDouble = module34.roundToDouble;
+  const roundToDouble: typeof module36.roundToDouble = module36.roundToDouble;
   assert.equal(roundToDouble(3n, -1), 1.5);
   assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
   assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
 });
 
 Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
-  const expExact: typeof module34.expExact = module34.expExact;
+  const expExact: typeof module36.expExact = module36.expExact;
   assert.equal(expExact(1), Math.E);
   assert.equal(expExact(-745.2), 0);
 });
 
 Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
-  const logFixed: typeof module34.logFixed = module34.logFixed;
-  const P: typeof module34.P = module34.P;
-  const roundToDouble: typeof module34.roundToDouble = module34.roundToDouble;
+  const logFixed: typeof module36.logFixed = module36.logFixed;
+  const P: typeof module36.P = module36.P;
+  const roundToDouble: typeof module36.roundToDouble = module36.roundToDouble;
   assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
 });
 
 Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
-  const logExact: typeof module34.logExact = module34.logExact;
+  const logExact: typeof module36.logExact = module36.logExact;
   assert.equal(logExact(1), 0);
   assert.equal(logExact(Math.E), 1);
 });
 
 Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
-  const log1pExact: typeof module34.log1pExact = module34.log1pExact;
+  const log1pExact: typeof module36.log1pExact = module36.log1pExact;
   assert.equal(log1pExact(1e-300), 1e-300);
   assert.equal(log1pExact(1), Math.LN2);
 });
 
 Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
-  const log10Exact: typeof module34.log10Exact = module34.log10Exact;
+  const log10Exact: typeof module36.log10Exact = module36.log10Exact;
   assert.equal(log10Exact(1e-300), -300);
   assert.equal(log10Exact(2), 0.3010299956639812);
 });
 
 Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
-  const logFixed: typeof module34.logFixed = module34.logFixed;
-  const splitDouble: typeof module34.splitDouble = module34.splitDouble;
+  const logFixed: typeof module36.logFixed = module36.logFixed;
+  const splitDouble: typeof module36.splitDouble = module36.splitDouble;
   const [hi, lo] = splitDouble(logFixed(1n, 1));
   assert.equal(hi, Math.LN2);
   assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
 });
 
 Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
-  const mathTables: typeof module34.mathTables = module34.mathTables;
+  const mathTables: typeof module36.mathTables = module36.mathTables;
   const t = mathTables();
   assert.equal(t.exp2[0], 1);
   assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module9.matrix = module9.matrix;
+  const matrix: typeof module10.matrix = module10.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module9.fromColumnMajor = module9.fromColumnMajor;
+  const fromColumnMajor: typeof module10.fromColumnMajor = module10.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
-  const row: typeof module9.row = module9.row;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const row: typeof module10.row = module10.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module9.column = module9.column;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const column: typeof module10.column = module10.column;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
-  const toRows: typeof module9.toRows = module9.toRows;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const toRows: typeof module10.toRows = module10.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("linearPredictorRows example (lib/core/matrix.ts:152)", () => {
-  const fromRows: typeof module9.fromRows = module9.fromRows;
-  const linearPredictorRows: typeof module9.linearPredictorRows = module9.linearPredictorRows;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const linearPredictorRows: typeof module10.linearPredictorRows = module10.linearPredictorRows;
   const X = fromRows([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]);
   const eta = new Float64Array(5);
   linearPredictorRows(X, true, Float64Array.of(0.5, 1, -1), eta, 0, 5);
@@ -1150,58 +1222,58 @@ Deno.test("linearPredictorRows example (lib/core/matrix.ts:152)", () => {
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module35.meanAbsolutePercentageError =
-    module35.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module37.meanAbsolutePercentageError =
+    module37.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module35.maxAbsDifference = module35.maxAbsDifference;
+  const maxAbsDifference: typeof module37.maxAbsDifference = module37.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module35.distance = module35.distance;
+  const distance: typeof module37.distance = module37.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module36.checkInteger = module36.checkInteger;
+  const checkInteger: typeof module38.checkInteger = module38.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module36.checkFinite = module36.checkFinite;
+  const checkFinite: typeof module38.checkFinite = module38.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module36.checkMatrix = module36.checkMatrix;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const checkMatrix: typeof module38.checkMatrix = module38.checkMatrix;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module36.checkLabels = module36.checkLabels;
+  const checkLabels: typeof module38.checkLabels = module38.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module36.checkUnitInterval = module36.checkUnitInterval;
+  const checkUnitInterval: typeof module38.checkUnitInterval = module38.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module36.checkVector = module36.checkVector;
+  const checkVector: typeof module38.checkVector = module38.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module36.checkOneOf = module36.checkOneOf;
+  const checkOneOf: typeof module38.checkOneOf = module38.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -1210,45 +1282,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module36.checkBoolean = module36.checkBoolean;
+  const checkBoolean: typeof module38.checkBoolean = module38.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module36.startingWeights = module36.startingWeights;
+  const startingWeights: typeof module38.startingWeights = module38.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module36.checkXyTheta = module36.checkXyTheta;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const checkXyTheta: typeof module38.checkXyTheta = module38.checkXyTheta;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module37.CsvError = module37.CsvError;
+  const CsvError: typeof module39.CsvError = module39.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module37.printableName = module37.printableName;
+  const printableName: typeof module39.printableName = module39.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module37.parseCsv = module37.parseCsv;
+  const parseCsv: typeof module39.parseCsv = module39.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module38.formatCsv = module38.formatCsv;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const formatCsv: typeof module40.formatCsv = module40.formatCsv;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -1259,7 +1331,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module39.generateData = module39.generateData;
+  const generateData: typeof module41.generateData = module41.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -1267,8 +1339,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module39.head = module39.head;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const head: typeof module41.head = module41.head;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -1279,16 +1351,16 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module39.compareData = module39.compareData;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const compareData: typeof module41.compareData = module41.compareData;
+  const generateData: typeof module41.generateData = module41.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("anova example (lib/glm/anova.ts:99)", () => {
-  const anova: typeof module40.anova = module40.anova;
-  const glm: typeof module40.glm = module40.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const anova: typeof module42.anova = module42.anova;
+  const glm: typeof module42.glm = module42.glm;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
   const y = [0, 0, 1, 0, 1, 0, 1, 1];
   const full = glm(X, y, { intercept: true, names: ["dose", "sex"] });
@@ -1306,10 +1378,10 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
 });
 
 Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
-  const binomialFit: typeof module41.binomialFit = module41.binomialFit;
-  const validateFamilyOptions: typeof module41.validateFamilyOptions =
-    module41.validateFamilyOptions;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binomialFit: typeof module43.binomialFit = module43.binomialFit;
+  const validateFamilyOptions: typeof module43.validateFamilyOptions =
+    module43.validateFamilyOptions;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
   const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
@@ -1326,9 +1398,9 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
 });
 
 Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
-  const binomialLoop: typeof module42.binomialLoop = module42.binomialLoop;
-  const qrSolver: typeof module43.qrSolver = module43.qrSolver;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binomialLoop: typeof module44.binomialLoop = module44.binomialLoop;
+  const qrSolver: typeof module45.qrSolver = module45.qrSolver;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
     intercept: true,
@@ -1343,14 +1415,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:42)", () => {
-  const createState: typeof module44.createState = module44.createState;
+  const createState: typeof module46.createState = module46.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
-  const createState: typeof module44.createState = module44.createState;
-  const muDevRows: typeof module44.muDevRows = module44.muDevRows;
+  const createState: typeof module46.createState = module46.createState;
+  const muDevRows: typeof module46.muDevRows = module46.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -1359,8 +1431,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
-  const createState: typeof module44.createState = module44.createState;
-  const startRows: typeof module44.startRows = module44.startRows;
+  const createState: typeof module46.createState = module46.createState;
+  const startRows: typeof module46.startRows = module46.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -1368,9 +1440,9 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
-  const createState: typeof module44.createState = module44.createState;
-  const updateRows: typeof module44.updateRows = module44.updateRows;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const createState: typeof module46.createState = module46.createState;
+  const updateRows: typeof module46.updateRows = module46.updateRows;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
   updateRows(fromRows([[1], [-1]]), false, Float64Array.of(0.25), s);
@@ -1378,9 +1450,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:204)", () => {
-  const createState: typeof module44.createState = module44.createState;
-  const fillRows: typeof module44.fillRows = module44.fillRows;
-  const muDevRows: typeof module44.muDevRows = module44.muDevRows;
+  const createState: typeof module46.createState = module46.createState;
+  const fillRows: typeof module46.fillRows = module46.fillRows;
+  const muDevRows: typeof module46.muDevRows = module46.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1390,9 +1462,9 @@ Deno.test("fillRows example (lib/glm/binomial_rows.ts:204)", () => {
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
-  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
+  const normalEquations: typeof module14.normalEquations = module14.normalEquations;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1403,9 +1475,9 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module40.confint = module40.confint;
-  const glm: typeof module40.glm = module40.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const confint: typeof module42.confint = module42.confint;
+  const glm: typeof module42.glm = module42.glm;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
   const wald = confint(fit, { method: "wald" });
@@ -1415,9 +1487,9 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
   assert.ok(prof.lower[1]! < b && b < prof.upper[1]! && prof.upper[1]! !== wald.upper[1]!);
 });
 
-Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
-  const normalEquationsFor: typeof module45.normalEquationsFor = module45.normalEquationsFor;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("normalEquationsFor example (lib/glm/engine.ts:54)", () => {
+  const normalEquationsFor: typeof module47.normalEquationsFor = module47.normalEquationsFor;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -1426,21 +1498,21 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:53)", () => {
   assert.equal(A[0], 5); // 1² + 2²
 });
 
-Deno.test("rowUpdate example (lib/glm/engine.ts:76)", () => {
-  const rowUpdate: typeof module45.rowUpdate = module45.rowUpdate;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("rowUpdate example (lib/glm/engine.ts:78)", () => {
+  const rowUpdate: typeof module47.rowUpdate = module47.rowUpdate;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
-Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:103)", () => {
-  const fusedBinomialLoop: typeof module45.fusedBinomialLoop = module45.fusedBinomialLoop;
-  const normalEquationsFor: typeof module45.normalEquationsFor = module45.normalEquationsFor;
-  const choleskySolver: typeof module12.choleskySolver = module12.choleskySolver;
-  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:105)", () => {
+  const fusedBinomialLoop: typeof module47.fusedBinomialLoop = module47.fusedBinomialLoop;
+  const normalEquationsFor: typeof module47.normalEquationsFor = module47.normalEquationsFor;
+  const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
+  const binomialLink: typeof module12.binomialLink = module12.binomialLink;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedBinomialLoop({
     X,
@@ -1456,20 +1528,20 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:103)", () => {
   assert.ok(fit !== null && fit.conv);
 });
 
-Deno.test("aicAndResiduals example (lib/glm/engine.ts:130)", () => {
-  const aicAndResiduals: typeof module45.aicAndResiduals = module45.aicAndResiduals;
+Deno.test("aicAndResiduals example (lib/glm/engine.ts:132)", () => {
+  const aicAndResiduals: typeof module47.aicAndResiduals = module47.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
   assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
 });
 
 Deno.test("startEta example (lib/glm/family.ts:19)", () => {
-  const startEta: typeof module46.startEta = module46.startEta;
+  const startEta: typeof module48.startEta = module48.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
-  const workingWeights: typeof module46.workingWeights = module46.workingWeights;
+  const workingWeights: typeof module48.workingWeights = module48.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1485,8 +1557,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
-  const updateRows: typeof module46.updateRows = module46.updateRows;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const updateRows: typeof module48.updateRows = module48.updateRows;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -1501,23 +1573,23 @@ Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:111)", () => {
-  const finalDeviance: typeof module46.finalDeviance = module46.finalDeviance;
+  const finalDeviance: typeof module48.finalDeviance = module48.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("validateFamilyOptions example (lib/glm/family_options.ts:140)", () => {
-  const validateFamilyOptions: typeof module47.validateFamilyOptions =
-    module47.validateFamilyOptions;
+  const validateFamilyOptions: typeof module49.validateFamilyOptions =
+    module49.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module48.glm = module48.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module50.glm = module50.glm;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -1528,43 +1600,43 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module48.glm = module48.glm;
-  const WARNING_NOT_CONVERGED: typeof module49.WARNING_NOT_CONVERGED =
-    module49.WARNING_NOT_CONVERGED;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const glm: typeof module50.glm = module50.glm;
+  const WARNING_NOT_CONVERGED: typeof module51.WARNING_NOT_CONVERGED =
+    module51.WARNING_NOT_CONVERGED;
+  const generateData: typeof module41.generateData = module41.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module48.glm = module48.glm;
-  const WARNING_FITTED_0_1: typeof module49.WARNING_FITTED_0_1 = module49.WARNING_FITTED_0_1;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module50.glm = module50.glm;
+  const WARNING_FITTED_0_1: typeof module51.WARNING_FITTED_0_1 = module51.WARNING_FITTED_0_1;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module48.glm = module48.glm;
-  const WARNING_NON_INTEGER: typeof module49.WARNING_NON_INTEGER = module49.WARNING_NON_INTEGER;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module50.glm = module50.glm;
+  const WARNING_NON_INTEGER: typeof module51.WARNING_NON_INTEGER = module51.WARNING_NON_INTEGER;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
   assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module49.WARNING_NULL_NOT_CONVERGED =
-    module49.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module51.WARNING_NULL_NOT_CONVERGED =
+    module51.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
-  const irls: typeof module50.irls = module50.irls;
-  const qrSolver: typeof module43.qrSolver = module43.qrSolver;
-  const rowUpdate: typeof module45.rowUpdate = module45.rowUpdate;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const irls: typeof module52.irls = module52.irls;
+  const qrSolver: typeof module45.qrSolver = module45.qrSolver;
+  const rowUpdate: typeof module47.rowUpdate = module47.rowUpdate;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -1579,15 +1651,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module51.irlsStart = module51.irlsStart;
+  const irlsStart: typeof module53.irlsStart = module53.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module51.irlsStart = module51.irlsStart;
-  const irlsStep: typeof module51.irlsStep = module51.irlsStep;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const irlsStart: typeof module53.irlsStart = module53.irlsStart;
+  const irlsStep: typeof module53.irlsStep = module53.irlsStep;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -1596,15 +1668,15 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module51.irlsStart = module51.irlsStart;
-  const irlsStepUnchecked: typeof module51.irlsStepUnchecked = module51.irlsStepUnchecked;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const irlsStart: typeof module53.irlsStart = module53.irlsStart;
+  const irlsStepUnchecked: typeof module53.irlsStepUnchecked = module53.irlsStepUnchecked;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("binomialLink example (lib/glm/links.ts:95)", () => {
-  const binomialLink: typeof module11.binomialLink = module11.binomialLink;
+  const binomialLink: typeof module12.binomialLink = module12.binomialLink;
   const probit = binomialLink("probit");
   assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
   assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
@@ -1612,58 +1684,58 @@ Deno.test("binomialLink example (lib/glm/links.ts:95)", () => {
 });
 
 Deno.test("binomialVariance example (lib/glm/links.ts:118)", () => {
-  const binomialVariance: typeof module11.binomialVariance = module11.binomialVariance;
+  const binomialVariance: typeof module12.binomialVariance = module12.binomialVariance;
   assert.ok(binomialVariance(0.5) === 0.25);
 });
 
 Deno.test("binomialDevResid example (lib/glm/links.ts:138)", () => {
-  const binomialDevResid: typeof module11.binomialDevResid = module11.binomialDevResid;
+  const binomialDevResid: typeof module12.binomialDevResid = module12.binomialDevResid;
   assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:23)", () => {
-  const binomialMinus2LogLik: typeof module52.binomialMinus2LogLik = module52.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module54.binomialMinus2LogLik = module54.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:63)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const logLik: typeof module40.logLik = module40.logLik;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const logLik: typeof module42.logLik = module42.logLik;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
   assert.ok(ll.df === 2 && ll.nobs === 5 && Math.abs(-2 * ll.value + 4 - fit.aic) < 1e-12);
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:80)", () => {
-  const AIC: typeof module40.AIC = module40.AIC;
-  const glm: typeof module40.glm = module40.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const AIC: typeof module42.AIC = module42.AIC;
+  const glm: typeof module42.glm = module42.glm;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:98)", () => {
-  const BIC: typeof module40.BIC = module40.BIC;
-  const glm: typeof module40.glm = module40.glm;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const BIC: typeof module42.BIC = module42.BIC;
+  const glm: typeof module42.glm = module42.glm;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:115)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const nobs: typeof module40.nobs = module40.nobs;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const nobs: typeof module42.nobs = module42.nobs;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
   assert.ok(nobs(fit) === 5 && fit.dfResidual === 3);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module13.normalEquations = module13.normalEquations;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const normalEquations: typeof module14.normalEquations = module14.normalEquations;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -1675,16 +1747,16 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:23)", () => {
-  const nullDevianceAt: typeof module53.nullDevianceAt = module53.nullDevianceAt;
+  const nullDevianceAt: typeof module55.nullDevianceAt = module55.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const predict: typeof module40.predict = module40.predict;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const predict: typeof module42.predict = module42.predict;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -1694,18 +1766,18 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const predict: typeof module40.predict = module40.predict;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const predict: typeof module42.predict = module42.predict;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
   assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const profile: typeof module40.profile = module40.profile;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const profile: typeof module42.profile = module42.profile;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const { profiles } = profile(fit, { alpha: 0.0125 });
@@ -1715,9 +1787,9 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const residuals: typeof module40.residuals = module40.residuals;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const residuals: typeof module42.residuals = module42.residuals;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1728,18 +1800,18 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:118)", () => {
-  const glm: typeof module48.glm = module48.glm;
-  const summary: typeof module54.summary = module54.summary;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module50.glm = module50.glm;
+  const summary: typeof module56.summary = module56.summary;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module40.glm = module40.glm;
-  const vcov: typeof module40.vcov = module40.vcov;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const glm: typeof module42.glm = module42.glm;
+  const vcov: typeof module42.vcov = module42.vcov;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1749,8 +1821,8 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module43.qrSolver = module43.qrSolver;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const qrSolver: typeof module45.qrSolver = module45.qrSolver;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -1760,14 +1832,14 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module43.covarianceFromR = module43.covarianceFromR;
+  const covarianceFromR: typeof module45.covarianceFromR = module45.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module55.adam = module55.adam;
+  const adam: typeof module57.adam = module57.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1775,14 +1847,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module55.adamPaper = module55.adamPaper;
+  const adamPaper: typeof module57.adamPaper = module57.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
-  const logit: typeof module56.logit = module56.logit;
+  const logit: typeof module58.logit = module58.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1790,13 +1862,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
-  const logitFloat32: typeof module56.logitFloat32 = module56.logitFloat32;
+  const logitFloat32: typeof module58.logitFloat32 = module58.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
-  const forwardBackward: typeof module56.forwardBackward = module56.forwardBackward;
+  const forwardBackward: typeof module58.forwardBackward = module58.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1810,8 +1882,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
-  const forwardBackwardFloat32: typeof module56.forwardBackwardFloat32 =
-    module56.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module58.forwardBackwardFloat32 =
+    module58.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1819,7 +1891,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module57.batchPass = module57.batchPass;
+  const batchPass: typeof module59.batchPass = module59.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1835,58 +1907,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module57.fullBatchGradient = module57.fullBatchGradient;
+  const fullBatchGradient: typeof module59.fullBatchGradient = module59.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module58.lipschitzStep = module58.lipschitzStep;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const lipschitzStep: typeof module60.lipschitzStep = module60.lipschitzStep;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module58.gradientDescent = module58.gradientDescent;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const gradientDescent: typeof module60.gradientDescent = module60.gradientDescent;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module59.constant = module59.constant;
+  const constant: typeof module61.constant = module61.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module59.glorotUniform = module59.glorotUniform;
+  const glorotUniform: typeof module61.glorotUniform = module61.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module59.input = module59.input;
+  const input: typeof module61.input = module61.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module59.constant = module59.constant;
-  const dense: typeof module59.dense = module59.dense;
-  const input: typeof module59.input = module59.input;
+  const constant: typeof module61.constant = module61.constant;
+  const dense: typeof module61.dense = module61.dense;
+  const input: typeof module61.input = module61.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module59.constant = module59.constant;
-  const dense: typeof module59.dense = module59.dense;
-  const input: typeof module59.input = module59.input;
+  const constant: typeof module61.constant = module61.constant;
+  const dense: typeof module61.dense = module61.dense;
+  const input: typeof module61.input = module61.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -1897,86 +1969,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
-  const sigmoid: typeof module60.sigmoid = module60.sigmoid;
+  const sigmoid: typeof module62.sigmoid = module62.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
-  const softplus: typeof module60.softplus = module60.softplus;
+  const softplus: typeof module62.softplus = module62.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
-  const logSigmoid: typeof module60.logSigmoid = module60.logSigmoid;
+  const logSigmoid: typeof module62.logSigmoid = module62.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
-  const linearPredictor: typeof module60.linearPredictor = module60.linearPredictor;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const linearPredictor: typeof module62.linearPredictor = module62.linearPredictor;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
-  const logitsOf: typeof module60.logitsOf = module60.logitsOf;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const logitsOf: typeof module62.logitsOf = module62.logitsOf;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
-  const binaryCrossEntropyWithLogits: typeof module60.binaryCrossEntropyWithLogits =
-    module60.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module62.binaryCrossEntropyWithLogits =
+    module62.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
-  const crossEntropyOf: typeof module60.crossEntropyOf = module60.crossEntropyOf;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const crossEntropyOf: typeof module62.crossEntropyOf = module62.crossEntropyOf;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
-  const binaryCrossEntropy: typeof module60.binaryCrossEntropy = module60.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module62.binaryCrossEntropy = module62.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
-  const binaryCrossEntropyLoss: typeof module60.binaryCrossEntropyLoss =
-    module60.binaryCrossEntropyLoss;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binaryCrossEntropyLoss: typeof module62.binaryCrossEntropyLoss =
+    module62.binaryCrossEntropyLoss;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
-  const bernoulliLogLikelihood: typeof module60.bernoulliLogLikelihood =
-    module60.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module60.binaryCrossEntropyLoss =
-    module60.binaryCrossEntropyLoss;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const bernoulliLogLikelihood: typeof module62.bernoulliLogLikelihood =
+    module62.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module62.binaryCrossEntropyLoss =
+    module62.binaryCrossEntropyLoss;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
-  const binaryCrossEntropyGradient: typeof module60.binaryCrossEntropyGradient =
-    module60.binaryCrossEntropyGradient;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const binaryCrossEntropyGradient: typeof module62.binaryCrossEntropyGradient =
+    module62.binaryCrossEntropyGradient;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
-  const tutorialGradientInto: typeof module60.tutorialGradientInto = module60.tutorialGradientInto;
+  const tutorialGradientInto: typeof module62.tutorialGradientInto = module62.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -1992,18 +2064,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module60.bernoulliLogLikelihoodGradient =
-    module60.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module62.bernoulliLogLikelihoodGradient =
+    module62.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module59.constant = module59.constant;
-  const dense: typeof module59.dense = module59.dense;
-  const input: typeof module59.input = module59.input;
-  const model: typeof module61.model = module61.model;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const constant: typeof module61.constant = module61.constant;
+  const dense: typeof module61.dense = module61.dense;
+  const input: typeof module61.input = module61.input;
+  const model: typeof module63.model = module63.model;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -2022,12 +2094,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module40.adam = module40.adam;
-  const constant: typeof module40.constant = module40.constant;
-  const dense: typeof module40.dense = module40.dense;
-  const fromRows: typeof module40.fromRows = module40.fromRows;
-  const input: typeof module40.input = module40.input;
-  const model: typeof module40.model = module40.model;
+  const adam: typeof module42.adam = module42.adam;
+  const constant: typeof module42.constant = module42.constant;
+  const dense: typeof module42.dense = module42.dense;
+  const fromRows: typeof module42.fromRows = module42.fromRows;
+  const input: typeof module42.input = module42.input;
+  const model: typeof module42.model = module42.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -2045,31 +2117,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module62.tutorialNetwork = module62.tutorialNetwork;
+  const tutorialNetwork: typeof module64.tutorialNetwork = module64.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module63.numericalGradient = module63.numericalGradient;
+  const numericalGradient: typeof module65.numericalGradient = module65.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module64.checkDtype = module64.checkDtype;
+  const checkDtype: typeof module66.checkDtype = module66.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module64.checkStep = module64.checkStep;
+  const checkStep: typeof module66.checkStep = module66.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module55.adam = module55.adam;
+  const adam: typeof module57.adam = module57.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -2077,23 +2149,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module65.getOptimizer = module65.getOptimizer;
+  const getOptimizer: typeof module67.getOptimizer = module67.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module66.formatEpoch = module66.formatEpoch;
+  const formatEpoch: typeof module68.formatEpoch = module68.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module66.inJupyterKernel = module66.inJupyterKernel;
+  const inJupyterKernel: typeof module68.inJupyterKernel = module68.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module66.terminalProgress = module66.terminalProgress;
+  const terminalProgress: typeof module68.terminalProgress = module68.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -2102,7 +2174,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module66.jupyterProgress = module66.jupyterProgress;
+  const jupyterProgress: typeof module68.jupyterProgress = module68.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -2111,13 +2183,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module66.progressFor = module66.progressFor;
+  const progressFor: typeof module68.progressFor = module68.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module67.scratchAdam = module67.scratchAdam;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const scratchAdam: typeof module69.scratchAdam = module69.scratchAdam;
+  const generateData: typeof module41.generateData = module41.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -2125,14 +2197,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module68.sgd = module68.sgd;
+  const sgd: typeof module70.sgd = module70.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module69.CounterRng = module69.CounterRng;
+  const CounterRng: typeof module71.CounterRng = module71.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -2141,37 +2213,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module69.RowOrder = module69.RowOrder;
+  const RowOrder: typeof module71.RowOrder = module71.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module59.dense = module59.dense;
-  const input: typeof module59.input = module59.input;
-  const model: typeof module61.model = module61.model;
+  const dense: typeof module61.dense = module61.dense;
+  const input: typeof module61.input = module61.input;
+  const model: typeof module63.model = module63.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module70.fitSettings = module70.fitSettings;
+  const fitSettings: typeof module72.fitSettings = module72.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module70.trainParams = module70.trainParams;
+  const trainParams: typeof module72.trainParams = module72.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module70.trainEpochs = module70.trainEpochs;
-  const batchPass: typeof module57.batchPass = module57.batchPass;
-  const adam: typeof module55.adam = module55.adam;
-  const fitSettings: typeof module70.fitSettings = module70.fitSettings;
+  const trainEpochs: typeof module72.trainEpochs = module72.trainEpochs;
+  const batchPass: typeof module59.batchPass = module59.batchPass;
+  const adam: typeof module57.adam = module57.adam;
+  const fitSettings: typeof module72.fitSettings = module72.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -2186,9 +2258,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module40.fromRows = module40.fromRows;
-  const TrainingError: typeof module40.TrainingError = module40.TrainingError;
-  const tutorialNetwork: typeof module40.tutorialNetwork = module40.tutorialNetwork;
+  const fromRows: typeof module42.fromRows = module42.fromRows;
+  const TrainingError: typeof module42.TrainingError = module42.TrainingError;
+  const tutorialNetwork: typeof module42.tutorialNetwork = module42.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -2198,16 +2270,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module71.checkFloat32 = module71.checkFloat32;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const checkFloat32: typeof module73.checkFloat32 = module73.checkFloat32;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module71.checkEpoch = module71.checkEpoch;
-  const TrainingError: typeof module71.TrainingError = module71.TrainingError;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const checkEpoch: typeof module73.checkEpoch = module73.checkEpoch;
+  const TrainingError: typeof module73.TrainingError = module73.TrainingError;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -2217,53 +2289,53 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:147)", () => {
-  const logR: typeof module72.logR = module72.logR;
+  const logR: typeof module74.logR = module74.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
-  const binomialSampler: typeof module73.binomialSampler = module73.binomialSampler;
-  const mersenneTwister: typeof module74.mersenneTwister = module74.mersenneTwister;
+  const binomialSampler: typeof module75.binomialSampler = module75.binomialSampler;
+  const mersenneTwister: typeof module76.mersenneTwister = module76.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("logDbinom example (lib/r/dbinom.ts:97)", () => {
-  const logDbinom: typeof module6.logDbinom = module6.logDbinom;
+  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
   // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
   assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
   assert.ok(logDbinom(0, 0, 0.3) === 0);
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:21)", () => {
-  const dnorm: typeof module75.dnorm = module75.dnorm;
+  const dnorm: typeof module77.dnorm = module77.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:44)", () => {
-  const roundHalfEven: typeof module75.roundHalfEven = module75.roundHalfEven;
+  const roundHalfEven: typeof module77.roundHalfEven = module77.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:71)", () => {
-  const pcauchy: typeof module75.pcauchy = module75.pcauchy;
+  const pcauchy: typeof module77.pcauchy = module77.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:91)", () => {
-  const qcauchy: typeof module75.qcauchy = module75.qcauchy;
+  const qcauchy: typeof module77.qcauchy = module77.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:115)", () => {
-  const dcauchy: typeof module75.dcauchy = module75.dcauchy;
+  const dcauchy: typeof module77.dcauchy = module77.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
-  const formatColumn: typeof module76.formatColumn = module76.formatColumn;
+  const formatColumn: typeof module78.formatColumn = module78.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -2272,78 +2344,78 @@ Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
-  const formatNumbers: typeof module76.formatNumbers = module76.formatNumbers;
+  const formatNumbers: typeof module78.formatNumbers = module78.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:87)", () => {
-  const roundTo: typeof module76.roundTo = module76.roundTo;
+  const roundTo: typeof module78.roundTo = module78.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:101)", () => {
-  const formatPval: typeof module76.formatPval = module76.formatPval;
+  const formatPval: typeof module78.formatPval = module78.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
-  const zapsmall: typeof module76.zapsmall = module76.zapsmall;
+  const zapsmall: typeof module78.zapsmall = module78.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
-  const clampedExp: typeof module77.clampedExp = module77.clampedExp;
+  const clampedExp: typeof module79.clampedExp = module79.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
-  const linkinv: typeof module77.linkinv = module77.linkinv;
+  const linkinv: typeof module79.linkinv = module79.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:52)", () => {
-  const clampedExp: typeof module77.clampedExp = module77.clampedExp;
-  const muEta: typeof module77.muEta = module77.muEta;
+  const clampedExp: typeof module79.clampedExp = module79.clampedExp;
+  const muEta: typeof module79.muEta = module79.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:72)", () => {
-  const devResid: typeof module77.devResid = module77.devResid;
+  const devResid: typeof module79.devResid = module79.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module74.mersenneTwister = module74.mersenneTwister;
+  const mersenneTwister: typeof module76.mersenneTwister = module76.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:33)", () => {
-  const logDbinom1: typeof module78.logDbinom1 = module78.logDbinom1;
+  const logDbinom1: typeof module80.logDbinom1 = module80.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:53)", () => {
-  const pnorm: typeof module78.pnorm = module78.pnorm;
+  const pnorm: typeof module80.pnorm = module80.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:35)", () => {
-  const pchisqUpper: typeof module79.pchisqUpper = module79.pchisqUpper;
+  const pchisqUpper: typeof module81.pchisqUpper = module81.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module80.qnorm = module80.qnorm;
+  const qnorm: typeof module82.qnorm = module82.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module81.dqrdc2 = module81.dqrdc2;
+  const dqrdc2: typeof module83.dqrdc2 = module83.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -2352,14 +2424,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module81.qrls = module81.qrls;
+  const qrls: typeof module83.qrls = module83.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module82.rRng = module82.rRng;
+  const rRng: typeof module84.rRng = module84.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -2373,37 +2445,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module82.seedrandomRng = module82.seedrandomRng;
+  const seedrandomRng: typeof module84.seedrandomRng = module84.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module83.unifIndex = module83.unifIndex;
+  const unifIndex: typeof module85.unifIndex = module85.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module83.permutationInto = module83.permutationInto;
-  const rRng: typeof module82.rRng = module82.rRng;
+  const permutationInto: typeof module85.permutationInto = module85.permutationInto;
+  const rRng: typeof module84.rRng = module84.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module84.regularize = module84.regularize;
+  const regularize: typeof module86.regularize = module86.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module84.seqLength = module84.seqLength;
+  const seqLength: typeof module86.seqLength = module86.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module84.spline = module84.spline;
+  const spline: typeof module86.spline = module86.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -2411,17 +2483,17 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module84.approx = module84.approx;
+  const approx: typeof module86.approx = module86.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("axisDomain example (lib/view/axes.ts:34)", () => {
-  const axisDomain: typeof module85.axisDomain = module85.axisDomain;
+  const axisDomain: typeof module87.axisDomain = module87.axisDomain;
   assert.deepEqual(axisDomain({ label: "x" }, [0, 10], "x"), [-0.5, 10.5]);
 });
 
 Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
-  const plotAxis: typeof module85.plotAxis = module85.plotAxis;
+  const plotAxis: typeof module87.plotAxis = module87.plotAxis;
   const { options, marks } = plotAxis(
     { label: "epochs", type: "log" },
     [10, 5000],
@@ -2433,12 +2505,12 @@ Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
 });
 
 Deno.test("countAxis example (lib/view/axes.ts:119)", () => {
-  const countAxis: typeof module85.countAxis = module85.countAxis;
+  const countAxis: typeof module87.countAxis = module87.countAxis;
   assert.deepEqual(countAxis("epochs", [10, 300]).ticks, [10, 20, 50, 100, 200]);
 });
 
 Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
-  const lineChart: typeof module86.lineChart = module86.lineChart;
+  const lineChart: typeof module88.lineChart = module88.lineChart;
   const panel = lineChart({
     series: [
       { name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
@@ -2454,7 +2526,7 @@ Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
 });
 
 Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
-  const lineChartPlot: typeof module86.lineChartPlot = module86.lineChartPlot;
+  const lineChartPlot: typeof module88.lineChartPlot = module88.lineChartPlot;
   const options = lineChartPlot({
     series: [{ name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }],
     x: { label: "x" },
@@ -2464,53 +2536,53 @@ Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
 });
 
 Deno.test("groupBy example (lib/view/charts.ts:328)", () => {
-  const groupBy: typeof module86.groupBy = module86.groupBy;
+  const groupBy: typeof module88.groupBy = module88.groupBy;
   const g = groupBy([{ m: "b" }, { m: "a" }, { m: "b" }], (r) => r.m);
   assert.deepEqual([...g.keys()], ["b", "a"]);
 });
 
 Deno.test("networkDiagram example (lib/view/diagram.ts:31)", () => {
-  const networkDiagram: typeof module87.networkDiagram = module87.networkDiagram;
+  const networkDiagram: typeof module89.networkDiagram = module89.networkDiagram;
   const fig = networkDiagram(3);
   assert.ok(fig.svg.includes("x₃") && fig.svg.includes("θ₂") && fig.alt.includes("3 inputs"));
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module88.table = module88.table;
+  const table: typeof module90.table = module90.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module88.table = module88.table;
+  const table: typeof module90.table = module90.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module88.headTable = module88.headTable;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const headTable: typeof module90.headTable = module90.headTable;
+  const generateData: typeof module41.generateData = module41.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module88.sideBySide = module88.sideBySide;
+  const sideBySide: typeof module90.sideBySide = module90.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:25)", () => {
-  const Figure: typeof module89.Figure = module89.Figure;
-  const jupyterDisplay: typeof module32.jupyterDisplay = module32.jupyterDisplay;
+  const Figure: typeof module91.Figure = module91.Figure;
+  const jupyterDisplay: typeof module34.jupyterDisplay = module34.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "An empty figure.");
   const bundle = fig[jupyterDisplay]();
   assert.ok(bundle["image/svg+xml"] === fig.svg && bundle["text/plain"] === "An empty figure.");
 });
 
 Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
-  const Plot = module90;
-  const renderPanel: typeof module89.renderPanel = module89.renderPanel;
+  const Plot = module92;
+  const renderPanel: typeof module91.renderPanel = module91.renderPanel;
   const p = renderPanel({
     width: 200,
     height: 100,
@@ -2520,17 +2592,17 @@ Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
 });
 
 Deno.test("composeFigure example (lib/view/figure.ts:122)", () => {
-  const Plot = module90;
-  const composeFigure: typeof module89.composeFigure = module89.composeFigure;
-  const renderPanel: typeof module89.renderPanel = module89.renderPanel;
+  const Plot = module92;
+  const composeFigure: typeof module91.composeFigure = module91.composeFigure;
+  const renderPanel: typeof module91.renderPanel = module91.renderPanel;
   const panel = renderPanel({ width: 300, height: 120, marks: [Plot.ruleY([0])] });
   const fig = composeFigure([panel], { caption: "A rule at zero.", alt: "One horizontal line." });
   assert.ok(fig.svg.includes("A rule at zero.") && fig.alt === "One horizontal line.");
 });
 
 Deno.test("plot example (lib/view/figure.ts:192)", () => {
-  const Plot = module90;
-  const plot: typeof module89.plot = module89.plot;
+  const Plot = module92;
+  const plot: typeof module91.plot = module91.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] }, {
     caption: "One point.",
     alt: "A single dot at x = 1, y = 2.",
@@ -2539,7 +2611,7 @@ Deno.test("plot example (lib/view/figure.ts:192)", () => {
 });
 
 Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
-  const dodgeLabels: typeof module91.dodgeLabels = module91.dodgeLabels;
+  const dodgeLabels: typeof module93.dodgeLabels = module93.dodgeLabels;
   // Two labels 4 apart that need 12: each moves 4 away from the other.
   assert.deepEqual(dodgeLabels([100, 104], { gap: 12 }), [96, 108]);
   // Labels far apart do not move.
@@ -2549,18 +2621,18 @@ Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
 });
 
 Deno.test("textWidth example (lib/view/labels.ts:156)", () => {
-  const textWidth: typeof module91.textWidth = module91.textWidth;
+  const textWidth: typeof module93.textWidth = module93.textWidth;
   assert.ok(Math.abs(textWidth("0123456789", 10) - 63.6) < 1e-9);
   assert.ok(textWidth("ill", 10) < textWidth("www", 10));
 });
 
 Deno.test("wrapText example (lib/view/labels.ts:181)", () => {
-  const wrapText: typeof module91.wrapText = module91.wrapText;
+  const wrapText: typeof module93.wrapText = module93.wrapText;
   assert.deepEqual(wrapText("aaa bbb ccc", 45, 10), ["aaa bbb", "ccc"]);
 });
 
 Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
-  const powerOfTen: typeof module91.powerOfTen = module91.powerOfTen;
+  const powerOfTen: typeof module93.powerOfTen = module93.powerOfTen;
   assert.equal(powerOfTen(1e-4), "10⁻⁴");
   assert.equal(powerOfTen(1e3), "10³");
   assert.equal(powerOfTen(0.1), "0.1");
@@ -2568,7 +2640,7 @@ Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
 });
 
 Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
-  const readableNumber: typeof module91.readableNumber = module91.readableNumber;
+  const readableNumber: typeof module93.readableNumber = module93.readableNumber;
   assert.equal(readableNumber(-0.21189), "−0.212");
   assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
   assert.equal(readableNumber(0), "0");
@@ -2576,70 +2648,70 @@ Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
 });
 
 Deno.test("logTicks example (lib/view/labels.ts:275)", () => {
-  const logTicks: typeof module91.logTicks = module91.logTicks;
+  const logTicks: typeof module93.logTicks = module93.logTicks;
   assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
   assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
 });
 
 Deno.test("countTicks example (lib/view/labels.ts:304)", () => {
-  const countTicks: typeof module91.countTicks = module91.countTicks;
+  const countTicks: typeof module93.countTicks = module93.countTicks;
   assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
 });
 
 Deno.test("PALETTE example (lib/view/labels.ts:336)", () => {
-  const contrastRatio: typeof module91.contrastRatio = module91.contrastRatio;
-  const PALETTE: typeof module91.PALETTE = module91.PALETTE;
+  const contrastRatio: typeof module93.contrastRatio = module93.contrastRatio;
+  const PALETTE: typeof module93.PALETTE = module93.PALETTE;
   assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
 });
 
 Deno.test("contrastRatio example (lib/view/labels.ts:361)", () => {
-  const contrastRatio: typeof module91.contrastRatio = module91.contrastRatio;
+  const contrastRatio: typeof module93.contrastRatio = module93.contrastRatio;
   assert.equal(contrastRatio("#000000", "#ffffff"), 21);
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:28)", () => {
-  const featureHistograms: typeof module92.featureHistograms = module92.featureHistograms;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const featureHistograms: typeof module94.featureHistograms = module94.featureHistograms;
+  const generateData: typeof module41.generateData = module41.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:103)", () => {
-  const targetBalance: typeof module92.targetBalance = module92.targetBalance;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const targetBalance: typeof module94.targetBalance = module94.targetBalance;
+  const generateData: typeof module41.generateData = module41.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:139)", () => {
-  const irlsConvergence: typeof module92.irlsConvergence = module92.irlsConvergence;
-  const glm: typeof module48.glm = module48.glm;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const irlsConvergence: typeof module94.irlsConvergence = module94.irlsConvergence;
+  const glm: typeof module50.glm = module50.glm;
+  const generateData: typeof module41.generateData = module41.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:212)", () => {
-  const sigmoidCurve: typeof module92.sigmoidCurve = module92.sigmoidCurve;
+  const sigmoidCurve: typeof module94.sigmoidCurve = module94.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
-  const lossCurve: typeof module92.lossCurve = module92.lossCurve;
+  const lossCurve: typeof module94.lossCurve = module94.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
 });
 
 Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
-  const lossGapCurve: typeof module92.lossGapCurve = module92.lossGapCurve;
+  const lossGapCurve: typeof module94.lossGapCurve = module94.lossGapCurve;
   const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
   assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
 });
 
 Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
-  const confint: typeof module40.confint = module40.confint;
-  const glm: typeof module40.glm = module40.glm;
-  const profilePlot: typeof module40.profilePlot = module40.profilePlot;
-  const fromRows: typeof module9.fromRows = module9.fromRows;
+  const confint: typeof module42.confint = module42.confint;
+  const glm: typeof module42.glm = module42.glm;
+  const profilePlot: typeof module42.profilePlot = module42.profilePlot;
+  const fromRows: typeof module10.fromRows = module10.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
   const fig = profilePlot(fit, confint(fit), "dose");
@@ -2647,15 +2719,15 @@ Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/surface.ts:36)", () => {
-  const lossAlongCoefficient: typeof module93.lossAlongCoefficient = module93.lossAlongCoefficient;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const lossAlongCoefficient: typeof module95.lossAlongCoefficient = module95.lossAlongCoefficient;
+  const generateData: typeof module41.generateData = module41.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/surface.ts:221)", () => {
-  const logLikelihoodSurface: typeof module93.logLikelihoodSurface = module93.logLikelihoodSurface;
-  const generateData: typeof module39.generateData = module39.generateData;
+  const logLikelihoodSurface: typeof module95.logLikelihoodSurface = module95.logLikelihoodSurface;
+  const generateData: typeof module41.generateData = module41.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));

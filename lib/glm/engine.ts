@@ -3,8 +3,10 @@
  * `glm/` that imports a kernel. Two places of an IRLS iteration have a fast version:
  *
  * - the normal equations XᵀWX, XᵀWz (normal-equations path only): by default a WebAssembly SIMD
- *   kernel (`_kernels/crossprod.ts`, chunked, its XᵀWX summed chunk by chunk), else their
- *   definition (`normal_equations.ts`);
+ *   kernel (`_kernels/crossprod.ts`) run over fixed blocks of rows on all cores
+ *   (`_kernels/crossprod_parallel.ts` on the pool of `_kernels/pool.ts`; the blocks' sums added in
+ *   block order, the same bits on any number of threads), or on one thread where memory cannot be
+ *   shared (a browser page); else their definition (`normal_equations.ts`);
  * - the update after each solve (η, μ, the deviance): by default one fused pass, four rows at a
  *   time (`_kernels/glm_rows.ts`; on the normal-equations path with one logarithm per four rows),
  *   else the row-by-row update of `family.ts`.
@@ -13,7 +15,8 @@
  * η and μ to the bit and the deviance to a few ε, so both engines reproduce R (tested).
  *
  * A fit with prior weights, an offset or another link (`binomial_fit.ts`) on the normal
- * equations runs, with the fast engine, the whole IRLS loop in fused passes
+ * equations — and, with `method: "auto"`, the plain logit fit too — runs, with the fast engine, the
+ * whole IRLS loop in fused passes
  * (`_kernels/fused_irls.ts`: each pass over X does an iteration's update and the next XᵀWX, the
  * logit's rows in a WebAssembly SIMD kernel); with `"reference"`, the readable loop of
  * `binomial_loop.ts`.
