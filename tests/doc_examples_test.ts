@@ -1487,7 +1487,7 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
   assert.ok(prof.lower[1]! < b && b < prof.upper[1]! && prof.upper[1]! !== wald.upper[1]!);
 });
 
-Deno.test("normalEquationsFor example (lib/glm/engine.ts:54)", () => {
+Deno.test("normalEquationsFor example (lib/glm/engine.ts:57)", () => {
   const normalEquationsFor: typeof module47.normalEquationsFor = module47.normalEquationsFor;
   const fromRows: typeof module10.fromRows = module10.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
@@ -1498,7 +1498,7 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:54)", () => {
   assert.equal(A[0], 5); // 1² + 2²
 });
 
-Deno.test("rowUpdate example (lib/glm/engine.ts:78)", () => {
+Deno.test("rowUpdate example (lib/glm/engine.ts:81)", () => {
   const rowUpdate: typeof module47.rowUpdate = module47.rowUpdate;
   const fromRows: typeof module10.fromRows = module10.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
@@ -1507,7 +1507,7 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:78)", () => {
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
-Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:105)", () => {
+Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:108)", () => {
   const fusedBinomialLoop: typeof module47.fusedBinomialLoop = module47.fusedBinomialLoop;
   const normalEquationsFor: typeof module47.normalEquationsFor = module47.normalEquationsFor;
   const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
@@ -1528,7 +1528,7 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:105)", () => {
   assert.ok(fit !== null && fit.conv);
 });
 
-Deno.test("aicAndResiduals example (lib/glm/engine.ts:132)", () => {
+Deno.test("aicAndResiduals example (lib/glm/engine.ts:135)", () => {
   const aicAndResiduals: typeof module47.aicAndResiduals = module47.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
