@@ -132,7 +132,19 @@ Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:237)", () =
   assert.equal(typeof wasmCrossprodAvailable(), "boolean");
 });
 
-Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:255)", () => {
+Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:255)", () => {
+  const crossprodResult: typeof module1.crossprodResult = module1.crossprodResult;
+  const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
+  const acc = new Float64Array(16), g = new Float64Array(8);
+  acc[0] = 9;
+  g[0] = 3;
+  g[4] = 5; // one column x: Σw x² = 9, Σw x = 3, Σw x z = 5
+  crossprodResult(out, acc, g, 1, 2, 1, true);
+  assert.deepEqual(Array.from(out.A), [1, 3, 3, 9]);
+  assert.deepEqual(Array.from(out.b), [2, 5]);
+});
+
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:295)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = weightedCrossprod(X, { intercept: true });
@@ -144,13 +156,13 @@ Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:255)", () => {
   }
 });
 
-Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:128)", () => {
+Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:133)", () => {
   const parallelCrossprodBytes: typeof module2.parallelCrossprodBytes =
     module2.parallelCrossprodBytes;
   assert.ok(parallelCrossprodBytes(1_000_000, 10) > 96e6); // X: 80 MB, the weights: 16 MB
 });
 
-Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:146)", () => {
+Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:151)", () => {
   const parallelCrossprod: typeof module2.parallelCrossprod = module2.parallelCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = parallelCrossprod(X, true);
@@ -226,14 +238,14 @@ Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () 
   assert.ok(dev[0] === d0 && dev[1] < 0); // residuals now: + where y > μ
 });
 
-Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:32)", () => {
+Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:37)", () => {
   const sharedCrossprodBytes: typeof module8.sharedCrossprodBytes = module8.sharedCrossprodBytes;
   assert.ok(
     sharedCrossprodBytes(10).bytes >= 3276 * 10 * 8 && sharedCrossprodBytes(10).chunk === 3276,
   );
 });
 
-Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:51)", () => {
+Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:56)", () => {
   const sharedCrossprod: typeof module8.sharedCrossprod = module8.sharedCrossprod;
   const sharedCrossprodBytes: typeof module8.sharedCrossprodBytes = module8.sharedCrossprodBytes;
   const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;

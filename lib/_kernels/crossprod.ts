@@ -247,6 +247,46 @@ export function wasmCrossprodAvailable(): boolean {
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * Writes the kernel's sums into `out`: VᵀV (the upper triangle of the kp × kp `acc`) into both
+ * triangles of A, Vᵀz√w (`g[kp..]`) into b, and with an intercept Σw, Σ√w·z√w and Vᵀ√w (`g[..kp]`)
+ * as its row and column (kp = K rounded up to a multiple of 4).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossprodResult } from "./crossprod.ts";
+ * const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
+ * const acc = new Float64Array(16), g = new Float64Array(8);
+ * acc[0] = 9; g[0] = 3; g[4] = 5; // one column x: Σw x² = 9, Σw x = 3, Σw x z = 5
+ * crossprodResult(out, acc, g, 1, 2, 1, true);
+ * assert.deepEqual(Array.from(out.A), [1, 3, 3, 9]);
+ * assert.deepEqual(Array.from(out.b), [2, 5]);
+ * ```
+ */
+export function crossprodResult(
+  out: Crossprod,
+  acc: Float64Array,
+  g: Float64Array,
+  sww: number,
+  swz: number,
+  k: number,
+  intercept: boolean,
+): void {
+  const { A, b, p } = out, kp = (k + 3) & ~3, off = intercept ? 1 : 0;
+  if (intercept) {
+    A[0] = sww;
+    b[0] = swz;
+    for (let j = 0; j < k; j++) A[j + 1] = A[(j + 1) * p] = g[j];
+  }
+  for (let j = 0; j < k; j++) {
+    b[j + off] = g[kp + j];
+    for (let l = j; l < k; l++) {
+      A[(j + off) * p + l + off] = A[(l + off) * p + j + off] = acc[j * kp + l];
+    }
+  }
+}
+
+/**
  * A reusable computer of `Xᵀ W X` and `Xᵀ W z` for one X: allocate once per fit, call once per
  * IRLS iteration. Its memory is a few chunks of rows plus the p × p result, whatever N is.
  * `undefined` where WebAssembly SIMD is not available.
@@ -282,25 +322,8 @@ export function weightedCrossprod(
   // Rows per chunk: about 256 KiB of X, which stays in the L2 cache while the blocks stream it.
   const rowsPerChunk = Math.max(4, Math.min(n, options.chunkRows ?? Math.floor(32768 / k)));
 
-  /** Copies VᵀV (upper kp × kp blocks) and g into A and b, adding the intercept terms. */
-  const finish = (acc: Float64Array, g: Float64Array, sww: number, swz: number) => {
-    if (intercept) {
-      A[0] = sww;
-      b[0] = swz;
-      for (let j = 0; j < k; j++) {
-        A[j + 1] = g[j];
-        A[(j + 1) * p] = g[j];
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      b[j + off] = g[kp + j];
-      for (let l = j; l < k; l++) {
-        const v = acc[j * kp + l];
-        A[(j + off) * p + l + off] = v;
-        A[(l + off) * p + j + off] = v;
-      }
-    }
-  };
+  const finish = (acc: Float64Array, g: Float64Array, sww: number, swz: number) =>
+    crossprodResult(result, acc, g, sww, swz, k, intercept);
 
   // Memory layout (bytes): acc (kp²) | g (2 kp) | sw (chunk) | zw (chunk) | V (chunk × k + pad).
   const accOff = 0;

@@ -16,7 +16,12 @@
  * @module
  */
 
-import { type Crossprod, crossprodSharedModule, type RowWeights } from "./crossprod.ts";
+import {
+  type Crossprod,
+  crossprodResult,
+  crossprodSharedModule,
+  type RowWeights,
+} from "./crossprod.ts";
 import { type BlockFunction, runBlocks } from "./pool.ts";
 
 /** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
@@ -208,17 +213,7 @@ export function parallelCrossprod(
         sww += heap[at + kp * kp + 2 * kp];
         swz += heap[at + kp * kp + 2 * kp + 1];
       }
-      if (intercept) {
-        A[0] = sww;
-        b[0] = swz;
-        for (let j = 0; j < k; j++) A[j + 1] = A[(j + 1) * p] = g[j];
-      }
-      for (let j = 0; j < k; j++) {
-        b[j + off] = g[kp + j];
-        for (let l = j; l < k; l++) {
-          A[(j + off) * p + l + off] = A[(l + off) * p + j + off] = acc[j * kp + l];
-        }
-      }
+      crossprodResult(result, acc, g, sww, swz, k, intercept);
       return result;
     },
     release() {

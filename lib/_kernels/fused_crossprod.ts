@@ -9,7 +9,12 @@
  */
 
 import type { Matrix } from "../core/matrix.ts";
-import { type Crossprod, crossprodKernelModule, type RowWeights } from "./crossprod.ts";
+import {
+  type Crossprod,
+  crossprodKernelModule,
+  crossprodResult,
+  type RowWeights,
+} from "./crossprod.ts";
 import type { LogitRowsKernel } from "./logit_rows_wasm.ts";
 
 /** A source of the normal equations, as `glm/normal_equations.ts` describes them. */
@@ -109,17 +114,7 @@ export function sharedCrossprod(
       }
       if (reader !== undefined) reader.xRows = null;
       // VᵀV (upper kp × kp blocks) and g into A and b, with the intercept's terms (crossprod.ts).
-      if (intercept) {
-        A[0] = sww;
-        b[0] = swz;
-        for (let j = 0; j < k; j++) A[j + 1] = A[(j + 1) * p] = g[j];
-      }
-      for (let j = 0; j < k; j++) {
-        b[j + off] = g[kp + j];
-        for (let l = j; l < k; l++) {
-          A[(j + off) * p + l + off] = A[(l + off) * p + j + off] = acc[j * kp + l];
-        }
-      }
+      crossprodResult(result, acc, g, sww, swz, k, intercept);
       return result;
     },
   };
