@@ -4,7 +4,13 @@
  * threads and from run to run, and glm's fits on the normal equations unchanged by the pool.
  */
 import assert from "node:assert/strict";
-import { type BlockFunction, poolThreads, runBlocks, startPool } from "../lib/_kernels/pool.ts";
+import {
+  type BlockFunction,
+  poolState,
+  poolThreads,
+  runBlocks,
+  startPool,
+} from "../lib/_kernels/pool.ts";
 import { parallelCrossprod } from "../lib/_kernels/crossprod_parallel.ts";
 import { normalEquations } from "../lib/glm/normal_equations.ts";
 import { glm } from "../lib/glm/glm.ts";
@@ -125,3 +131,52 @@ Deno.test("glm on the normal equations: the same coefficients to the bit on 1, 2
     assert.ok(Math.abs(c! - fits[0].coefficients[j]!) <= 1e-12 * Math.max(1, Math.abs(c!)));
   });
 });
+
+/** A random logit problem of N × K: X, y (0/1 or proportions), weights and offset when asked. */
+function logitProblem(n: number, k: number, seed: number, extras: boolean) {
+  const rng = rRng(seed);
+  const X = fromColumnMajor(n, k, rng.rnorm(n * k, 0, 1));
+  if (!extras) return { X, y: rng.rbinom(n, 1, 0.5), options: {} };
+  const trials = rng.runif(n).map((u) => 1 + Math.floor(4 * u));
+  const y = Array.from(trials, (t, i) => Math.round(t * (0.3 + 0.4 * ((i * 7) % 5) / 5)) / t);
+  const offset = rng.rnorm(n, 0, 1).map((z) => 0.1 * z);
+  return { X, y, options: { weights: trials, offset } };
+}
+
+for (
+  const [n, k, intercept, extras] of [
+    [40_001, 5, true, false], // odd N: one row of padding
+    [20_000, 12, false, true], // weights (trials), fractional y, an offset, no intercept
+    [9_000, 33, true, true],
+  ] as const
+) {
+  Deno.test(`glm's passes on all cores, ${n}×${k}${intercept ? " + intercept" : ""}${extras ? ", weights and offset" : ""}: the same bits on 1, 2 and 3 threads, the readable loop's numbers to 1e-12`, () => {
+    const { X, y, options } = logitProblem(n, k, 11 + k, extras);
+    const fitWith = (t: number) =>
+      withThreads(t, () => glm(X, y, { intercept, method: "auto", ...options }));
+    const fits = THREADS.map(fitWith);
+    assert.equal(fits[0].method, "cholesky");
+    assert.ok(!poolState().broken, "a worker failed: the block functions must be self-contained");
+    const all = (f: typeof fits[0]) => [
+      ...f.coefficients.map((c) => c!),
+      f.deviance,
+      f.nullDeviance,
+      f.aic,
+      ...f.fitted,
+    ];
+    for (const f of fits.slice(1)) {
+      assert.deepEqual(bits(Float64Array.from(all(f))), bits(Float64Array.from(all(fits[0]))));
+      assert.deepEqual(f.warnings, fits[0].warnings);
+      assert.equal(f.iterations, fits[0].iterations);
+    }
+    const readable = glm(X, y, { intercept, engine: "reference", method: "cholesky", ...options });
+    assert.equal(readable.iterations, fits[0].iterations);
+    const close = (a: number, b: number, what: string) =>
+      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+    readable.coefficients.forEach((c, j) => close(fits[0].coefficients[j]!, c!, `β${j}`));
+    close(fits[0].deviance, readable.deviance, "deviance");
+    close(fits[0].nullDeviance, readable.nullDeviance, "null deviance");
+    close(fits[0].aic, readable.aic, "AIC");
+    for (let i = 0; i < n; i += 997) close(fits[0].fitted[i], readable.fitted[i], `μ${i}`);
+  });
+}

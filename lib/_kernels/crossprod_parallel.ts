@@ -22,7 +22,7 @@ import {
   crossprodSharedModule,
   type RowWeights,
 } from "./crossprod.ts";
-import { type BlockFunction, runBlocks } from "./pool.ts";
+import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
 
 /** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
 const BLOCK_CHUNKS = 8;
@@ -36,39 +36,6 @@ export interface ParallelCrossprod {
    * touch of a fresh memory of this size costs about as much as a pass over it.
    */
   release(): void;
-}
-
-/**
- * The memory of the last released source, kept a few seconds for the next fit to reuse (and then
- * left to the garbage collector, so that an idle program does not hold it).
- */
-let spare: WebAssembly.Memory | null = null;
-let spareTimer: ReturnType<typeof setTimeout> | undefined;
-const SPARE_MS = 5000;
-
-/** A shared memory of at least `bytes`: the spare one if large enough, else a new one. */
-function takeMemory(bytes: number): WebAssembly.Memory {
-  if (spare !== null && spare.buffer.byteLength >= bytes) {
-    const m = spare;
-    spare = null;
-    return m;
-  }
-  const pages = Math.ceil(bytes / 65536);
-  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-}
-
-/** Keeps `m` as the spare memory for {@linkcode SPARE_MS} (unless a larger one is kept). */
-function keepMemory(m: WebAssembly.Memory): void {
-  if (spare !== null && spare.buffer.byteLength > m.buffer.byteLength) return;
-  spare = m;
-  clearTimeout(spareTimer);
-  spareTimer = setTimeout(() => {
-    spare = null;
-  }, SPARE_MS);
-  // An unreferenced timer does not keep Deno (or Node) running.
-  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
-  if (deno?.unrefTimer !== undefined) deno.unrefTimer(spareTimer as unknown as number);
-  else (spareTimer as unknown as { unref?: () => void }).unref?.();
 }
 
 /**
@@ -172,7 +139,7 @@ export function parallelCrossprod(
   if (bytes > MAX_BYTES) return undefined;
   let memory: WebAssembly.Memory;
   try {
-    memory = takeMemory(bytes);
+    memory = sharedMemory(bytes);
   } catch {
     return undefined; // no shared memory here, or not that much
   }
@@ -219,7 +186,7 @@ export function parallelCrossprod(
     release() {
       if (released) return;
       released = true;
-      keepMemory(memory);
+      recycleMemory(memory);
     },
   };
 }

@@ -27,6 +27,7 @@ import { createPass, nullAtOffset, passDeviance, passRows, resetPass } from "./f
 import type { FusedInput, Pass } from "./fused_types.ts";
 import { type SharedCrossprod, sharedCrossprod } from "./fused_crossprod.ts";
 import { parallelCrossprod } from "./crossprod_parallel.ts";
+import { parallelFused } from "./fused_parallel.ts";
 
 export type { FusedInput, FusedLink } from "./fused_types.ts";
 export { minus2LogLikAndResiduals } from "./fused_aic.ts";
@@ -100,6 +101,24 @@ export function fusedIrls(
   inp: FusedInput,
   solverFor: FusedSolver | ((shared: SharedCrossprod | null) => FusedSolver),
 ): FusedResult | null {
+  // The logit on all cores, where memory can be shared (fused_parallel.ts).
+  const par = typeof solverFor === "function" ? parallelFused(inp) : null;
+  if (par !== null && typeof solverFor === "function") {
+    try {
+      const solver = solverFor(par.source);
+      const fit = loop(inp, par.pass, par.nonInteger, solver, {
+        fill: par.fill,
+        updateOnly: par.updateOnly,
+        systemOnly: () => solver.solve(par.stored),
+        kernel: true,
+      });
+      if (fit === null) return null;
+      const { weights, offset, ...rows } = par.rows(); // out of the shared memory, kept for reuse
+      return { ...fit, ...rows, weights, offset };
+    } finally {
+      par.release();
+    }
+  }
   const { pass, nonInteger } = createPass(inp, true);
   // The normal equations on all cores where they can share memory (crossprod_parallel.ts), else
   // on the row kernel's memory (fused_crossprod.ts).
@@ -109,33 +128,40 @@ export function fusedIrls(
       (pass.kernel === null ? null : sharedCrossprod(inp.X, inp.intercept, pass.kernel, pass)),
   );
   try {
-    return loop(inp, pass, nonInteger, solver);
+    return loop(inp, pass, nonInteger, solver, passDriver(inp, pass, solver));
   } finally {
     parallel?.release();
   }
 }
 
-/** The loop of {@linkcode fusedIrls}, given its pass and solver. */
-function loop(
-  inp: FusedInput,
-  pass: Pass,
-  nonInteger: boolean,
-  solver: FusedSolver,
-): FusedResult | null {
+/** How the loop runs its passes. */
+interface Driver {
+  /** The fill a pass with the next system gives the solver. */
+  fill: RowWeights;
+  /** An update pass without the next system (the fit is expected to converge on it). */
+  updateOnly(): void;
+  /** The next system from the stored η and μ, when that expectation was wrong. */
+  systemOnly(): { coefficients: Float64Array } | null;
+  /**
+   * Whether the row kernel runs the passes: it stores μ and the residuals only in passes without
+   * a system, and sums the log-likelihood and the range of μ in them.
+   */
+  kernel: boolean;
+}
+
+/** The single-thread passes over the rows of `pass`, in chunks. */
+function passDriver(inp: FusedInput, pass: Pass, solver: FusedSolver): Driver {
   const n = inp.X.rows;
   const { weights: w, link } = inp;
   const y = pass.y;
   const rows = (start: number, count: number, sw: Float64Array | null, zw: Float64Array | null) =>
     passRows(pass, start, count, sw, zw);
-  const fill: RowWeights = rows;
   const CHUNK = 4096;
-  /** An update pass without the next system (the fit is expected to converge on it). */
   const updateOnly = () => {
     for (let start = 0; start < n; start += CHUNK) {
       rows(start, Math.min(CHUNK, n - start), null, null);
     }
   };
-  /** The next system from the stored η and μ, when that expectation was wrong. */
   const systemOnly = () =>
     solver.solve((start, count, sw, zw) => {
       const { eta, mu } = pass;
@@ -154,11 +180,26 @@ function loop(
         zw[r] = ((offset === null ? e : e - offset[i]) + (y[i] - m) / me) * sqrtW;
       }
     });
+  return { fill: rows, updateOnly, systemOnly, kernel: pass.kernel !== null };
+}
+
+/** The loop of {@linkcode fusedIrls}, given its pass, solver and passes. */
+function loop(
+  inp: FusedInput,
+  pass: Pass,
+  nonInteger: boolean,
+  solver: FusedSolver,
+  driver: Driver,
+): FusedResult | null {
+  const n = inp.X.rows;
+  const w = inp.weights;
+  const y = pass.y;
+  const { fill, updateOnly, systemOnly } = driver;
   const resetDeviance = () => resetPass(pass);
   const deviance = () => passDeviance(pass);
 
   // R's null deviance without an intercept: in the start pass with the row kernel, else here.
-  const nullHere = inp.nullAtOffset && pass.kernel === null;
+  const nullHere = inp.nullAtOffset && !driver.kernel;
   const nullBefore = nullHere ? nullAtOffset(pass) : NaN;
   // The start pass: R's start, its deviance, and the first system, solved.
   resetDeviance();
@@ -185,7 +226,7 @@ function loop(
   let change = Infinity;
   const warnings: string[] = [];
   const trace: { deviance: number; coefficients: number[] }[] = [];
-  let rowsStored = pass.kernel === null;
+  let rowsStored = !driver.kernel;
   for (iter = 1; iter <= inp.maxit; iter++) {
     const beta: Float64Array = step.coefficients;
     if (!beta.every(Number.isFinite)) {
@@ -199,7 +240,7 @@ function loop(
     let next: { coefficients: Float64Array } | null = null;
     if (expectConverged) updateOnly();
     else next = solver.solve(fill);
-    rowsStored = expectConverged || pass.kernel === null;
+    rowsStored = expectConverged || !driver.kernel;
     dev = deviance();
     if (!Number.isFinite(dev) || !pass.valid) return null; // R would halve: QR does
     trace.push({ deviance: dev, coefficients: Array.from(beta) });
@@ -226,7 +267,7 @@ function loop(
   if (iter > inp.maxit) iter = inp.maxit;
   if (!conv) warnings.push("glm.fit: algorithm did not converge");
   const eps = 10 * DBL_EPSILON;
-  const extreme = pass.kernel === null
+  const extreme = !driver.kernel
     ? extremeFitted(pass.mu)
     : pass.acc[8] > 1 - eps || pass.acc[7] < eps; // the range of μ from the kernel's last run
   if (extreme) {
@@ -235,17 +276,20 @@ function loop(
   // With the row kernel, its memory (one per fit) holds the rows: the results are views of it;
   // its last run stored the deviance residuals and summed the log-likelihood but for exceptions
   // (an odd last row went through JavaScript whole).
+  // (With the parallel passes every row goes through the kernel, an odd N padded with a row of
+  // weight 0.)
   const k = pass.kernel;
-  const logLik = k === null ? NaN : pass.acc[4] + pass.acc[5] +
-    (pass.acc[6] > 0 ? exceptionsLogLik(y, pass.mu, w, n - (n & 1)) : 0);
+  const kernelRows = k === null ? n : n - (n & 1);
+  const logLik = !driver.kernel ? NaN : pass.acc[4] + pass.acc[5] +
+    (pass.acc[6] > 0 ? exceptionsLogLik(y, pass.mu, w, kernelRows) : 0);
   return {
     y,
     eta: pass.eta,
     mu: pass.mu,
     dev: pass.dev,
-    ...(k === null ? {} : {
-      weights: inp.weights === null ? null : k.buffers.w,
-      offset: inp.offset === null ? null : k.buffers.offset,
+    ...(!driver.kernel ? {} : {
+      weights: inp.weights === null || k === null ? null : k.buffers.w,
+      offset: inp.offset === null || k === null ? null : k.buffers.offset,
       minus2LogLik: -2 * logLik,
     }),
     nonInteger,

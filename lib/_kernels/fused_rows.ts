@@ -21,7 +21,7 @@ function add(acc: Float64Array, at: number, d: number): void {
 }
 
 /** Step 1 of the start pass: η = etastart or linkfun(mustart), mustart = (w·y + ½)/(w + 1). */
-function startChunk(p: Pass, start: number, count: number): void {
+export function startChunk(p: Pass, start: number, count: number): void {
   const { inp, y, eta } = p;
   const { weights: w, etastart, mustart, link } = inp;
   const logit = link.name === "logit";
@@ -165,7 +165,7 @@ function linkRows(
  * "non-integer" warning), plus 2 when some y is neither 0 nor 1. One monomorphic loop: `y` is a
  * Float64Array here.
  */
-function copyResponse(y: Float64Array, w: Float64Array | null, out: Float64Array): number {
+export function copyResponse(y: Float64Array, w: Float64Array | null, out: Float64Array): number {
   // In blocks (a small function called often is optimised after a few, where one long loop run
   // once a fit would be slow for the first fits); no branch on y (unpredictable): the largest
   // |w·y − round(w·y)| and y(1 − y).
@@ -200,7 +200,7 @@ function copyBlock(
 }
 
 /** H(y) = y log y + (1 − y) log(1 − y) of every row into `out` (0 where y is 0 or 1). */
-function entropies(y: Float64Array, out: Float64Array): void {
+export function entropies(y: Float64Array, out: Float64Array): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     out[i] = v === 0 || v === 1 ? 0 : v * Math.log(v) + (1 - v) * Math.log(1 - v);

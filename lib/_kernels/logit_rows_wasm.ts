@@ -89,7 +89,12 @@ export const RUN = { SYSTEM: 1, ROWS: 2, HY: 4, AT_OFFSET: 8 } as const;
  * follows `zStride` bytes on), `end` the value of `p` after the last pair, and `acc` the address
  * of the deviance sum (2 lanes) that the run adds to.
  */
-function assemble(stride: number, zStride: number, flags: number): Uint8Array<ArrayBuffer> {
+function assemble(
+  stride: number,
+  zStride: number,
+  flags: number,
+  shared = false,
+): Uint8Array<ArrayBuffer> {
   const P = 0, Q = 1, END = 2, ACC = 3;
   const row = (name: typeof ROW_BUFFERS[number]) => stride * ROW_BUFFERS.indexOf(name);
   let next = 4;
@@ -205,7 +210,7 @@ function assemble(stride: number, zStride: number, flags: number): Uint8Array<Ar
     params: 4,
     locals: [[nV128, V128]],
     body: c,
-    memory: { import: ["m", "mem"] },
+    memory: { import: ["m", "mem"], shared },
   });
 }
 
@@ -245,13 +250,43 @@ export interface LogitRowsKernel {
 const compiled = new Map<string, WebAssembly.Module | null>();
 
 /** The module for strides n, c (in rows) and `flags`, compiled on first use; null without SIMD. */
-function moduleFor(n: number, c: number, flags: number): WebAssembly.Module | null {
-  const key = `${n}/${c}/${flags}`;
+function moduleFor(n: number, c: number, flags: number, shared = false): WebAssembly.Module | null {
+  const key = `${n}/${c}/${flags}/${shared}`;
   if (!compiled.has(key)) {
     if (compiled.size > 32) compiled.clear();
-    compiled.set(key, compileModule(() => assemble(8 * n, 8 * c, flags)));
+    compiled.set(key, compileModule(() => assemble(8 * n, 8 * c, flags, shared)));
   }
   return compiled.get(key)!;
+}
+
+/**
+ * The row kernel `rows(p, q, end, acc)` for row buffers `n` doubles apart and chunk buffers `c`
+ * doubles apart (√W, then z√W), importing a shared memory (for the threads of
+ * `fused_parallel.ts`); compiled once per size and variant; null without SIMD or shared memory.
+ * `acc` points at 10 doubles, 2 lanes each: the deviance, log-likelihood and exception sums, μ's
+ * least and greatest (a run adds its own to them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
+ * const mod = logitRowsSharedModule(4, 4, RUN.SYSTEM);
+ * if (mod !== null) {
+ *   const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+ *   const rows = new WebAssembly.Instance(mod, { m: { mem } }).exports.rows as (...a: number[]) => void;
+ *   const h = new Float64Array(mem.buffer); // η (4), y (4), w (4), …; sw at 28, zw at 32; acc at 40
+ *   h.set([1, 1], 4); h.set([1, 1], 8); // η = 0 for two rows with y = 1 and w = 1
+ *   rows(0, 28 * 8, 2 * 8, 40 * 8);
+ *   assert.ok(h[28] === 0.5 && Math.abs(h[40] + h[41] - 4 * Math.LN2) < 1e-15); // √(¼), 2·2 log 2
+ * }
+ * ```
+ */
+export function logitRowsSharedModule(
+  n: number,
+  c: number,
+  flags: number,
+): WebAssembly.Module | null {
+  return typeof SharedArrayBuffer === "function" ? moduleFor(n, c, flags, true) : null;
 }
 
 /**

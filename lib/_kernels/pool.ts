@@ -162,6 +162,22 @@ function pool(): NodeWorker[] {
 }
 
 /**
+ * The pool's state: the number of threads, the workers started, and whether a worker has failed
+ * (then every job runs in the calling thread). A block function that is not self-contained fails
+ * in the workers only: the tests check that the pool is not broken after the kernels' jobs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { poolState } from "./pool.ts";
+ * assert.equal(typeof poolState().broken, "boolean");
+ * ```
+ */
+export function poolState(): { threads: number; workers: number; broken: boolean } {
+  return { threads, workers: workers.length, broken };
+}
+
+/**
  * Starts the pool's workers now (they start on the first job otherwise) and waits until each has
  * run a job; returns how many answered (0 where there are none to start).
  *
@@ -254,4 +270,53 @@ export function runBlocks(job: BlockJob): number {
     return 0;
   }
   return helpers.length;
+}
+
+/**
+ * The memory of the last released source, kept a few seconds for the next fit to reuse (and then
+ * left to the garbage collector, so that an idle program does not hold it).
+ */
+let spare: WebAssembly.Memory | null = null;
+let spareTimer: ReturnType<typeof setTimeout> | undefined;
+const SPARE_MS = 5000;
+
+/**
+ * A shared memory of at least `bytes`: the spare one if large enough, else a new one (which
+ * throws where shared memory is not available or not that large). Its contents are not cleared.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recycleMemory, sharedMemory } from "./pool.ts";
+ * const m = sharedMemory(100_000);
+ * recycleMemory(m);
+ * assert.equal(sharedMemory(70_000), m); // the spare, reused
+ * ```
+ */
+export function sharedMemory(bytes: number): WebAssembly.Memory {
+  if (spare !== null && spare.buffer.byteLength >= bytes) {
+    const m = spare;
+    spare = null;
+    return m;
+  }
+  const pages = Math.ceil(bytes / 65536);
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/**
+ * Keeps `m` as the spare memory for the next {@linkcode sharedMemory} (for `SPARE_MS`, unless a
+ * larger one is kept): a fit's first touch of a fresh memory costs about as much as a pass over
+ * it. The caller must not use `m` afterwards.
+ */
+export function recycleMemory(m: WebAssembly.Memory): void {
+  if (spare !== null && spare.buffer.byteLength > m.buffer.byteLength) return;
+  spare = m;
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    spare = null;
+  }, SPARE_MS);
+  // An unreferenced timer does not keep Deno (or Node) running.
+  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
+  if (deno?.unrefTimer !== undefined) deno.unrefTimer(spareTimer as unknown as number);
+  else (spareTimer as unknown as { unref?: () => void }).unref?.();
 }

@@ -1,0 +1,357 @@
+/**
+ * The fused passes of `fused_irls.ts` for the logit on all cores: each pass over X — η = Xβ, the
+ * row kernel's μ, unit deviances and working weights (`logit_rows_wasm.ts`), and the next XᵀWX
+ * and XᵀWz (`crossprod.ts`) — is cut into fixed blocks of rows that the threads of `pool.ts` take
+ * in turn, on one shared `WebAssembly.Memory` holding a copy of X and the rows.
+ *
+ * A block goes through its chunks of rows (a chunk being `crossprod.ts`'s: about 256 KiB of X)
+ * as the single-thread passes do: the chunk of X is copied into the block's scratch, η computed
+ * from it (each row's terms added in column order after β₀, then the offset: the same sums as
+ * `fused_rows.ts`), the row kernel run on the chunk's rows, its sums added with compensation to
+ * the block's, and the chunk's √W X summed into the block's XᵀWX. Afterwards the calling thread
+ * adds the blocks' sums in block order. The blocks depend on N and K only, so a fit is the same
+ * to the bit whatever the number of threads (tested); it differs from the single-thread passes by
+ * rounding only (the order of the sums).
+ *
+ * The row kernel works on pairs of rows: an odd N gets one more row of zeros with weight 0 and
+ * η = 0, which adds nothing (its unit deviance is 0·log 2, its √W 0, its μ ½) and is not in the
+ * results. The memory is handed back for the next fit when the fit ends (`pool.ts`'s
+ * `recycleMemory`), so the fit's rows are copied out of it first.
+ *
+ * Internal: only `fused_irls.ts` uses it.
+ *
+ * @module
+ */
+
+import {
+  type Crossprod,
+  crossprodResult,
+  crossprodSharedModule,
+  type RowWeights,
+} from "./crossprod.ts";
+import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
+import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
+import { copyResponse, entropies, startChunk } from "./fused_rows.ts";
+import type { FusedInput, Pass } from "./fused_types.ts";
+
+/** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
+const BLOCK_CHUNKS = 8;
+
+// The job's numbers (`params`) after the first eleven (n, k, kp, rows per chunk, chunks per block,
+// the addresses of X and η, the rows' stride, the blocks' place and size, the chunk's stride).
+const INTERCEPT = 11, ETA = 12, BETA_AT = 13, OFFSET = 14, SYSTEM = 15, STORE = 16, NULL_TOO = 17;
+const NPAD = 18;
+
+/**
+ * One block of a pass (see the module's text). A block's place holds, in doubles: XᵀWX (kp²),
+ * Vᵀ√w and Vᵀz√w (2 kp), its sums (12: Σw, Σ√w·z√w, the deviance and its compensation, the null
+ * deviance and its compensation, the log-likelihood and its compensation, the exceptions, the
+ * least and the greatest μ), the row kernel's 10 accumulators, √W and z√W of a chunk (`zStride`
+ * bytes each), and the chunk of X. Self-contained, as `pool.ts` requires.
+ */
+const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
+  const chunkFn = exports[0].chunk as (...args: number[]) => void;
+  const rows = exports[1].rows as (p: number, q: number, end: number, acc: number) => void;
+  const rowsAtOffset = exports[2].rows as (p: number, q: number, end: number, acc: number) => void;
+  const h = new Float64Array(buffer);
+  // The job's numbers, in the order of the indices above (which this function cannot see).
+  const [n, k, kp, chunkRows, blockChunks, xAt, etaAt, stride, slotAt, slotBytes, zStride] = q;
+  const [off, etaToo, betaAt, hasOffset, system, store, nullToo, npad] = q.subarray(11);
+  const aAt = slotAt + block * slotBytes, gAt = aAt + kp * kp * 8;
+  const S = (gAt + 2 * kp * 8) / 8, R = S + 12;
+  const swAt = (R + 10) * 8, zwAt = swAt + zStride, vAt = swAt + 2 * zStride, v = vAt / 8;
+  if (system) h.fill(0, aAt / 8, S);
+  h.fill(0, S, S + 9);
+  h[S + 9] = Infinity;
+  h[S + 10] = -Infinity;
+  /** Neumaier's compensated addition of d to h[at] (sum) and h[at + 1] (compensation). */
+  const add = (at: number, d: number) => {
+    const s = h[at], t = s + d;
+    h[at + 1] += Math.abs(s) >= Math.abs(d) ? (s - t) + d : (d - t) + s;
+    h[at] = t;
+  };
+  const reset = () => {
+    h.fill(0, R, R + 6);
+    h[R + 6] = h[R + 7] = Infinity;
+    h[R + 8] = h[R + 9] = -Infinity;
+  };
+  const x = xAt / 8, eta = etaAt / 8, offset = eta + 3 * (stride / 8);
+  const beta = betaAt / 8, b0 = off ? h[beta] : 0;
+  const first = block * blockChunks * chunkRows;
+  const last = Math.min(npad, first + blockChunks * chunkRows);
+  for (let i0 = first; i0 < last; i0 += chunkRows) {
+    const m = Math.min(chunkRows, last - i0);
+    h.copyWithin(v, x + i0 * k, x + (i0 + m) * k);
+    if (etaToo) {
+      // η = Xβ (+ offset) from the copy, four rows side by side; the padding row keeps η = 0.
+      const end = Math.min(n, i0 + m);
+      let i = i0;
+      for (; i + 3 < end; i += 4) {
+        let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
+        const r0 = v + (i - i0) * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
+        for (let j = 0; j < k; j++) {
+          const bj = h[beta + off + j];
+          s0 += h[r0 + j] * bj;
+          s1 += h[r1 + j] * bj;
+          s2 += h[r2 + j] * bj;
+          s3 += h[r3 + j] * bj;
+        }
+        h[eta + i] = s0;
+        h[eta + i + 1] = s1;
+        h[eta + i + 2] = s2;
+        h[eta + i + 3] = s3;
+      }
+      for (; i < end; i++) {
+        let t = b0;
+        for (let j = 0, r = v + (i - i0) * k; j < k; j++) t += h[r + j] * h[beta + off + j];
+        h[eta + i] = t;
+      }
+      if (hasOffset) { for (let r = i0; r < end; r++) h[eta + r] += h[offset + r]; }
+    }
+    const p = etaAt + 8 * i0, pEnd = p + 8 * m;
+    if (nullToo) {
+      reset();
+      rowsAtOffset(p, swAt, pEnd, R * 8);
+      add(S + 4, h[R] + h[R + 1]);
+    }
+    reset();
+    rows(p, swAt, pEnd, R * 8);
+    add(S + 2, h[R] + h[R + 1]);
+    if (store) {
+      add(S + 6, h[R + 2] + h[R + 3]);
+      h[S + 8] += h[R + 4] + h[R + 5];
+      h[S + 9] = Math.min(h[S + 9], h[R + 6], h[R + 7]);
+      h[S + 10] = Math.max(h[S + 10], h[R + 8], h[R + 9]);
+    }
+    if (system) {
+      if (off) {
+        let sww = h[S], swz = h[S + 1];
+        for (let r = swAt / 8, z = zwAt / 8, e = r + m; r < e; r++, z++) {
+          sww += h[r] * h[r];
+          swz += h[r] * h[z];
+        }
+        h[S] = sww;
+        h[S + 1] = swz;
+      }
+      chunkFn(vAt, swAt, zwAt, aAt, gAt, k, kp, m);
+    }
+  }
+};
+
+/** The parallel passes of one fit: its pass state, the source of its systems, and the rest. */
+export interface ParallelFused {
+  /** The pass state the loop reads (its rows are views of the shared memory until `release`). */
+  readonly pass: Pass;
+  /** Whether some |w·y − round(w·y)| > 0.001 (R's "non-integer" warning). */
+  readonly nonInteger: boolean;
+  /**
+   * The normal equations of a pass: `computeRows(fill)` runs a pass over all rows (the start
+   * with `pass.beta` null, else η = Xβ) that also sums the deviance; given `stored` as the fill,
+   * the system at the stored η instead (the deviance sums untouched).
+   */
+  readonly source: { computeRows(fill: RowWeights): Crossprod };
+  /** The fill that asks `source` for a pass. */
+  readonly fill: RowWeights;
+  /** The fill that asks `source` for the system at the stored η. */
+  readonly stored: RowWeights;
+  /** A pass without a system that stores μ and the deviance residuals and sums R's log-likelihood. */
+  updateOnly(): void;
+  /** The fit's rows and prior weights and offset, copied out of the shared memory. */
+  rows(): {
+    y: Float64Array;
+    eta: Float64Array;
+    mu: Float64Array;
+    dev: Float64Array;
+    weights: Float64Array | null;
+    offset: Float64Array | null;
+  };
+  /** Hands the shared memory back (nothing may be read from `pass` afterwards). */
+  release(): void;
+}
+
+/** The largest shared memory asked for (bytes): wasm32's 4 GiB less a page. */
+const MAX_BYTES = 65535 * 65536;
+
+/**
+ * The parallel passes for a logit fit on the normal equations, or null where they cannot run
+ * (another link, no row kernel asked for, no shared WebAssembly memory or SIMD, too large).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parallelFused } from "./fused_parallel.ts";
+ * import { fromRows } from "../core/matrix.ts";
+ * const link = { name: "logit", linkfun: (m: number) => Math.log(m / (1 - m)),
+ *   linkinv: (e: number) => 1 / (1 + Math.exp(-e)), muEta: (e: number) => Math.exp(e) / (1 + Math.exp(e)) ** 2 };
+ * const par = parallelFused({ X: fromRows([[1], [2], [3]]), intercept: false, link, y: [1, 0, 1],
+ *   weights: null, offset: null, maxit: 25, epsilon: 1e-8, nullAtOffset: false });
+ * if (par !== null) {
+ *   par.pass.beta = Float64Array.of(0); // η = 0: μ = ½, √w = ½, z√w = ±1
+ *   const { A, b } = par.source.computeRows(par.fill);
+ *   assert.ok(A[0] === (1 + 4 + 9) / 4 && b[0] === (1 - 2 + 3) / 2);
+ *   assert.ok(Math.abs(par.pass.acc[0] + par.pass.acc[1] - 6 * Math.LN2) < 1e-15);
+ *   par.release();
+ * }
+ * ```
+ */
+export function parallelFused(inp: FusedInput): ParallelFused | null {
+  if (inp.link.name !== "logit" || inp.rowKernel === false) return null;
+  const X = inp.X, n = X.rows, k = X.cols, npad = n + (n & 1), kp = (k + 3) & ~3;
+  const chunkRows = Math.max(4, Math.floor(32768 / Math.max(1, k))) & ~1;
+  const c = chunkRows + 2, nb = npad + 2, stride = 8 * nb, zStride = 8 * c;
+  const cross = crossprodSharedModule();
+  if (cross === null || logitRowsSharedModule(nb, c, RUN.SYSTEM) === null) return null;
+  const blocks = Math.ceil(npad / (BLOCK_CHUNKS * chunkRows));
+  const slotBytes = (kp * kp + 2 * kp + 12 + 10 + 2 * c + chunkRows * k) * 8 + 64;
+  const xAt = 64, etaAt = xAt + npad * k * 8, betaAt = etaAt + 7 * stride;
+  const slotAt = betaAt + Math.ceil(((k + 1) * 8) / 64) * 64;
+  const bytes = slotAt + blocks * slotBytes;
+  if (bytes > MAX_BYTES) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = sharedMemory(bytes);
+  } catch {
+    return null;
+  }
+  const heap = new Float64Array(memory.buffer);
+  const buffer = (b: number, length = n) =>
+    heap.subarray(etaAt / 8 + b * nb, etaAt / 8 + b * nb + length);
+  const [eta, y, w, offset, hy, mu, dev] = [0, 1, 2, 3, 4, 5, 6].map((b) => buffer(b));
+  // The rows: X (and a row of zeros for an odd N), R's y, the weights, the offset, H(y).
+  heap.set(X.data, xAt / 8);
+  heap.fill(0, xAt / 8 + n * k, xAt / 8 + npad * k);
+  const flags = copyResponse(
+    inp.y instanceof Float64Array ? inp.y : Float64Array.from(inp.y),
+    inp.weights,
+    y,
+  );
+  if (inp.weights === null) w.fill(1);
+  else w.set(inp.weights);
+  if (inp.offset === null) offset.fill(0);
+  else offset.set(inp.offset);
+  const fractional = (flags & 2) !== 0;
+  if (fractional) entropies(y, hy);
+  for (let b = 0; b < 7; b++) heap.fill(0, etaAt / 8 + b * nb + n, etaAt / 8 + (b + 1) * nb);
+  const hy_ = fractional ? RUN.HY : 0;
+  const moduleOf = (f: number) => logitRowsSharedModule(nb, c, f | hy_)!;
+  const pass: Pass = {
+    inp,
+    kernel: null,
+    y,
+    eta,
+    mu,
+    dev,
+    fractional,
+    xRows: null,
+    xFirst: 0,
+    beta: null,
+    acc: Float64Array.of(0, 0, 0, 0, 0, 0, 0, Infinity, -Infinity),
+    scratch: new Float64Array(3),
+    valid: true,
+  };
+  const params = new Float64Array(19);
+  params.set([n, k, kp, chunkRows, BLOCK_CHUNKS, xAt, etaAt, stride, slotAt, slotBytes, zStride]);
+  params[INTERCEPT] = inp.intercept ? 1 : 0;
+  params[BETA_AT] = betaAt;
+  params[OFFSET] = inp.offset === null ? 0 : 1;
+  params[NPAD] = npad;
+  const S = kp * kp + 2 * kp; // the sums' place in a block's
+  /** Runs a pass: with or without η, system, stored rows, null deviance; sums into pass.acc. */
+  const run = (
+    etaToo: boolean,
+    system: boolean,
+    store: boolean,
+    nullToo: boolean,
+    sums: boolean,
+  ) => {
+    if (etaToo) heap.set(pass.beta!, betaAt / 8);
+    params[ETA] = etaToo ? 1 : 0;
+    params[SYSTEM] = system ? 1 : 0;
+    params[STORE] = store ? 1 : 0;
+    params[NULL_TOO] = nullToo ? 1 : 0;
+    const main = moduleOf(system ? RUN.SYSTEM : RUN.ROWS);
+    runBlocks({
+      run: fusedBlock,
+      modules: [cross, main, nullToo ? moduleOf(RUN.AT_OFFSET) : main],
+      memory,
+      params,
+      blocks,
+      control: 0,
+    });
+    if (!sums) return;
+    const acc = pass.acc;
+    for (let blk = 0; blk < blocks; blk++) {
+      const at = (slotAt + blk * slotBytes) / 8 + S;
+      addTo(acc, 0, heap[at + 2]);
+      addTo(acc, 0, heap[at + 3]);
+      if (nullToo) {
+        addTo(acc, 2, heap[at + 4]);
+        addTo(acc, 2, heap[at + 5]);
+      }
+      if (store) {
+        addTo(acc, 4, heap[at + 6]);
+        addTo(acc, 4, heap[at + 7]);
+        acc[6] += heap[at + 8];
+        acc[7] = Math.min(acc[7], heap[at + 9]);
+        acc[8] = Math.max(acc[8], heap[at + 10]);
+      }
+    }
+  };
+  const p = k + (inp.intercept ? 1 : 0);
+  const result: Crossprod = { A: new Float64Array(p * p), b: new Float64Array(p), p };
+  const accA = new Float64Array(kp * kp), g = new Float64Array(2 * kp);
+  const fill: RowWeights = () => {};
+  const stored: RowWeights = () => {};
+  let released = false;
+  return {
+    pass,
+    nonInteger: (flags & 1) !== 0,
+    fill,
+    stored,
+    source: {
+      computeRows(f: RowWeights): Crossprod {
+        if (released) throw new Error("parallelFused: used after release()");
+        if (f === stored) {
+          run(false, true, false, false, false);
+        } else {
+          const start = pass.beta === null;
+          if (start) startChunk(pass, 0, n);
+          run(!start, true, false, start && inp.nullAtOffset, true);
+        }
+        accA.fill(0);
+        g.fill(0);
+        let sww = 0, swz = 0;
+        for (let blk = 0; blk < blocks; blk++) {
+          const at = (slotAt + blk * slotBytes) / 8;
+          for (let i = 0; i < kp * kp; i++) accA[i] += heap[at + i];
+          for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + kp * kp + i];
+          sww += heap[at + S];
+          swz += heap[at + S + 1];
+        }
+        crossprodResult(result, accA, g, sww, swz, k, inp.intercept);
+        return result;
+      },
+    },
+    updateOnly: () => run(true, false, true, false, true),
+    rows: () => ({
+      y: y.slice(),
+      eta: eta.slice(),
+      mu: mu.slice(),
+      dev: dev.slice(),
+      weights: inp.weights === null ? null : w.slice(),
+      offset: inp.offset === null ? null : offset.slice(),
+    }),
+    release() {
+      if (released) return;
+      released = true;
+      recycleMemory(memory);
+    },
+  };
+}
+
+/** Neumaier's compensated addition of d to acc[at] (sum) and acc[at + 1] (compensation). */
+function addTo(acc: Float64Array, at: number, d: number): void {
+  const sum = acc[at], t = sum + d;
+  acc[at + 1] += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
+  acc[at] = t;
+}
