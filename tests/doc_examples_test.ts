@@ -5,100 +5,101 @@
 import assert from "node:assert/strict";
 import * as module1 from "../lib/_kernels/crossprod.ts";
 import * as module2 from "../lib/_kernels/crossprod_parallel.ts";
-import * as module3 from "../lib/_kernels/exp.ts";
-import * as module4 from "../lib/_kernels/wasm.ts";
-import * as module5 from "../lib/_kernels/fastmath.ts";
-import * as module6 from "../lib/_kernels/fused_aic.ts";
-import * as module7 from "../lib/r/dbinom.ts";
-import * as module8 from "../lib/_kernels/fused_crossprod.ts";
-import * as module9 from "../lib/_kernels/logit_rows_wasm.ts";
-import * as module10 from "../lib/core/matrix.ts";
-import * as module11 from "../lib/_kernels/fused_irls.ts";
-import * as module12 from "../lib/glm/links.ts";
-import * as module13 from "../lib/glm/cholesky.ts";
-import * as module14 from "../lib/glm/normal_equations.ts";
-import * as module15 from "../lib/_kernels/fused_logit.ts";
-import * as module16 from "../lib/_kernels/fused_parallel.ts";
-import * as module17 from "../lib/_kernels/fused_rows.ts";
-import * as module18 from "../lib/_kernels/glm_rows.ts";
-import * as module19 from "../lib/_kernels/network_js.ts";
-import * as module20 from "../lib/_kernels/network_wasm.ts";
-import * as module21 from "../lib/_kernels/pool.ts";
-import * as module22 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module23 from "../lib/_kernels/wasm_module.ts";
-import * as module24 from "../lib/book/breakdown_figures.ts";
-import * as module25 from "../lib/book/breakdowns.ts";
-import * as module26 from "../lib/book/problem.ts";
-import * as module27 from "../lib/book/experiments.ts";
-import * as module28 from "../lib/book/figures.ts";
-import * as module29 from "../lib/book/live.ts";
-import * as module30 from "../lib/book/live_plots.ts";
-import * as module31 from "../lib/book/paths.ts";
-import * as module32 from "../lib/book/paths_figure.ts";
-import * as module33 from "../lib/book/tutorial.ts";
-import * as module34 from "../lib/core/errors.ts";
-import * as module35 from "../lib/core/html.ts";
-import * as module36 from "../lib/core/math.ts";
-import * as module37 from "../lib/core/math_exact.ts";
-import * as module38 from "../lib/core/metrics.ts";
-import * as module39 from "../lib/core/validate.ts";
-import * as module40 from "../lib/data/csv.ts";
-import * as module41 from "../lib/data/csv_file.ts";
-import * as module42 from "../lib/data/dataset.ts";
-import * as module43 from "../lib/mod.ts";
-import * as module44 from "../lib/glm/binomial_fit.ts";
-import * as module45 from "../lib/glm/binomial_loop.ts";
-import * as module46 from "../lib/glm/wls.ts";
-import * as module47 from "../lib/glm/binomial_rows.ts";
-import * as module48 from "../lib/glm/engine.ts";
-import * as module49 from "../lib/glm/family.ts";
-import * as module50 from "../lib/glm/family_options.ts";
-import * as module51 from "../lib/glm/glm.ts";
-import * as module52 from "../lib/glm/glm_fit.ts";
-import * as module53 from "../lib/glm/irls_loop.ts";
-import * as module54 from "../lib/glm/irls_step.ts";
-import * as module55 from "../lib/glm/loglik.ts";
-import * as module56 from "../lib/glm/null_deviance.ts";
-import * as module57 from "../lib/glm/summary.ts";
-import * as module58 from "../lib/nn/adam.ts";
-import * as module59 from "../lib/nn/dense_unit.ts";
-import * as module60 from "../lib/nn/engine.ts";
-import * as module61 from "../lib/nn/gradient_descent.ts";
-import * as module62 from "../lib/nn/layers.ts";
-import * as module63 from "../lib/nn/loss.ts";
-import * as module64 from "../lib/nn/model.ts";
-import * as module65 from "../lib/nn/network.ts";
-import * as module66 from "../lib/nn/numerical_gradient.ts";
-import * as module67 from "../lib/nn/optimizer.ts";
-import * as module68 from "../lib/nn/optimizers.ts";
-import * as module69 from "../lib/nn/progress.ts";
-import * as module70 from "../lib/nn/scratch_adam.ts";
-import * as module71 from "../lib/nn/sgd.ts";
-import * as module72 from "../lib/nn/shuffle.ts";
-import * as module73 from "../lib/nn/train.ts";
-import * as module74 from "../lib/nn/training_checks.ts";
-import * as module75 from "../lib/r/_libm.ts";
-import * as module76 from "../lib/r/binomial.ts";
-import * as module77 from "../lib/r/mersenne_twister.ts";
-import * as module78 from "../lib/r/distributions.ts";
-import * as module79 from "../lib/r/format.ts";
-import * as module80 from "../lib/r/logit.ts";
-import * as module81 from "../lib/r/nmath.ts";
-import * as module82 from "../lib/r/pchisq.ts";
-import * as module83 from "../lib/r/qnorm.ts";
-import * as module84 from "../lib/r/qr.ts";
-import * as module85 from "../lib/r/random.ts";
-import * as module86 from "../lib/r/sample.ts";
-import * as module87 from "../lib/r/spline.ts";
-import * as module88 from "../lib/view/axes.ts";
-import * as module89 from "../lib/view/charts.ts";
-import * as module90 from "../lib/view/diagram.ts";
-import * as module91 from "../lib/view/display.ts";
-import * as module92 from "../lib/view/figure.ts";
-import * as module93 from "@observablehq/plot";
-import * as module94 from "../lib/view/labels.ts";
-import * as module95 from "../lib/view/plots.ts";
-import * as module96 from "../lib/view/surface.ts";
+import * as module3 from "../lib/_kernels/eta_wasm.ts";
+import * as module4 from "../lib/_kernels/exp.ts";
+import * as module5 from "../lib/_kernels/wasm.ts";
+import * as module6 from "../lib/_kernels/fastmath.ts";
+import * as module7 from "../lib/_kernels/fused_aic.ts";
+import * as module8 from "../lib/r/dbinom.ts";
+import * as module9 from "../lib/_kernels/fused_crossprod.ts";
+import * as module10 from "../lib/_kernels/logit_rows_wasm.ts";
+import * as module11 from "../lib/core/matrix.ts";
+import * as module12 from "../lib/_kernels/fused_irls.ts";
+import * as module13 from "../lib/glm/links.ts";
+import * as module14 from "../lib/glm/cholesky.ts";
+import * as module15 from "../lib/glm/normal_equations.ts";
+import * as module16 from "../lib/_kernels/fused_logit.ts";
+import * as module17 from "../lib/_kernels/fused_parallel.ts";
+import * as module18 from "../lib/_kernels/fused_rows.ts";
+import * as module19 from "../lib/_kernels/glm_rows.ts";
+import * as module20 from "../lib/_kernels/network_js.ts";
+import * as module21 from "../lib/_kernels/network_wasm.ts";
+import * as module22 from "../lib/_kernels/pool.ts";
+import * as module23 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module24 from "../lib/_kernels/wasm_module.ts";
+import * as module25 from "../lib/book/breakdown_figures.ts";
+import * as module26 from "../lib/book/breakdowns.ts";
+import * as module27 from "../lib/book/problem.ts";
+import * as module28 from "../lib/book/experiments.ts";
+import * as module29 from "../lib/book/figures.ts";
+import * as module30 from "../lib/book/live.ts";
+import * as module31 from "../lib/book/live_plots.ts";
+import * as module32 from "../lib/book/paths.ts";
+import * as module33 from "../lib/book/paths_figure.ts";
+import * as module34 from "../lib/book/tutorial.ts";
+import * as module35 from "../lib/core/errors.ts";
+import * as module36 from "../lib/core/html.ts";
+import * as module37 from "../lib/core/math.ts";
+import * as module38 from "../lib/core/math_exact.ts";
+import * as module39 from "../lib/core/metrics.ts";
+import * as module40 from "../lib/core/validate.ts";
+import * as module41 from "../lib/data/csv.ts";
+import * as module42 from "../lib/data/csv_file.ts";
+import * as module43 from "../lib/data/dataset.ts";
+import * as module44 from "../lib/mod.ts";
+import * as module45 from "../lib/glm/binomial_fit.ts";
+import * as module46 from "../lib/glm/binomial_loop.ts";
+import * as module47 from "../lib/glm/wls.ts";
+import * as module48 from "../lib/glm/binomial_rows.ts";
+import * as module49 from "../lib/glm/engine.ts";
+import * as module50 from "../lib/glm/family.ts";
+import * as module51 from "../lib/glm/family_options.ts";
+import * as module52 from "../lib/glm/glm.ts";
+import * as module53 from "../lib/glm/glm_fit.ts";
+import * as module54 from "../lib/glm/irls_loop.ts";
+import * as module55 from "../lib/glm/irls_step.ts";
+import * as module56 from "../lib/glm/loglik.ts";
+import * as module57 from "../lib/glm/null_deviance.ts";
+import * as module58 from "../lib/glm/summary.ts";
+import * as module59 from "../lib/nn/adam.ts";
+import * as module60 from "../lib/nn/dense_unit.ts";
+import * as module61 from "../lib/nn/engine.ts";
+import * as module62 from "../lib/nn/gradient_descent.ts";
+import * as module63 from "../lib/nn/layers.ts";
+import * as module64 from "../lib/nn/loss.ts";
+import * as module65 from "../lib/nn/model.ts";
+import * as module66 from "../lib/nn/network.ts";
+import * as module67 from "../lib/nn/numerical_gradient.ts";
+import * as module68 from "../lib/nn/optimizer.ts";
+import * as module69 from "../lib/nn/optimizers.ts";
+import * as module70 from "../lib/nn/progress.ts";
+import * as module71 from "../lib/nn/scratch_adam.ts";
+import * as module72 from "../lib/nn/sgd.ts";
+import * as module73 from "../lib/nn/shuffle.ts";
+import * as module74 from "../lib/nn/train.ts";
+import * as module75 from "../lib/nn/training_checks.ts";
+import * as module76 from "../lib/r/_libm.ts";
+import * as module77 from "../lib/r/binomial.ts";
+import * as module78 from "../lib/r/mersenne_twister.ts";
+import * as module79 from "../lib/r/distributions.ts";
+import * as module80 from "../lib/r/format.ts";
+import * as module81 from "../lib/r/logit.ts";
+import * as module82 from "../lib/r/nmath.ts";
+import * as module83 from "../lib/r/pchisq.ts";
+import * as module84 from "../lib/r/qnorm.ts";
+import * as module85 from "../lib/r/qr.ts";
+import * as module86 from "../lib/r/random.ts";
+import * as module87 from "../lib/r/sample.ts";
+import * as module88 from "../lib/r/spline.ts";
+import * as module89 from "../lib/view/axes.ts";
+import * as module90 from "../lib/view/charts.ts";
+import * as module91 from "../lib/view/diagram.ts";
+import * as module92 from "../lib/view/display.ts";
+import * as module93 from "../lib/view/figure.ts";
+import * as module94 from "@observablehq/plot";
+import * as module95 from "../lib/view/labels.ts";
+import * as module96 from "../lib/view/plots.ts";
+import * as module97 from "../lib/view/surface.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
 Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:182)", () => {
@@ -178,20 +179,37 @@ Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:118)", 
   }
 });
 
+Deno.test("etaModules example (lib/_kernels/eta_wasm.ts:105)", () => {
+  const etaModules: typeof module3.etaModules = module3.etaModules;
+  const mods = etaModules();
+  if (mods !== null) {
+    const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const [eta, sums] = mods.map((m) => new WebAssembly.Instance(m, { m: { mem } }).exports);
+    const h = new Float64Array(mem.buffer);
+    h.set([1, 2, 3, 4], 0); // two rows (1, 2) and (3, 4)
+    h.set([0.5, 10, -1], 8); // β₀ = 0.5, β = (10, −1)
+    h.set([0.25, 0.5], 16); // the offsets
+    (eta.eta as (...a: number[]) => void)(0, 64, 24 * 8, 128, 2, 2, 1, 1);
+    assert.deepEqual([h[24], h[25]], [0.5 + 10 - 2 + 0.25, 0.5 + 30 - 4 + 0.5]);
+    (sums.sums as (...a: number[]) => void)(0, 16, 2, 32 * 8); // √w = (1, 2), z√w = (3, 4)
+    assert.deepEqual([h[32] + h[33], h[34] + h[35]], [1 + 4, 3 + 8]);
+  }
+});
+
 Deno.test("wasmReduce example (lib/_kernels/exp.ts:33)", () => {
-  const wasmReduce: typeof module3.wasmReduce = module3.wasmReduce;
-  const localGet: typeof module4.localGet = module4.localGet;
+  const wasmReduce: typeof module4.wasmReduce = module4.wasmReduce;
+  const localGet: typeof module5.localGet = module5.localGet;
   const code = wasmReduce(localGet(0), 1);
   assert.deepEqual(code.slice(0, 2), localGet(0)); // x is pushed first
 });
 
 Deno.test("wasmTimesPow2 example (lib/_kernels/exp.ts:55)", () => {
-  const wasmTimesPow2: typeof module3.wasmTimesPow2 = module3.wasmTimesPow2;
+  const wasmTimesPow2: typeof module4.wasmTimesPow2 = module4.wasmTimesPow2;
   assert.deepEqual(wasmTimesPow2(3).slice(-3), [0xfd, 0xf2, 0x01]); // ends with f64x2.mul
 });
 
 Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
-  const jsReduce: typeof module3.jsReduce = module3.jsReduce;
+  const jsReduce: typeof module4.jsReduce = module4.jsReduce;
   const src = jsReduce("x", 1);
   const [kd, r] = new Function("x", `${src} return [kd, rr];`)(10) as number[];
   assert.equal(kd, 14); // 10 = 14·ln 2 + 0.29…
@@ -199,7 +217,7 @@ Deno.test("jsReduce example (lib/_kernels/exp.ts:71)", () => {
 });
 
 Deno.test("expTable example (lib/_kernels/fastmath.ts:40)", () => {
-  const expTable: typeof module5.expTable = module5.expTable;
+  const expTable: typeof module6.expTable = module6.expTable;
   assert.ok(expTable(0) === 1);
   assert.ok(
     Math.abs(expTable(1) - Math.E) <= 4.5e-16 &&
@@ -208,14 +226,14 @@ Deno.test("expTable example (lib/_kernels/fastmath.ts:40)", () => {
 });
 
 Deno.test("log1pUnit example (lib/_kernels/fastmath.ts:77)", () => {
-  const log1pUnit: typeof module5.log1pUnit = module5.log1pUnit;
+  const log1pUnit: typeof module6.log1pUnit = module6.log1pUnit;
   assert.ok(log1pUnit(0) === 0 && log1pUnit(1e-20) === 1e-20);
   assert.ok(Math.abs(log1pUnit(1) - Math.LN2) <= 1.2e-16);
 });
 
 Deno.test("exceptionsLogLik example (lib/_kernels/fused_aic.ts:19)", () => {
-  const exceptionsLogLik: typeof module6.exceptionsLogLik = module6.exceptionsLogLik;
-  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
+  const exceptionsLogLik: typeof module7.exceptionsLogLik = module7.exceptionsLogLik;
+  const logDbinom: typeof module8.logDbinom = module8.logDbinom;
   const y = Float64Array.of(1, 0, 0.5),
     mu = Float64Array.of(0.95, 0.5, 0.4),
     w = Float64Array.of(1, 1, 2);
@@ -223,9 +241,9 @@ Deno.test("exceptionsLogLik example (lib/_kernels/fused_aic.ts:19)", () => {
 });
 
 Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () => {
-  const minus2LogLikAndResiduals: typeof module6.minus2LogLikAndResiduals =
-    module6.minus2LogLikAndResiduals;
-  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
+  const minus2LogLikAndResiduals: typeof module7.minus2LogLikAndResiduals =
+    module7.minus2LogLikAndResiduals;
+  const logDbinom: typeof module8.logDbinom = module8.logDbinom;
   const y = Float64Array.of(1, 0, 1),
     mu = Float64Array.of(0.3, 0.4, 0.95),
     w = Float64Array.of(2, 1, 1);
@@ -240,17 +258,17 @@ Deno.test("minus2LogLikAndResiduals example (lib/_kernels/fused_aic.ts:55)", () 
 });
 
 Deno.test("sharedCrossprodBytes example (lib/_kernels/fused_crossprod.ts:37)", () => {
-  const sharedCrossprodBytes: typeof module8.sharedCrossprodBytes = module8.sharedCrossprodBytes;
+  const sharedCrossprodBytes: typeof module9.sharedCrossprodBytes = module9.sharedCrossprodBytes;
   assert.ok(
     sharedCrossprodBytes(10).bytes >= 3276 * 10 * 8 && sharedCrossprodBytes(10).chunk === 3276,
   );
 });
 
 Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:56)", () => {
-  const sharedCrossprod: typeof module8.sharedCrossprod = module8.sharedCrossprod;
-  const sharedCrossprodBytes: typeof module8.sharedCrossprodBytes = module8.sharedCrossprodBytes;
-  const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const sharedCrossprod: typeof module9.sharedCrossprod = module9.sharedCrossprod;
+  const sharedCrossprodBytes: typeof module9.sharedCrossprodBytes = module9.sharedCrossprodBytes;
+  const logitRowsKernel: typeof module10.logitRowsKernel = module10.logitRowsKernel;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 2], [3, 4], [5, 6]]);
   const { bytes, chunk } = sharedCrossprodBytes(2);
   const kernel = logitRowsKernel(3, chunk, bytes);
@@ -267,11 +285,11 @@ Deno.test("sharedCrossprod example (lib/_kernels/fused_crossprod.ts:56)", () => 
 });
 
 Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:84)", () => {
-  const fusedIrls: typeof module11.fusedIrls = module11.fusedIrls;
-  const binomialLink: typeof module12.binomialLink = module12.binomialLink;
-  const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
-  const normalEquations: typeof module14.normalEquations = module14.normalEquations;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const fusedIrls: typeof module12.fusedIrls = module12.fusedIrls;
+  const binomialLink: typeof module13.binomialLink = module13.binomialLink;
+  const choleskySolver: typeof module14.choleskySolver = module14.choleskySolver;
+  const normalEquations: typeof module15.normalEquations = module15.normalEquations;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedIrls({
     X,
@@ -288,10 +306,10 @@ Deno.test("fusedIrls example (lib/_kernels/fused_irls.ts:84)", () => {
 });
 
 Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
-  const kernelRows: typeof module15.kernelRows = module15.kernelRows;
-  const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;
-  const minus2LogLikAndResiduals: typeof module6.minus2LogLikAndResiduals =
-    module6.minus2LogLikAndResiduals;
+  const kernelRows: typeof module16.kernelRows = module16.kernelRows;
+  const logitRowsKernel: typeof module10.logitRowsKernel = module10.logitRowsKernel;
+  const minus2LogLikAndResiduals: typeof module7.minus2LogLikAndResiduals =
+    module7.minus2LogLikAndResiduals;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -315,9 +333,9 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
   }
 });
 
-Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:180)", () => {
-  const parallelFused: typeof module16.parallelFused = module16.parallelFused;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:157)", () => {
+  const parallelFused: typeof module17.parallelFused = module17.parallelFused;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -345,9 +363,9 @@ Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:180)", () => {
 });
 
 Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:55)", () => {
-  const createPass: typeof module17.createPass = module17.createPass;
-  const nullAtOffset: typeof module17.nullAtOffset = module17.nullAtOffset;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const createPass: typeof module18.createPass = module18.createPass;
+  const nullAtOffset: typeof module18.nullAtOffset = module18.nullAtOffset;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -369,8 +387,8 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:55)", () => {
 });
 
 Deno.test("createPass example (lib/_kernels/fused_rows.ts:215)", () => {
-  const createPass: typeof module17.createPass = module17.createPass;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const createPass: typeof module18.createPass = module18.createPass;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -393,10 +411,10 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:215)", () => {
 });
 
 Deno.test("passRows example (lib/_kernels/fused_rows.ts:280)", () => {
-  const createPass: typeof module17.createPass = module17.createPass;
-  const passDeviance: typeof module17.passDeviance = module17.passDeviance;
-  const passRows: typeof module17.passRows = module17.passRows;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const createPass: typeof module18.createPass = module18.createPass;
+  const passDeviance: typeof module18.passDeviance = module18.passDeviance;
+  const passRows: typeof module18.passRows = module18.passRows;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
     name: "logit",
     linkfun: (m: number) => Math.log(m / (1 - m)),
@@ -423,10 +441,10 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:280)", () => {
 });
 
 Deno.test("resetPass example (lib/_kernels/fused_rows.ts:320)", () => {
-  const createPass: typeof module17.createPass = module17.createPass;
-  const passDeviance: typeof module17.passDeviance = module17.passDeviance;
-  const resetPass: typeof module17.resetPass = module17.resetPass;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const createPass: typeof module18.createPass = module18.createPass;
+  const passDeviance: typeof module18.passDeviance = module18.passDeviance;
+  const resetPass: typeof module18.resetPass = module18.resetPass;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
     name: "cauchit",
     linkfun: (m: number) => m,
@@ -450,9 +468,9 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:320)", () => {
 });
 
 Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:344)", () => {
-  const createPass: typeof module17.createPass = module17.createPass;
-  const passDeviance: typeof module17.passDeviance = module17.passDeviance;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const createPass: typeof module18.createPass = module18.createPass;
+  const passDeviance: typeof module18.passDeviance = module18.passDeviance;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
     name: "probit",
     linkfun: (m: number) => m,
@@ -475,14 +493,14 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:344)", () => {
 });
 
 Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:363)", () => {
-  const addCompensated: typeof module17.addCompensated = module17.addCompensated;
+  const addCompensated: typeof module18.addCompensated = module18.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);
   assert.equal(acc[0] + acc[1], 1 + 2e-16);
 });
 
 Deno.test("updateRows example (lib/_kernels/glm_rows.ts:27)", () => {
-  const updateRows: typeof module18.updateRows = module18.updateRows;
+  const updateRows: typeof module19.updateRows = module19.updateRows;
   const X = { rows: 2, cols: 1, data: Float64Array.of(1, -1) };
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(X, false, Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu, false);
@@ -490,8 +508,9 @@ Deno.test("updateRows example (lib/_kernels/glm_rows.ts:27)", () => {
 });
 
 Deno.test("logitRowsSharedModule example (lib/_kernels/logit_rows_wasm.ts:270)", () => {
-  const logitRowsSharedModule: typeof module9.logitRowsSharedModule = module9.logitRowsSharedModule;
-  const RUN: typeof module9.RUN = module9.RUN;
+  const logitRowsSharedModule: typeof module10.logitRowsSharedModule =
+    module10.logitRowsSharedModule;
+  const RUN: typeof module10.RUN = module10.RUN;
   const mod = logitRowsSharedModule(4, 4, RUN.SYSTEM);
   if (mod !== null) {
     const mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -507,8 +526,8 @@ Deno.test("logitRowsSharedModule example (lib/_kernels/logit_rows_wasm.ts:270)",
 });
 
 Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:299)", () => {
-  const logitRowsKernel: typeof module9.logitRowsKernel = module9.logitRowsKernel;
-  const RUN: typeof module9.RUN = module9.RUN;
+  const logitRowsKernel: typeof module10.logitRowsKernel = module10.logitRowsKernel;
+  const RUN: typeof module10.RUN = module10.RUN;
   const k = logitRowsKernel(2, 2);
   if (k !== null) {
     const b = k.buffers;
@@ -527,7 +546,7 @@ Deno.test("logitRowsKernel example (lib/_kernels/logit_rows_wasm.ts:299)", () =>
 });
 
 Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
-  const jsKernel: typeof module19.jsKernel = module19.jsKernel;
+  const jsKernel: typeof module20.jsKernel = module20.jsKernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(2);
   const X = Float64Array.of(1, 0, 0, 1, 1, 1), y = Float64Array.of(1, 0, 1);
   assert.ok(jsKernel(2, false, false)(X, y, new Float64Array(2), g, 0, 3, out));
@@ -536,7 +555,7 @@ Deno.test("jsKernel example (lib/_kernels/network_js.ts:78)", () => {
 });
 
 Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
-  const float32Kernel: typeof module19.float32Kernel = module19.float32Kernel;
+  const float32Kernel: typeof module20.float32Kernel = module20.float32Kernel;
   const out = { lossSum: 0, hits: 0 }, g = new Float64Array(1);
   float32Kernel(1, false)(
     Float64Array.of(1, 3),
@@ -551,7 +570,7 @@ Deno.test("float32Kernel example (lib/_kernels/network_js.ts:138)", () => {
 });
 
 Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
-  const wasmKernel: typeof module20.wasmKernel = module20.wasmKernel;
+  const wasmKernel: typeof module21.wasmKernel = module21.wasmKernel;
   const kern = wasmKernel(2, false);
   if (kern) {
     kern.reserve(3);
@@ -564,25 +583,25 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
 });
 
 Deno.test("poolThreads example (lib/_kernels/pool.ts:119)", () => {
-  const poolThreads: typeof module21.poolThreads = module21.poolThreads;
+  const poolThreads: typeof module22.poolThreads = module22.poolThreads;
   const before = poolThreads();
   assert.equal(poolThreads(1), 1);
   poolThreads(before);
 });
 
 Deno.test("poolState example (lib/_kernels/pool.ts:170)", () => {
-  const poolState: typeof module21.poolState = module21.poolState;
+  const poolState: typeof module22.poolState = module22.poolState;
   assert.equal(typeof poolState().broken, "boolean");
 });
 
 Deno.test("startPool example (lib/_kernels/pool.ts:185)", () => {
-  const poolThreads: typeof module21.poolThreads = module21.poolThreads;
-  const startPool: typeof module21.startPool = module21.startPool;
+  const poolThreads: typeof module22.poolThreads = module22.poolThreads;
+  const startPool: typeof module22.startPool = module22.startPool;
   assert.ok(startPool() <= poolThreads() - 1);
 });
 
 Deno.test("runBlocks example (lib/_kernels/pool.ts:220)", () => {
-  const runBlocks: typeof module21.runBlocks = module21.runBlocks;
+  const runBlocks: typeof module22.runBlocks = module22.runBlocks;
   // Block b writes b² into word 4 + b of a shared memory (the first four words are the control).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   const run = (
@@ -609,15 +628,15 @@ Deno.test("runBlocks example (lib/_kernels/pool.ts:220)", () => {
 });
 
 Deno.test("sharedMemory example (lib/_kernels/pool.ts:288)", () => {
-  const recycleMemory: typeof module21.recycleMemory = module21.recycleMemory;
-  const sharedMemory: typeof module21.sharedMemory = module21.sharedMemory;
+  const recycleMemory: typeof module22.recycleMemory = module22.recycleMemory;
+  const sharedMemory: typeof module22.sharedMemory = module22.sharedMemory;
   const m = sharedMemory(100_000);
   recycleMemory(m);
   assert.equal(sharedMemory(70_000), m); // the spare, reused
 });
 
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
-  const gradientKernel: typeof module22.gradientKernel = module22.gradientKernel;
+  const gradientKernel: typeof module23.gradientKernel = module23.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -627,28 +646,28 @@ Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () =
 });
 
 Deno.test("localGet example (lib/_kernels/wasm.ts:36)", () => {
-  const localGet: typeof module4.localGet = module4.localGet;
+  const localGet: typeof module5.localGet = module5.localGet;
   assert.deepEqual(localGet(200), [0x20, 0xc8, 0x01]);
 });
 
 Deno.test("localSet example (lib/_kernels/wasm.ts:48)", () => {
-  const localSet: typeof module4.localSet = module4.localSet;
+  const localSet: typeof module5.localSet = module5.localSet;
   assert.deepEqual(localSet(3), [0x21, 3]);
 });
 
 Deno.test("localTee example (lib/_kernels/wasm.ts:60)", () => {
-  const localTee: typeof module4.localTee = module4.localTee;
+  const localTee: typeof module5.localTee = module5.localTee;
   assert.deepEqual(localTee(3), [0x22, 3]);
 });
 
 Deno.test("i32Const example (lib/_kernels/wasm.ts:72)", () => {
-  const i32Const: typeof module4.i32Const = module4.i32Const;
+  const i32Const: typeof module5.i32Const = module5.i32Const;
   assert.deepEqual(i32Const(52), [0x41, 52]);
   assert.deepEqual(i32Const(-1), [0x41, 0x7f]);
 });
 
 Deno.test("f64x2 example (lib/_kernels/wasm.ts:86)", () => {
-  const f64x2: typeof module4.f64x2 = module4.f64x2;
+  const f64x2: typeof module5.f64x2 = module5.f64x2;
   const one = f64x2(1);
   assert.equal(one.length, 18);
   assert.deepEqual(one.slice(0, 2), [0xfd, 0x0c]);
@@ -657,87 +676,87 @@ Deno.test("f64x2 example (lib/_kernels/wasm.ts:86)", () => {
 });
 
 Deno.test("i64x2 example (lib/_kernels/wasm.ts:107)", () => {
-  const i64x2: typeof module4.i64x2 = module4.i64x2;
+  const i64x2: typeof module5.i64x2 = module5.i64x2;
   assert.deepEqual(i64x2(-1n).slice(2), new Array(16).fill(0xff));
   assert.deepEqual(i64x2(1n, 2n).slice(2, 11), [1, 0, 0, 0, 0, 0, 0, 0, 2]);
 });
 
 Deno.test("control example (lib/_kernels/wasm.ts:126)", () => {
-  const control: typeof module4.control = module4.control;
+  const control: typeof module5.control = module5.control;
   assert.deepEqual([...control.loop, ...control.end], [0x03, 0x40, 0x0b]);
 });
 
 Deno.test("br example (lib/_kernels/wasm.ts:149)", () => {
-  const br: typeof module4.br = module4.br;
+  const br: typeof module5.br = module5.br;
   assert.deepEqual(br(1), [0x0c, 1]);
 });
 
 Deno.test("brIf example (lib/_kernels/wasm.ts:161)", () => {
-  const brIf: typeof module4.brIf = module4.brIf;
+  const brIf: typeof module5.brIf = module5.brIf;
   assert.deepEqual(brIf(0), [0x0d, 0]);
 });
 
 Deno.test("i32 example (lib/_kernels/wasm.ts:173)", () => {
-  const i32: typeof module4.i32 = module4.i32;
+  const i32: typeof module5.i32 = module5.i32;
   assert.deepEqual(i32.add, [0x6a]);
   assert.deepEqual(i32.ne, [0x47]);
 });
 
 Deno.test("simd example (lib/_kernels/wasm.ts:210)", () => {
-  const simd: typeof module4.simd = module4.simd;
+  const simd: typeof module5.simd = module5.simd;
   assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
   assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
 });
 
 Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
-  const sumTree: typeof module4.sumTree = module4.sumTree;
+  const sumTree: typeof module5.sumTree = module5.sumTree;
   assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module23.uleb = module23.uleb;
+  const uleb: typeof module24.uleb = module24.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module23.sleb = module23.sleb;
+  const sleb: typeof module24.sleb = module24.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module23.vec = module23.vec;
+  const vec: typeof module24.vec = module24.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module23.name = module23.name;
+  const name: typeof module24.name = module24.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module23.section = module23.section;
+  const section: typeof module24.section = module24.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module23.I32 = module23.I32;
+  const I32: typeof module24.I32 = module24.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module23.V128 = module23.V128;
+  const V128: typeof module24.V128 = module24.V128;
   assert.equal(V128, 0x7b);
 });
 
 Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:161)", () => {
-  const control: typeof module4.control = module4.control;
-  const i32: typeof module4.i32 = module4.i32;
-  const localGet: typeof module4.localGet = module4.localGet;
-  const localSet: typeof module4.localSet = module4.localSet;
-  const wasmModule: typeof module23.wasmModule = module23.wasmModule;
+  const control: typeof module5.control = module5.control;
+  const i32: typeof module5.i32 = module5.i32;
+  const localGet: typeof module5.localGet = module5.localGet;
+  const localSet: typeof module5.localSet = module5.localSet;
+  const wasmModule: typeof module24.wasmModule = module24.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -754,7 +773,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:161)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm_module.ts:203)", () => {
-  const compileModule: typeof module23.compileModule = module23.compileModule;
+  const compileModule: typeof module24.compileModule = module24.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -765,7 +784,7 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:203)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => {
-  const convergenceFigure: typeof module24.convergenceFigure = module24.convergenceFigure;
+  const convergenceFigure: typeof module25.convergenceFigure = module25.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -776,7 +795,7 @@ Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => 
 });
 
 Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
-  const separationFigure: typeof module24.separationFigure = module24.separationFigure;
+  const separationFigure: typeof module25.separationFigure = module25.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -794,7 +813,7 @@ Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () => {
-  const collinearityFigure: typeof module24.collinearityFigure = module24.collinearityFigure;
+  const collinearityFigure: typeof module25.collinearityFigure = module25.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -808,68 +827,68 @@ Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () =
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:57)", () => {
-  const convergence: typeof module25.convergence = module25.convergence;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const convergence: typeof module26.convergence = module26.convergence;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:126)", () => {
-  const separation: typeof module25.separation = module25.separation;
+  const separation: typeof module26.separation = module26.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:197)", () => {
-  const collinearitySplit: typeof module25.collinearitySplit = module25.collinearitySplit;
+  const collinearitySplit: typeof module26.collinearitySplit = module26.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null && c.name === "X4");
 });
 
 Deno.test("EPOCH_GRID example (lib/book/experiments.ts:27)", () => {
-  const EPOCH_GRID: typeof module27.EPOCH_GRID = module27.EPOCH_GRID;
+  const EPOCH_GRID: typeof module28.EPOCH_GRID = module28.EPOCH_GRID;
   assert.ok(EPOCH_GRID.includes(1000) && EPOCH_GRID.includes(1100));
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:47)", () => {
-  const agreementVsEpochs: typeof module27.agreementVsEpochs = module27.agreementVsEpochs;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const agreementVsEpochs: typeof module28.agreementVsEpochs = module28.agreementVsEpochs;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:75)", () => {
-  const agreementVsLearningRate: typeof module27.agreementVsLearningRate =
-    module27.agreementVsLearningRate;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const agreementVsLearningRate: typeof module28.agreementVsLearningRate =
+    module28.agreementVsLearningRate;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:107)", () => {
-  const agreementVsBatchSize: typeof module27.agreementVsBatchSize = module27.agreementVsBatchSize;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const agreementVsBatchSize: typeof module28.agreementVsBatchSize = module28.agreementVsBatchSize;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:152)", () => {
-  const agreementVsInitialisation: typeof module27.agreementVsInitialisation =
-    module27.agreementVsInitialisation;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const agreementVsInitialisation: typeof module28.agreementVsInitialisation =
+    module28.agreementVsInitialisation;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:210)", () => {
-  const sumVersusMean: typeof module27.sumVersusMean = module27.sumVersusMean;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const sumVersusMean: typeof module28.sumVersusMean = module28.sumVersusMean;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
-  const weightsOverEpochs: typeof module28.weightsOverEpochs = module28.weightsOverEpochs;
+  const weightsOverEpochs: typeof module29.weightsOverEpochs = module29.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -878,8 +897,8 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
 });
 
 Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
-  const weightsOverEpochsChart: typeof module28.weightsOverEpochsChart =
-    module28.weightsOverEpochsChart;
+  const weightsOverEpochsChart: typeof module29.weightsOverEpochsChart =
+    module29.weightsOverEpochsChart;
   const { chart, caption } = weightsOverEpochsChart(
     { epoch: [1, 2], theta: [[0.1, -0.1], [0.2, -0.15]] },
     [0.3, -0.2],
@@ -889,7 +908,7 @@ Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
-  const agreementFigure: typeof module28.agreementFigure = module28.agreementFigure;
+  const agreementFigure: typeof module29.agreementFigure = module29.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -898,7 +917,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
-  const initialisationFigure: typeof module28.initialisationFigure = module28.initialisationFigure;
+  const initialisationFigure: typeof module29.initialisationFigure = module29.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -923,7 +942,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
-  const sumMeanFigure: typeof module28.sumMeanFigure = module28.sumMeanFigure;
+  const sumMeanFigure: typeof module29.sumMeanFigure = module29.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -932,89 +951,89 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
 });
 
 Deno.test("cat example (lib/book/live.ts:31)", () => {
-  const cat: typeof module29.cat = module29.cat;
+  const cat: typeof module30.cat = module30.cat;
   assert.equal(cat(0.00032655812345), "0.0003265581");
 });
 
 Deno.test("thin example (lib/book/live.ts:43)", () => {
-  const thin: typeof module29.thin = module29.thin;
+  const thin: typeof module30.thin = module30.thin;
   assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
 });
 
 Deno.test("weightPaths example (lib/book/live.ts:79)", () => {
-  const weightPaths: typeof module29.weightPaths = module29.weightPaths;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const weightPaths: typeof module30.weightPaths = module30.weightPaths;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const w = weightPaths(tutorialProblem(), 1000);
   assert.equal(w.mapeText, "0.000326558");
   assert.equal(w.trace.theta.length, 1000);
 });
 
 Deno.test("startingWeights example (lib/book/live.ts:158)", () => {
-  const startingWeights: typeof module29.startingWeights = module29.startingWeights;
+  const startingWeights: typeof module30.startingWeights = module30.startingWeights;
   assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
   assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
 });
 
 Deno.test("significant example (lib/book/live.ts:176)", () => {
-  const significant: typeof module29.significant = module29.significant;
+  const significant: typeof module30.significant = module30.significant;
   assert.equal(significant(-0.0123456), "-0.0123");
   assert.equal(significant(1234.5, 2), "1200");
 });
 
 Deno.test("train example (lib/book/live.ts:193)", () => {
-  const train: typeof module29.train = module29.train;
-  const TUTORIAL_SETTINGS: typeof module29.TUTORIAL_SETTINGS = module29.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const train: typeof module30.train = module30.train;
+  const TUTORIAL_SETTINGS: typeof module30.TUTORIAL_SETTINGS = module30.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(train(p, TUTORIAL_SETTINGS).agrees);
   assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
 });
 
 Deno.test("twoFeatureProblem example (lib/book/live.ts:244)", () => {
-  const twoFeatureProblem: typeof module29.twoFeatureProblem = module29.twoFeatureProblem;
+  const twoFeatureProblem: typeof module30.twoFeatureProblem = module30.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.deepEqual(p.names, ["X3", "X4"]);
 });
 
 Deno.test("likelihoodGrid example (lib/book/live.ts:289)", () => {
-  const likelihoodGrid: typeof module29.likelihoodGrid = module29.likelihoodGrid;
-  const twoFeatureProblem: typeof module29.twoFeatureProblem = module29.twoFeatureProblem;
+  const likelihoodGrid: typeof module30.likelihoodGrid = module30.likelihoodGrid;
+  const twoFeatureProblem: typeof module30.twoFeatureProblem = module30.twoFeatureProblem;
   const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
   assert.equal(g.values.length, 25);
   assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
 });
 
 Deno.test("pathsFrom example (lib/book/live.ts:337)", () => {
-  const pathsFrom: typeof module29.pathsFrom = module29.pathsFrom;
-  const twoFeatureProblem: typeof module29.twoFeatureProblem = module29.twoFeatureProblem;
+  const pathsFrom: typeof module30.pathsFrom = module30.pathsFrom;
+  const twoFeatureProblem: typeof module30.twoFeatureProblem = module30.twoFeatureProblem;
   const p = twoFeatureProblem();
   const [irls, adam] = pathsFrom(p, [0, 0], { epochs: 50 });
   assert.ok(irls.distance < 1e-10 && adam.distance > 0.01);
 });
 
 Deno.test("weightPathsPlot example (lib/book/live_plots.ts:37)", () => {
-  const weightPathsPlot: typeof module30.weightPathsPlot = module30.weightPathsPlot;
-  const weightPaths: typeof module29.weightPaths = module29.weightPaths;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const weightPathsPlot: typeof module31.weightPathsPlot = module31.weightPathsPlot;
+  const weightPaths: typeof module30.weightPaths = module30.weightPaths;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
   assert.ok((options.marks?.length ?? 0) > 10);
 });
 
 Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:58)", () => {
-  const weightsBesidePlot: typeof module30.weightsBesidePlot = module30.weightsBesidePlot;
-  const train: typeof module29.train = module29.train;
-  const TUTORIAL_SETTINGS: typeof module29.TUTORIAL_SETTINGS = module29.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const weightsBesidePlot: typeof module31.weightsBesidePlot = module31.weightsBesidePlot;
+  const train: typeof module30.train = module30.train;
+  const TUTORIAL_SETTINGS: typeof module30.TUTORIAL_SETTINGS = module30.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   const options = weightsBesidePlot(train(p, { ...TUTORIAL_SETTINGS, epochs: 10 }), p.glm);
   assert.equal(options.marks?.length, 4);
 });
 
 Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
-  const optimiserPathsPlot: typeof module30.optimiserPathsPlot = module30.optimiserPathsPlot;
-  const likelihoodGrid: typeof module29.likelihoodGrid = module29.likelihoodGrid;
-  const pathsFrom: typeof module29.pathsFrom = module29.pathsFrom;
-  const twoFeatureProblem: typeof module29.twoFeatureProblem = module29.twoFeatureProblem;
+  const optimiserPathsPlot: typeof module31.optimiserPathsPlot = module31.optimiserPathsPlot;
+  const likelihoodGrid: typeof module30.likelihoodGrid = module30.likelihoodGrid;
+  const pathsFrom: typeof module30.pathsFrom = module30.pathsFrom;
+  const twoFeatureProblem: typeof module30.twoFeatureProblem = module30.twoFeatureProblem;
   const p = twoFeatureProblem();
   const grid = likelihoodGrid(p, { resolution: 9 });
   const paths = pathsFrom(p, [0, 0], { epochs: 10 });
@@ -1022,35 +1041,35 @@ Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
 });
 
 Deno.test("weightPathsFigure example (lib/book/live_plots.ts:212)", () => {
-  const weightPathsFigure: typeof module30.weightPathsFigure = module30.weightPathsFigure;
-  const weightPaths: typeof module29.weightPaths = module29.weightPaths;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const weightPathsFigure: typeof module31.weightPathsFigure = module31.weightPathsFigure;
+  const weightPaths: typeof module30.weightPaths = module30.weightPaths;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
 });
 
 Deno.test("trainingFigure example (lib/book/live_plots.ts:229)", () => {
-  const trainingFigure: typeof module30.trainingFigure = module30.trainingFigure;
-  const train: typeof module29.train = module29.train;
-  const TUTORIAL_SETTINGS: typeof module29.TUTORIAL_SETTINGS = module29.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const trainingFigure: typeof module31.trainingFigure = module31.trainingFigure;
+  const train: typeof module30.train = module30.train;
+  const TUTORIAL_SETTINGS: typeof module30.TUTORIAL_SETTINGS = module30.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
 });
 
 Deno.test("trainingText example (lib/book/live_plots.ts:246)", () => {
-  const trainingText: typeof module30.trainingText = module30.trainingText;
-  const train: typeof module29.train = module29.train;
-  const TUTORIAL_SETTINGS: typeof module29.TUTORIAL_SETTINGS = module29.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const trainingText: typeof module31.trainingText = module31.trainingText;
+  const train: typeof module30.train = module30.train;
+  const TUTORIAL_SETTINGS: typeof module30.TUTORIAL_SETTINGS = module30.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingText(train(p, TUTORIAL_SETTINGS), p.glm).caption.includes("matches glm"));
 });
 
 Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
-  const pathsFromFigure: typeof module30.pathsFromFigure = module30.pathsFromFigure;
-  const likelihoodGrid: typeof module29.likelihoodGrid = module29.likelihoodGrid;
-  const pathsFrom: typeof module29.pathsFrom = module29.pathsFrom;
-  const twoFeatureProblem: typeof module29.twoFeatureProblem = module29.twoFeatureProblem;
+  const pathsFromFigure: typeof module31.pathsFromFigure = module31.pathsFromFigure;
+  const likelihoodGrid: typeof module30.likelihoodGrid = module30.likelihoodGrid;
+  const pathsFrom: typeof module30.pathsFrom = module30.pathsFrom;
+  const twoFeatureProblem: typeof module30.twoFeatureProblem = module30.twoFeatureProblem;
   const p = twoFeatureProblem();
   const fig = pathsFromFigure(
     p,
@@ -1062,101 +1081,101 @@ Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
 });
 
 Deno.test("pathsText example (lib/book/live_plots.ts:299)", () => {
-  const pathsText: typeof module30.pathsText = module30.pathsText;
-  const pathsFrom: typeof module29.pathsFrom = module29.pathsFrom;
-  const twoFeatureProblem: typeof module29.twoFeatureProblem = module29.twoFeatureProblem;
+  const pathsText: typeof module31.pathsText = module31.pathsText;
+  const pathsFrom: typeof module30.pathsFrom = module30.pathsFrom;
+  const twoFeatureProblem: typeof module30.twoFeatureProblem = module30.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.ok(pathsText(p, pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0]).alt.includes("IRLS"));
 });
 
 Deno.test("optimiserPaths example (lib/book/paths.ts:52)", () => {
-  const optimiserPaths: typeof module31.optimiserPaths = module31.optimiserPaths;
+  const optimiserPaths: typeof module32.optimiserPaths = module32.optimiserPaths;
   const r = optimiserPaths({ epochs: 50 });
   assert.deepEqual(r.paths.map((p) => p.method), ["IRLS", "Adam", "gradient descent"]);
   assert.deepEqual(r.paths[1].theta[0], [0, 0]);
 });
 
 Deno.test("optimiserPathsFigure example (lib/book/paths_figure.ts:25)", () => {
-  const optimiserPathsFigure: typeof module32.optimiserPathsFigure = module32.optimiserPathsFigure;
-  const optimiserPaths: typeof module31.optimiserPaths = module31.optimiserPaths;
+  const optimiserPathsFigure: typeof module33.optimiserPathsFigure = module33.optimiserPathsFigure;
+  const optimiserPaths: typeof module32.optimiserPaths = module32.optimiserPaths;
   const fig = optimiserPathsFigure(optimiserPaths({ epochs: 30 }), { resolution: 11 });
   assert.ok(fig.svg.includes("gradient descent") && fig.alt.includes("IRLS"));
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:73)", () => {
-  const trainNetwork: typeof module26.trainNetwork = module26.trainNetwork;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const trainNetwork: typeof module27.trainNetwork = module27.trainNetwork;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:116)", () => {
-  const agreement: typeof module26.agreement = module26.agreement;
-  const tutorialProblem: typeof module26.tutorialProblem = module26.tutorialProblem;
+  const agreement: typeof module27.agreement = module27.agreement;
+  const tutorialProblem: typeof module27.tutorialProblem = module27.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:142)", () => {
-  const checkList: typeof module26.checkList = module26.checkList;
+  const checkList: typeof module27.checkList = module27.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
-  const logSpaced: typeof module26.logSpaced = module26.logSpaced;
+  const logSpaced: typeof module27.logSpaced = module27.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("checkRows example (lib/book/problem.ts:181)", () => {
-  const checkRows: typeof module26.checkRows = module26.checkRows;
+  const checkRows: typeof module27.checkRows = module27.checkRows;
   assert.throws(() => checkRows("rows", []), /non-empty/);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module33.TUTORIAL_KERAS_WEIGHTS =
-    module33.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module34.TUTORIAL_KERAS_WEIGHTS =
+    module34.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module33.TUTORIAL_KERAS_MAPE = module33.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module34.TUTORIAL_KERAS_MAPE = module34.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module33.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module33.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module34.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module34.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module34.ArgumentError = module34.ArgumentError;
+  const ArgumentError: typeof module35.ArgumentError = module35.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module35.escapeHtml = module35.escapeHtml;
+  const escapeHtml: typeof module36.escapeHtml = module36.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module35.jupyterDisplay = module35.jupyterDisplay;
+  const jupyterDisplay: typeof module36.jupyterDisplay = module36.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("exp example (lib/core/math.ts:51)", () => {
-  const exp: typeof module36.exp = module36.exp;
+  const exp: typeof module37.exp = module37.exp;
   assert.equal(exp(0), 1);
   assert.equal(exp(1), Math.E);
   assert.equal(exp(-Infinity), 0);
@@ -1164,7 +1183,7 @@ Deno.test("exp example (lib/core/math.ts:51)", () => {
 });
 
 Deno.test("log example (lib/core/math.ts:193)", () => {
-  const log: typeof module36.log = module36.log;
+  const log: typeof module37.log = module37.log;
   assert.equal(log(1), 0);
   assert.equal(log(Math.E), 1);
   assert.equal(log(0), -Infinity);
@@ -1172,7 +1191,7 @@ Deno.test("log example (lib/core/math.ts:193)", () => {
 });
 
 Deno.test("log1p example (lib/core/math.ts:214)", () => {
-  const log1p: typeof module36.log1p = module36.log1p;
+  const log1p: typeof module37.log1p = module37.log1p;
   assert.equal(log1p(0), 0);
   assert.equal(log1p(1e-20), 1e-20);
   assert.equal(log1p(1), Math.LN2);
@@ -1180,14 +1199,14 @@ Deno.test("log1p example (lib/core/math.ts:214)", () => {
 });
 
 Deno.test("log10 example (lib/core/math.ts:241)", () => {
-  const log10: typeof module36.log10 = module36.log10;
+  const log10: typeof module37.log10 = module37.log10;
   assert.equal(log10(1000), 3);
   assert.equal(log10(1e-5), -5);
   assert.equal(log10(2), 0.3010299956639812);
 });
 
 Deno.test("expm1 example (lib/core/math.ts:264)", () => {
-  const expm1: typeof module36.expm1 = module36.expm1;
+  const expm1: typeof module37.expm1 = module37.expm1;
   assert.equal(expm1(0), 0);
   assert.equal(expm1(1e-300), 1e-300);
   assert.equal(expm1(-Infinity), -1);
@@ -1196,97 +1215,97 @@ Deno.test("expm1 example (lib/core/math.ts:264)", () => {
 });
 
 Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
-  const roundToDouble: typeof module37.roundToDouble = module37.roundToDouble;
+  const roundToDouble: typeof module38.roundToDouble = module38.roundToDouble;
   assert.equal(roundToDouble(3n, -1), 1.5);
   assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
   assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
 });
 
 Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
-  const expExact: typeof module37.expExact = module37.expExact;
+  const expExact: typeof module38.expExact = module38.expExact;
   assert.equal(expExact(1), Math.E);
   assert.equal(expExact(-745.2), 0);
 });
 
 Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
-  const logFixed: typeof module37.logFixed = module37.logFixed;
-  const P: typeof module37.P = module37.P;
-  const roundToDouble: typeof module37.roundToDouble = module37.roundToDouble;
+  const logFixed: typeof module38.logFixed = module38.logFixed;
+  const P: typeof module38.P = module38.P;
+  const roundToDouble: typeof module38.roundToDouble = module38.roundToDouble;
   assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
 });
 
 Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
-  const logExact: typeof module37.logExact = module37.logExact;
+  const logExact: typeof module38.logExact = module38.logExact;
   assert.equal(logExact(1), 0);
   assert.equal(logExact(Math.E), 1);
 });
 
 Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
-  const log1pExact: typeof module37.log1pExact = module37.log1pExact;
+  const log1pExact: typeof module38.log1pExact = module38.log1pExact;
   assert.equal(log1pExact(1e-300), 1e-300);
   assert.equal(log1pExact(1), Math.LN2);
 });
 
 Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
-  const log10Exact: typeof module37.log10Exact = module37.log10Exact;
+  const log10Exact: typeof module38.log10Exact = module38.log10Exact;
   assert.equal(log10Exact(1e-300), -300);
   assert.equal(log10Exact(2), 0.3010299956639812);
 });
 
 Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
-  const logFixed: typeof module37.logFixed = module37.logFixed;
-  const splitDouble: typeof module37.splitDouble = module37.splitDouble;
+  const logFixed: typeof module38.logFixed = module38.logFixed;
+  const splitDouble: typeof module38.splitDouble = module38.splitDouble;
   const [hi, lo] = splitDouble(logFixed(1n, 1));
   assert.equal(hi, Math.LN2);
   assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
 });
 
 Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
-  const mathTables: typeof module37.mathTables = module37.mathTables;
+  const mathTables: typeof module38.mathTables = module38.mathTables;
   const t = mathTables();
   assert.equal(t.exp2[0], 1);
   assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
 });
 
 Deno.test("matrix example (lib/core/matrix.ts:26)", () => {
-  const matrix: typeof module10.matrix = module10.matrix;
+  const matrix: typeof module11.matrix = module11.matrix;
   const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]);
   assert.ok(m.data[1 * 3 + 0] === 4);
 });
 
 Deno.test("fromRows example (lib/core/matrix.ts:54)", () => {
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const m = fromRows([[1, 2], [3, 4]]);
   assert.ok(m.rows === 2 && m.cols === 2 && m.data[2] === 3);
 });
 
 Deno.test("fromColumnMajor example (lib/core/matrix.ts:78)", () => {
-  const fromColumnMajor: typeof module10.fromColumnMajor = module10.fromColumnMajor;
+  const fromColumnMajor: typeof module11.fromColumnMajor = module11.fromColumnMajor;
   const m = fromColumnMajor(2, 2, [1, 2, 3, 4]); // R: matrix(1:4, ncol = 2)
   assert.ok(m.data[0] === 1 && m.data[1] === 3);
 });
 
 Deno.test("row example (lib/core/matrix.ts:103)", () => {
-  const fromRows: typeof module10.fromRows = module10.fromRows;
-  const row: typeof module10.row = module10.row;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
+  const row: typeof module11.row = module11.row;
   assert.ok(row(fromRows([[1, 2], [3, 4]]), 1)[0] === 3);
 });
 
 Deno.test("column example (lib/core/matrix.ts:117)", () => {
-  const column: typeof module10.column = module10.column;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const column: typeof module11.column = module11.column;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.ok(column(fromRows([[1, 2], [3, 4]]), 1)[1] === 4);
 });
 
 Deno.test("toRows example (lib/core/matrix.ts:133)", () => {
-  const fromRows: typeof module10.fromRows = module10.fromRows;
-  const toRows: typeof module10.toRows = module10.toRows;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
+  const toRows: typeof module11.toRows = module11.toRows;
   assert.ok(toRows(fromRows([[1, 2]]))[0][1] === 2);
 });
 
 Deno.test("linearPredictorRows example (lib/core/matrix.ts:152)", () => {
-  const fromRows: typeof module10.fromRows = module10.fromRows;
-  const linearPredictorRows: typeof module10.linearPredictorRows = module10.linearPredictorRows;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
+  const linearPredictorRows: typeof module11.linearPredictorRows = module11.linearPredictorRows;
   const X = fromRows([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]);
   const eta = new Float64Array(5);
   linearPredictorRows(X, true, Float64Array.of(0.5, 1, -1), eta, 0, 5);
@@ -1294,58 +1313,58 @@ Deno.test("linearPredictorRows example (lib/core/matrix.ts:152)", () => {
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module38.meanAbsolutePercentageError =
-    module38.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module39.meanAbsolutePercentageError =
+    module39.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module38.maxAbsDifference = module38.maxAbsDifference;
+  const maxAbsDifference: typeof module39.maxAbsDifference = module39.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module38.distance = module38.distance;
+  const distance: typeof module39.distance = module39.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module39.checkInteger = module39.checkInteger;
+  const checkInteger: typeof module40.checkInteger = module40.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module39.checkFinite = module39.checkFinite;
+  const checkFinite: typeof module40.checkFinite = module40.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module39.checkMatrix = module39.checkMatrix;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const checkMatrix: typeof module40.checkMatrix = module40.checkMatrix;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module39.checkLabels = module39.checkLabels;
+  const checkLabels: typeof module40.checkLabels = module40.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:116)", () => {
-  const checkUnitInterval: typeof module39.checkUnitInterval = module39.checkUnitInterval;
+  const checkUnitInterval: typeof module40.checkUnitInterval = module40.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:138)", () => {
-  const checkVector: typeof module39.checkVector = module39.checkVector;
+  const checkVector: typeof module40.checkVector = module40.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
-  const checkOneOf: typeof module39.checkOneOf = module39.checkOneOf;
+  const checkOneOf: typeof module40.checkOneOf = module40.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -1354,45 +1373,45 @@ Deno.test("checkOneOf example (lib/core/validate.ts:164)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:189)", () => {
-  const checkBoolean: typeof module39.checkBoolean = module39.checkBoolean;
+  const checkBoolean: typeof module40.checkBoolean = module40.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:207)", () => {
-  const startingWeights: typeof module39.startingWeights = module39.startingWeights;
+  const startingWeights: typeof module40.startingWeights = module40.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:235)", () => {
-  const checkXyTheta: typeof module39.checkXyTheta = module39.checkXyTheta;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const checkXyTheta: typeof module40.checkXyTheta = module40.checkXyTheta;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module40.CsvError = module40.CsvError;
+  const CsvError: typeof module41.CsvError = module41.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module40.printableName = module40.printableName;
+  const printableName: typeof module41.printableName = module41.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module40.parseCsv = module40.parseCsv;
+  const parseCsv: typeof module41.parseCsv = module41.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module41.formatCsv = module41.formatCsv;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const formatCsv: typeof module42.formatCsv = module42.formatCsv;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
     y: Float64Array.of(1),
@@ -1403,7 +1422,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module42.generateData = module42.generateData;
+  const generateData: typeof module43.generateData = module43.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -1411,8 +1430,8 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module42.head = module42.head;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const head: typeof module43.head = module43.head;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
     y: Float64Array.of(0, 1),
@@ -1423,16 +1442,16 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module42.compareData = module42.compareData;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const compareData: typeof module43.compareData = module43.compareData;
+  const generateData: typeof module43.generateData = module43.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("anova example (lib/glm/anova.ts:99)", () => {
-  const anova: typeof module43.anova = module43.anova;
-  const glm: typeof module43.glm = module43.glm;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const anova: typeof module44.anova = module44.anova;
+  const glm: typeof module44.glm = module44.glm;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
   const y = [0, 0, 1, 0, 1, 0, 1, 1];
   const full = glm(X, y, { intercept: true, names: ["dose", "sex"] });
@@ -1450,10 +1469,10 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
 });
 
 Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
-  const binomialFit: typeof module44.binomialFit = module44.binomialFit;
-  const validateFamilyOptions: typeof module44.validateFamilyOptions =
-    module44.validateFamilyOptions;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const binomialFit: typeof module45.binomialFit = module45.binomialFit;
+  const validateFamilyOptions: typeof module45.validateFamilyOptions =
+    module45.validateFamilyOptions;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
   const family = validateFamilyOptions(3, y, { weights: [20, 20, 20], link: "probit" });
@@ -1470,9 +1489,9 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
 });
 
 Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
-  const binomialLoop: typeof module45.binomialLoop = module45.binomialLoop;
-  const qrSolver: typeof module46.qrSolver = module46.qrSolver;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const binomialLoop: typeof module46.binomialLoop = module46.binomialLoop;
+  const qrSolver: typeof module47.qrSolver = module47.qrSolver;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
     intercept: true,
@@ -1487,14 +1506,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:42)", () => {
-  const createState: typeof module47.createState = module47.createState;
+  const createState: typeof module48.createState = module48.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
-  const createState: typeof module47.createState = module47.createState;
-  const muDevRows: typeof module47.muDevRows = module47.muDevRows;
+  const createState: typeof module48.createState = module48.createState;
+  const muDevRows: typeof module48.muDevRows = module48.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -1503,8 +1522,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
-  const createState: typeof module47.createState = module47.createState;
-  const startRows: typeof module47.startRows = module47.startRows;
+  const createState: typeof module48.createState = module48.createState;
+  const startRows: typeof module48.startRows = module48.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -1512,9 +1531,9 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
-  const createState: typeof module47.createState = module47.createState;
-  const updateRows: typeof module47.updateRows = module47.updateRows;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const createState: typeof module48.createState = module48.createState;
+  const updateRows: typeof module48.updateRows = module48.updateRows;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
   updateRows(fromRows([[1], [-1]]), false, Float64Array.of(0.25), s);
@@ -1522,9 +1541,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:204)", () => {
-  const createState: typeof module47.createState = module47.createState;
-  const fillRows: typeof module47.fillRows = module47.fillRows;
-  const muDevRows: typeof module47.muDevRows = module47.muDevRows;
+  const createState: typeof module48.createState = module48.createState;
+  const fillRows: typeof module48.fillRows = module48.fillRows;
+  const muDevRows: typeof module48.muDevRows = module48.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1534,9 +1553,9 @@ Deno.test("fillRows example (lib/glm/binomial_rows.ts:204)", () => {
 });
 
 Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
-  const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
-  const normalEquations: typeof module14.normalEquations = module14.normalEquations;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const choleskySolver: typeof module14.choleskySolver = module14.choleskySolver;
+  const normalEquations: typeof module15.normalEquations = module15.normalEquations;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2]]);
   const solver = choleskySolver(normalEquations(X, false), 1, Infinity);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1547,9 +1566,9 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module43.confint = module43.confint;
-  const glm: typeof module43.glm = module43.glm;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const confint: typeof module44.confint = module44.confint;
+  const glm: typeof module44.glm = module44.glm;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
   const wald = confint(fit, { method: "wald" });
@@ -1560,8 +1579,8 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:57)", () => {
-  const normalEquationsFor: typeof module48.normalEquationsFor = module48.normalEquationsFor;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const normalEquationsFor: typeof module49.normalEquationsFor = module49.normalEquationsFor;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
     sw.fill(1, 0, n);
@@ -1571,8 +1590,8 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:57)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:81)", () => {
-  const rowUpdate: typeof module48.rowUpdate = module48.rowUpdate;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const rowUpdate: typeof module49.rowUpdate = module49.rowUpdate;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = update(Float64Array.of(0), Float64Array.of(1, 0), eta, ex, mu);
@@ -1580,11 +1599,11 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:81)", () => {
 });
 
 Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:108)", () => {
-  const fusedBinomialLoop: typeof module48.fusedBinomialLoop = module48.fusedBinomialLoop;
-  const normalEquationsFor: typeof module48.normalEquationsFor = module48.normalEquationsFor;
-  const choleskySolver: typeof module13.choleskySolver = module13.choleskySolver;
-  const binomialLink: typeof module12.binomialLink = module12.binomialLink;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const fusedBinomialLoop: typeof module49.fusedBinomialLoop = module49.fusedBinomialLoop;
+  const normalEquationsFor: typeof module49.normalEquationsFor = module49.normalEquationsFor;
+  const choleskySolver: typeof module14.choleskySolver = module14.choleskySolver;
+  const binomialLink: typeof module13.binomialLink = module13.binomialLink;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = fusedBinomialLoop({
     X,
@@ -1601,19 +1620,19 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:108)", () => {
 });
 
 Deno.test("aicAndResiduals example (lib/glm/engine.ts:135)", () => {
-  const aicAndResiduals: typeof module48.aicAndResiduals = module48.aicAndResiduals;
+  const aicAndResiduals: typeof module49.aicAndResiduals = module49.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
   assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
 });
 
 Deno.test("startEta example (lib/glm/family.ts:19)", () => {
-  const startEta: typeof module49.startEta = module49.startEta;
+  const startEta: typeof module50.startEta = module50.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
-  const workingWeights: typeof module49.workingWeights = module49.workingWeights;
+  const workingWeights: typeof module50.workingWeights = module50.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1629,8 +1648,8 @@ Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
-  const updateRows: typeof module49.updateRows = module49.updateRows;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const updateRows: typeof module50.updateRows = module50.updateRows;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
     fromRows([[1], [-1]]),
@@ -1645,23 +1664,23 @@ Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:111)", () => {
-  const finalDeviance: typeof module49.finalDeviance = module49.finalDeviance;
+  const finalDeviance: typeof module50.finalDeviance = module50.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("validateFamilyOptions example (lib/glm/family_options.ts:140)", () => {
-  const validateFamilyOptions: typeof module50.validateFamilyOptions =
-    module50.validateFamilyOptions;
+  const validateFamilyOptions: typeof module51.validateFamilyOptions =
+    module51.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module51.glm = module51.glm;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module52.glm = module52.glm;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   assert.ok(fit.converged && fit.names[0] === "(Intercept)" && fit.iterations >= 3);
@@ -1672,43 +1691,43 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module51.glm = module51.glm;
-  const WARNING_NOT_CONVERGED: typeof module52.WARNING_NOT_CONVERGED =
-    module52.WARNING_NOT_CONVERGED;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const glm: typeof module52.glm = module52.glm;
+  const WARNING_NOT_CONVERGED: typeof module53.WARNING_NOT_CONVERGED =
+    module53.WARNING_NOT_CONVERGED;
+  const generateData: typeof module43.generateData = module43.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module51.glm = module51.glm;
-  const WARNING_FITTED_0_1: typeof module52.WARNING_FITTED_0_1 = module52.WARNING_FITTED_0_1;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module52.glm = module52.glm;
+  const WARNING_FITTED_0_1: typeof module53.WARNING_FITTED_0_1 = module53.WARNING_FITTED_0_1;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
   assert.ok(fit.warnings.includes(WARNING_FITTED_0_1));
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module51.glm = module51.glm;
-  const WARNING_NON_INTEGER: typeof module52.WARNING_NON_INTEGER = module52.WARNING_NON_INTEGER;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module52.glm = module52.glm;
+  const WARNING_NON_INTEGER: typeof module53.WARNING_NON_INTEGER = module53.WARNING_NON_INTEGER;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
   assert.deepEqual(fit.warnings, [WARNING_NON_INTEGER]);
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module52.WARNING_NULL_NOT_CONVERGED =
-    module52.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module53.WARNING_NULL_NOT_CONVERGED =
+    module53.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
-  const irls: typeof module53.irls = module53.irls;
-  const qrSolver: typeof module46.qrSolver = module46.qrSolver;
-  const rowUpdate: typeof module48.rowUpdate = module48.rowUpdate;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const irls: typeof module54.irls = module54.irls;
+  const qrSolver: typeof module47.qrSolver = module47.qrSolver;
+  const rowUpdate: typeof module49.rowUpdate = module49.rowUpdate;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
   const fit = irls(
@@ -1723,15 +1742,15 @@ Deno.test("irls example (lib/glm/irls_loop.ts:65)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module54.irlsStart = module54.irlsStart;
+  const irlsStart: typeof module55.irlsStart = module55.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module54.irlsStart = module54.irlsStart;
-  const irlsStep: typeof module54.irlsStep = module54.irlsStep;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const irlsStart: typeof module55.irlsStart = module55.irlsStart;
+  const irlsStep: typeof module55.irlsStep = module55.irlsStep;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
   let eta = irlsStart(y);
@@ -1740,15 +1759,15 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module54.irlsStart = module54.irlsStart;
-  const irlsStepUnchecked: typeof module54.irlsStepUnchecked = module54.irlsStepUnchecked;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const irlsStart: typeof module55.irlsStart = module55.irlsStart;
+  const irlsStepUnchecked: typeof module55.irlsStepUnchecked = module55.irlsStepUnchecked;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
 });
 
 Deno.test("binomialLink example (lib/glm/links.ts:95)", () => {
-  const binomialLink: typeof module12.binomialLink = module12.binomialLink;
+  const binomialLink: typeof module13.binomialLink = module13.binomialLink;
   const probit = binomialLink("probit");
   assert.ok(Math.abs(probit.linkinv(1.959963984540054) - 0.975) < 1e-15);
   assert.ok(binomialLink("cloglog").linkinv(50) === 1 - Number.EPSILON);
@@ -1756,58 +1775,58 @@ Deno.test("binomialLink example (lib/glm/links.ts:95)", () => {
 });
 
 Deno.test("binomialVariance example (lib/glm/links.ts:118)", () => {
-  const binomialVariance: typeof module12.binomialVariance = module12.binomialVariance;
+  const binomialVariance: typeof module13.binomialVariance = module13.binomialVariance;
   assert.ok(binomialVariance(0.5) === 0.25);
 });
 
 Deno.test("binomialDevResid example (lib/glm/links.ts:138)", () => {
-  const binomialDevResid: typeof module12.binomialDevResid = module12.binomialDevResid;
+  const binomialDevResid: typeof module13.binomialDevResid = module13.binomialDevResid;
   assert.ok(Math.abs(binomialDevResid(1, 0.5, 2) - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:23)", () => {
-  const binomialMinus2LogLik: typeof module55.binomialMinus2LogLik = module55.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module56.binomialMinus2LogLik = module56.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:63)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const logLik: typeof module43.logLik = module43.logLik;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const logLik: typeof module44.logLik = module44.logLik;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
   assert.ok(ll.df === 2 && ll.nobs === 5 && Math.abs(-2 * ll.value + 4 - fit.aic) < 1e-12);
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:80)", () => {
-  const AIC: typeof module43.AIC = module43.AIC;
-  const glm: typeof module43.glm = module43.glm;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const AIC: typeof module44.AIC = module44.AIC;
+  const glm: typeof module44.glm = module44.glm;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:98)", () => {
-  const BIC: typeof module43.BIC = module43.BIC;
-  const glm: typeof module43.glm = module43.glm;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const BIC: typeof module44.BIC = module44.BIC;
+  const glm: typeof module44.glm = module44.glm;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:115)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const nobs: typeof module43.nobs = module43.nobs;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const nobs: typeof module44.nobs = module44.nobs;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
   assert.ok(nobs(fit) === 5 && fit.dfResidual === 3);
 });
 
 Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
-  const normalEquations: typeof module14.normalEquations = module14.normalEquations;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const normalEquations: typeof module15.normalEquations = module15.normalEquations;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   // Weights w = (1, 4, 9), working response z = (1, 0, 1): the fill writes √w and √w·z.
   const { A, b } = normalEquations(fromRows([[1, 2], [3, 4], [5, 6]]), true)
     .computeRows((_start, _count, sw, zw) => {
@@ -1819,16 +1838,16 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:23)", () => {
-  const nullDevianceAt: typeof module56.nullDevianceAt = module56.nullDevianceAt;
+  const nullDevianceAt: typeof module57.nullDevianceAt = module57.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const predict: typeof module43.predict = module43.predict;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const predict: typeof module44.predict = module44.predict;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const p = predict(fit, X, { type: "response" });
@@ -1838,18 +1857,18 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const predict: typeof module43.predict = module43.predict;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const predict: typeof module44.predict = module44.predict;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
   assert.ok(Math.abs(p.fit[0] - 0.5) < 1e-9 && p.seFit[0] > 0 && p.residualScale === 1);
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const profile: typeof module43.profile = module43.profile;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const profile: typeof module44.profile = module44.profile;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
   const { profiles } = profile(fit, { alpha: 0.0125 });
@@ -1859,9 +1878,9 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const residuals: typeof module43.residuals = module43.residuals;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const residuals: typeof module44.residuals = module44.residuals;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1872,18 +1891,18 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:118)", () => {
-  const glm: typeof module51.glm = module51.glm;
-  const summary: typeof module57.summary = module57.summary;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module52.glm = module52.glm;
+  const summary: typeof module58.summary = module58.summary;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
   assert.ok(String(s).includes("Number of Fisher Scoring iterations: 4"));
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module43.glm = module43.glm;
-  const vcov: typeof module43.vcov = module43.vcov;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const glm: typeof module44.glm = module44.glm;
+  const vcov: typeof module44.vcov = module44.vcov;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
   });
@@ -1893,8 +1912,8 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module46.qrSolver = module46.qrSolver;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const qrSolver: typeof module47.qrSolver = module47.qrSolver;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
     sw.fill(1);
@@ -1904,14 +1923,14 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module46.covarianceFromR = module46.covarianceFromR;
+  const covarianceFromR: typeof module47.covarianceFromR = module47.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module58.adam = module58.adam;
+  const adam: typeof module59.adam = module59.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -1919,14 +1938,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module58.adamPaper = module58.adamPaper;
+  const adamPaper: typeof module59.adamPaper = module59.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
-  const logit: typeof module59.logit = module59.logit;
+  const logit: typeof module60.logit = module60.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -1934,13 +1953,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
-  const logitFloat32: typeof module59.logitFloat32 = module59.logitFloat32;
+  const logitFloat32: typeof module60.logitFloat32 = module60.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
-  const forwardBackward: typeof module59.forwardBackward = module59.forwardBackward;
+  const forwardBackward: typeof module60.forwardBackward = module60.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1954,8 +1973,8 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
-  const forwardBackwardFloat32: typeof module59.forwardBackwardFloat32 =
-    module59.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module60.forwardBackwardFloat32 =
+    module60.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
@@ -1963,7 +1982,7 @@ Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
 });
 
 Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module60.batchPass = module60.batchPass;
+  const batchPass: typeof module61.batchPass = module61.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -1979,58 +1998,58 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
 });
 
 Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module60.fullBatchGradient = module60.fullBatchGradient;
+  const fullBatchGradient: typeof module61.fullBatchGradient = module61.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module61.lipschitzStep = module61.lipschitzStep;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const lipschitzStep: typeof module62.lipschitzStep = module62.lipschitzStep;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
   assert.ok(Math.abs(eta - 1) < 1e-12);
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module61.gradientDescent = module61.gradientDescent;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const gradientDescent: typeof module62.gradientDescent = module62.gradientDescent;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
   assert.ok(theta[1] > 0); // larger x₂ goes with y = 1
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module62.constant = module62.constant;
+  const constant: typeof module63.constant = module63.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module62.glorotUniform = module62.glorotUniform;
+  const glorotUniform: typeof module63.glorotUniform = module63.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module62.input = module62.input;
+  const input: typeof module63.input = module63.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module62.constant = module62.constant;
-  const dense: typeof module62.dense = module62.dense;
-  const input: typeof module62.input = module62.input;
+  const constant: typeof module63.constant = module63.constant;
+  const dense: typeof module63.dense = module63.dense;
+  const input: typeof module63.input = module63.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module62.constant = module62.constant;
-  const dense: typeof module62.dense = module62.dense;
-  const input: typeof module62.input = module62.input;
+  const constant: typeof module63.constant = module63.constant;
+  const dense: typeof module63.dense = module63.dense;
+  const input: typeof module63.input = module63.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -2041,86 +2060,86 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
-  const sigmoid: typeof module63.sigmoid = module63.sigmoid;
+  const sigmoid: typeof module64.sigmoid = module64.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
-  const softplus: typeof module63.softplus = module63.softplus;
+  const softplus: typeof module64.softplus = module64.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
-  const logSigmoid: typeof module63.logSigmoid = module63.logSigmoid;
+  const logSigmoid: typeof module64.logSigmoid = module64.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
-  const linearPredictor: typeof module63.linearPredictor = module63.linearPredictor;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const linearPredictor: typeof module64.linearPredictor = module64.linearPredictor;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
-  const logitsOf: typeof module63.logitsOf = module63.logitsOf;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const logitsOf: typeof module64.logitsOf = module64.logitsOf;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
-  const binaryCrossEntropyWithLogits: typeof module63.binaryCrossEntropyWithLogits =
-    module63.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module64.binaryCrossEntropyWithLogits =
+    module64.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
-  const crossEntropyOf: typeof module63.crossEntropyOf = module63.crossEntropyOf;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const crossEntropyOf: typeof module64.crossEntropyOf = module64.crossEntropyOf;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
-  const binaryCrossEntropy: typeof module63.binaryCrossEntropy = module63.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module64.binaryCrossEntropy = module64.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
-  const binaryCrossEntropyLoss: typeof module63.binaryCrossEntropyLoss =
-    module63.binaryCrossEntropyLoss;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const binaryCrossEntropyLoss: typeof module64.binaryCrossEntropyLoss =
+    module64.binaryCrossEntropyLoss;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
-  const bernoulliLogLikelihood: typeof module63.bernoulliLogLikelihood =
-    module63.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module63.binaryCrossEntropyLoss =
-    module63.binaryCrossEntropyLoss;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const bernoulliLogLikelihood: typeof module64.bernoulliLogLikelihood =
+    module64.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module64.binaryCrossEntropyLoss =
+    module64.binaryCrossEntropyLoss;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
-  const binaryCrossEntropyGradient: typeof module63.binaryCrossEntropyGradient =
-    module63.binaryCrossEntropyGradient;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const binaryCrossEntropyGradient: typeof module64.binaryCrossEntropyGradient =
+    module64.binaryCrossEntropyGradient;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
   assert.ok(g[0] === -1);
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
-  const tutorialGradientInto: typeof module63.tutorialGradientInto = module63.tutorialGradientInto;
+  const tutorialGradientInto: typeof module64.tutorialGradientInto = module64.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -2136,18 +2155,18 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module63.bernoulliLogLikelihoodGradient =
-    module63.bernoulliLogLikelihoodGradient;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const bernoulliLogLikelihoodGradient: typeof module64.bernoulliLogLikelihoodGradient =
+    module64.bernoulliLogLikelihoodGradient;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module62.constant = module62.constant;
-  const dense: typeof module62.dense = module62.dense;
-  const input: typeof module62.input = module62.input;
-  const model: typeof module64.model = module64.model;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const constant: typeof module63.constant = module63.constant;
+  const dense: typeof module63.dense = module63.dense;
+  const input: typeof module63.input = module63.input;
+  const model: typeof module65.model = module65.model;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
     inputs,
@@ -2166,12 +2185,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module43.adam = module43.adam;
-  const constant: typeof module43.constant = module43.constant;
-  const dense: typeof module43.dense = module43.dense;
-  const fromRows: typeof module43.fromRows = module43.fromRows;
-  const input: typeof module43.input = module43.input;
-  const model: typeof module43.model = module43.model;
+  const adam: typeof module44.adam = module44.adam;
+  const constant: typeof module44.constant = module44.constant;
+  const dense: typeof module44.dense = module44.dense;
+  const fromRows: typeof module44.fromRows = module44.fromRows;
+  const input: typeof module44.input = module44.input;
+  const model: typeof module44.model = module44.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -2189,31 +2208,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module65.tutorialNetwork = module65.tutorialNetwork;
+  const tutorialNetwork: typeof module66.tutorialNetwork = module66.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module66.numericalGradient = module66.numericalGradient;
+  const numericalGradient: typeof module67.numericalGradient = module67.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module67.checkDtype = module67.checkDtype;
+  const checkDtype: typeof module68.checkDtype = module68.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module67.checkStep = module67.checkStep;
+  const checkStep: typeof module68.checkStep = module68.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module58.adam = module58.adam;
+  const adam: typeof module59.adam = module59.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -2221,23 +2240,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module68.getOptimizer = module68.getOptimizer;
+  const getOptimizer: typeof module69.getOptimizer = module69.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module69.formatEpoch = module69.formatEpoch;
+  const formatEpoch: typeof module70.formatEpoch = module70.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module69.inJupyterKernel = module69.inJupyterKernel;
+  const inJupyterKernel: typeof module70.inJupyterKernel = module70.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module69.terminalProgress = module69.terminalProgress;
+  const terminalProgress: typeof module70.terminalProgress = module70.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -2246,7 +2265,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module69.jupyterProgress = module69.jupyterProgress;
+  const jupyterProgress: typeof module70.jupyterProgress = module70.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -2255,13 +2274,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module69.progressFor = module69.progressFor;
+  const progressFor: typeof module70.progressFor = module70.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module70.scratchAdam = module70.scratchAdam;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const scratchAdam: typeof module71.scratchAdam = module71.scratchAdam;
+  const generateData: typeof module43.generateData = module43.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -2269,14 +2288,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module71.sgd = module71.sgd;
+  const sgd: typeof module72.sgd = module72.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module72.CounterRng = module72.CounterRng;
+  const CounterRng: typeof module73.CounterRng = module73.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -2285,37 +2304,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module72.RowOrder = module72.RowOrder;
+  const RowOrder: typeof module73.RowOrder = module73.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module62.dense = module62.dense;
-  const input: typeof module62.input = module62.input;
-  const model: typeof module64.model = module64.model;
+  const dense: typeof module63.dense = module63.dense;
+  const input: typeof module63.input = module63.input;
+  const model: typeof module65.model = module65.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module73.fitSettings = module73.fitSettings;
+  const fitSettings: typeof module74.fitSettings = module74.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module73.trainParams = module73.trainParams;
+  const trainParams: typeof module74.trainParams = module74.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module73.trainEpochs = module73.trainEpochs;
-  const batchPass: typeof module60.batchPass = module60.batchPass;
-  const adam: typeof module58.adam = module58.adam;
-  const fitSettings: typeof module73.fitSettings = module73.fitSettings;
+  const trainEpochs: typeof module74.trainEpochs = module74.trainEpochs;
+  const batchPass: typeof module61.batchPass = module61.batchPass;
+  const adam: typeof module59.adam = module59.adam;
+  const fitSettings: typeof module74.fitSettings = module74.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -2330,9 +2349,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module43.fromRows = module43.fromRows;
-  const TrainingError: typeof module43.TrainingError = module43.TrainingError;
-  const tutorialNetwork: typeof module43.tutorialNetwork = module43.tutorialNetwork;
+  const fromRows: typeof module44.fromRows = module44.fromRows;
+  const TrainingError: typeof module44.TrainingError = module44.TrainingError;
+  const tutorialNetwork: typeof module44.tutorialNetwork = module44.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -2342,16 +2361,16 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module74.checkFloat32 = module74.checkFloat32;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const checkFloat32: typeof module75.checkFloat32 = module75.checkFloat32;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module74.checkEpoch = module74.checkEpoch;
-  const TrainingError: typeof module74.TrainingError = module74.TrainingError;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const checkEpoch: typeof module75.checkEpoch = module75.checkEpoch;
+  const TrainingError: typeof module75.TrainingError = module75.TrainingError;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
   assert.throws(
@@ -2361,53 +2380,53 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:147)", () => {
-  const logR: typeof module75.logR = module75.logR;
+  const logR: typeof module76.logR = module76.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
-  const binomialSampler: typeof module76.binomialSampler = module76.binomialSampler;
-  const mersenneTwister: typeof module77.mersenneTwister = module77.mersenneTwister;
+  const binomialSampler: typeof module77.binomialSampler = module77.binomialSampler;
+  const mersenneTwister: typeof module78.mersenneTwister = module78.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
 });
 
 Deno.test("logDbinom example (lib/r/dbinom.ts:97)", () => {
-  const logDbinom: typeof module7.logDbinom = module7.logDbinom;
+  const logDbinom: typeof module8.logDbinom = module8.logDbinom;
   // dbinom(3, 10, 0.4) = 120 · 0.4³ · 0.6⁷
   assert.ok(Math.abs(logDbinom(3, 10, 0.4) - Math.log(120 * 0.064 * 0.6 ** 7)) < 1e-14);
   assert.ok(logDbinom(0, 0, 0.3) === 0);
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:21)", () => {
-  const dnorm: typeof module78.dnorm = module78.dnorm;
+  const dnorm: typeof module79.dnorm = module79.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:44)", () => {
-  const roundHalfEven: typeof module78.roundHalfEven = module78.roundHalfEven;
+  const roundHalfEven: typeof module79.roundHalfEven = module79.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:71)", () => {
-  const pcauchy: typeof module78.pcauchy = module78.pcauchy;
+  const pcauchy: typeof module79.pcauchy = module79.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:91)", () => {
-  const qcauchy: typeof module78.qcauchy = module78.qcauchy;
+  const qcauchy: typeof module79.qcauchy = module79.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:115)", () => {
-  const dcauchy: typeof module78.dcauchy = module78.dcauchy;
+  const dcauchy: typeof module79.dcauchy = module79.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
-  const formatColumn: typeof module79.formatColumn = module79.formatColumn;
+  const formatColumn: typeof module80.formatColumn = module80.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -2416,78 +2435,78 @@ Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
-  const formatNumbers: typeof module79.formatNumbers = module79.formatNumbers;
+  const formatNumbers: typeof module80.formatNumbers = module80.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:87)", () => {
-  const roundTo: typeof module79.roundTo = module79.roundTo;
+  const roundTo: typeof module80.roundTo = module80.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:101)", () => {
-  const formatPval: typeof module79.formatPval = module79.formatPval;
+  const formatPval: typeof module80.formatPval = module80.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
-  const zapsmall: typeof module79.zapsmall = module79.zapsmall;
+  const zapsmall: typeof module80.zapsmall = module80.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
-  const clampedExp: typeof module80.clampedExp = module80.clampedExp;
+  const clampedExp: typeof module81.clampedExp = module81.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
-  const linkinv: typeof module80.linkinv = module80.linkinv;
+  const linkinv: typeof module81.linkinv = module81.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:52)", () => {
-  const clampedExp: typeof module80.clampedExp = module80.clampedExp;
-  const muEta: typeof module80.muEta = module80.muEta;
+  const clampedExp: typeof module81.clampedExp = module81.clampedExp;
+  const muEta: typeof module81.muEta = module81.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:72)", () => {
-  const devResid: typeof module80.devResid = module80.devResid;
+  const devResid: typeof module81.devResid = module81.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
 Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module77.mersenneTwister = module77.mersenneTwister;
+  const mersenneTwister: typeof module78.mersenneTwister = module78.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("logDbinom1 example (lib/r/nmath.ts:33)", () => {
-  const logDbinom1: typeof module81.logDbinom1 = module81.logDbinom1;
+  const logDbinom1: typeof module82.logDbinom1 = module82.logDbinom1;
   assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:53)", () => {
-  const pnorm: typeof module81.pnorm = module81.pnorm;
+  const pnorm: typeof module82.pnorm = module82.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:35)", () => {
-  const pchisqUpper: typeof module82.pchisqUpper = module82.pchisqUpper;
+  const pchisqUpper: typeof module83.pchisqUpper = module83.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module83.qnorm = module83.qnorm;
+  const qnorm: typeof module84.qnorm = module84.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module84.dqrdc2 = module84.dqrdc2;
+  const dqrdc2: typeof module85.dqrdc2 = module85.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -2496,14 +2515,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module84.qrls = module84.qrls;
+  const qrls: typeof module85.qrls = module85.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module85.rRng = module85.rRng;
+  const rRng: typeof module86.rRng = module86.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -2517,37 +2536,37 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
 });
 
 Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module85.seedrandomRng = module85.seedrandomRng;
+  const seedrandomRng: typeof module86.seedrandomRng = module86.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module86.unifIndex = module86.unifIndex;
+  const unifIndex: typeof module87.unifIndex = module87.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module86.permutationInto = module86.permutationInto;
-  const rRng: typeof module85.rRng = module85.rRng;
+  const permutationInto: typeof module87.permutationInto = module87.permutationInto;
+  const rRng: typeof module86.rRng = module86.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module87.regularize = module87.regularize;
+  const regularize: typeof module88.regularize = module88.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module87.seqLength = module87.seqLength;
+  const seqLength: typeof module88.seqLength = module88.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module87.spline = module87.spline;
+  const spline: typeof module88.spline = module88.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -2555,17 +2574,17 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module87.approx = module87.approx;
+  const approx: typeof module88.approx = module88.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("axisDomain example (lib/view/axes.ts:34)", () => {
-  const axisDomain: typeof module88.axisDomain = module88.axisDomain;
+  const axisDomain: typeof module89.axisDomain = module89.axisDomain;
   assert.deepEqual(axisDomain({ label: "x" }, [0, 10], "x"), [-0.5, 10.5]);
 });
 
 Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
-  const plotAxis: typeof module88.plotAxis = module88.plotAxis;
+  const plotAxis: typeof module89.plotAxis = module89.plotAxis;
   const { options, marks } = plotAxis(
     { label: "epochs", type: "log" },
     [10, 5000],
@@ -2577,12 +2596,12 @@ Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
 });
 
 Deno.test("countAxis example (lib/view/axes.ts:119)", () => {
-  const countAxis: typeof module88.countAxis = module88.countAxis;
+  const countAxis: typeof module89.countAxis = module89.countAxis;
   assert.deepEqual(countAxis("epochs", [10, 300]).ticks, [10, 20, 50, 100, 200]);
 });
 
 Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
-  const lineChart: typeof module89.lineChart = module89.lineChart;
+  const lineChart: typeof module90.lineChart = module90.lineChart;
   const panel = lineChart({
     series: [
       { name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
@@ -2598,7 +2617,7 @@ Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
 });
 
 Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
-  const lineChartPlot: typeof module89.lineChartPlot = module89.lineChartPlot;
+  const lineChartPlot: typeof module90.lineChartPlot = module90.lineChartPlot;
   const options = lineChartPlot({
     series: [{ name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }],
     x: { label: "x" },
@@ -2608,53 +2627,53 @@ Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
 });
 
 Deno.test("groupBy example (lib/view/charts.ts:328)", () => {
-  const groupBy: typeof module89.groupBy = module89.groupBy;
+  const groupBy: typeof module90.groupBy = module90.groupBy;
   const g = groupBy([{ m: "b" }, { m: "a" }, { m: "b" }], (r) => r.m);
   assert.deepEqual([...g.keys()], ["b", "a"]);
 });
 
 Deno.test("networkDiagram example (lib/view/diagram.ts:31)", () => {
-  const networkDiagram: typeof module90.networkDiagram = module90.networkDiagram;
+  const networkDiagram: typeof module91.networkDiagram = module91.networkDiagram;
   const fig = networkDiagram(3);
   assert.ok(fig.svg.includes("x₃") && fig.svg.includes("θ₂") && fig.alt.includes("3 inputs"));
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module91.table = module91.table;
+  const table: typeof module92.table = module92.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module91.table = module91.table;
+  const table: typeof module92.table = module92.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module91.headTable = module91.headTable;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const headTable: typeof module92.headTable = module92.headTable;
+  const generateData: typeof module43.generateData = module43.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module91.sideBySide = module91.sideBySide;
+  const sideBySide: typeof module92.sideBySide = module92.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:25)", () => {
-  const Figure: typeof module92.Figure = module92.Figure;
-  const jupyterDisplay: typeof module35.jupyterDisplay = module35.jupyterDisplay;
+  const Figure: typeof module93.Figure = module93.Figure;
+  const jupyterDisplay: typeof module36.jupyterDisplay = module36.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "An empty figure.");
   const bundle = fig[jupyterDisplay]();
   assert.ok(bundle["image/svg+xml"] === fig.svg && bundle["text/plain"] === "An empty figure.");
 });
 
 Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
-  const Plot = module93;
-  const renderPanel: typeof module92.renderPanel = module92.renderPanel;
+  const Plot = module94;
+  const renderPanel: typeof module93.renderPanel = module93.renderPanel;
   const p = renderPanel({
     width: 200,
     height: 100,
@@ -2664,17 +2683,17 @@ Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
 });
 
 Deno.test("composeFigure example (lib/view/figure.ts:122)", () => {
-  const Plot = module93;
-  const composeFigure: typeof module92.composeFigure = module92.composeFigure;
-  const renderPanel: typeof module92.renderPanel = module92.renderPanel;
+  const Plot = module94;
+  const composeFigure: typeof module93.composeFigure = module93.composeFigure;
+  const renderPanel: typeof module93.renderPanel = module93.renderPanel;
   const panel = renderPanel({ width: 300, height: 120, marks: [Plot.ruleY([0])] });
   const fig = composeFigure([panel], { caption: "A rule at zero.", alt: "One horizontal line." });
   assert.ok(fig.svg.includes("A rule at zero.") && fig.alt === "One horizontal line.");
 });
 
 Deno.test("plot example (lib/view/figure.ts:192)", () => {
-  const Plot = module93;
-  const plot: typeof module92.plot = module92.plot;
+  const Plot = module94;
+  const plot: typeof module93.plot = module93.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] }, {
     caption: "One point.",
     alt: "A single dot at x = 1, y = 2.",
@@ -2683,7 +2702,7 @@ Deno.test("plot example (lib/view/figure.ts:192)", () => {
 });
 
 Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
-  const dodgeLabels: typeof module94.dodgeLabels = module94.dodgeLabels;
+  const dodgeLabels: typeof module95.dodgeLabels = module95.dodgeLabels;
   // Two labels 4 apart that need 12: each moves 4 away from the other.
   assert.deepEqual(dodgeLabels([100, 104], { gap: 12 }), [96, 108]);
   // Labels far apart do not move.
@@ -2693,18 +2712,18 @@ Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
 });
 
 Deno.test("textWidth example (lib/view/labels.ts:156)", () => {
-  const textWidth: typeof module94.textWidth = module94.textWidth;
+  const textWidth: typeof module95.textWidth = module95.textWidth;
   assert.ok(Math.abs(textWidth("0123456789", 10) - 63.6) < 1e-9);
   assert.ok(textWidth("ill", 10) < textWidth("www", 10));
 });
 
 Deno.test("wrapText example (lib/view/labels.ts:181)", () => {
-  const wrapText: typeof module94.wrapText = module94.wrapText;
+  const wrapText: typeof module95.wrapText = module95.wrapText;
   assert.deepEqual(wrapText("aaa bbb ccc", 45, 10), ["aaa bbb", "ccc"]);
 });
 
 Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
-  const powerOfTen: typeof module94.powerOfTen = module94.powerOfTen;
+  const powerOfTen: typeof module95.powerOfTen = module95.powerOfTen;
   assert.equal(powerOfTen(1e-4), "10⁻⁴");
   assert.equal(powerOfTen(1e3), "10³");
   assert.equal(powerOfTen(0.1), "0.1");
@@ -2712,7 +2731,7 @@ Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
 });
 
 Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
-  const readableNumber: typeof module94.readableNumber = module94.readableNumber;
+  const readableNumber: typeof module95.readableNumber = module95.readableNumber;
   assert.equal(readableNumber(-0.21189), "−0.212");
   assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
   assert.equal(readableNumber(0), "0");
@@ -2720,70 +2739,70 @@ Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
 });
 
 Deno.test("logTicks example (lib/view/labels.ts:275)", () => {
-  const logTicks: typeof module94.logTicks = module94.logTicks;
+  const logTicks: typeof module95.logTicks = module95.logTicks;
   assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
   assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
 });
 
 Deno.test("countTicks example (lib/view/labels.ts:304)", () => {
-  const countTicks: typeof module94.countTicks = module94.countTicks;
+  const countTicks: typeof module95.countTicks = module95.countTicks;
   assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
 });
 
 Deno.test("PALETTE example (lib/view/labels.ts:336)", () => {
-  const contrastRatio: typeof module94.contrastRatio = module94.contrastRatio;
-  const PALETTE: typeof module94.PALETTE = module94.PALETTE;
+  const contrastRatio: typeof module95.contrastRatio = module95.contrastRatio;
+  const PALETTE: typeof module95.PALETTE = module95.PALETTE;
   assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
 });
 
 Deno.test("contrastRatio example (lib/view/labels.ts:361)", () => {
-  const contrastRatio: typeof module94.contrastRatio = module94.contrastRatio;
+  const contrastRatio: typeof module95.contrastRatio = module95.contrastRatio;
   assert.equal(contrastRatio("#000000", "#ffffff"), 21);
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:28)", () => {
-  const featureHistograms: typeof module95.featureHistograms = module95.featureHistograms;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const featureHistograms: typeof module96.featureHistograms = module96.featureHistograms;
+  const generateData: typeof module43.generateData = module43.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:103)", () => {
-  const targetBalance: typeof module95.targetBalance = module95.targetBalance;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const targetBalance: typeof module96.targetBalance = module96.targetBalance;
+  const generateData: typeof module43.generateData = module43.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:139)", () => {
-  const irlsConvergence: typeof module95.irlsConvergence = module95.irlsConvergence;
-  const glm: typeof module51.glm = module51.glm;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const irlsConvergence: typeof module96.irlsConvergence = module96.irlsConvergence;
+  const glm: typeof module52.glm = module52.glm;
+  const generateData: typeof module43.generateData = module43.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:212)", () => {
-  const sigmoidCurve: typeof module95.sigmoidCurve = module95.sigmoidCurve;
+  const sigmoidCurve: typeof module96.sigmoidCurve = module96.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
-  const lossCurve: typeof module95.lossCurve = module95.lossCurve;
+  const lossCurve: typeof module96.lossCurve = module96.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
 });
 
 Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
-  const lossGapCurve: typeof module95.lossGapCurve = module95.lossGapCurve;
+  const lossGapCurve: typeof module96.lossGapCurve = module96.lossGapCurve;
   const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
   assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
 });
 
 Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
-  const confint: typeof module43.confint = module43.confint;
-  const glm: typeof module43.glm = module43.glm;
-  const profilePlot: typeof module43.profilePlot = module43.profilePlot;
-  const fromRows: typeof module10.fromRows = module10.fromRows;
+  const confint: typeof module44.confint = module44.confint;
+  const glm: typeof module44.glm = module44.glm;
+  const profilePlot: typeof module44.profilePlot = module44.profilePlot;
+  const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
   const fig = profilePlot(fit, confint(fit), "dose");
@@ -2791,15 +2810,15 @@ Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/surface.ts:36)", () => {
-  const lossAlongCoefficient: typeof module96.lossAlongCoefficient = module96.lossAlongCoefficient;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const lossAlongCoefficient: typeof module97.lossAlongCoefficient = module97.lossAlongCoefficient;
+  const generateData: typeof module43.generateData = module43.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/surface.ts:221)", () => {
-  const logLikelihoodSurface: typeof module96.logLikelihoodSurface = module96.logLikelihoodSurface;
-  const generateData: typeof module42.generateData = module42.generateData;
+  const logLikelihoodSurface: typeof module97.logLikelihoodSurface = module97.logLikelihoodSurface;
+  const generateData: typeof module43.generateData = module43.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));

@@ -32,6 +32,7 @@ import {
 import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
 import { copyResponse, entropies, startChunk } from "./fused_rows.ts";
+import { etaModules } from "./eta_wasm.ts";
 import type { FusedInput, Pass } from "./fused_types.ts";
 
 /** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
@@ -53,6 +54,8 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
   const chunkFn = exports[0].chunk as (...args: number[]) => void;
   const rows = exports[1].rows as (p: number, q: number, end: number, acc: number) => void;
   const rowsAtOffset = exports[2].rows as (p: number, q: number, end: number, acc: number) => void;
+  const etaFn = exports[3].eta as (...args: number[]) => void;
+  const sumsFn = exports[4].sums as (...args: number[]) => void;
   const h = new Float64Array(buffer);
   // The job's numbers, in the order of the indices above (which this function cannot see).
   const [n, k, kp, chunkRows, blockChunks, xAt, etaAt, stride, slotAt, slotBytes, zStride] = q;
@@ -75,38 +78,16 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
     h[R + 6] = h[R + 7] = Infinity;
     h[R + 8] = h[R + 9] = -Infinity;
   };
-  const x = xAt / 8, eta = etaAt / 8, offset = eta + 3 * (stride / 8);
-  const beta = betaAt / 8, b0 = off ? h[beta] : 0;
+  const x = xAt / 8, eta = etaAt / 8, offsetAt = etaAt + 3 * stride;
   const first = block * blockChunks * chunkRows;
   const last = Math.min(npad, first + blockChunks * chunkRows);
   for (let i0 = first; i0 < last; i0 += chunkRows) {
     const m = Math.min(chunkRows, last - i0);
     h.copyWithin(v, x + i0 * k, x + (i0 + m) * k);
     if (etaToo) {
-      // η = Xβ (+ offset) from the copy, four rows side by side; the padding row keeps η = 0.
-      const end = Math.min(n, i0 + m);
-      let i = i0;
-      for (; i + 3 < end; i += 4) {
-        let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
-        const r0 = v + (i - i0) * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-        for (let j = 0; j < k; j++) {
-          const bj = h[beta + off + j];
-          s0 += h[r0 + j] * bj;
-          s1 += h[r1 + j] * bj;
-          s2 += h[r2 + j] * bj;
-          s3 += h[r3 + j] * bj;
-        }
-        h[eta + i] = s0;
-        h[eta + i + 1] = s1;
-        h[eta + i + 2] = s2;
-        h[eta + i + 3] = s3;
-      }
-      for (; i < end; i++) {
-        let t = b0;
-        for (let j = 0, r = v + (i - i0) * k; j < k; j++) t += h[r + j] * h[beta + off + j];
-        h[eta + i] = t;
-      }
-      if (hasOffset) { for (let r = i0; r < end; r++) h[eta + r] += h[offset + r]; }
+      // η = Xβ (+ offset) from the copy; the padding row keeps η = 0.
+      etaFn(vAt, betaAt, etaAt + 8 * i0, offsetAt + 8 * i0, k, m, off, hasOffset);
+      if (i0 + m > n) h[eta + n] = 0;
     }
     const p = etaAt + 8 * i0, pEnd = p + 8 * m;
     if (nullToo) {
@@ -125,13 +106,9 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
     }
     if (system) {
       if (off) {
-        let sww = h[S], swz = h[S + 1];
-        for (let r = swAt / 8, z = zwAt / 8, e = r + m; r < e; r++, z++) {
-          sww += h[r] * h[r];
-          swz += h[r] * h[z];
-        }
-        h[S] = sww;
-        h[S + 1] = swz;
+        sumsFn(swAt, zwAt, m, R * 8); // into the row kernel's accumulators, used by now
+        h[S] += h[R] + h[R + 1];
+        h[S + 1] += h[R + 2] + h[R + 3];
       }
       chunkFn(vAt, swAt, zwAt, aAt, gAt, k, kp, m);
     }
@@ -199,8 +176,10 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
   const X = inp.X, n = X.rows, k = X.cols, npad = n + (n & 1), kp = (k + 3) & ~3;
   const chunkRows = Math.max(4, Math.floor(32768 / Math.max(1, k))) & ~1;
   const c = chunkRows + 2, nb = npad + 2, stride = 8 * nb, zStride = 8 * c;
-  const cross = crossprodSharedModule();
-  if (cross === null || logitRowsSharedModule(nb, c, RUN.SYSTEM) === null) return null;
+  const cross = crossprodSharedModule(), etaMods = etaModules();
+  if (cross === null || etaMods === null || logitRowsSharedModule(nb, c, RUN.SYSTEM) === null) {
+    return null;
+  }
   const blocks = Math.ceil(npad / (BLOCK_CHUNKS * chunkRows));
   const slotBytes = (kp * kp + 2 * kp + 12 + 10 + 2 * c + chunkRows * k) * 8 + 64;
   const xAt = 64, etaAt = xAt + npad * k * 8, betaAt = etaAt + 7 * stride;
@@ -272,7 +251,7 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
     const main = moduleOf(system ? RUN.SYSTEM : RUN.ROWS);
     runBlocks({
       run: fusedBlock,
-      modules: [cross, main, nullToo ? moduleOf(RUN.AT_OFFSET) : main],
+      modules: [cross, main, nullToo ? moduleOf(RUN.AT_OFFSET) : main, ...etaMods],
       memory,
       params,
       blocks,
