@@ -25,6 +25,9 @@ export function startChunk(p: Pass, start: number, count: number): void {
   const { inp, y, eta } = p;
   const { weights: w, etastart, mustart, link } = inp;
   const logit = link.name === "logit";
+  if (logit && w === null && etastart === undefined && mustart === undefined) {
+    return startPlain(y, eta, start, count);
+  }
   // The start repeats few values (with w = 1 and y ∈ {0, 1}, mustart is ¼ or ¾): the last two
   // are remembered, so that a repeated one costs no logarithm (the same bits).
   let m1 = NaN, e1 = NaN, m2 = NaN, e2 = NaN;
@@ -45,6 +48,22 @@ export function startChunk(p: Pass, start: number, count: number): void {
         e1 = e;
       }
     }
+  }
+}
+
+/**
+ * The logit's start without weights: mustart = (y + ½)/2, η = log(mustart/(1 − mustart)), with
+ * the two values of y ∈ {0, 1} computed once (the same operations, so the same bits).
+ */
+function startPlain(y: Float64Array, eta: Float64Array, start: number, count: number): void {
+  const at = (yi: number) => {
+    const ms = (1 * yi + 0.5) / (1 + 1);
+    return Math.log(ms / (1 - ms));
+  };
+  const e0 = at(0), e1 = at(1);
+  for (let i = start; i < start + count; i++) {
+    const yi = y[i];
+    eta[i] = yi === 0 ? e0 : yi === 1 ? e1 : at(yi);
   }
 }
 
