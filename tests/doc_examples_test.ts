@@ -333,7 +333,12 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
   }
 });
 
-Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:157)", () => {
+Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:187)", () => {
+  const parallelFusedBytes: typeof module17.parallelFusedBytes = module17.parallelFusedBytes;
+  assert.ok(parallelFusedBytes(1_000_000, 10) > 136e6); // X: 80 MB, the rows: 56 MB
+});
+
+Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:205)", () => {
   const parallelFused: typeof module17.parallelFused = module17.parallelFused;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
@@ -362,7 +367,7 @@ Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:157)", () => {
   }
 });
 
-Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:55)", () => {
+Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:74)", () => {
   const createPass: typeof module18.createPass = module18.createPass;
   const nullAtOffset: typeof module18.nullAtOffset = module18.nullAtOffset;
   const fromRows: typeof module11.fromRows = module11.fromRows;
@@ -386,7 +391,7 @@ Deno.test("nullAtOffset example (lib/_kernels/fused_rows.ts:55)", () => {
   assert.ok(Math.abs(nullAtOffset(pass) - 4 * Math.LN2) < 1e-15); // μ = ½ at η = 0
 });
 
-Deno.test("createPass example (lib/_kernels/fused_rows.ts:215)", () => {
+Deno.test("createPass example (lib/_kernels/fused_rows.ts:234)", () => {
   const createPass: typeof module18.createPass = module18.createPass;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
@@ -410,7 +415,7 @@ Deno.test("createPass example (lib/_kernels/fused_rows.ts:215)", () => {
   assert.ok(nonInteger && pass.kernel === null); // 1 · 0.5 successes; no kernel for probit
 });
 
-Deno.test("passRows example (lib/_kernels/fused_rows.ts:280)", () => {
+Deno.test("passRows example (lib/_kernels/fused_rows.ts:299)", () => {
   const createPass: typeof module18.createPass = module18.createPass;
   const passDeviance: typeof module18.passDeviance = module18.passDeviance;
   const passRows: typeof module18.passRows = module18.passRows;
@@ -440,7 +445,7 @@ Deno.test("passRows example (lib/_kernels/fused_rows.ts:280)", () => {
   assert.ok(pass.mu[1] === 0.5);
 });
 
-Deno.test("resetPass example (lib/_kernels/fused_rows.ts:320)", () => {
+Deno.test("resetPass example (lib/_kernels/fused_rows.ts:339)", () => {
   const createPass: typeof module18.createPass = module18.createPass;
   const passDeviance: typeof module18.passDeviance = module18.passDeviance;
   const resetPass: typeof module18.resetPass = module18.resetPass;
@@ -467,7 +472,7 @@ Deno.test("resetPass example (lib/_kernels/fused_rows.ts:320)", () => {
   assert.ok(passDeviance(pass) === 0 && pass.valid);
 });
 
-Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:344)", () => {
+Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:363)", () => {
   const createPass: typeof module18.createPass = module18.createPass;
   const passDeviance: typeof module18.passDeviance = module18.passDeviance;
   const fromRows: typeof module11.fromRows = module11.fromRows;
@@ -492,7 +497,7 @@ Deno.test("passDeviance example (lib/_kernels/fused_rows.ts:344)", () => {
   assert.equal(passDeviance(pass), 2 + 1e-17);
 });
 
-Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:363)", () => {
+Deno.test("addCompensated example (lib/_kernels/fused_rows.ts:382)", () => {
   const addCompensated: typeof module18.addCompensated = module18.addCompensated;
   const acc = new Float64Array(2);
   for (const d of [1, 1e-16, 1e-16]) addCompensated(acc, 0, d);

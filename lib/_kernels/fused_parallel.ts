@@ -146,6 +146,54 @@ export interface ParallelFused {
   release(): void;
 }
 
+/**
+ * The shared memory's layout for N × K (byte addresses): the copy of X (N rounded up to even
+ * rows), the seven row buffers (η, y, w, offset, H(y), μ, the deviances; `nb` doubles apart), β,
+ * and the blocks' places.
+ */
+function layout(n: number, k: number) {
+  const npad = n + (n & 1), kp = (k + 3) & ~3;
+  const chunkRows = Math.max(4, Math.floor(32768 / Math.max(1, k))) & ~1;
+  const c = chunkRows + 2, nb = npad + 2, stride = 8 * nb, zStride = 8 * c;
+  const blocks = Math.ceil(npad / (BLOCK_CHUNKS * chunkRows));
+  const slotBytes = (kp * kp + 2 * kp + 12 + 10 + 2 * c + chunkRows * k) * 8 + 64;
+  const xAt = 64, etaAt = xAt + npad * k * 8, betaAt = etaAt + 7 * stride;
+  const slotAt = betaAt + Math.ceil(((k + 1) * 8) / 64) * 64;
+  const bytes = slotAt + blocks * slotBytes;
+  return {
+    npad,
+    kp,
+    chunkRows,
+    c,
+    nb,
+    stride,
+    zStride,
+    blocks,
+    slotBytes,
+    xAt,
+    etaAt,
+    betaAt,
+    slotAt,
+    bytes,
+  };
+}
+
+/**
+ * The bytes of shared memory the parallel passes of an N × K fit take (kept for the next fit when
+ * it ends): a copy of X, seven buffers of N doubles, and per block its sums and a chunk of
+ * scratch.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parallelFusedBytes } from "./fused_parallel.ts";
+ * assert.ok(parallelFusedBytes(1_000_000, 10) > 136e6); // X: 80 MB, the rows: 56 MB
+ * ```
+ */
+export function parallelFusedBytes(n: number, k: number): number {
+  return layout(n, k).bytes;
+}
+
 /** The largest shared memory asked for (bytes): wasm32's 4 GiB less a page. */
 const MAX_BYTES = 65535 * 65536;
 
@@ -173,18 +221,14 @@ const MAX_BYTES = 65535 * 65536;
  */
 export function parallelFused(inp: FusedInput): ParallelFused | null {
   if (inp.link.name !== "logit" || inp.rowKernel === false) return null;
-  const X = inp.X, n = X.rows, k = X.cols, npad = n + (n & 1), kp = (k + 3) & ~3;
-  const chunkRows = Math.max(4, Math.floor(32768 / Math.max(1, k))) & ~1;
-  const c = chunkRows + 2, nb = npad + 2, stride = 8 * nb, zStride = 8 * c;
+  const X = inp.X, n = X.rows, k = X.cols;
+  const L = layout(n, k);
+  const { npad, kp, chunkRows, c, nb, stride, zStride, blocks, slotBytes, xAt, etaAt } = L;
+  const { betaAt, slotAt, bytes } = L;
   const cross = crossprodSharedModule(), etaMods = etaModules();
   if (cross === null || etaMods === null || logitRowsSharedModule(nb, c, RUN.SYSTEM) === null) {
     return null;
   }
-  const blocks = Math.ceil(npad / (BLOCK_CHUNKS * chunkRows));
-  const slotBytes = (kp * kp + 2 * kp + 12 + 10 + 2 * c + chunkRows * k) * 8 + 64;
-  const xAt = 64, etaAt = xAt + npad * k * 8, betaAt = etaAt + 7 * stride;
-  const slotAt = betaAt + Math.ceil(((k + 1) * 8) / 64) * 64;
-  const bytes = slotAt + blocks * slotBytes;
   if (bytes > MAX_BYTES) return null;
   let memory: WebAssembly.Memory;
   try {

@@ -33,7 +33,7 @@
 
 import { glm, type GlmOptions } from "../../lib/glm/glm.ts";
 import { wasmCrossprodAvailable } from "../../lib/_kernels/crossprod.ts";
-import { parallelCrossprodBytes } from "../../lib/_kernels/crossprod_parallel.ts";
+import { parallelFusedBytes } from "../../lib/_kernels/fused_parallel.ts";
 import { poolThreads, startPool } from "../../lib/_kernels/pool.ts";
 import { fromColumnMajor } from "../../lib/core/matrix.ts";
 import { rRng } from "../../lib/r/random.ts";
@@ -138,7 +138,7 @@ async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
     threads,
     workers,
     poolStartMs,
-    sharedBytes: parallelCrossprodBytes(n, k),
+    sharedBytes: parallelFusedBytes(n, k),
   });
   let fit = null;
   for await (const line of lines(Deno.stdin.readable)) {
