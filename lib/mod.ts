@@ -110,6 +110,7 @@ export { type FitOptions, type History, type MetricName } from "./nn/train.ts";
 export { TrainingError } from "./nn/training_checks.ts";
 // glm
 export { glm, type GlmOptions } from "./glm/glm.ts";
+export { glmThreads } from "./glm/engine.ts";
 export {
   type GlmFit,
   type GlmTraceStep,

@@ -1583,7 +1583,14 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
   assert.ok(prof.lower[1]! < b && b < prof.upper[1]! && prof.upper[1]! !== wald.upper[1]!);
 });
 
-Deno.test("normalEquationsFor example (lib/glm/engine.ts:57)", () => {
+Deno.test("glmThreads example (lib/glm/engine.ts:50)", () => {
+  const glmThreads: typeof module49.glmThreads = module49.glmThreads;
+  const before = glmThreads();
+  assert.equal(glmThreads(1), 1);
+  glmThreads(before);
+});
+
+Deno.test("normalEquationsFor example (lib/glm/engine.ts:78)", () => {
   const normalEquationsFor: typeof module49.normalEquationsFor = module49.normalEquationsFor;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
@@ -1594,7 +1601,7 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:57)", () => {
   assert.equal(A[0], 5); // 1² + 2²
 });
 
-Deno.test("rowUpdate example (lib/glm/engine.ts:81)", () => {
+Deno.test("rowUpdate example (lib/glm/engine.ts:102)", () => {
   const rowUpdate: typeof module49.rowUpdate = module49.rowUpdate;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
@@ -1603,7 +1610,7 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:81)", () => {
   assert.ok(Math.abs(dev - 4 * Math.LN2) < 1e-15);
 });
 
-Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:108)", () => {
+Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:129)", () => {
   const fusedBinomialLoop: typeof module49.fusedBinomialLoop = module49.fusedBinomialLoop;
   const normalEquationsFor: typeof module49.normalEquationsFor = module49.normalEquationsFor;
   const choleskySolver: typeof module14.choleskySolver = module14.choleskySolver;
@@ -1624,7 +1631,7 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:108)", () => {
   assert.ok(fit !== null && fit.conv);
 });
 
-Deno.test("aicAndResiduals example (lib/glm/engine.ts:135)", () => {
+Deno.test("aicAndResiduals example (lib/glm/engine.ts:156)", () => {
   const aicAndResiduals: typeof module49.aicAndResiduals = module49.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);

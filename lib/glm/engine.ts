@@ -16,10 +16,12 @@
  *
  * A fit with prior weights, an offset or another link (`binomial_fit.ts`) on the normal
  * equations — and, with `method: "auto"`, the plain logit fit too — runs, with the fast engine, the
- * whole IRLS loop in fused passes
- * (`_kernels/fused_irls.ts`: each pass over X does an iteration's update and the next XᵀWX, the
- * logit's rows in a WebAssembly SIMD kernel); with `"reference"`, the readable loop of
- * `binomial_loop.ts`.
+ * whole IRLS loop in fused passes (`_kernels/fused_irls.ts`: each pass over X does an iteration's
+ * update and the next XᵀWX, the logit's rows in a WebAssembly SIMD kernel; for the logit the
+ * whole pass runs over fixed blocks of rows on all cores, `_kernels/fused_parallel.ts`, the same
+ * bits on any number of threads); with `"reference"`, the readable loop of `binomial_loop.ts`.
+ *
+ * The number of threads is the machine's (up to 8); {@linkcode glmThreads} sets it.
  *
  * @module
  */
@@ -34,9 +36,28 @@ import {
 } from "../_kernels/fused_irls.ts";
 import { weightedCrossprod } from "../_kernels/crossprod.ts";
 import { parallelCrossprod } from "../_kernels/crossprod_parallel.ts";
+import { poolThreads } from "../_kernels/pool.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { updateRows } from "./family.ts";
 import { normalEquations, type NormalEquationsSource } from "./normal_equations.ts";
+
+/**
+ * The number of threads `glm`'s normal-equations path runs on (the calling thread included; by
+ * default the machine's, up to 8), and, given `n`, sets it: 1 keeps every pass in the calling
+ * thread. A fit gives the same bits on any number.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { glmThreads } from "./engine.ts";
+ * const before = glmThreads();
+ * assert.equal(glmThreads(1), 1);
+ * glmThreads(before);
+ * ```
+ */
+export function glmThreads(n?: number): number {
+  return poolThreads(n);
+}
 
 /** Which code computes the fast parts of an IRLS iteration: see the module documentation. */
 export type GlmEngine = "fast" | "reference";
