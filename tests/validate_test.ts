@@ -36,4 +36,15 @@ Deno.test("checkLabels wants 0/1 labels, one per row", () => {
   checkLabels("y", [0, 1], 2);
   rejects(() => checkLabels("y", [0, 1], 3), "y", /has 2 labels but X has 3 rows/);
   rejects(() => checkLabels("y", [0, 0.5], 2), "y", /holds 0.5 at position 2/);
+  // Typed arrays take a branch-free sum first; the first bad label is still the one named.
+  checkLabels("y", Float64Array.of(0, 1, -0, 1), 4);
+  for (const bad of [0.5, 2, -1, 1e-320, 1 + 2 ** -52, NaN, Infinity, -Infinity]) {
+    const y = Float64Array.of(1, 0, bad, 1, bad);
+    rejects(() => checkLabels("y", y, 5), "y", new RegExp(`holds ${bad} at position 3;`));
+  }
+  rejects(() => checkLabels("y", Int32Array.of(0, 1, 2), 3), "y", /holds 2 at position 3/);
+  // Plain arrays keep the strict comparison: no coercion of null, booleans or strings.
+  for (const bad of [null, true, "1"]) {
+    rejects(() => checkLabels("y", [0, bad as unknown as number], 2), "y", /at position 2/);
+  }
 });

@@ -101,6 +101,14 @@ export function checkLabels(name: string, y: ArrayLike<number>, n: number): void
   if (y.length !== n) {
     throw new ArgumentError(name, `has ${y.length} labels but X has ${n} rows`);
   }
+  // In a typed array (numbers only), y(1 − y) is 0 exactly for 0 and 1 (and −0), and nonzero or
+  // NaN for anything else: one sum without a branch per label (random labels would mispredict half
+  // of them), then the search for the first bad label only where the sum says there is one.
+  if (ArrayBuffer.isView(y)) {
+    let off = 0;
+    for (let i = 0; i < y.length; i++) off += Math.abs(y[i] * (1 - y[i]));
+    if (off === 0) return;
+  }
   for (let i = 0; i < y.length; i++) {
     if (y[i] !== 0 && y[i] !== 1) {
       throw new ArgumentError(name, `holds ${y[i]} at position ${i + 1}; labels must be 0 or 1`);
