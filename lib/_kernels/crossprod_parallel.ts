@@ -24,8 +24,11 @@ import {
 } from "./crossprod.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
 
-/** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
-const BLOCK_CHUNKS = 8;
+/**
+ * Chunks per block (here and in `fused_parallel.ts`): enough blocks for the threads to share, few
+ * enough to add up quickly.
+ */
+export const BLOCK_CHUNKS = 8;
 
 /** A source of the normal equations, as `glm/normal_equations.ts` describes them. */
 export interface ParallelCrossprod {

@@ -31,12 +31,11 @@ import {
 } from "./crossprod.ts";
 import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
-import { copyResponse, entropies, startChunk } from "./fused_rows.ts";
+import { BLOCK_CHUNKS } from "./crossprod_parallel.ts";
+import { copyResponse, entropies } from "./fused_rows.ts";
+import { newPass, startChunk } from "./fused_start.ts";
 import { etaModules } from "./eta_wasm.ts";
 import type { FusedInput, Pass } from "./fused_types.ts";
-
-/** Chunks per block: enough blocks for the threads to share, few enough to add up quickly. */
-const BLOCK_CHUNKS = 8;
 
 // The job's numbers (`params`) after the first eleven (n, k, kp, rows per chunk, chunks per block,
 // the addresses of X and η, the rows' stride, the blocks' place and size, the chunk's stride).
@@ -257,21 +256,7 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
   for (let b = 0; b < 7; b++) heap.fill(0, etaAt / 8 + b * nb + n, etaAt / 8 + (b + 1) * nb);
   const hy_ = fractional ? RUN.HY : 0;
   const moduleOf = (f: number) => logitRowsSharedModule(nb, c, f | hy_)!;
-  const pass: Pass = {
-    inp,
-    kernel: null,
-    y,
-    eta,
-    mu,
-    dev,
-    fractional,
-    xRows: null,
-    xFirst: 0,
-    beta: null,
-    acc: Float64Array.of(0, 0, 0, 0, 0, 0, 0, Infinity, -Infinity),
-    scratch: new Float64Array(3),
-    valid: true,
-  };
+  const pass = newPass(inp, null, { y, eta, mu, dev }, fractional);
   const params = new Float64Array(19);
   params.set([n, k, kp, chunkRows, BLOCK_CHUNKS, xAt, etaAt, stride, slotAt, slotBytes, zStride]);
   params[INTERCEPT] = inp.intercept ? 1 : 0;

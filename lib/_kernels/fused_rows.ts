@@ -12,72 +12,13 @@ import type { FusedInput, Pass } from "./fused_types.ts";
 import { logitRowsKernel } from "./logit_rows_wasm.ts";
 import { kernelRows, logitAt, logitRows } from "./fused_logit.ts";
 import { sharedCrossprodBytes } from "./fused_crossprod.ts";
+import { newPass, startChunk } from "./fused_start.ts";
 
 /** Neumaier's compensated addition of d to acc[at] (sum) and acc[at + 1] (compensation). */
 function add(acc: Float64Array, at: number, d: number): void {
   const sum = acc[at], t = sum + d;
   acc[at + 1] += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
   acc[at] = t;
-}
-
-/** Step 1 of the start pass: η = etastart or linkfun(mustart), mustart = (w·y + ½)/(w + 1). */
-export function startChunk(p: Pass, start: number, count: number): void {
-  const { inp, y, eta } = p;
-  const { weights: w, etastart, mustart, link } = inp;
-  const logit = link.name === "logit";
-  if (logit && w === null && etastart === undefined && mustart === undefined) {
-    return startPlain(y, eta, start, count, p.fractional);
-  }
-  // The start repeats few values (with w = 1 and y ∈ {0, 1}, mustart is ¼ or ¾): the last two
-  // are remembered, so that a repeated one costs no logarithm (the same bits).
-  let m1 = NaN, e1 = NaN, m2 = NaN, e2 = NaN;
-  for (let r = 0, i = start; r < count; r++, i++) {
-    if (etastart !== undefined) {
-      eta[i] = etastart[i];
-    } else {
-      const wi = w === null ? 1 : w[i];
-      const ms = mustart !== undefined ? mustart[i] : (wi * y[i] + 0.5) / (wi + 1);
-      if (ms === m1) eta[i] = e1;
-      else if (ms === m2) eta[i] = e2;
-      else {
-        const e = logit ? Math.log(ms / (1 - ms)) : link.linkfun(ms);
-        eta[i] = e;
-        m2 = m1;
-        e2 = e1;
-        m1 = ms;
-        e1 = e;
-      }
-    }
-  }
-}
-
-/**
- * The logit's start without weights: mustart = (y + ½)/2, η = log(mustart/(1 − mustart)), with
- * the two values of y ∈ {0, 1} computed once (the same operations, so the same bits) and, where
- * no y is fractional, looked up without a branch (y random: a branch would be mispredicted half
- * of the time).
- */
-function startPlain(
-  y: Float64Array,
-  eta: Float64Array,
-  start: number,
-  count: number,
-  fractional: boolean,
-): void {
-  const at = (yi: number) => {
-    const ms = (1 * yi + 0.5) / (1 + 1);
-    return Math.log(ms / (1 - ms));
-  };
-  const e0 = at(0), e1 = at(1);
-  if (!fractional) {
-    const table = Float64Array.of(e0, e1);
-    for (let i = start; i < start + count; i++) eta[i] = table[y[i] | 0]; // y is 0 or 1
-    return;
-  }
-  for (let i = start; i < start + count; i++) {
-    const yi = y[i];
-    eta[i] = yi === 0 ? e0 : yi === 1 ? e1 : at(yi);
-  }
 }
 
 /**
@@ -284,21 +225,12 @@ export function createPass(
     if (inp.offset !== null) b.offset.set(inp.offset); // else the fresh memory's zeros
     if ((flags & 2) !== 0) entropies(y, b.hy); // else zeros: y is 0 or 1
   }
-  const pass: Pass = {
-    inp,
-    kernel,
+  const pass = newPass(inp, kernel, {
     y,
     eta: kernel === null ? new Float64Array(n) : kernel.buffers.eta,
     mu: kernel === null ? new Float64Array(n) : kernel.buffers.mu,
     dev: kernel === null ? new Float64Array(n) : kernel.buffers.dev,
-    fractional: (flags & 2) !== 0,
-    xRows: null,
-    xFirst: 0,
-    beta: null,
-    acc: Float64Array.of(0, 0, 0, 0, 0, 0, 0, Infinity, -Infinity),
-    scratch: new Float64Array(3),
-    valid: true,
-  };
+  }, (flags & 2) !== 0);
   return withTest ? { pass, nonInteger } : pass;
 }
 

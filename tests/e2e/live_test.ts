@@ -476,6 +476,7 @@ const ENGINE_MATH_ALLOWED = [
   "lib/r/distributions.ts",
   "lib/_kernels/fused_logit.ts",
   "lib/_kernels/fused_rows.ts",
+  "lib/_kernels/fused_start.ts",
   "lib/_kernels/logit_rows_wasm.ts",
 ];
 
