@@ -40,7 +40,7 @@ import type { FusedInput, Pass } from "./fused_types.ts";
 // The job's numbers (`params`) after the first eleven (n, k, kp, rows per chunk, chunks per block,
 // the addresses of X and η, the rows' stride, the blocks' place and size, the chunk's stride).
 const INTERCEPT = 11, ETA = 12, BETA_AT = 13, OFFSET = 14, SYSTEM = 15, STORE = 16, NULL_TOO = 17;
-const NPAD = 18;
+const NPAD = 18, COPY_Y = 19;
 
 /**
  * One block of a pass (see the module's text). A block's place holds, in doubles: XᵀWX (kp²),
@@ -49,7 +49,7 @@ const NPAD = 18;
  * least and the greatest μ), the row kernel's 10 accumulators, √W and z√W of a chunk (`zStride`
  * bytes each), and the chunk of X. Self-contained, as `pool.ts` requires.
  */
-const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
+const fusedBlock: BlockFunction = (exports, buffer, q, block, _thread, out) => {
   const chunkFn = exports[0].chunk as (...args: number[]) => void;
   const rows = exports[1].rows as (p: number, q: number, end: number, acc: number) => void;
   const rowsAtOffset = exports[2].rows as (p: number, q: number, end: number, acc: number) => void;
@@ -58,7 +58,7 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
   const h = new Float64Array(buffer);
   // The job's numbers, in the order of the indices above (which this function cannot see).
   const [n, k, kp, chunkRows, blockChunks, xAt, etaAt, stride, slotAt, slotBytes, zStride] = q;
-  const [off, etaToo, betaAt, hasOffset, system, store, nullToo, npad] = q.subarray(11);
+  const [off, etaToo, betaAt, hasOffset, system, store, nullToo, npad, copyY] = q.subarray(11);
   const aAt = slotAt + block * slotBytes, gAt = aAt + kp * kp * 8;
   const S = (gAt + 2 * kp * 8) / 8, R = S + 12;
   const swAt = (R + 10) * 8, zwAt = swAt + zStride, vAt = swAt + 2 * zStride, v = vAt / 8;
@@ -97,6 +97,17 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block) => {
     reset();
     rows(p, swAt, pEnd, R * 8);
     add(S + 2, h[R] + h[R + 1]);
+    // The fit's rows into `out` (η, μ, the residuals, y; N each): y in the start pass, the others
+    // in every pass that stores them (the fit's last pass is one).
+    const real = Math.min(n, i0 + m) - i0, o = out === null ? null : new Float64Array(out);
+    if (o !== null && copyY) {
+      o.set(h.subarray(eta + stride / 8 + i0, eta + stride / 8 + i0 + real), 3 * n + i0);
+    }
+    if (store && o !== null) {
+      for (const [b, to] of [[0, 0], [5, n], [6, 2 * n]]) {
+        o.set(h.subarray(eta + b * (stride / 8) + i0, eta + b * (stride / 8) + i0 + real), to + i0);
+      }
+    }
     if (store) {
       add(S + 6, h[R + 2] + h[R + 3]);
       h[S + 8] += h[R + 4] + h[R + 5];
@@ -257,7 +268,9 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
   const hy_ = fractional ? RUN.HY : 0;
   const moduleOf = (f: number) => logitRowsSharedModule(nb, c, f | hy_)!;
   const pass = newPass(inp, null, { y, eta, mu, dev }, fractional);
-  const params = new Float64Array(19);
+  // The fit's rows, written by the blocks: a buffer of the fit's own (the memory is reused).
+  const out = new SharedArrayBuffer(4 * n * 8);
+  const params = new Float64Array(20);
   params.set([n, k, kp, chunkRows, BLOCK_CHUNKS, xAt, etaAt, stride, slotAt, slotBytes, zStride]);
   params[INTERCEPT] = inp.intercept ? 1 : 0;
   params[BETA_AT] = betaAt;
@@ -277,6 +290,7 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
     params[SYSTEM] = system ? 1 : 0;
     params[STORE] = store ? 1 : 0;
     params[NULL_TOO] = nullToo ? 1 : 0;
+    params[COPY_Y] = pass.beta === null ? 1 : 0;
     const main = moduleOf(system ? RUN.SYSTEM : RUN.ROWS);
     runBlocks({
       run: fusedBlock,
@@ -285,6 +299,7 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
       params,
       blocks,
       control: 0,
+      extra: out,
     });
     if (!sums) return;
     const acc = pass.acc;
@@ -340,12 +355,15 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
         return result;
       },
     },
-    updateOnly: () => run(true, false, true, false, true),
+    updateOnly: () => {
+      if (pass.beta === null) startChunk(pass, 0, n); // (no step taken: the rows at the start)
+      run(pass.beta !== null, false, true, false, true);
+    },
     rows: () => ({
-      y: y.slice(),
-      eta: eta.slice(),
-      mu: mu.slice(),
-      dev: dev.slice(),
+      y: new Float64Array(out, 3 * n * 8, n),
+      eta: new Float64Array(out, 0, n),
+      mu: new Float64Array(out, n * 8, n),
+      dev: new Float64Array(out, 2 * n * 8, n),
       weights: inp.weights === null ? null : w.slice(),
       offset: inp.offset === null ? null : offset.slice(),
     }),

@@ -33,6 +33,7 @@ export type BlockFunction = (
   params: Float64Array,
   block: number,
   thread: number,
+  extra: SharedArrayBuffer | null,
 ) => void;
 
 /** A job of {@linkcode runBlocks}. */
@@ -49,6 +50,8 @@ export interface BlockJob {
   readonly blocks: number;
   /** The byte address of 16 bytes of the memory that the threads count in (4-aligned). */
   readonly control: number;
+  /** Another shared buffer the block function gets (for results outside the memory), or none. */
+  readonly extra?: SharedArrayBuffer | null;
 }
 
 // The control words: the next block to take, the number of workers that have finished, a failure.
@@ -65,7 +68,7 @@ parentPort.on("message", (job) => {
     if (run === undefined) made.set(job.source, run = (0, eval)("(" + job.source + ")"));
     const exports = job.modules.map((m) => new WebAssembly.Instance(m, { m: { mem: job.memory } }).exports);
     for (let b = Atomics.add(c, ${NEXT}, 1); b < job.blocks; b = Atomics.add(c, ${NEXT}, 1)) {
-      run(exports, job.memory.buffer, job.params, b, workerData.thread);
+      run(exports, job.memory.buffer, job.params, b, workerData.thread, job.extra);
     }
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
@@ -238,8 +241,11 @@ export function runBlocks(job: BlockJob): number {
   const exports = job.modules.map((m) =>
     new WebAssembly.Instance(m, { m: { mem: job.memory } }).exports
   );
+  const extra = job.extra ?? null;
   if (helpers.length === 0) {
-    for (let b = 0; b < job.blocks; b++) job.run(exports, job.memory.buffer, job.params, b, 0);
+    for (let b = 0; b < job.blocks; b++) {
+      job.run(exports, job.memory.buffer, job.params, b, 0, extra);
+    }
     return 0;
   }
   const message = {
@@ -249,10 +255,11 @@ export function runBlocks(job: BlockJob): number {
     params: job.params,
     blocks: job.blocks,
     control: job.control,
+    extra,
   };
   for (const w of helpers) w.postMessage(message);
   for (let b = Atomics.add(c, NEXT, 1); b < job.blocks; b = Atomics.add(c, NEXT, 1)) {
-    job.run(exports, job.memory.buffer, job.params, b, 0);
+    job.run(exports, job.memory.buffer, job.params, b, 0, extra);
   }
   const started = Date.now();
   for (let acks = Atomics.load(c, ACKS); acks < helpers.length; acks = Atomics.load(c, ACKS)) {
@@ -266,7 +273,9 @@ export function runBlocks(job: BlockJob): number {
     // Out of use from now on; this job's blocks, all of them, in this thread.
     broken = true;
     for (const w of workers.splice(0)) void w.terminate();
-    for (let b = 0; b < job.blocks; b++) job.run(exports, job.memory.buffer, job.params, b, 0);
+    for (let b = 0; b < job.blocks; b++) {
+      job.run(exports, job.memory.buffer, job.params, b, 0, extra);
+    }
     return 0;
   }
   return helpers.length;
