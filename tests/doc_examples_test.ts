@@ -103,7 +103,7 @@ import * as module97 from "../lib/view/plots.ts";
 import * as module98 from "../lib/view/surface.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
-Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:182)", () => {
+Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:184)", () => {
   const crossprodKernelModule: typeof module1.crossprodKernelModule = module1.crossprodKernelModule;
   const mod = crossprodKernelModule();
   if (mod !== null) {
@@ -115,12 +115,12 @@ Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:182)", () =>
     h.set([2], 24);
     h.set([6], 25);
     h.set([3], 26); // sw = 2, zw = 6, the row x = 3
-    chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1);
+    chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1, 26 * 8);
     assert.ok(h[0] === 36 && h[16] === 12 && h[20] === 36); // (2·3)², 2·3·2, 2·3·6
   }
 });
 
-Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:207)", () => {
+Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:209)", () => {
   const crossprodSharedModule: typeof module1.crossprodSharedModule = module1.crossprodSharedModule;
   const mod = crossprodSharedModule();
   if (mod !== null) {
@@ -129,13 +129,13 @@ Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:207)", () =>
   }
 });
 
-Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:237)", () => {
+Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:239)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
     module1.wasmCrossprodAvailable;
   assert.equal(typeof wasmCrossprodAvailable(), "boolean");
 });
 
-Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:255)", () => {
+Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:257)", () => {
   const crossprodResult: typeof module1.crossprodResult = module1.crossprodResult;
   const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
   const acc = new Float64Array(16), g = new Float64Array(8);
@@ -147,7 +147,7 @@ Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:255)", () => {
   assert.deepEqual(Array.from(out.b), [2, 5]);
 });
 
-Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:295)", () => {
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:297)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = weightedCrossprod(X, { intercept: true });
@@ -159,13 +159,13 @@ Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:295)", () => {
   }
 });
 
-Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:103)", () => {
+Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:102)", () => {
   const parallelCrossprodBytes: typeof module2.parallelCrossprodBytes =
     module2.parallelCrossprodBytes;
   assert.ok(parallelCrossprodBytes(1_000_000, 10) > 96e6); // X: 80 MB, the weights: 16 MB
 });
 
-Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:121)", () => {
+Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:120)", () => {
   const parallelCrossprod: typeof module2.parallelCrossprod = module2.parallelCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = parallelCrossprod(X, true);
@@ -334,12 +334,12 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
   }
 });
 
-Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:186)", () => {
+Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:196)", () => {
   const parallelFusedBytes: typeof module17.parallelFusedBytes = module17.parallelFusedBytes;
   assert.ok(parallelFusedBytes(1_000_000, 10) > 136e6); // X: 80 MB, the rows: 56 MB
 });
 
-Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:204)", () => {
+Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:214)", () => {
   const parallelFused: typeof module17.parallelFused = module17.parallelFused;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
@@ -622,25 +622,25 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
   }
 });
 
-Deno.test("poolThreads example (lib/_kernels/pool.ts:119)", () => {
+Deno.test("poolThreads example (lib/_kernels/pool.ts:122)", () => {
   const poolThreads: typeof module23.poolThreads = module23.poolThreads;
   const before = poolThreads();
   assert.equal(poolThreads(1), 1);
   poolThreads(before);
 });
 
-Deno.test("poolState example (lib/_kernels/pool.ts:170)", () => {
+Deno.test("poolState example (lib/_kernels/pool.ts:173)", () => {
   const poolState: typeof module23.poolState = module23.poolState;
   assert.equal(typeof poolState().broken, "boolean");
 });
 
-Deno.test("startPool example (lib/_kernels/pool.ts:185)", () => {
+Deno.test("startPool example (lib/_kernels/pool.ts:188)", () => {
   const poolThreads: typeof module23.poolThreads = module23.poolThreads;
   const startPool: typeof module23.startPool = module23.startPool;
   assert.ok(startPool() <= poolThreads() - 1);
 });
 
-Deno.test("runBlocks example (lib/_kernels/pool.ts:220)", () => {
+Deno.test("runBlocks example (lib/_kernels/pool.ts:223)", () => {
   const runBlocks: typeof module23.runBlocks = module23.runBlocks;
   // Block b writes b² into word 4 + b of a shared memory (the first four words are the control).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -667,7 +667,7 @@ Deno.test("runBlocks example (lib/_kernels/pool.ts:220)", () => {
   ]);
 });
 
-Deno.test("sharedMemory example (lib/_kernels/pool.ts:288)", () => {
+Deno.test("sharedMemory example (lib/_kernels/pool.ts:297)", () => {
   const recycleMemory: typeof module23.recycleMemory = module23.recycleMemory;
   const sharedMemory: typeof module23.sharedMemory = module23.sharedMemory;
   const m = sharedMemory(100_000);

@@ -76,18 +76,19 @@ const VZERO = f64x2(0);
 const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2]; // f64.load/store/mul
 
 /**
- * The kernel `chunk(v, sw, zw, a, g, k, kp, m)` (all i32; pointers are byte addresses):
- * 1. scales row r of the m × k row-major block at `v` by `sw[r]`;
+ * The kernel `chunk(v, sw, zw, a, g, k, kp, m, src)` (all i32; pointers are byte addresses):
+ * 1. writes row r of the m × k row-major block at `src` times `sw[r]` to the block at `v` (`src`
+ *    may be `v`: the rows are then scaled in place);
  * 2. adds `VᵀV` to the kp × kp row-major block at `a` (upper triangle in 4 × 4 or 4 × 2 blocks;
  *    entries with a row or column index ≥ k are scratch and meaningless);
  * 3. adds `Vᵀsw` to `g[0..kp)` and `Vᵀzw` to `g[kp..2kp)` (entries ≥ k are scratch).
  * The 64 bytes after the block must be readable (they are read as scratch, never trusted).
  */
 function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
-  // Parameters 0..7, then i32 locals 8..16, then v128 locals 17..31.
-  const V = 0, SW = 1, ZW = 2, A = 3, G = 4, K = 5, KP = 6, M = 7;
-  const ROWB = 8, END_ = 9, P = 10, Q = 11, J = 12, L = 13, ADDR = 14, R = 15, E = 16;
-  const S = 17, ACC = 18, S0 = 26, Y0 = 30, Y1 = 31, SZ = 18; // SZ reuses ACC in part 3
+  // Parameters 0..8, then i32 locals 9..18, then v128 locals 19..33.
+  const V = 0, SW = 1, ZW = 2, A = 3, G = 4, K = 5, KP = 6, M = 7, SRC = 8;
+  const ROWB = 9, END_ = 10, P = 11, Q = 12, J = 13, L = 14, ADDR = 15, R = 16, E = 17, PS = 18;
+  const S = 19, ACC = 20, S0 = 28, Y0 = 32, Y1 = 33, SZ = 20; // SZ reuses ACC in part 3
   const c: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) c.push(...part);
@@ -95,17 +96,18 @@ function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
   // rowBytes = 8k; end = v + m·rowBytes.
   emit(get(K), i32c(8), MUL, set(ROWB), get(V), get(M), get(ROWB), MUL, ADD, set(END_));
 
-  // 1. Scale rows: V[r, ·] *= sw[r].
-  emit(get(V), set(P), get(SW), set(R));
+  // 1. Scale rows: V[r, ·] = SRC[r, ·] · sw[r].
+  emit(get(V), set(P), get(SRC), set(PS), get(SW), set(R));
   emit(BLOCK, LOOP, get(P), get(END_), GE_U, BR_IF(1));
   emit(get(R), splat(), set(S), i32c(0), set(J));
   emit(BLOCK, LOOP, get(J), i32c(16), ADD, get(ROWB), GT_U, BR_IF(1));
-  emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), vload(), get(S), FMUL2, vstore());
+  emit(get(P), get(J), ADD, get(PS), get(J), ADD, vload(), get(S), FMUL2, vstore());
   emit(get(J), i32c(16), ADD, set(J), BR(0), END, END);
   // Odd k: the last element of the row, alone.
   emit(get(J), get(ROWB), LT_U, IF);
-  emit(get(P), get(J), ADD, tee(ADDR), get(ADDR), F64LOAD, get(R), F64LOAD, F64MUL, F64STORE, END);
-  emit(get(P), get(ROWB), ADD, set(P), get(R), i32c(8), ADD, set(R), BR(0), END, END);
+  emit(get(P), get(J), ADD, get(PS), get(J), ADD, F64LOAD, get(R), F64LOAD, F64MUL, F64STORE, END);
+  emit(get(P), get(ROWB), ADD, set(P), get(PS), get(ROWB), ADD, set(PS));
+  emit(get(R), i32c(8), ADD, set(R), BR(0), END, END);
 
   // 2. VᵀV in 4 × 4 (or 4 × 2) blocks (j, l), l ≥ j, both multiples of 4.
   emit(i32c(0), set(J));
@@ -164,8 +166,8 @@ function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
 
   return wasmModule({
     exportName: "chunk",
-    params: 8,
-    locals: [[9, I32], [15, V128]],
+    params: 9,
+    locals: [[10, I32], [15, V128]],
     body: c,
     memory: { import: ["m", "mem"], shared },
   });
@@ -174,7 +176,7 @@ function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
 let compiled: WebAssembly.Module | null | undefined;
 
 /**
- * The compiled kernel `chunk(v, sw, zw, a, g, k, kp, m)` (see `kernelBytes`), or `null` where
+ * The compiled kernel `chunk(v, sw, zw, a, g, k, kp, m, src)` (see `kernelBytes`), or `null` where
  * WebAssembly SIMD is not available. Its memory is imported as `m.mem`, so another kernel can
  * share it (the fused binomial passes instantiate it on their row kernel's memory).
  *
@@ -188,7 +190,7 @@ let compiled: WebAssembly.Module | null | undefined;
  *   const chunk = new WebAssembly.Instance(mod, { m: { mem } }).exports.chunk as (...a: number[]) => void;
  *   const h = new Float64Array(mem.buffer); // a: 16 doubles (kp = 4), g: 8, sw: 1, zw: 1, v: 1 row
  *   h.set([2], 24); h.set([6], 25); h.set([3], 26); // sw = 2, zw = 6, the row x = 3
- *   chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1);
+ *   chunk(26 * 8, 24 * 8, 25 * 8, 0, 16 * 8, 1, 4, 1, 26 * 8);
  *   assert.ok(h[0] === 36 && h[16] === 12 && h[20] === 36); // (2·3)², 2·3·2, 2·3·6
  * }
  * ```
@@ -354,7 +356,7 @@ export function weightedCrossprod(
         }
       }
       heap.set(Xd.subarray(i0 * k, (i0 + m) * k), vOff / 8);
-      chunk(vOff, swOff, zwOff, accOff, gOff, k, kp, m);
+      chunk(vOff, swOff, zwOff, accOff, gOff, k, kp, m, vOff);
     }
     finish(acc, g, sww, swz);
     return result;

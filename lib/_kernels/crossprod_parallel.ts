@@ -42,8 +42,8 @@ export interface ParallelCrossprod {
 }
 
 /**
- * One block: rows `block · BLOCK_CHUNKS · chunkRows` onward, chunk by chunk (each copied from X
- * into the block's scratch, which the kernel scales to √W X), summed into the block's place:
+ * One block: rows `block · BLOCK_CHUNKS · chunkRows` onward, chunk by chunk (the kernel writes
+ * each chunk of X times √w into the block's scratch), summed into the block's place:
  * VᵀV (kp × kp), Vᵀ√w and Vᵀz√w (2 kp), Σw and Σ√w·z√w (for an intercept). Self-contained, as
  * `pool.ts` requires.
  */
@@ -59,14 +59,13 @@ const crossprodBlock: BlockFunction = (exports, buffer, params, block) => {
   let sww = 0, swz = 0;
   for (let i0 = first; i0 < last; i0 += chunkRows) {
     const m = Math.min(chunkRows, last - i0);
-    heap.copyWithin(vAt / 8, xAt / 8 + i0 * k, xAt / 8 + (i0 + m) * k);
     if (intercept) {
       for (let i = swAt / 8 + i0, j = zwAt / 8 + i0, e = i + m; i < e; i++, j++) {
         sww += heap[i] * heap[i];
         swz += heap[i] * heap[j];
       }
     }
-    chunk(vAt, swAt + i0 * 8, zwAt + i0 * 8, accAt, gAt, k, kp, m);
+    chunk(vAt, swAt + i0 * 8, zwAt + i0 * 8, accAt, gAt, k, kp, m, xAt + i0 * k * 8);
   }
   heap[sumsAt / 8] = sww;
   heap[sumsAt / 8 + 1] = swz;

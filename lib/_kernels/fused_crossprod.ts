@@ -110,7 +110,7 @@ export function sharedCrossprod(
             swz += sw[r] * zw[r];
           }
         }
-        chunkFn(vOff, sw.byteOffset, zw.byteOffset, accOff, gOff, k, kp, m);
+        chunkFn(vOff, sw.byteOffset, zw.byteOffset, accOff, gOff, k, kp, m, vOff);
       }
       if (reader !== undefined) reader.xRows = null;
       // VᵀV (upper kp × kp blocks) and g into A and b, with the intercept's terms (crossprod.ts).

@@ -61,7 +61,7 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block, _thread, out) => {
   const [off, etaToo, betaAt, hasOffset, system, store, nullToo, npad, copyY] = q.subarray(11);
   const aAt = slotAt + block * slotBytes, gAt = aAt + kp * kp * 8;
   const S = (gAt + 2 * kp * 8) / 8, R = S + 12;
-  const swAt = (R + 10) * 8, zwAt = swAt + zStride, vAt = swAt + 2 * zStride, v = vAt / 8;
+  const swAt = (R + 10) * 8, zwAt = swAt + zStride, vAt = swAt + 2 * zStride;
   if (system) h.fill(0, aAt / 8, S);
   h.fill(0, S, S + 9);
   h[S + 9] = Infinity;
@@ -77,15 +77,14 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block, _thread, out) => {
     h[R + 6] = h[R + 7] = Infinity;
     h[R + 8] = h[R + 9] = -Infinity;
   };
-  const x = xAt / 8, eta = etaAt / 8, offsetAt = etaAt + 3 * stride;
+  const eta = etaAt / 8, offsetAt = etaAt + 3 * stride;
   const first = block * blockChunks * chunkRows;
   const last = Math.min(npad, first + blockChunks * chunkRows);
   for (let i0 = first; i0 < last; i0 += chunkRows) {
     const m = Math.min(chunkRows, last - i0);
-    h.copyWithin(v, x + i0 * k, x + (i0 + m) * k);
     if (etaToo) {
       // η = Xβ (+ offset) from the copy; the padding row keeps η = 0.
-      etaFn(vAt, betaAt, etaAt + 8 * i0, offsetAt + 8 * i0, k, m, off, hasOffset);
+      etaFn(xAt + 8 * i0 * k, betaAt, etaAt + 8 * i0, offsetAt + 8 * i0, k, m, off, hasOffset);
       if (i0 + m > n) h[eta + n] = 0;
     }
     const p = etaAt + 8 * i0, pEnd = p + 8 * m;
@@ -120,7 +119,7 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block, _thread, out) => {
         h[S] += h[R] + h[R + 1];
         h[S + 1] += h[R + 2] + h[R + 3];
       }
-      chunkFn(vAt, swAt, zwAt, aAt, gAt, k, kp, m);
+      chunkFn(vAt, swAt, zwAt, aAt, gAt, k, kp, m, xAt + 8 * i0 * k);
     }
   }
 };
