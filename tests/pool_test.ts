@@ -130,6 +130,9 @@ Deno.test("glm on the normal equations: the same coefficients to the bit on 1, 2
   readable.coefficients.forEach((c, j) => {
     assert.ok(Math.abs(c! - fits[0].coefficients[j]!) <= 1e-12 * Math.max(1, Math.abs(c!)));
   });
+  // Without an intercept R's null model is η = 0: n unit deviances of 2 log 2.
+  const rel = Math.abs(fits[0].nullDeviance - readable.nullDeviance) / readable.nullDeviance;
+  assert.ok(rel <= 1e-14, `null deviance ${fits[0].nullDeviance} vs ${readable.nullDeviance}`);
 });
 
 /** A random logit problem of N × K: X, y (0/1 or proportions), weights and offset when asked. */

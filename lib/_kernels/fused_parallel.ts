@@ -322,6 +322,9 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
   const p = k + (inp.intercept ? 1 : 0);
   const result: Crossprod = { A: new Float64Array(p * p), b: new Float64Array(p), p };
   const accA = new Float64Array(kp * kp), g = new Float64Array(2 * kp);
+  // R's null deviance without an intercept is at η = offset; with no offset, no weights and y in
+  // {0, 1}, every row's unit deviance there is 2 log 2: the sum needs no pass.
+  const nullClosed = inp.offset === null && inp.weights === null && !fractional;
   const fill: RowWeights = () => {};
   const stored: RowWeights = () => {};
   let released = false;
@@ -338,7 +341,11 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
         } else {
           const start = pass.beta === null;
           if (start) startChunk(pass, 0, n);
-          run(!start, true, false, start && inp.nullAtOffset, true);
+          run(!start, true, false, start && inp.nullAtOffset && !nullClosed, true);
+          if (start && nullClosed) {
+            pass.acc[2] = 2 * n * Math.LN2; // n unit deviances 2 log 2, at μ = ½
+            pass.acc[3] = 0;
+          }
         }
         accA.fill(0);
         g.fill(0);
