@@ -165,7 +165,25 @@ Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:10
   assert.ok(parallelCrossprodBytes(1_000_000, 10) > 96e6); // X: 80 MB, the weights: 16 MB
 });
 
-Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:120)", () => {
+Deno.test("foldBlocks example (lib/_kernels/crossprod_parallel.ts:118)", () => {
+  const foldBlocks: typeof module2.foldBlocks = module2.foldBlocks;
+  // Two blocks of one column (kp = 4): places of 16 + 8 + 2 doubles, 26 apart.
+  const heap = new Float64Array(52);
+  heap.set([2], 0);
+  heap.set([3], 16);
+  heap.set([5], 20);
+  heap.set([1, 4], 24); // Σx², Σx, Σxz, Σw, Σz
+  heap.set([1], 26);
+  heap.set([1], 42);
+  heap.set([2], 46);
+  heap.set([1, 1], 50);
+  const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
+  foldBlocks(heap, 0, 26 * 8, 2, 1, true, new Float64Array(16), new Float64Array(8), out);
+  assert.deepEqual(Array.from(out.A), [2, 4, 4, 3]);
+  assert.deepEqual(Array.from(out.b), [5, 7]);
+});
+
+Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:164)", () => {
   const parallelCrossprod: typeof module2.parallelCrossprod = module2.parallelCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = parallelCrossprod(X, true);
@@ -334,12 +352,12 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
   }
 });
 
-Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:196)", () => {
+Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:191)", () => {
   const parallelFusedBytes: typeof module17.parallelFusedBytes = module17.parallelFusedBytes;
   assert.ok(parallelFusedBytes(1_000_000, 10) > 136e6); // X: 80 MB, the rows: 56 MB
 });
 
-Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:214)", () => {
+Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:209)", () => {
   const parallelFused: typeof module17.parallelFused = module17.parallelFused;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {

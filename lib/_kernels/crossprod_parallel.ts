@@ -109,6 +109,50 @@ export function parallelCrossprodBytes(n: number, k: number): number {
   return layout(n, k).bytes;
 }
 
+/**
+ * Adds up the blocks' sums in block order — each block's place starting with its VᵀV (kp²),
+ * Vᵀ√w and Vᵀz√w (2 kp), Σw and Σ√w·z√w — into `acc` and `g` (scratch of kp² and 2 kp), and
+ * writes A and b into `out` (`crossprodResult`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldBlocks } from "./crossprod_parallel.ts";
+ * // Two blocks of one column (kp = 4): places of 16 + 8 + 2 doubles, 26 apart.
+ * const heap = new Float64Array(52);
+ * heap.set([2], 0); heap.set([3], 16); heap.set([5], 20); heap.set([1, 4], 24); // Σx², Σx, Σxz, Σw, Σz
+ * heap.set([1], 26); heap.set([1], 42); heap.set([2], 46); heap.set([1, 1], 50);
+ * const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
+ * foldBlocks(heap, 0, 26 * 8, 2, 1, true, new Float64Array(16), new Float64Array(8), out);
+ * assert.deepEqual(Array.from(out.A), [2, 4, 4, 3]);
+ * assert.deepEqual(Array.from(out.b), [5, 7]);
+ * ```
+ */
+export function foldBlocks(
+  heap: Float64Array,
+  slotAt: number,
+  slotBytes: number,
+  blocks: number,
+  k: number,
+  intercept: boolean,
+  acc: Float64Array,
+  g: Float64Array,
+  out: Crossprod,
+): void {
+  const kp = (k + 3) & ~3;
+  acc.fill(0);
+  g.fill(0);
+  let sww = 0, swz = 0;
+  for (let blk = 0; blk < blocks; blk++) {
+    const at = (slotAt + blk * slotBytes) / 8;
+    for (let i = 0; i < kp * kp; i++) acc[i] += heap[at + i];
+    for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + kp * kp + i];
+    sww += heap[at + kp * kp + 2 * kp];
+    swz += heap[at + kp * kp + 2 * kp + 1];
+  }
+  crossprodResult(out, acc, g, sww, swz, k, intercept);
+}
+
 /** The largest shared memory asked for (bytes): wasm32's 4 GiB less a page. */
 const MAX_BYTES = 65535 * 65536;
 
@@ -171,18 +215,7 @@ export function parallelCrossprod(
       if (released) throw new Error("parallelCrossprod: used after release()");
       fill(0, n, sw, zw);
       runBlocks(job);
-      // The blocks' sums, in block order.
-      acc.fill(0);
-      g.fill(0);
-      let sww = 0, swz = 0;
-      for (let blk = 0; blk < blocks; blk++) {
-        const at = (slotAt + blk * slotBytes) / 8;
-        for (let i = 0; i < kp * kp; i++) acc[i] += heap[at + i];
-        for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + kp * kp + i];
-        sww += heap[at + kp * kp + 2 * kp];
-        swz += heap[at + kp * kp + 2 * kp + 1];
-      }
-      crossprodResult(result, acc, g, sww, swz, k, intercept);
+      foldBlocks(heap, slotAt, slotBytes, blocks, k, intercept, acc, g, result);
       return result;
     },
     release() {

@@ -23,15 +23,10 @@
  * @module
  */
 
-import {
-  type Crossprod,
-  crossprodResult,
-  crossprodSharedModule,
-  type RowWeights,
-} from "./crossprod.ts";
+import { type Crossprod, crossprodSharedModule, type RowWeights } from "./crossprod.ts";
 import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
-import { BLOCK_CHUNKS } from "./crossprod_parallel.ts";
+import { BLOCK_CHUNKS, foldBlocks } from "./crossprod_parallel.ts";
 import { copyResponse, entropies } from "./fused_rows.ts";
 import { newPass, startChunk } from "./fused_start.ts";
 import { etaModules } from "./eta_wasm.ts";
@@ -347,17 +342,7 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
             pass.acc[3] = 0;
           }
         }
-        accA.fill(0);
-        g.fill(0);
-        let sww = 0, swz = 0;
-        for (let blk = 0; blk < blocks; blk++) {
-          const at = (slotAt + blk * slotBytes) / 8;
-          for (let i = 0; i < kp * kp; i++) accA[i] += heap[at + i];
-          for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + kp * kp + i];
-          sww += heap[at + S];
-          swz += heap[at + S + 1];
-        }
-        crossprodResult(result, accA, g, sww, swz, k, inp.intercept);
+        foldBlocks(heap, slotAt, slotBytes, blocks, k, inp.intercept, accA, g, result);
         return result;
       },
     },
