@@ -103,7 +103,7 @@ import * as module97 from "../lib/view/plots.ts";
 import * as module98 from "../lib/view/surface.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
-Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:184)", () => {
+Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:192)", () => {
   const crossprodKernelModule: typeof module1.crossprodKernelModule = module1.crossprodKernelModule;
   const mod = crossprodKernelModule();
   if (mod !== null) {
@@ -120,7 +120,13 @@ Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:184)", () =>
   }
 });
 
-Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:209)", () => {
+Deno.test("sharedAccRows example (lib/_kernels/crossprod.ts:218)", () => {
+  const sharedAccRows: typeof module1.sharedAccRows = module1.sharedAccRows;
+  assert.equal(sharedAccRows(100), 102); // kp = 100, blocks of 6 rows up to row 101
+  assert.equal(sharedAccRows(10), 12);
+});
+
+Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:236)", () => {
   const crossprodSharedModule: typeof module1.crossprodSharedModule = module1.crossprodSharedModule;
   const mod = crossprodSharedModule();
   if (mod !== null) {
@@ -129,13 +135,13 @@ Deno.test("crossprodSharedModule example (lib/_kernels/crossprod.ts:209)", () =>
   }
 });
 
-Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:239)", () => {
+Deno.test("wasmCrossprodAvailable example (lib/_kernels/crossprod.ts:267)", () => {
   const wasmCrossprodAvailable: typeof module1.wasmCrossprodAvailable =
     module1.wasmCrossprodAvailable;
   assert.equal(typeof wasmCrossprodAvailable(), "boolean");
 });
 
-Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:257)", () => {
+Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:285)", () => {
   const crossprodResult: typeof module1.crossprodResult = module1.crossprodResult;
   const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
   const acc = new Float64Array(16), g = new Float64Array(8);
@@ -147,7 +153,7 @@ Deno.test("crossprodResult example (lib/_kernels/crossprod.ts:257)", () => {
   assert.deepEqual(Array.from(out.b), [2, 5]);
 });
 
-Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:297)", () => {
+Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:325)", () => {
   const weightedCrossprod: typeof module1.weightedCrossprod = module1.weightedCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = weightedCrossprod(X, { intercept: true });
@@ -159,31 +165,31 @@ Deno.test("weightedCrossprod example (lib/_kernels/crossprod.ts:297)", () => {
   }
 });
 
-Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:102)", () => {
+Deno.test("parallelCrossprodBytes example (lib/_kernels/crossprod_parallel.ts:105)", () => {
   const parallelCrossprodBytes: typeof module2.parallelCrossprodBytes =
     module2.parallelCrossprodBytes;
   assert.ok(parallelCrossprodBytes(1_000_000, 10) > 96e6); // X: 80 MB, the weights: 16 MB
 });
 
-Deno.test("foldBlocks example (lib/_kernels/crossprod_parallel.ts:118)", () => {
+Deno.test("foldBlocks example (lib/_kernels/crossprod_parallel.ts:122)", () => {
   const foldBlocks: typeof module2.foldBlocks = module2.foldBlocks;
-  // Two blocks of one column (kp = 4): places of 16 + 8 + 2 doubles, 26 apart.
-  const heap = new Float64Array(52);
+  // Two blocks of one column: places of 24 (6 rows of kp = 4) + 8 + 2 doubles, 34 apart.
+  const heap = new Float64Array(68);
   heap.set([2], 0);
-  heap.set([3], 16);
-  heap.set([5], 20);
-  heap.set([1, 4], 24); // Σx², Σx, Σxz, Σw, Σz
-  heap.set([1], 26);
-  heap.set([1], 42);
-  heap.set([2], 46);
-  heap.set([1, 1], 50);
+  heap.set([3], 24);
+  heap.set([5], 28);
+  heap.set([1, 4], 32); // Σx², Σx, Σxz, Σw, Σz
+  heap.set([1], 34);
+  heap.set([1], 58);
+  heap.set([2], 62);
+  heap.set([1, 1], 66);
   const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
-  foldBlocks(heap, 0, 26 * 8, 2, 1, true, new Float64Array(16), new Float64Array(8), out);
+  foldBlocks(heap, 0, 34 * 8, 2, 1, true, new Float64Array(16), new Float64Array(8), out);
   assert.deepEqual(Array.from(out.A), [2, 4, 4, 3]);
   assert.deepEqual(Array.from(out.b), [5, 7]);
 });
 
-Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:164)", () => {
+Deno.test("parallelCrossprod example (lib/_kernels/crossprod_parallel.ts:168)", () => {
   const parallelCrossprod: typeof module2.parallelCrossprod = module2.parallelCrossprod;
   const X = { rows: 3, cols: 2, data: Float64Array.of(1, 2, 3, 4, 5, 6) };
   const cp = parallelCrossprod(X, true);
@@ -352,12 +358,12 @@ Deno.test("kernelRows example (lib/_kernels/fused_logit.ts:164)", () => {
   }
 });
 
-Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:191)", () => {
+Deno.test("parallelFusedBytes example (lib/_kernels/fused_parallel.ts:199)", () => {
   const parallelFusedBytes: typeof module17.parallelFusedBytes = module17.parallelFusedBytes;
   assert.ok(parallelFusedBytes(1_000_000, 10) > 136e6); // X: 80 MB, the rows: 56 MB
 });
 
-Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:209)", () => {
+Deno.test("parallelFused example (lib/_kernels/fused_parallel.ts:217)", () => {
   const parallelFused: typeof module17.parallelFused = module17.parallelFused;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const link = {
@@ -760,13 +766,13 @@ Deno.test("i32 example (lib/_kernels/wasm.ts:173)", () => {
   assert.deepEqual(i32.ne, [0x47]);
 });
 
-Deno.test("simd example (lib/_kernels/wasm.ts:210)", () => {
+Deno.test("simd example (lib/_kernels/wasm.ts:212)", () => {
   const simd: typeof module5.simd = module5.simd;
   assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
   assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
 });
 
-Deno.test("sumTree example (lib/_kernels/wasm.ts:260)", () => {
+Deno.test("sumTree example (lib/_kernels/wasm.ts:262)", () => {
   const sumTree: typeof module5.sumTree = module5.sumTree;
   assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
 });

@@ -84,7 +84,7 @@ const F64LOAD = [0x2b, 3, 0], F64STORE = [0x39, 3, 0], F64MUL = [0xa2]; // f64.l
  * 3. adds `Vᵀsw` to `g[0..kp)` and `Vᵀzw` to `g[kp..2kp)` (entries ≥ k are scratch).
  * The 64 bytes after the block must be readable (they are read as scratch, never trusted).
  */
-function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
+function kernelBytes(shared = false, fused = false, tall = false): Uint8Array<ArrayBuffer> {
   // Parameters 0..8, then i32 locals 9..18, then v128 locals 19..33.
   const V = 0, SW = 1, ZW = 2, A = 3, G = 4, K = 5, KP = 6, M = 7, SRC = 8;
   const ROWB = 9, END_ = 10, P = 11, Q = 12, J = 13, L = 14, ADDR = 15, R = 16, E = 17, PS = 18;
@@ -109,32 +109,40 @@ function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
   emit(get(P), get(ROWB), ADD, set(P), get(PS), get(ROWB), ADD, set(PS));
   emit(get(R), i32c(8), ADD, set(R), BR(0), END, END);
 
-  // 2. VᵀV in 4 × 4 (or 4 × 2) blocks (j, l), l ≥ j, both multiples of 4.
+  // 2. VᵀV in 4 × 4 (or 4 × 2) blocks (j, l), l ≥ j, both multiples of 4 — or, `tall`, in 6 × 4
+  // (6 × 2) blocks, j a multiple of 6 and l of 4 from j rounded down to one: 12 accumulators fed
+  // by 8 loads a row instead of 8 by 6. Each entry is summed over the rows in the same order
+  // either way, so the two give the same bits.
+  const rowsPer = tall ? 6 : 4;
   emit(i32c(0), set(J));
   emit(BLOCK, LOOP, get(J), get(K), GE_U, BR_IF(1));
-  emit(get(J), set(L));
+  if (tall) emit(get(J), i32c(-4), i32.and, set(L));
+  else emit(get(J), set(L));
   emit(BLOCK, LOOP, get(L), get(K), GE_U, BR_IF(1));
   // A block whose columns l.. are the last one or two (k mod 4 ∈ {1, 2}) gets half the
   // accumulators: only the first two-lane half of each row of it is needed.
   const blockBody = (halves: number) => {
-    for (let a = 0; a < 4 * halves; a++) emit(VZERO, set(ACC + a));
+    for (let a = 0; a < rowsPer * halves; a++) emit(VZERO, set(ACC + a));
     emit(get(V), get(J), i32c(8), MUL, ADD, set(P)); // p → V[0, j]
     emit(get(V), get(L), i32c(8), MUL, ADD, set(Q)); // q → V[0, l]
     emit(get(P), get(M), get(ROWB), MUL, ADD, set(E));
     emit(BLOCK, LOOP, get(P), get(E), GE_U, BR_IF(1));
-    for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a));
+    // 4 × 4: the four splats first (S0..S3); 6 × 4: each splat just before its use (one register).
+    if (!tall) { for (let a = 0; a < 4; a++) emit(get(P), splat(8 * a), set(S0 + a)); }
     emit(get(Q), vload(0), set(Y0));
     if (halves === 2) emit(get(Q), vload(16), set(Y1));
-    for (let a = 0; a < 4; a++) {
+    for (let a = 0; a < rowsPer; a++) {
+      const sa = tall ? S : S0 + a;
+      if (tall) emit(get(P), splat(8 * a), set(S));
       for (let h = 0; h < halves; h++) {
         const acc = ACC + halves * a + h;
-        if (fused) emit(get(S0 + a), get(h === 0 ? Y0 : Y1), get(acc), simd.relaxedMadd, set(acc));
-        else emit(get(acc), get(S0 + a), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
+        if (fused) emit(get(sa), get(h === 0 ? Y0 : Y1), get(acc), simd.relaxedMadd, set(acc));
+        else emit(get(acc), get(sa), get(h === 0 ? Y0 : Y1), FMUL2, FADD2, set(acc));
       }
     }
     emit(get(P), get(ROWB), ADD, set(P), get(Q), get(ROWB), ADD, set(Q), BR(0), END, END);
     // a[(j + r)·kp + l + 2h ..] += acc
-    for (let a = 0; a < 4; a++) {
+    for (let a = 0; a < rowsPer; a++) {
       emit(get(A), get(J), i32c(a), ADD, get(KP), MUL, get(L), ADD, i32c(8), MUL, ADD, set(ADDR));
       for (let h = 0; h < halves; h++) {
         const acc = ACC + halves * a + h;
@@ -148,7 +156,7 @@ function kernelBytes(shared = false, fused = false): Uint8Array<ArrayBuffer> {
   blockBody(2);
   emit(END);
   emit(get(L), i32c(4), ADD, set(L), BR(0), END, END);
-  emit(get(J), i32c(4), ADD, set(J), BR(0), END, END);
+  emit(get(J), i32c(rowsPer), ADD, set(J), BR(0), END, END);
 
   // 3. g[j] += Σ_r V[r, j] sw[r]; g[kp + j] += Σ_r V[r, j] zw[r], two columns at a time.
   emit(get(V), set(P), i32c(0), set(R));
@@ -202,8 +210,27 @@ export function crossprodKernelModule(): WebAssembly.Module | null {
 let compiledShared: WebAssembly.Module | null | undefined;
 
 /**
+ * The rows of the kp × kp accumulator that the shared kernel ({@linkcode crossprodSharedModule})
+ * writes: its 6-row blocks reach row ⌈K/6⌉·6 − 1, beyond kp for some K (the extra rows are
+ * scratch). Its row stride is kp = K rounded up to a multiple of 4.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sharedAccRows } from "./crossprod.ts";
+ * assert.equal(sharedAccRows(100), 102); // kp = 100, blocks of 6 rows up to row 101
+ * assert.equal(sharedAccRows(10), 12);
+ * ```
+ */
+export function sharedAccRows(k: number): number {
+  return Math.max((k + 3) & ~3, Math.ceil(k / 6) * 6);
+}
+
+/**
  * The same kernel importing a shared memory (`shared: true`), for the threads of
- * `crossprod_parallel.ts`; `null` where WebAssembly SIMD or shared memories are not available.
+ * `crossprod_parallel.ts` and `fused_parallel.ts`: with relaxed SIMD's multiply-add where there
+ * is one, and 6 × 4 blocks (the same sums; its accumulator has {@linkcode sharedAccRows} rows);
+ * `null` where WebAssembly SIMD or shared memories are not available.
  *
  * @example
  * ```ts
@@ -220,7 +247,8 @@ export function crossprodSharedModule(): WebAssembly.Module | null {
   if (compiledShared === undefined) {
     compiledShared = typeof SharedArrayBuffer !== "function"
       ? null
-      : compileModule(() => kernelBytes(true, true)) ?? compileModule(() => kernelBytes(true));
+      : compileModule(() => kernelBytes(true, true, true)) ??
+        compileModule(() => kernelBytes(true, false, true));
   }
   return compiledShared;
 }

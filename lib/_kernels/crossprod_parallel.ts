@@ -21,6 +21,7 @@ import {
   crossprodResult,
   crossprodSharedModule,
   type RowWeights,
+  sharedAccRows,
 } from "./crossprod.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
 
@@ -49,9 +50,10 @@ export interface ParallelCrossprod {
  */
 const crossprodBlock: BlockFunction = (exports, buffer, params, block) => {
   const [n, k, kp, chunkRows, blockChunks, xAt, swAt, zwAt, slotAt, slotBytes, intercept] = params;
+  const accSize = params[11]; // the accumulator's doubles (sharedAccRows(k) rows of kp)
   const chunk = exports[0].chunk as (...args: number[]) => void;
   const heap = new Float64Array(buffer);
-  const accAt = slotAt + block * slotBytes, gAt = accAt + kp * kp * 8;
+  const accAt = slotAt + block * slotBytes, gAt = accAt + accSize * 8;
   const sumsAt = gAt + 2 * kp * 8, vAt = sumsAt + 16;
   heap.fill(0, accAt / 8, vAt / 8);
   const first = block * blockChunks * chunkRows;
@@ -76,13 +78,14 @@ const crossprodBlock: BlockFunction = (exports, buffer, params, block) => {
  * places (sums and scratch), and the total.
  */
 function layout(n: number, k: number) {
-  const kp = (k + 3) & ~3;
+  const kp = (k + 3) & ~3, accSize = sharedAccRows(k) * kp;
   const chunkRows = Math.max(4, Math.min(n, Math.floor(32768 / k)));
   const blocks = Math.ceil(n / (BLOCK_CHUNKS * chunkRows));
-  const slotBytes = (kp * kp + 2 * kp + 2 + chunkRows * k) * 8 + 64;
+  const slotBytes = (accSize + 2 * kp + 2 + chunkRows * k) * 8 + 64;
   const xAt = 64, swAt = xAt + n * k * 8, zwAt = swAt + n * 8, slotAt = zwAt + n * 8;
   return {
     kp,
+    accSize,
     chunkRows,
     blocks,
     slotBytes,
@@ -110,7 +113,8 @@ export function parallelCrossprodBytes(n: number, k: number): number {
 }
 
 /**
- * Adds up the blocks' sums in block order — each block's place starting with its VᵀV (kp²),
+ * Adds up the blocks' sums in block order — each block's place starting with its VᵀV
+ * (`sharedAccRows(k)` rows of kp),
  * Vᵀ√w and Vᵀz√w (2 kp), Σw and Σ√w·z√w — into `acc` and `g` (scratch of kp² and 2 kp), and
  * writes A and b into `out` (`crossprodResult`).
  *
@@ -118,12 +122,12 @@ export function parallelCrossprodBytes(n: number, k: number): number {
  * ```ts
  * import assert from "node:assert/strict";
  * import { foldBlocks } from "./crossprod_parallel.ts";
- * // Two blocks of one column (kp = 4): places of 16 + 8 + 2 doubles, 26 apart.
- * const heap = new Float64Array(52);
- * heap.set([2], 0); heap.set([3], 16); heap.set([5], 20); heap.set([1, 4], 24); // Σx², Σx, Σxz, Σw, Σz
- * heap.set([1], 26); heap.set([1], 42); heap.set([2], 46); heap.set([1, 1], 50);
+ * // Two blocks of one column: places of 24 (6 rows of kp = 4) + 8 + 2 doubles, 34 apart.
+ * const heap = new Float64Array(68);
+ * heap.set([2], 0); heap.set([3], 24); heap.set([5], 28); heap.set([1, 4], 32); // Σx², Σx, Σxz, Σw, Σz
+ * heap.set([1], 34); heap.set([1], 58); heap.set([2], 62); heap.set([1, 1], 66);
  * const out = { A: new Float64Array(4), b: new Float64Array(2), p: 2 };
- * foldBlocks(heap, 0, 26 * 8, 2, 1, true, new Float64Array(16), new Float64Array(8), out);
+ * foldBlocks(heap, 0, 34 * 8, 2, 1, true, new Float64Array(16), new Float64Array(8), out);
  * assert.deepEqual(Array.from(out.A), [2, 4, 4, 3]);
  * assert.deepEqual(Array.from(out.b), [5, 7]);
  * ```
@@ -139,16 +143,16 @@ export function foldBlocks(
   g: Float64Array,
   out: Crossprod,
 ): void {
-  const kp = (k + 3) & ~3;
+  const kp = (k + 3) & ~3, gAt = sharedAccRows(k) * kp; // (rows beyond kp are scratch)
   acc.fill(0);
   g.fill(0);
   let sww = 0, swz = 0;
   for (let blk = 0; blk < blocks; blk++) {
     const at = (slotAt + blk * slotBytes) / 8;
     for (let i = 0; i < kp * kp; i++) acc[i] += heap[at + i];
-    for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + kp * kp + i];
-    sww += heap[at + kp * kp + 2 * kp];
-    swz += heap[at + kp * kp + 2 * kp + 1];
+    for (let i = 0; i < 2 * kp; i++) g[i] += heap[at + gAt + i];
+    sww += heap[at + gAt + 2 * kp];
+    swz += heap[at + gAt + 2 * kp + 1];
   }
   crossprodResult(out, acc, g, sww, swz, k, intercept);
 }
@@ -181,7 +185,8 @@ export function parallelCrossprod(
   const mod = crossprodSharedModule();
   if (mod === null) return undefined;
   const n = X.rows, k = X.cols, off = intercept ? 1 : 0, p = k + off;
-  const { kp, chunkRows, blocks, slotBytes, xAt, swAt, zwAt, slotAt, bytes } = layout(n, k);
+  const L = layout(n, k);
+  const { kp, accSize, chunkRows, blocks, slotBytes, xAt, swAt, zwAt, slotAt, bytes } = L;
   if (bytes > MAX_BYTES) return undefined;
   let memory: WebAssembly.Memory;
   try {
@@ -204,6 +209,7 @@ export function parallelCrossprod(
     slotAt,
     slotBytes,
     off,
+    accSize,
   );
   const job = { run: crossprodBlock, modules: [mod], memory, params, blocks, control: 0 };
   const A = new Float64Array(p * p), b = new Float64Array(p);

@@ -23,7 +23,12 @@
  * @module
  */
 
-import { type Crossprod, crossprodSharedModule, type RowWeights } from "./crossprod.ts";
+import {
+  type Crossprod,
+  crossprodSharedModule,
+  type RowWeights,
+  sharedAccRows,
+} from "./crossprod.ts";
 import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
 import { BLOCK_CHUNKS, foldBlocks } from "./crossprod_parallel.ts";
@@ -35,7 +40,7 @@ import type { FusedInput, Pass } from "./fused_types.ts";
 // The job's numbers (`params`) after the first eleven (n, k, kp, rows per chunk, chunks per block,
 // the addresses of X and η, the rows' stride, the blocks' place and size, the chunk's stride).
 const INTERCEPT = 11, ETA = 12, BETA_AT = 13, OFFSET = 14, SYSTEM = 15, STORE = 16, NULL_TOO = 17;
-const NPAD = 18, COPY_Y = 19;
+const NPAD = 18, COPY_Y = 19, ACC_SIZE = 20;
 
 /**
  * One block of a pass (see the module's text). A block's place holds, in doubles: XᵀWX (kp²),
@@ -53,8 +58,9 @@ const fusedBlock: BlockFunction = (exports, buffer, q, block, _thread, out) => {
   const h = new Float64Array(buffer);
   // The job's numbers, in the order of the indices above (which this function cannot see).
   const [n, k, kp, chunkRows, blockChunks, xAt, etaAt, stride, slotAt, slotBytes, zStride] = q;
-  const [off, etaToo, betaAt, hasOffset, system, store, nullToo, npad, copyY] = q.subarray(11);
-  const aAt = slotAt + block * slotBytes, gAt = aAt + kp * kp * 8;
+  const [off, etaToo, betaAt, hasOffset, system, store, nullToo, npad, copyY, accSize] = q
+    .subarray(11);
+  const aAt = slotAt + block * slotBytes, gAt = aAt + accSize * 8;
   const S = (gAt + 2 * kp * 8) / 8, R = S + 12;
   const swAt = (R + 10) * 8, zwAt = swAt + zStride, vAt = swAt + 2 * zStride;
   if (system) h.fill(0, aAt / 8, S);
@@ -160,13 +166,15 @@ function layout(n: number, k: number) {
   const chunkRows = Math.max(4, Math.floor(32768 / Math.max(1, k))) & ~1;
   const c = chunkRows + 2, nb = npad + 2, stride = 8 * nb, zStride = 8 * c;
   const blocks = Math.ceil(npad / (BLOCK_CHUNKS * chunkRows));
-  const slotBytes = (kp * kp + 2 * kp + 12 + 10 + 2 * c + chunkRows * k) * 8 + 64;
+  const accSize = sharedAccRows(k) * kp; // the accumulator's doubles
+  const slotBytes = (accSize + 2 * kp + 12 + 10 + 2 * c + chunkRows * k) * 8 + 64;
   const xAt = 64, etaAt = xAt + npad * k * 8, betaAt = etaAt + 7 * stride;
   const slotAt = betaAt + Math.ceil(((k + 1) * 8) / 64) * 64;
   const bytes = slotAt + blocks * slotBytes;
   return {
     npad,
     kp,
+    accSize,
     chunkRows,
     c,
     nb,
@@ -264,13 +272,14 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
   const pass = newPass(inp, null, { y, eta, mu, dev }, fractional);
   // The fit's rows, written by the blocks: a buffer of the fit's own (the memory is reused).
   const out = new SharedArrayBuffer(4 * n * 8);
-  const params = new Float64Array(20);
+  const params = new Float64Array(21);
   params.set([n, k, kp, chunkRows, BLOCK_CHUNKS, xAt, etaAt, stride, slotAt, slotBytes, zStride]);
   params[INTERCEPT] = inp.intercept ? 1 : 0;
   params[BETA_AT] = betaAt;
   params[OFFSET] = inp.offset === null ? 0 : 1;
   params[NPAD] = npad;
-  const S = kp * kp + 2 * kp; // the sums' place in a block's
+  params[ACC_SIZE] = L.accSize;
+  const S = L.accSize + 2 * kp; // the sums' place in a block's
   /** Runs a pass: with or without η, system, stored rows, null deviance; sums into pass.acc. */
   const run = (
     etaToo: boolean,

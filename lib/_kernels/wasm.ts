@@ -194,6 +194,8 @@ export const i32 = {
   leS: [0x4c],
   /** `i32.ge_u`. */
   geU: [0x4f],
+  /** `i32.and`. */
+  and: [0x71],
 };
 
 /** A SIMD instruction: prefix 0xfd, then its opcode as `uleb`. */
