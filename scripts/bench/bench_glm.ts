@@ -18,7 +18,9 @@
  * regression (see `scripts/bench/peers.py`), installed into `.venv` on first use
  * (`scripts/bench/requirements-peers.txt`). They fit the same data: X and y as generated here, written
  * once to `.cache/bench_glm/` as binary doubles. Every coefficient vector is compared with R's.
- * This project runs on all cores (`lib/_kernels/pool.ts`), or on `--threads T`: its workers are
+ * The contenders' fits are 300 ms apart (`PAUSE_MS`): without it, OpenBLAS's threads, still
+ * spinning after the peers' last call, took a core from the fit that came next (ours: 0.140 s a
+ * fit on 1e6×10 against 0.119 s with the pause, the peers' times unchanged). This project runs on all cores (`lib/_kernels/pool.ts`), or on `--threads T`: its workers are
  * started, and timed, once per process before the first fit; a fit's shared memory (a copy of X
  * and the rows' weights) is kept a few seconds for the next fit, so the peak extra memory printed
  * leaves it out and its size is printed beside it.
@@ -164,6 +166,14 @@ async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
 }
 
 /**
+ * The pause between two contenders' fits in `--peers` (ms). OpenBLAS's threads keep spinning for
+ * about 2^28 cycles after a call before they sleep (its THREAD_TIMEOUT), which would take a core
+ * from whichever fit comes next; the pause lets that end, for every contender alike.
+ */
+const PAUSE_MS = 300;
+const pause = () => new Promise((res) => setTimeout(res, PAUSE_MS));
+
+/**
  * `--peers`: for each size, R, this project and the Python peers are started side by side as
  * servers on the same data, and their fits alternate, one of each per round (a burst of load on a
  * shared machine then falls on all of them alike); the first round is not measured. Prints one
@@ -216,9 +226,12 @@ async function mainPeers(sizes: number[][], reps: number, method: string) {
     const times: Times[] = names.map(() => ({ seconds: [], cpu: [] }));
     let peak = 0;
     for (let round = 0; round <= reps; round++) {
-      const a = await r.send("run"),
-        b = await peers.send("run") as unknown as Record<string, number>[];
+      const a = await r.send("run");
+      await pause();
+      const b = await peers.send("run") as unknown as Record<string, number>[];
+      await pause();
       const c = await ours.send("run");
+      await pause();
       if (round === 0) continue; // warm-up: lazy imports, thread start-up, the JIT
       const got = [a, b[0], b[1], c] as Record<string, number>[];
       got.forEach((t, i) => {
@@ -280,6 +293,7 @@ async function mainPeers(sizes: number[][], reps: number, method: string) {
   const here = overridesHere();
   console.log(
     `\n(${reps} rounds after one unmeasured, each round one fit of each implementation in turn, ` +
+      `${PAUSE_MS} ms apart, ` +
       `on the same data; "÷ ours (paired)": the median over rounds of the time over this ` +
       `project's time in the same round; CPU = user + system time of all threads; ` +
       `${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, ` +
