@@ -10,8 +10,9 @@
 import { fromColumnMajor, type Matrix } from "../lib/core/matrix.ts";
 import { referenceJson, referenceText } from "./references.ts";
 
-/** The links of R's binomial family that the cases use. */
-export type Link = "logit" | "probit" | "cloglog" | "cauchit";
+/** The links of R's binomial family that the cases use: the lib's. */
+import type { Link } from "../lib/glm/glm_fit.ts";
+export type { Link };
 
 /** The state of R's fit after one IRLS iteration (glm.fit stopped at maxit = m). */
 export interface BeyondTraceStep {

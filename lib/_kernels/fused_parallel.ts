@@ -32,7 +32,7 @@ import {
 import { logitRowsSharedModule, RUN } from "./logit_rows_wasm.ts";
 import { type BlockFunction, recycleMemory, runBlocks, sharedMemory } from "./pool.ts";
 import { BLOCK_CHUNKS, foldBlocks } from "./crossprod_parallel.ts";
-import { copyResponse, entropies } from "./fused_rows.ts";
+import { addCompensated, copyResponse, entropies } from "./fused_rows.ts";
 import { newPass, startChunk } from "./fused_start.ts";
 import { etaModules } from "./eta_wasm.ts";
 import type { FusedInput, Pass } from "./fused_types.ts";
@@ -308,15 +308,15 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
     const acc = pass.acc;
     for (let blk = 0; blk < blocks; blk++) {
       const at = (slotAt + blk * slotBytes) / 8 + S;
-      addTo(acc, 0, heap[at + 2]);
-      addTo(acc, 0, heap[at + 3]);
+      addCompensated(acc, 0, heap[at + 2]);
+      addCompensated(acc, 0, heap[at + 3]);
       if (nullToo) {
-        addTo(acc, 2, heap[at + 4]);
-        addTo(acc, 2, heap[at + 5]);
+        addCompensated(acc, 2, heap[at + 4]);
+        addCompensated(acc, 2, heap[at + 5]);
       }
       if (store) {
-        addTo(acc, 4, heap[at + 6]);
-        addTo(acc, 4, heap[at + 7]);
+        addCompensated(acc, 4, heap[at + 6]);
+        addCompensated(acc, 4, heap[at + 7]);
         acc[6] += heap[at + 8];
         acc[7] = Math.min(acc[7], heap[at + 9]);
         acc[8] = Math.max(acc[8], heap[at + 10]);
@@ -373,11 +373,4 @@ export function parallelFused(inp: FusedInput): ParallelFused | null {
       recycleMemory(memory);
     },
   };
-}
-
-/** Neumaier's compensated addition of d to acc[at] (sum) and acc[at + 1] (compensation). */
-function addTo(acc: Float64Array, at: number, d: number): void {
-  const sum = acc[at], t = sum + d;
-  acc[at + 1] += Math.abs(sum) >= Math.abs(d) ? (sum - t) + d : (d - t) + sum;
-  acc[at] = t;
 }
