@@ -5,18 +5,7 @@
 # parse back to the same double; NA is written as null.
 
 source("scripts/r/reference_util.R")
-# Always an array (even of length 1), names dropped.
-num <- function(x) I(unname(as.vector(x)))
-
-# Fits with warnings collected (R's exact texts), in the order R raised them.
-with_warnings <- function(expr) {
-  w <- character()
-  value <- withCallingHandlers(expr, warning = function(cond) {
-    w <<- c(w, conditionMessage(cond))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = w)
-}
+# arr(), with_warnings(), coef_table() and glm_fit_fields() come from reference_util.R.
 
 write_case <- function(name, df, formula, maxit = 25, epsilon = 1e-8, note = "") {
   control <- list(maxit = maxit, epsilon = epsilon)
@@ -29,14 +18,13 @@ write_case <- function(name, df, formula, maxit = 25, epsilon = 1e-8, note = "")
   intercept <- attr(terms(fit), "intercept") > 0
   Xf <- if (intercept) X[, -1, drop = FALSE] else X
   cf <- coef(fit)
-  tab <- matrix(NA_real_, length(cf), 4, dimnames = list(names(cf), NULL))
-  tab[rownames(s$coefficients), ] <- s$coefficients
+  tab <- coef_table(fit, s)
   # R's per-iteration trace: glm.fit is deterministic, so stopping it after m iterations gives
   # the state of the full fit after its m-th iteration.
   trace <- lapply(seq_len(fit$iter), function(m) {
     fm <- suppressWarnings(glm.fit(X, y, family = binomial(), intercept = intercept,
       control = list(maxit = m, epsilon = epsilon)))
-    list(deviance = fm$deviance, coefficients = num(fm$coefficients))
+    list(deviance = fm$deviance, coefficients = arr(fm$coefficients))
   })
   json <- list(
     R = R.version.string,
@@ -46,28 +34,16 @@ write_case <- function(name, df, formula, maxit = 25, epsilon = 1e-8, note = "")
     n = nrow(Xf), k = ncol(Xf), intercept = intercept,
     maxit = maxit, epsilon = epsilon,
     featureNames = I(colnames(Xf)),
-    xColumnMajor = num(as.vector(Xf)),
-    y = num(as.vector(y)),
-    fit = list(
-      names = I(names(cf)),
-      coefficients = num(unname(cf)),
-      standardErrors = num(tab[, 2]),
-      zValues = num(tab[, 3]),
-      pValues = num(tab[, 4]),
-      deviance = fit$deviance,
-      nullDeviance = fit$null.deviance,
-      dfResidual = fit$df.residual,
-      dfNull = fit$df.null,
-      aic = fit$aic,
-      iterations = fit$iter,
-      converged = fit$converged,
+    xColumnMajor = arr(as.vector(Xf)),
+    y = arr(as.vector(y)),
+    fit = c(list(names = I(names(cf))), glm_fit_fields(fit, tab, arr), list(
       boundary = fit$boundary,
       rank = fit$rank,
       warnings = I(res$warnings),
-      fitted = num(unname(fit$fitted.values)),
-      linearPredictors = num(unname(fit$linear.predictors)),
+      fitted = arr(fit$fitted.values),
+      linearPredictors = arr(fit$linear.predictors),
       trace = trace
-    )
+    ))
   )
   write_json(json, sprintf("data/reference/glm_%s.json", name))
   txt <- capture.output(print(s))
@@ -137,5 +113,5 @@ write_case("mtcars", mtcars, am ~ hp + wt, note = "mtcars: am ~ hp + wt")
 
 # 8. pnorm far into the tail (the p values of summary.glm are 2 * pnorm(-|z|)).
 xs <- c(-0.5, -1.96, -5, -10, -20, -30, -37, -38, -40, 0, 1e-9, 0.3, 0.7, 3, 6, 9)
-write_json(list(R = R.version.string, x = num(xs), pnorm = num(pnorm(xs))),
+write_json(list(R = R.version.string, x = arr(xs), pnorm = arr(pnorm(xs))),
   "data/reference/glm_pnorm.json")

@@ -19,8 +19,6 @@ source("scripts/r/reference_util.R")
 suppressPackageStartupMessages(library(MASS))
 RNGkind("Mersenne-Twister", "Inversion", "Rejection")
 
-# Always an array, even of length 1; names dropped.
-arr <- function(x) I(unname(as.vector(x)))
 # A matrix with its dimnames dropped (written as an array of rows).
 rows <- function(m) {
   m <- as.matrix(m)
@@ -28,15 +26,7 @@ rows <- function(m) {
   m
 }
 
-# Evaluates expr, collecting R's warning texts (in the order R raised them) and muffling them.
-with_warnings <- function(expr) {
-  w <- character()
-  value <- withCallingHandlers(expr, warning = function(cond) {
-    w <<- c(w, conditionMessage(cond))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = w)
-}
+# arr(), with_warnings(), coef_table() and glm_fit_fields() come from reference_util.R.
 
 # The glm call as a user would type it, so that summary() prints a readable Call: line and
 # predict() finds the weights and offset expressions.
@@ -85,8 +75,7 @@ write_case <- function(name, note, data, data_name, formula, link = "logit", wei
   Xf <- if (intercept) X[, -1, drop = FALSE] else X
   cf <- coef(fit)
   K <- length(cf)
-  tab <- matrix(NA_real_, K, 4, dimnames = list(names(cf), NULL))
-  tab[rownames(s$coefficients), ] <- s$coefficients
+  tab <- coef_table(fit, s)
 
   # R's per-iteration trace: glm.fit is deterministic, so stopping it after m iterations gives the
   # state of the full fit after its m-th iteration (checked below for the last one).
@@ -208,19 +197,7 @@ write_case <- function(name, note, data, data_name, formula, link = "logit", wei
     y = arr(y),
     weights = if (is.null(w)) NULL else arr(w),
     offset = if (is.null(off)) NULL else arr(off),
-    fit = list(
-      names = I(names(cf)),
-      coefficients = arr(cf),
-      standardErrors = arr(tab[, 2]),
-      zValues = arr(tab[, 3]),
-      pValues = arr(tab[, 4]),
-      deviance = fit$deviance,
-      nullDeviance = fit$null.deviance,
-      dfResidual = fit$df.residual,
-      dfNull = fit$df.null,
-      aic = fit$aic,
-      iterations = fit$iter,
-      converged = fit$converged,
+    fit = c(list(names = I(names(cf))), glm_fit_fields(fit, tab, arr), list(
       boundary = fit$boundary,
       rank = fit$rank,
       warnings = I(res$warnings),
@@ -230,7 +207,7 @@ write_case <- function(name, note, data, data_name, formula, link = "logit", wei
       fitted = arr(fit$fitted.values),
       linearPredictors = arr(fit$linear.predictors),
       trace = trace
-    ),
+    )),
     vcov = rows(V),
     logLik = list(value = as.numeric(ll), df = attr(ll, "df"), nobs = attr(ll, "nobs")),
     nobs = nobs(fit),

@@ -36,9 +36,7 @@ fit_case <- function(name, columns, factor, intercept, note) {
     }
   )
   s <- summary(fit)
-  cf <- coef(fit)
-  tab <- matrix(NA_real_, length(cf), 4, dimnames = list(names(cf), NULL))
-  tab[rownames(s$coefficients), ] <- s$coefficients
+  tab <- coef_table(fit, s)
   cat(sprintf("%-22s iter=%d converged=%s rank=%d\n", name, fit$iter, fit$converged, fit$rank))
   list(
     case = name,
@@ -49,21 +47,10 @@ fit_case <- function(name, columns, factor, intercept, note) {
     maxit = control$maxit,
     epsilon = control$epsilon,
     xFirstRow = I(Xs[1, ]),
-    fit = list(
-      coefficients = extended(cf),
-      standardErrors = extended(tab[, 2]),
-      zValues = extended(tab[, 3]),
-      pValues = extended(tab[, 4]),
-      deviance = fit$deviance,
-      nullDeviance = fit$null.deviance,
-      dfResidual = fit$df.residual,
-      dfNull = fit$df.null,
-      aic = fit$aic,
-      iterations = fit$iter,
-      converged = fit$converged,
+    fit = c(glm_fit_fields(fit, tab, extended), list(
       rank = fit$rank,
       warnings = as.list(warnings) # a list: an empty one is written as []
-    )
+    ))
   )
 }
 

@@ -79,3 +79,45 @@ write_json <- function(x, path) {
   file.rename(tmp, path)
   invisible(path)
 }
+
+# --- What the glm reference scripts share -------------------------------------------------------
+
+# A vector as a JSON array of numbers (names dropped, NA as null), whatever its length.
+arr <- function(x) I(unname(as.vector(x)))
+
+# The value of `expr` and the texts of the warnings it raised, in order (the warnings muffled).
+with_warnings <- function(expr) {
+  w <- character()
+  value <- withCallingHandlers(expr, warning = function(cond) {
+    w <<- c(w, conditionMessage(cond))
+    invokeRestart("muffleWarning")
+  })
+  list(value = value, warnings = w)
+}
+
+# summary()'s coefficient table in coef()'s order, with a row of NA for each aliased coefficient.
+coef_table <- function(fit, s = summary(fit)) {
+  cf <- coef(fit)
+  tab <- matrix(NA_real_, length(cf), 4, dimnames = list(names(cf), NULL))
+  tab[rownames(s$coefficients), ] <- s$coefficients
+  tab
+}
+
+# The fields every glm reference records of a fit, in this order: the coefficients, their standard
+# errors, z and p values (each written by `enc`), the deviances, degrees of freedom, AIC,
+# iterations and convergence.
+glm_fit_fields <- function(fit, tab, enc) {
+  list(
+    coefficients = enc(coef(fit)),
+    standardErrors = enc(tab[, 2]),
+    zValues = enc(tab[, 3]),
+    pValues = enc(tab[, 4]),
+    deviance = fit$deviance,
+    nullDeviance = fit$null.deviance,
+    dfResidual = fit$df.residual,
+    dfNull = fit$df.null,
+    aic = fit$aic,
+    iterations = fit$iter,
+    converged = fit$converged
+  )
+}
