@@ -19,9 +19,13 @@ import { root } from "./jupyter.ts";
 /** The widths, in CSS pixels, at which every page is taken: a phone's and a desktop's. */
 export const WIDTHS: readonly number[] = [400, 1280];
 
-/** Flags for headless Chromium without a display or outside network (see tests/e2e/browser.ts). */
-const CHROMIUM_ARGS = [
-  "--headless",
+/**
+ * Flags for a headless Chromium on a machine without a display or outside network: no sandbox
+ * (it may run as root), no GPU, and none of the background connections it would otherwise try to
+ * make. The end-to-end tests start it the same way (`tests/e2e/browser.ts`); `--headless` is added
+ * where it is launched.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -82,7 +86,7 @@ export async function screenshots(site: string, out = `${site}/screenshots`): Pr
     );
   }
   await Deno.mkdir(out, { recursive: true });
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: ["--headless", ...CHROMIUM_ARGS] });
   const written: string[] = [];
   try {
     for (const width of WIDTHS) {

@@ -13,6 +13,7 @@ import { logitRowsKernel } from "./logit_rows_wasm.ts";
 import { kernelRows, logitAt, logitRows } from "./fused_logit.ts";
 import { sharedCrossprodBytes } from "./fused_crossprod.ts";
 import { newPass, startChunk } from "./fused_start.ts";
+import { linearPredictorRows } from "../core/matrix.ts";
 
 /** Neumaier's compensated addition of d to acc[at] (sum) and acc[at + 1] (compensation). */
 function add(acc: Float64Array, at: number, d: number): void {
@@ -64,31 +65,13 @@ export function nullAtOffset(p: Pass): number {
 /** Step 1 of an update pass: η = Xβ (+ offset) of the chunk, rows in column order as R's dgemv. */
 function etaChunk(p: Pass, start: number, count: number): void {
   const { X, intercept, offset } = p.inp;
-  const beta = p.beta!, eta = p.eta;
-  const k = X.cols, off = intercept ? 1 : 0;
-  const Xd = p.xRows ?? X.data, first = p.xRows === null ? start : start - p.xFirst;
-  const b0 = intercept ? beta[0] : 0;
-  let r = 0;
-  for (; r + 3 < count; r += 4) {
-    let s0 = b0, s1 = b0, s2 = b0, s3 = b0;
-    const r0 = (first + r) * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-    for (let j = 0; j < k; j++) {
-      const bj = beta[j + off];
-      s0 += Xd[r0 + j] * bj;
-      s1 += Xd[r1 + j] * bj;
-      s2 += Xd[r2 + j] * bj;
-      s3 += Xd[r3 + j] * bj;
-    }
-    eta[start + r] = s0;
-    eta[start + r + 1] = s1;
-    eta[start + r + 2] = s2;
-    eta[start + r + 3] = s3;
-  }
-  for (; r < count; r++) {
-    let t = b0;
-    const b = (first + r) * k;
-    for (let j = 0; j < k; j++) t += Xd[b + j] * beta[j + off];
-    eta[start + r] = t;
+  const eta = p.eta;
+  if (p.xRows === null) linearPredictorRows(X, intercept, p.beta!, eta, start, start + count);
+  else {
+    // From the chunk's copy, whose row 0 is X's row xFirst.
+    const copy = { rows: p.xRows.length / X.cols, cols: X.cols, data: p.xRows };
+    const first = start - p.xFirst;
+    linearPredictorRows(copy, intercept, p.beta!, eta, first, first + count, start);
   }
   if (offset !== null) { for (let i = start; i < start + count; i++) eta[i] += offset[i]; }
 }

@@ -143,10 +143,11 @@ export function toRows(m: Matrix): number[][] {
 }
 
 /**
- * η = Xβ for rows `from` to `to` (exclusive) into `eta`: with `intercept`, β₀ comes first and is
- * added before the products, then Σⱼ x_ij·β_{j+1} in column order. Four rows are computed side by
- * side (the same operations in the same order as row by row, so the same bits), which lets the
- * engine keep them in registers; glm's row updates, readable and fused, share it.
+ * η = Xβ for rows `from` to `to` (exclusive) into `eta` (row i at `eta[at + i − from]`; by default
+ * at `eta[i]`): with `intercept`, β₀ comes first and is added before the products, then
+ * Σⱼ x_ij·β_{j+1} in column order. Four rows are computed side by side (the same operations in the
+ * same order as row by row, so the same bits), which lets the engine keep them in registers; glm's
+ * row updates, readable and fused, share it.
  *
  * @example
  * ```ts
@@ -165,8 +166,9 @@ export function linearPredictorRows(
   eta: Float64Array,
   from: number,
   to: number,
+  at: number = from,
 ): void {
-  const k = X.cols, Xd = X.data, off = intercept ? 1 : 0;
+  const k = X.cols, Xd = X.data, off = intercept ? 1 : 0, shift = at - from;
   const b0 = intercept ? beta[0] : 0;
   let i = from;
   for (; i + 4 <= to; i += 4) {
@@ -179,14 +181,14 @@ export function linearPredictorRows(
       s2 += Xd[r2 + j] * bj;
       s3 += Xd[r3 + j] * bj;
     }
-    eta[i] = s0;
-    eta[i + 1] = s1;
-    eta[i + 2] = s2;
-    eta[i + 3] = s3;
+    eta[i + shift] = s0;
+    eta[i + shift + 1] = s1;
+    eta[i + shift + 2] = s2;
+    eta[i + shift + 3] = s3;
   }
   for (; i < to; i++) {
     let s = b0;
     for (let j = 0; j < k; j++) s += Xd[i * k + j] * beta[j + off];
-    eta[i] = s;
+    eta[i + shift] = s;
   }
 }

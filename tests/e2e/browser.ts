@@ -3,31 +3,9 @@
 import { type BrowserContext, chromium } from "playwright-core";
 import { root } from "../../scripts/jupyter.ts";
 
-/** The Chromium binary: `$CHROMIUM`, else Debian's; `undefined` when there is none. */
-export function findChromium(): string | undefined {
-  for (const p of [Deno.env.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
-    if (!p) continue;
-    try {
-      if (Deno.statSync(p).isFile) return p;
-    } catch { /* not there */ }
-  }
-  return undefined;
-}
-
-/**
- * Flags for a headless Chromium on a machine without a display or outside network: no sandbox
- * (the tests may run as root), no GPU, and none of the background connections it would otherwise
- * try to make.
- */
-export const CHROMIUM_ARGS: readonly string[] = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+// Where Chromium is and the flags it starts with: the book's screenshots' (one definition).
+import { CHROMIUM_ARGS, findChromium } from "../../scripts/book_screenshots.ts";
+export { CHROMIUM_ARGS, findChromium };
 
 /** A Chromium started by {@link launchChromium}. */
 export interface Chromium {
