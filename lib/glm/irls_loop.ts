@@ -11,7 +11,8 @@
 import { exp } from "../core/math.ts";
 import type { Matrix } from "../core/matrix.ts";
 import { devResid, linkinv } from "../r/logit.ts";
-import { logDbinom1, pnorm } from "../r/nmath.ts";
+import { pnorm } from "../r/nmath.ts";
+import { logDbinom } from "../r/dbinom.ts";
 import type { RowUpdate } from "./engine.ts";
 import { finalDeviance, startEta, workingWeights } from "./family.ts";
 import {
@@ -304,7 +305,7 @@ function aic(
   if (method === "cholesky") return deviance + 2 * rank;
   let ll = 0, llc = 0; // Σ log dbinom(yᵢ, 1, μᵢ), Neumaier-compensated, as R's dbinom
   for (let i = 0; i < y.length; i++) {
-    const x = logDbinom1(y[i], mu[i]);
+    const x = logDbinom(y[i], 1, mu[i]);
     const t = ll + x;
     llc += Math.abs(ll) >= Math.abs(x) ? (ll - t) + x : (x - t) + ll;
     ll = t;

@@ -1,48 +1,11 @@
 /**
  * Ports of R's src/nmath used by `glm` and its summary: the normal distribution function `pnorm`
- * (two-sided p values) and the Bernoulli log density behind the AIC.
+ * (two-sided p values). The binomial log density behind the AIC is `dbinom.ts`'s.
  *
  * @module
  */
 
-import { exp, log } from "../core/math.ts";
-
-/** R's `bd0(x, np)` (nmath/bd0.c, R 4.2): x log(x/np) + np − x, accurately. */
-function bd0(x: number, np: number): number {
-  if (Math.abs(x - np) < 0.1 * (x + np)) {
-    let v = (x - np) / (x + np);
-    let s = (x - np) * v;
-    if (Math.abs(s) < Number.MIN_VALUE * 2 ** 52) return s;
-    let ej = 2 * x * v;
-    v *= v;
-    for (let j = 1; j < 1000; j++) {
-      ej *= v;
-      const s1 = s + ej / ((j << 1) + 1);
-      if (s1 === s) return s1;
-      s = s1;
-    }
-  }
-  return x * log(x / np) + np - x;
-}
-
-/**
- * log of R's `dbinom(y, 1, p)` for y ∈ {0, 1} (nmath/dbinom.c `dbinom_raw`, R 4.2): the
- * Bernoulli log-likelihood of one observation, as R's `binomial()$aic` sums it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { logDbinom1 } from "./nmath.ts";
- * assert.ok(logDbinom1(1, 0.5) === Math.log(0.5) && logDbinom1(0, 0) === 0);
- * ```
- */
-export function logDbinom1(y: number, p: number): number {
-  const q = 1 - p;
-  if (p === 0) return y === 0 ? 0 : Number.NEGATIVE_INFINITY;
-  if (q === 0) return y === 1 ? 0 : Number.NEGATIVE_INFINITY;
-  if (y === 0) return p < 0.1 ? -bd0(1, q) - p : log(q);
-  return q < 0.1 ? -bd0(1, p) - q : log(p);
-}
+import { exp } from "../core/math.ts";
 
 /**
  * The standard normal distribution function Φ(x), a port of R's `pnorm` (W. J. Cody's rational
