@@ -34,6 +34,7 @@
  */
 
 import { glm, type GlmOptions } from "../../lib/glm/glm.ts";
+import type { GlmFit } from "../../lib/glm/glm_fit.ts";
 import { wasmCrossprodAvailable } from "../../lib/_kernels/crossprod.ts";
 import { parallelFusedBytes } from "../../lib/_kernels/fused_parallel.ts";
 import { poolThreads, startPool } from "../../lib/_kernels/pool.ts";
@@ -85,24 +86,18 @@ async function child(
   weighted: boolean,
 ) {
   const { X, y, options } = generate(n, k, weighted);
-  const g = (globalThis as { gc?: () => void }).gc;
+  startPool(); // once per process, before the first fit (as in --peers)
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
   let peakExtra = 0;
-  let fit = null;
+  let fit: GlmFit | null = null;
   for (let r = 0; r < reps; r++) {
-    fit = null;
-    g?.();
-    await new Promise((res) => setTimeout(res, 10));
-    const rssBefore = procStatus("VmRSS");
-    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method, ...options });
-    seconds.push((performance.now() - t0) / 1000);
-    const c1 = process.cpuUsage(c0);
-    cpuSeconds.push((c1.user + c1.system) / 1e6);
-    peakExtra = Math.max(peakExtra, procStatus("VmHWM") - rssBefore);
+    fit = null; // (the last fit collected before the next)
+    const t = await timedFit(() => glm(X, y, { maxit: 25, epsilon: 1e-8, method, ...options }));
+    fit = t.fit;
+    seconds.push(t.seconds);
+    cpuSeconds.push(t.cpuSeconds);
+    peakExtra = Math.max(peakExtra, t.peakExtraBytes);
   }
   console.log(JSON.stringify({
     n,
@@ -126,7 +121,6 @@ async function child(
  */
 async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
   const { X, y } = generate(n, k, false);
-  const g = (globalThis as { gc?: () => void }).gc;
   const say = (o: unknown) => console.log(JSON.stringify(o));
   // The pool's workers start once per process: timed here, before the first fit.
   const threads = poolThreads(Number(arg("threads", String(poolThreads()))));
@@ -142,27 +136,41 @@ async function serveChild(n: number, k: number, method: GlmOptions["method"]) {
     poolStartMs,
     sharedBytes: parallelFusedBytes(n, k),
   });
-  let fit = null;
+  let fit: GlmFit | null = null;
   for await (const line of lines(Deno.stdin.readable)) {
     if (line === "done") {
       say({ iterations: fit!.iterations, method: fit!.method, coefficients: fit!.coefficients });
       return;
     }
     fit = null;
-    g?.();
-    await new Promise((res) => setTimeout(res, 10));
-    const rssBefore = procStatus("VmRSS");
-    Deno.writeTextFileSync("/proc/self/clear_refs", "5");
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fit = glm(X, y, { maxit: 25, epsilon: 1e-8, method });
-    const seconds = (performance.now() - t0) / 1000, c1 = process.cpuUsage(c0);
-    say({
-      seconds,
-      cpuSeconds: (c1.user + c1.system) / 1e6,
-      peakExtraBytes: procStatus("VmHWM") - rssBefore,
-    });
+    const { fit: f, ...times } = await timedFit(() =>
+      glm(X, y, { maxit: 25, epsilon: 1e-8, method })
+    );
+    fit = f;
+    say(times);
   }
+}
+
+/**
+ * One timed fit, after a full garbage collection (with `--expose-gc`) and a pause: wall and CPU
+ * seconds (user + system, all threads) and the peak resident set during it beyond the one before
+ * (VmHWM, reset through /proc/self/clear_refs just before).
+ */
+async function timedFit(fit: () => GlmFit) {
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((res) => setTimeout(res, 10));
+  const rssBefore = procStatus("VmRSS");
+  Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = fit();
+  const seconds = (performance.now() - t0) / 1000, c1 = process.cpuUsage(c0);
+  return {
+    fit: result,
+    seconds,
+    cpuSeconds: (c1.user + c1.system) / 1e6,
+    peakExtraBytes: procStatus("VmHWM") - rssBefore,
+  };
 }
 
 /**
