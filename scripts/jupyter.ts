@@ -11,6 +11,22 @@ export const root: string = new URL("..", import.meta.url).pathname.replace(/\/$
 /** The venv's Python, which runs Jupyter and `scripts/notebooks.py`. */
 export const python: string = `${root}/.venv/bin/python`;
 
+/** Whether `path` exists (a file or a folder). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The SHA-256 of the file at `path`, in hexadecimal (the stamps of the installed requirements). */
+export async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** The environment under which Jupyter finds the project's kernel and writes only inside the repo. */
 export function jupyterEnv(): Record<string, string> {
   const j = `${root}/.jupyter`;

@@ -12,22 +12,7 @@
  * @module
  */
 
-import { jupyterEnv, python, root, run } from "./jupyter.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function sha256(path: string): Promise<string> {
-  const bytes = await Deno.readFile(path);
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+import { exists, jupyterEnv, python, root, run, sha256 } from "./jupyter.ts";
 
 /** Writes `text` to `path` through a temporary file, and only when the content differs. */
 async function writeIfChanged(path: string, text: string): Promise<boolean> {

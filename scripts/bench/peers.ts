@@ -7,7 +7,7 @@
  * @module
  */
 
-import { python, root } from "../jupyter.ts";
+import { exists, python, root, sha256 } from "../jupyter.ts";
 
 /** The pins of the peers. */
 const requirements = `${root}/scripts/bench/requirements-peers.txt`;
@@ -17,20 +17,6 @@ const requirements = `${root}/scripts/bench/requirements-peers.txt`;
  * them to work around old OpenBLAS builds; a user's machine does not, so the peers run without.
  */
 const OPENBLAS_OVERRIDES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function sha256(path: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 async function check(cmd: string, args: string[], what: string): Promise<void> {
   const { code } = await new Deno.Command(cmd, { args, cwd: root, stdout: "null" }).output();
