@@ -26,81 +26,82 @@ import * as module20 from "../lib/_kernels/glm_rows.ts";
 import * as module21 from "../lib/_kernels/network_js.ts";
 import * as module22 from "../lib/_kernels/network_wasm.ts";
 import * as module23 from "../lib/_kernels/pool.ts";
-import * as module24 from "../lib/_kernels/scratch_adam_wasm.ts";
-import * as module25 from "../lib/_kernels/wasm_module.ts";
-import * as module26 from "../lib/book/breakdown_figures.ts";
-import * as module27 from "../lib/book/breakdowns.ts";
-import * as module28 from "../lib/book/problem.ts";
-import * as module29 from "../lib/book/experiments.ts";
-import * as module30 from "../lib/book/figures.ts";
-import * as module31 from "../lib/book/live.ts";
-import * as module32 from "../lib/book/live_plots.ts";
-import * as module33 from "../lib/book/paths.ts";
-import * as module34 from "../lib/book/paths_figure.ts";
-import * as module35 from "../lib/book/tutorial.ts";
-import * as module36 from "../lib/core/errors.ts";
-import * as module37 from "../lib/core/html.ts";
-import * as module38 from "../lib/core/math.ts";
-import * as module39 from "../lib/core/math_exact.ts";
-import * as module40 from "../lib/core/metrics.ts";
-import * as module41 from "../lib/core/validate.ts";
-import * as module42 from "../lib/data/csv.ts";
-import * as module43 from "../lib/data/csv_file.ts";
-import * as module44 from "../lib/data/dataset.ts";
-import * as module45 from "../lib/mod.ts";
-import * as module46 from "../lib/glm/binomial_fit.ts";
-import * as module47 from "../lib/glm/binomial_loop.ts";
-import * as module48 from "../lib/glm/wls.ts";
-import * as module49 from "../lib/glm/binomial_rows.ts";
-import * as module50 from "../lib/glm/engine.ts";
-import * as module51 from "../lib/glm/family.ts";
-import * as module52 from "../lib/glm/family_options.ts";
-import * as module53 from "../lib/glm/glm.ts";
-import * as module54 from "../lib/glm/glm_fit.ts";
-import * as module55 from "../lib/glm/irls_loop.ts";
-import * as module56 from "../lib/glm/irls_step.ts";
-import * as module57 from "../lib/glm/loglik.ts";
-import * as module58 from "../lib/glm/null_deviance.ts";
-import * as module59 from "../lib/glm/summary.ts";
-import * as module60 from "../lib/nn/adam.ts";
-import * as module61 from "../lib/nn/dense_unit.ts";
-import * as module62 from "../lib/nn/engine.ts";
-import * as module63 from "../lib/nn/gradient_descent.ts";
-import * as module64 from "../lib/nn/layers.ts";
-import * as module65 from "../lib/nn/loss.ts";
-import * as module66 from "../lib/nn/model.ts";
-import * as module67 from "../lib/nn/network.ts";
-import * as module68 from "../lib/nn/numerical_gradient.ts";
-import * as module69 from "../lib/nn/optimizer.ts";
-import * as module70 from "../lib/nn/optimizers.ts";
-import * as module71 from "../lib/nn/progress.ts";
-import * as module72 from "../lib/nn/scratch_adam.ts";
-import * as module73 from "../lib/nn/sgd.ts";
-import * as module74 from "../lib/nn/shuffle.ts";
-import * as module75 from "../lib/nn/train.ts";
-import * as module76 from "../lib/nn/training_checks.ts";
-import * as module77 from "../lib/r/_libm.ts";
-import * as module78 from "../lib/r/binomial.ts";
-import * as module79 from "../lib/r/mersenne_twister.ts";
-import * as module80 from "../lib/r/distributions.ts";
-import * as module81 from "../lib/r/format.ts";
-import * as module82 from "../lib/r/logit.ts";
-import * as module83 from "../lib/r/nmath.ts";
-import * as module84 from "../lib/r/pchisq.ts";
-import * as module85 from "../lib/r/qnorm.ts";
-import * as module86 from "../lib/r/qr.ts";
-import * as module87 from "../lib/r/random.ts";
-import * as module88 from "../lib/r/sample.ts";
-import * as module89 from "../lib/r/spline.ts";
-import * as module90 from "../lib/view/axes.ts";
-import * as module91 from "../lib/view/charts.ts";
-import * as module92 from "../lib/view/diagram.ts";
-import * as module93 from "../lib/view/display.ts";
-import * as module94 from "../lib/view/figure.ts";
-import * as module95 from "@observablehq/plot";
-import * as module96 from "../lib/view/labels.ts";
-import * as module97 from "../lib/view/plots.ts";
-import * as module98 from "../lib/view/surface.ts";
+import * as module24 from "../lib/_kernels/sample_skip_wasm.ts";
+import * as module25 from "../lib/_kernels/scratch_adam_wasm.ts";
+import * as module26 from "../lib/_kernels/wasm_module.ts";
+import * as module27 from "../lib/book/breakdown_figures.ts";
+import * as module28 from "../lib/book/breakdowns.ts";
+import * as module29 from "../lib/book/problem.ts";
+import * as module30 from "../lib/book/experiments.ts";
+import * as module31 from "../lib/book/figures.ts";
+import * as module32 from "../lib/book/live.ts";
+import * as module33 from "../lib/book/live_plots.ts";
+import * as module34 from "../lib/book/paths.ts";
+import * as module35 from "../lib/book/paths_figure.ts";
+import * as module36 from "../lib/book/tutorial.ts";
+import * as module37 from "../lib/core/errors.ts";
+import * as module38 from "../lib/core/html.ts";
+import * as module39 from "../lib/core/math.ts";
+import * as module40 from "../lib/core/math_exact.ts";
+import * as module41 from "../lib/core/metrics.ts";
+import * as module42 from "../lib/core/validate.ts";
+import * as module43 from "../lib/data/csv.ts";
+import * as module44 from "../lib/data/csv_file.ts";
+import * as module45 from "../lib/data/dataset.ts";
+import * as module46 from "../lib/mod.ts";
+import * as module47 from "../lib/glm/binomial_fit.ts";
+import * as module48 from "../lib/glm/binomial_loop.ts";
+import * as module49 from "../lib/glm/wls.ts";
+import * as module50 from "../lib/glm/binomial_rows.ts";
+import * as module51 from "../lib/glm/engine.ts";
+import * as module52 from "../lib/glm/family.ts";
+import * as module53 from "../lib/glm/family_options.ts";
+import * as module54 from "../lib/glm/glm.ts";
+import * as module55 from "../lib/glm/glm_fit.ts";
+import * as module56 from "../lib/glm/irls_loop.ts";
+import * as module57 from "../lib/glm/irls_step.ts";
+import * as module58 from "../lib/glm/loglik.ts";
+import * as module59 from "../lib/glm/null_deviance.ts";
+import * as module60 from "../lib/glm/summary.ts";
+import * as module61 from "../lib/nn/adam.ts";
+import * as module62 from "../lib/nn/dense_unit.ts";
+import * as module63 from "../lib/nn/engine.ts";
+import * as module64 from "../lib/r/random.ts";
+import * as module65 from "../lib/nn/gradient_descent.ts";
+import * as module66 from "../lib/nn/layers.ts";
+import * as module67 from "../lib/nn/loss.ts";
+import * as module68 from "../lib/nn/model.ts";
+import * as module69 from "../lib/nn/network.ts";
+import * as module70 from "../lib/nn/numerical_gradient.ts";
+import * as module71 from "../lib/nn/optimizer.ts";
+import * as module72 from "../lib/nn/optimizers.ts";
+import * as module73 from "../lib/nn/progress.ts";
+import * as module74 from "../lib/nn/scratch_adam.ts";
+import * as module75 from "../lib/nn/sgd.ts";
+import * as module76 from "../lib/nn/shuffle.ts";
+import * as module77 from "../lib/nn/train.ts";
+import * as module78 from "../lib/nn/training_checks.ts";
+import * as module79 from "../lib/r/_libm.ts";
+import * as module80 from "../lib/r/binomial.ts";
+import * as module81 from "../lib/r/mersenne_twister.ts";
+import * as module82 from "../lib/r/distributions.ts";
+import * as module83 from "../lib/r/format.ts";
+import * as module84 from "../lib/r/logit.ts";
+import * as module85 from "../lib/r/nmath.ts";
+import * as module86 from "../lib/r/pchisq.ts";
+import * as module87 from "../lib/r/qnorm.ts";
+import * as module88 from "../lib/r/qr.ts";
+import * as module89 from "../lib/r/sample.ts";
+import * as module90 from "../lib/r/spline.ts";
+import * as module91 from "../lib/view/axes.ts";
+import * as module92 from "../lib/view/charts.ts";
+import * as module93 from "../lib/view/diagram.ts";
+import * as module94 from "../lib/view/display.ts";
+import * as module95 from "../lib/view/figure.ts";
+import * as module96 from "@observablehq/plot";
+import * as module97 from "../lib/view/labels.ts";
+import * as module98 from "../lib/view/plots.ts";
+import * as module99 from "../lib/view/surface.ts";
 import type { Pass } from "../lib/_kernels/fused_types.ts";
 
 Deno.test("crossprodKernelModule example (lib/_kernels/crossprod.ts:192)", () => {
@@ -699,8 +700,17 @@ Deno.test("sharedMemory example (lib/_kernels/pool.ts:297)", () => {
   assert.equal(sharedMemory(70_000), m); // the spare, reused
 });
 
+Deno.test("sampleSkipper example (lib/_kernels/sample_skip_wasm.ts:152)", () => {
+  const sampleSkipper: typeof module24.sampleSkipper = module24.sampleSkipper;
+  const skipper = sampleSkipper();
+  if (skipper) {
+    const words = Int32Array.from({ length: 624 }, (_, i) => Math.imul(i + 1, 69069));
+    assert.ok(skipper.skip(words, 624, 10, 3) > 0); // a twist, then 30 draws or a few more
+  }
+});
+
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
-  const gradientKernel: typeof module24.gradientKernel = module24.gradientKernel;
+  const gradientKernel: typeof module25.gradientKernel = module25.gradientKernel;
   const kern = gradientKernel(Float64Array.of(1, 0, 0, 1, 1, 1), Float64Array.of(1, 0, 1), 3, 2);
   if (kern) {
     const g = new Float64Array(2);
@@ -766,52 +776,52 @@ Deno.test("i32 example (lib/_kernels/wasm.ts:173)", () => {
   assert.deepEqual(i32.ne, [0x47]);
 });
 
-Deno.test("simd example (lib/_kernels/wasm.ts:212)", () => {
+Deno.test("simd example (lib/_kernels/wasm.ts:226)", () => {
   const simd: typeof module5.simd = module5.simd;
   assert.deepEqual(simd.load(32), [0xfd, 0x00, 4, 32]);
   assert.deepEqual(simd.add, [0xfd, 0xf0, 0x01]); // opcodes ≥ 128 take two bytes
 });
 
-Deno.test("sumTree example (lib/_kernels/wasm.ts:262)", () => {
+Deno.test("sumTree example (lib/_kernels/wasm.ts:284)", () => {
   const sumTree: typeof module5.sumTree = module5.sumTree;
   assert.deepEqual(sumTree([[1], [2], [3]], [0]), [1, 2, 0, 3, 0]);
 });
 
 Deno.test("uleb example (lib/_kernels/wasm_module.ts:16)", () => {
-  const uleb: typeof module25.uleb = module25.uleb;
+  const uleb: typeof module26.uleb = module26.uleb;
   assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
   assert.deepEqual(uleb(0), [0]);
 });
 
 Deno.test("sleb example (lib/_kernels/wasm_module.ts:43)", () => {
-  const sleb: typeof module25.sleb = module25.sleb;
+  const sleb: typeof module26.sleb = module26.sleb;
   assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
   assert.deepEqual(sleb(64), [0xc0, 0x00]); // bit 6 set: one more byte keeps it positive
   assert.deepEqual(sleb(-1n), [0x7f]);
 });
 
 Deno.test("vec example (lib/_kernels/wasm_module.ts:69)", () => {
-  const vec: typeof module25.vec = module25.vec;
+  const vec: typeof module26.vec = module26.vec;
   assert.deepEqual(vec([[1, 2], [3]]), [2, 1, 2, 3]);
 });
 
 Deno.test("name example (lib/_kernels/wasm_module.ts:83)", () => {
-  const name: typeof module25.name = module25.name;
+  const name: typeof module26.name = module26.name;
   assert.deepEqual(name("mem"), [3, 0x6d, 0x65, 0x6d]);
 });
 
 Deno.test("section example (lib/_kernels/wasm_module.ts:98)", () => {
-  const section: typeof module25.section = module25.section;
+  const section: typeof module26.section = module26.section;
   assert.deepEqual(section(3, [1, 0]), [3, 2, 1, 0]); // function section: one function, type 0
 });
 
 Deno.test("I32 example (lib/_kernels/wasm_module.ts:114)", () => {
-  const I32: typeof module25.I32 = module25.I32;
+  const I32: typeof module26.I32 = module26.I32;
   assert.equal(I32, 0x7f);
 });
 
 Deno.test("V128 example (lib/_kernels/wasm_module.ts:126)", () => {
-  const V128: typeof module25.V128 = module25.V128;
+  const V128: typeof module26.V128 = module26.V128;
   assert.equal(V128, 0x7b);
 });
 
@@ -820,7 +830,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:161)", () => {
   const i32: typeof module5.i32 = module5.i32;
   const localGet: typeof module5.localGet = module5.localGet;
   const localSet: typeof module5.localSet = module5.localSet;
-  const wasmModule: typeof module25.wasmModule = module25.wasmModule;
+  const wasmModule: typeof module26.wasmModule = module26.wasmModule;
   // f(a, b): a = a + b, which does nothing visible but validates.
   const body = [...localGet(0), ...localGet(1), ...i32.add, ...localSet(0), ...control.end];
   const bytes = wasmModule({
@@ -837,7 +847,7 @@ Deno.test("wasmModule example (lib/_kernels/wasm_module.ts:161)", () => {
 });
 
 Deno.test("compileModule example (lib/_kernels/wasm_module.ts:203)", () => {
-  const compileModule: typeof module25.compileModule = module25.compileModule;
+  const compileModule: typeof module26.compileModule = module26.compileModule;
   assert.equal(compileModule(() => new Uint8Array([0, 0x61, 0x73, 0x6d, 9, 0, 0, 0])), null);
   assert.equal(
     compileModule(() => {
@@ -848,7 +858,7 @@ Deno.test("compileModule example (lib/_kernels/wasm_module.ts:203)", () => {
 });
 
 Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => {
-  const convergenceFigure: typeof module26.convergenceFigure = module26.convergenceFigure;
+  const convergenceFigure: typeof module27.convergenceFigure = module27.convergenceFigure;
   const fig = convergenceFigure([
     { method: "IRLS", iteration: 1, distance: 0.1 },
     { method: "IRLS", iteration: 2, distance: 1e-4 },
@@ -859,7 +869,7 @@ Deno.test("convergenceFigure example (lib/book/breakdown_figures.ts:22)", () => 
 });
 
 Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
-  const separationFigure: typeof module26.separationFigure = module26.separationFigure;
+  const separationFigure: typeof module27.separationFigure = module27.separationFigure;
   const fig = separationFigure({
     rows: [
       { method: "glm", step: 1, norm: 4 },
@@ -877,7 +887,7 @@ Deno.test("separationFigure example (lib/book/breakdown_figures.ts:75)", () => {
 });
 
 Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () => {
-  const collinearityFigure: typeof module26.collinearityFigure = module26.collinearityFigure;
+  const collinearityFigure: typeof module27.collinearityFigure = module27.collinearityFigure;
   const fig = collinearityFigure({
     rows: [
       { init: "zeros", epoch: 1, w1: 0.001, w2: 0.001, sum: 0.002 },
@@ -891,68 +901,68 @@ Deno.test("collinearityFigure example (lib/book/breakdown_figures.ts:120)", () =
 });
 
 Deno.test("convergence example (lib/book/breakdowns.ts:57)", () => {
-  const convergence: typeof module27.convergence = module27.convergence;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const convergence: typeof module28.convergence = module28.convergence;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const rows = convergence(tutorialProblem(), { epochs: 50 });
   assert.ok(rows.some((r) => r.method === "IRLS" && r.distance < 1e-8));
 });
 
 Deno.test("separation example (lib/book/breakdowns.ts:126)", () => {
-  const separation: typeof module27.separation = module27.separation;
+  const separation: typeof module28.separation = module28.separation;
   const s = separation({ n: 200, epochs: 100 });
   assert.ok(s.warnings.length > 0);
 });
 
 Deno.test("collinearitySplit example (lib/book/breakdowns.ts:197)", () => {
-  const collinearitySplit: typeof module27.collinearitySplit = module27.collinearitySplit;
+  const collinearitySplit: typeof module28.collinearitySplit = module28.collinearitySplit;
   const c = collinearitySplit({ epochs: 20 });
   assert.ok(c.glm[10] === null && c.name === "X4");
 });
 
 Deno.test("EPOCH_GRID example (lib/book/experiments.ts:27)", () => {
-  const EPOCH_GRID: typeof module29.EPOCH_GRID = module29.EPOCH_GRID;
+  const EPOCH_GRID: typeof module30.EPOCH_GRID = module30.EPOCH_GRID;
   assert.ok(EPOCH_GRID.includes(1000) && EPOCH_GRID.includes(1100));
 });
 
 Deno.test("agreementVsEpochs example (lib/book/experiments.ts:47)", () => {
-  const agreementVsEpochs: typeof module29.agreementVsEpochs = module29.agreementVsEpochs;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const agreementVsEpochs: typeof module30.agreementVsEpochs = module30.agreementVsEpochs;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const rows = agreementVsEpochs(tutorialProblem(), { epochs: [10, 100] });
   assert.ok(rows.length === 4 && rows[2].mape < rows[0].mape); // network: 100 vs 10 epochs
 });
 
 Deno.test("agreementVsLearningRate example (lib/book/experiments.ts:75)", () => {
-  const agreementVsLearningRate: typeof module29.agreementVsLearningRate =
-    module29.agreementVsLearningRate;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const agreementVsLearningRate: typeof module30.agreementVsLearningRate =
+    module30.agreementVsLearningRate;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const rows = agreementVsLearningRate(tutorialProblem(), { rates: [0.001], epochs: 100 });
   assert.ok(rows.length === 2);
 });
 
 Deno.test("agreementVsBatchSize example (lib/book/experiments.ts:107)", () => {
-  const agreementVsBatchSize: typeof module29.agreementVsBatchSize = module29.agreementVsBatchSize;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const agreementVsBatchSize: typeof module30.agreementVsBatchSize = module30.agreementVsBatchSize;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const rows = agreementVsBatchSize(tutorialProblem(), { batchSizes: [100, 1000], epochs: 50 });
   assert.ok(rows.length === 4);
 });
 
 Deno.test("agreementVsInitialisation example (lib/book/experiments.ts:152)", () => {
-  const agreementVsInitialisation: typeof module29.agreementVsInitialisation =
-    module29.agreementVsInitialisation;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const agreementVsInitialisation: typeof module30.agreementVsInitialisation =
+    module30.agreementVsInitialisation;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const rows = agreementVsInitialisation(tutorialProblem(), { seeds: [1], epochs: 20 });
   assert.ok(rows.length === 6 && rows[0].init === "zeros");
 });
 
 Deno.test("sumVersusMean example (lib/book/experiments.ts:210)", () => {
-  const sumVersusMean: typeof module29.sumVersusMean = module29.sumVersusMean;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const sumVersusMean: typeof module30.sumVersusMean = module30.sumVersusMean;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const [row] = sumVersusMean(tutorialProblem(), { epsilons: [1e-7], epochs: [100] });
   assert.ok(row.maxAbsDiff < 1e-6);
 });
 
 Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
-  const weightsOverEpochs: typeof module30.weightsOverEpochs = module30.weightsOverEpochs;
+  const weightsOverEpochs: typeof module31.weightsOverEpochs = module31.weightsOverEpochs;
   const fig = weightsOverEpochs(
     { epoch: [1, 2, 3], theta: [[0.1, -0.1], [0.2, -0.15], [0.25, -0.2]] },
     [0.3, -0.2],
@@ -961,8 +971,8 @@ Deno.test("weightsOverEpochs example (lib/book/figures.ts:39)", () => {
 });
 
 Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
-  const weightsOverEpochsChart: typeof module30.weightsOverEpochsChart =
-    module30.weightsOverEpochsChart;
+  const weightsOverEpochsChart: typeof module31.weightsOverEpochsChart =
+    module31.weightsOverEpochsChart;
   const { chart, caption } = weightsOverEpochsChart(
     { epoch: [1, 2], theta: [[0.1, -0.1], [0.2, -0.15]] },
     [0.3, -0.2],
@@ -972,7 +982,7 @@ Deno.test("weightsOverEpochsChart example (lib/book/figures.ts:64)", () => {
 });
 
 Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
-  const agreementFigure: typeof module30.agreementFigure = module30.agreementFigure;
+  const agreementFigure: typeof module31.agreementFigure = module31.agreementFigure;
   const fig = agreementFigure([
     { method: "network", value: 10, mape: 100, maxAbsDiff: 0.1 },
     { method: "network", value: 100, mape: 1, maxAbsDiff: 0.01 },
@@ -981,7 +991,7 @@ Deno.test("agreementFigure example (lib/book/figures.ts:151)", () => {
 });
 
 Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
-  const initialisationFigure: typeof module30.initialisationFigure = module30.initialisationFigure;
+  const initialisationFigure: typeof module31.initialisationFigure = module31.initialisationFigure;
   const fig = initialisationFigure([
     {
       method: "network",
@@ -1006,7 +1016,7 @@ Deno.test("initialisationFigure example (lib/book/figures.ts:213)", () => {
 });
 
 Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
-  const sumMeanFigure: typeof module30.sumMeanFigure = module30.sumMeanFigure;
+  const sumMeanFigure: typeof module31.sumMeanFigure = module31.sumMeanFigure;
   const fig = sumMeanFigure([
     { eps: 1e-7, epochs: 1000, mapeSum: 3e-4, mapeMean: 3e-4, maxAbsDiff: 1e-10 },
     { eps: 1e-2, epochs: 1000, mapeSum: 3e-4, mapeMean: 7, maxAbsDiff: 1e-2 },
@@ -1015,89 +1025,89 @@ Deno.test("sumMeanFigure example (lib/book/figures.ts:311)", () => {
 });
 
 Deno.test("cat example (lib/book/live.ts:31)", () => {
-  const cat: typeof module31.cat = module31.cat;
+  const cat: typeof module32.cat = module32.cat;
   assert.equal(cat(0.00032655812345), "0.0003265581");
 });
 
 Deno.test("thin example (lib/book/live.ts:43)", () => {
-  const thin: typeof module31.thin = module31.thin;
+  const thin: typeof module32.thin = module32.thin;
   assert.deepEqual(thin(10, 4), [0, 3, 6, 9]);
 });
 
 Deno.test("weightPaths example (lib/book/live.ts:79)", () => {
-  const weightPaths: typeof module31.weightPaths = module31.weightPaths;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const weightPaths: typeof module32.weightPaths = module32.weightPaths;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const w = weightPaths(tutorialProblem(), 1000);
   assert.equal(w.mapeText, "0.000326558");
   assert.equal(w.trace.theta.length, 1000);
 });
 
 Deno.test("startingWeights example (lib/book/live.ts:158)", () => {
-  const startingWeights: typeof module31.startingWeights = module31.startingWeights;
+  const startingWeights: typeof module32.startingWeights = module32.startingWeights;
   assert.deepEqual(Array.from(startingWeights("zeros", 2)), [0, 0]);
   assert.equal(startingWeights("normal", 3)[0], -0.6264538107423324); // R: set.seed(1); rnorm(1)
 });
 
 Deno.test("significant example (lib/book/live.ts:176)", () => {
-  const significant: typeof module31.significant = module31.significant;
+  const significant: typeof module32.significant = module32.significant;
   assert.equal(significant(-0.0123456), "-0.0123");
   assert.equal(significant(1234.5, 2), "1200");
 });
 
 Deno.test("train example (lib/book/live.ts:193)", () => {
-  const train: typeof module31.train = module31.train;
-  const TUTORIAL_SETTINGS: typeof module31.TUTORIAL_SETTINGS = module31.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const train: typeof module32.train = module32.train;
+  const TUTORIAL_SETTINGS: typeof module32.TUTORIAL_SETTINGS = module32.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(train(p, TUTORIAL_SETTINGS).agrees);
   assert.ok(!train(p, { ...TUTORIAL_SETTINGS, epochs: 50 }).agrees);
 });
 
 Deno.test("twoFeatureProblem example (lib/book/live.ts:244)", () => {
-  const twoFeatureProblem: typeof module31.twoFeatureProblem = module31.twoFeatureProblem;
+  const twoFeatureProblem: typeof module32.twoFeatureProblem = module32.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.deepEqual(p.names, ["X3", "X4"]);
 });
 
 Deno.test("likelihoodGrid example (lib/book/live.ts:289)", () => {
-  const likelihoodGrid: typeof module31.likelihoodGrid = module31.likelihoodGrid;
-  const twoFeatureProblem: typeof module31.twoFeatureProblem = module31.twoFeatureProblem;
+  const likelihoodGrid: typeof module32.likelihoodGrid = module32.likelihoodGrid;
+  const twoFeatureProblem: typeof module32.twoFeatureProblem = module32.twoFeatureProblem;
   const g = likelihoodGrid(twoFeatureProblem(), { resolution: 5 });
   assert.equal(g.values.length, 25);
   assert.ok(g.values[12] === Math.max(...g.values)); // the centre is the top
 });
 
 Deno.test("pathsFrom example (lib/book/live.ts:337)", () => {
-  const pathsFrom: typeof module31.pathsFrom = module31.pathsFrom;
-  const twoFeatureProblem: typeof module31.twoFeatureProblem = module31.twoFeatureProblem;
+  const pathsFrom: typeof module32.pathsFrom = module32.pathsFrom;
+  const twoFeatureProblem: typeof module32.twoFeatureProblem = module32.twoFeatureProblem;
   const p = twoFeatureProblem();
   const [irls, adam] = pathsFrom(p, [0, 0], { epochs: 50 });
   assert.ok(irls.distance < 1e-10 && adam.distance > 0.01);
 });
 
 Deno.test("weightPathsPlot example (lib/book/live_plots.ts:37)", () => {
-  const weightPathsPlot: typeof module32.weightPathsPlot = module32.weightPathsPlot;
-  const weightPaths: typeof module31.weightPaths = module31.weightPaths;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const weightPathsPlot: typeof module33.weightPathsPlot = module33.weightPathsPlot;
+  const weightPaths: typeof module32.weightPaths = module32.weightPaths;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const options = weightPathsPlot(weightPaths(tutorialProblem(), 20));
   assert.ok((options.marks?.length ?? 0) > 10);
 });
 
 Deno.test("weightsBesidePlot example (lib/book/live_plots.ts:58)", () => {
-  const weightsBesidePlot: typeof module32.weightsBesidePlot = module32.weightsBesidePlot;
-  const train: typeof module31.train = module31.train;
-  const TUTORIAL_SETTINGS: typeof module31.TUTORIAL_SETTINGS = module31.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const weightsBesidePlot: typeof module33.weightsBesidePlot = module33.weightsBesidePlot;
+  const train: typeof module32.train = module32.train;
+  const TUTORIAL_SETTINGS: typeof module32.TUTORIAL_SETTINGS = module32.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   const options = weightsBesidePlot(train(p, { ...TUTORIAL_SETTINGS, epochs: 10 }), p.glm);
   assert.equal(options.marks?.length, 4);
 });
 
 Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
-  const optimiserPathsPlot: typeof module32.optimiserPathsPlot = module32.optimiserPathsPlot;
-  const likelihoodGrid: typeof module31.likelihoodGrid = module31.likelihoodGrid;
-  const pathsFrom: typeof module31.pathsFrom = module31.pathsFrom;
-  const twoFeatureProblem: typeof module31.twoFeatureProblem = module31.twoFeatureProblem;
+  const optimiserPathsPlot: typeof module33.optimiserPathsPlot = module33.optimiserPathsPlot;
+  const likelihoodGrid: typeof module32.likelihoodGrid = module32.likelihoodGrid;
+  const pathsFrom: typeof module32.pathsFrom = module32.pathsFrom;
+  const twoFeatureProblem: typeof module32.twoFeatureProblem = module32.twoFeatureProblem;
   const p = twoFeatureProblem();
   const grid = likelihoodGrid(p, { resolution: 9 });
   const paths = pathsFrom(p, [0, 0], { epochs: 10 });
@@ -1105,35 +1115,35 @@ Deno.test("optimiserPathsPlot example (lib/book/live_plots.ts:125)", () => {
 });
 
 Deno.test("weightPathsFigure example (lib/book/live_plots.ts:212)", () => {
-  const weightPathsFigure: typeof module32.weightPathsFigure = module32.weightPathsFigure;
-  const weightPaths: typeof module31.weightPaths = module31.weightPaths;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const weightPathsFigure: typeof module33.weightPathsFigure = module33.weightPathsFigure;
+  const weightPaths: typeof module32.weightPaths = module32.weightPaths;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   assert.ok(weightPathsFigure(weightPaths(tutorialProblem(), 5)).svg.startsWith("<svg"));
 });
 
 Deno.test("trainingFigure example (lib/book/live_plots.ts:229)", () => {
-  const trainingFigure: typeof module32.trainingFigure = module32.trainingFigure;
-  const train: typeof module31.train = module31.train;
-  const TUTORIAL_SETTINGS: typeof module31.TUTORIAL_SETTINGS = module31.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const trainingFigure: typeof module33.trainingFigure = module33.trainingFigure;
+  const train: typeof module32.train = module32.train;
+  const TUTORIAL_SETTINGS: typeof module32.TUTORIAL_SETTINGS = module32.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingFigure(train(p, { ...TUTORIAL_SETTINGS, epochs: 5 }), p.glm).svg.length > 0);
 });
 
 Deno.test("trainingText example (lib/book/live_plots.ts:246)", () => {
-  const trainingText: typeof module32.trainingText = module32.trainingText;
-  const train: typeof module31.train = module31.train;
-  const TUTORIAL_SETTINGS: typeof module31.TUTORIAL_SETTINGS = module31.TUTORIAL_SETTINGS;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const trainingText: typeof module33.trainingText = module33.trainingText;
+  const train: typeof module32.train = module32.train;
+  const TUTORIAL_SETTINGS: typeof module32.TUTORIAL_SETTINGS = module32.TUTORIAL_SETTINGS;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(trainingText(train(p, TUTORIAL_SETTINGS), p.glm).caption.includes("matches glm"));
 });
 
 Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
-  const pathsFromFigure: typeof module32.pathsFromFigure = module32.pathsFromFigure;
-  const likelihoodGrid: typeof module31.likelihoodGrid = module31.likelihoodGrid;
-  const pathsFrom: typeof module31.pathsFrom = module31.pathsFrom;
-  const twoFeatureProblem: typeof module31.twoFeatureProblem = module31.twoFeatureProblem;
+  const pathsFromFigure: typeof module33.pathsFromFigure = module33.pathsFromFigure;
+  const likelihoodGrid: typeof module32.likelihoodGrid = module32.likelihoodGrid;
+  const pathsFrom: typeof module32.pathsFrom = module32.pathsFrom;
+  const twoFeatureProblem: typeof module32.twoFeatureProblem = module32.twoFeatureProblem;
   const p = twoFeatureProblem();
   const fig = pathsFromFigure(
     p,
@@ -1145,101 +1155,101 @@ Deno.test("pathsFromFigure example (lib/book/live_plots.ts:275)", () => {
 });
 
 Deno.test("pathsText example (lib/book/live_plots.ts:299)", () => {
-  const pathsText: typeof module32.pathsText = module32.pathsText;
-  const pathsFrom: typeof module31.pathsFrom = module31.pathsFrom;
-  const twoFeatureProblem: typeof module31.twoFeatureProblem = module31.twoFeatureProblem;
+  const pathsText: typeof module33.pathsText = module33.pathsText;
+  const pathsFrom: typeof module32.pathsFrom = module32.pathsFrom;
+  const twoFeatureProblem: typeof module32.twoFeatureProblem = module32.twoFeatureProblem;
   const p = twoFeatureProblem();
   assert.ok(pathsText(p, pathsFrom(p, [0, 0], { epochs: 5 }), [0, 0]).alt.includes("IRLS"));
 });
 
 Deno.test("optimiserPaths example (lib/book/paths.ts:52)", () => {
-  const optimiserPaths: typeof module33.optimiserPaths = module33.optimiserPaths;
+  const optimiserPaths: typeof module34.optimiserPaths = module34.optimiserPaths;
   const r = optimiserPaths({ epochs: 50 });
   assert.deepEqual(r.paths.map((p) => p.method), ["IRLS", "Adam", "gradient descent"]);
   assert.deepEqual(r.paths[1].theta[0], [0, 0]);
 });
 
 Deno.test("optimiserPathsFigure example (lib/book/paths_figure.ts:25)", () => {
-  const optimiserPathsFigure: typeof module34.optimiserPathsFigure = module34.optimiserPathsFigure;
-  const optimiserPaths: typeof module33.optimiserPaths = module33.optimiserPaths;
+  const optimiserPathsFigure: typeof module35.optimiserPathsFigure = module35.optimiserPathsFigure;
+  const optimiserPaths: typeof module34.optimiserPaths = module34.optimiserPaths;
   const fig = optimiserPathsFigure(optimiserPaths({ epochs: 30 }), { resolution: 11 });
   assert.ok(fig.svg.includes("gradient descent") && fig.alt.includes("IRLS"));
 });
 
 Deno.test("tutorialProblem example (lib/book/problem.ts:36)", () => {
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   assert.ok(p.X.rows === 1000 && p.glm.length === 10);
 });
 
 Deno.test("trainNetwork example (lib/book/problem.ts:73)", () => {
-  const trainNetwork: typeof module28.trainNetwork = module28.trainNetwork;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const trainNetwork: typeof module29.trainNetwork = module29.trainNetwork;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   const { recorded } = trainNetwork(p.X, p.y, { epochs: 3, recordAt: "all" });
   assert.deepEqual([...recorded.keys()], [1, 2, 3]);
 });
 
 Deno.test("agreement example (lib/book/problem.ts:116)", () => {
-  const agreement: typeof module28.agreement = module28.agreement;
-  const tutorialProblem: typeof module28.tutorialProblem = module28.tutorialProblem;
+  const agreement: typeof module29.agreement = module29.agreement;
+  const tutorialProblem: typeof module29.tutorialProblem = module29.tutorialProblem;
   const p = tutorialProblem();
   assert.equal(agreement("glm", 0, p, p.glm).maxAbsDiff, 0);
 });
 
 Deno.test("checkList example (lib/book/problem.ts:142)", () => {
-  const checkList: typeof module28.checkList = module28.checkList;
+  const checkList: typeof module29.checkList = module29.checkList;
   checkList("epochs", [10, 100], true); // passes
   assert.throws(() => checkList("rates", [], false), /must be a non-empty array/);
 });
 
 Deno.test("logSpaced example (lib/book/problem.ts:165)", () => {
-  const logSpaced: typeof module28.logSpaced = module28.logSpaced;
+  const logSpaced: typeof module29.logSpaced = module29.logSpaced;
   assert.deepEqual(logSpaced(100, 2), [1, 10, 100]);
 });
 
 Deno.test("checkRows example (lib/book/problem.ts:181)", () => {
-  const checkRows: typeof module28.checkRows = module28.checkRows;
+  const checkRows: typeof module29.checkRows = module29.checkRows;
   assert.throws(() => checkRows("rows", []), /non-empty/);
 });
 
 Deno.test("TUTORIAL_KERAS_WEIGHTS example (lib/book/tutorial.ts:14)", () => {
-  const TUTORIAL_KERAS_WEIGHTS: typeof module35.TUTORIAL_KERAS_WEIGHTS =
-    module35.TUTORIAL_KERAS_WEIGHTS;
+  const TUTORIAL_KERAS_WEIGHTS: typeof module36.TUTORIAL_KERAS_WEIGHTS =
+    module36.TUTORIAL_KERAS_WEIGHTS;
   assert.ok(TUTORIAL_KERAS_WEIGHTS.length === 10);
 });
 
 Deno.test("TUTORIAL_KERAS_MAPE example (lib/book/tutorial.ts:38)", () => {
-  const TUTORIAL_KERAS_MAPE: typeof module35.TUTORIAL_KERAS_MAPE = module35.TUTORIAL_KERAS_MAPE;
+  const TUTORIAL_KERAS_MAPE: typeof module36.TUTORIAL_KERAS_MAPE = module36.TUTORIAL_KERAS_MAPE;
   assert.ok(TUTORIAL_KERAS_MAPE < 0.001);
 });
 
 Deno.test("TUTORIAL_SCRATCH_ADAM_MAPE example (lib/book/tutorial.ts:51)", () => {
-  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module35.TUTORIAL_SCRATCH_ADAM_MAPE =
-    module35.TUTORIAL_SCRATCH_ADAM_MAPE;
+  const TUTORIAL_SCRATCH_ADAM_MAPE: typeof module36.TUTORIAL_SCRATCH_ADAM_MAPE =
+    module36.TUTORIAL_SCRATCH_ADAM_MAPE;
   assert.ok(TUTORIAL_SCRATCH_ADAM_MAPE < 0.001);
 });
 
 Deno.test("ArgumentError example (lib/core/errors.ts:13)", () => {
-  const ArgumentError: typeof module36.ArgumentError = module36.ArgumentError;
+  const ArgumentError: typeof module37.ArgumentError = module37.ArgumentError;
   const e = new ArgumentError("epochs", "must be a positive integer, got 0");
   assert.ok(e.message === "`epochs` must be a positive integer, got 0");
 });
 
 Deno.test("escapeHtml example (lib/core/html.ts:13)", () => {
-  const escapeHtml: typeof module37.escapeHtml = module37.escapeHtml;
+  const escapeHtml: typeof module38.escapeHtml = module38.escapeHtml;
   assert.equal(escapeHtml("Pr(>|z|) < 0.05 & more"), "Pr(&gt;|z|) &lt; 0.05 &amp; more");
 });
 
 Deno.test("jupyterDisplay example (lib/core/html.ts:28)", () => {
-  const jupyterDisplay: typeof module37.jupyterDisplay = module37.jupyterDisplay;
+  const jupyterDisplay: typeof module38.jupyterDisplay = module38.jupyterDisplay;
   const value = { [jupyterDisplay]: () => ({ "text/plain": "x" }) };
   assert.ok(value[jupyterDisplay]()["text/plain"] === "x");
   assert.ok(jupyterDisplay === Symbol.for("Jupyter.display"));
 });
 
 Deno.test("exp example (lib/core/math.ts:51)", () => {
-  const exp: typeof module38.exp = module38.exp;
+  const exp: typeof module39.exp = module39.exp;
   assert.equal(exp(0), 1);
   assert.equal(exp(1), Math.E);
   assert.equal(exp(-Infinity), 0);
@@ -1247,7 +1257,7 @@ Deno.test("exp example (lib/core/math.ts:51)", () => {
 });
 
 Deno.test("log example (lib/core/math.ts:193)", () => {
-  const log: typeof module38.log = module38.log;
+  const log: typeof module39.log = module39.log;
   assert.equal(log(1), 0);
   assert.equal(log(Math.E), 1);
   assert.equal(log(0), -Infinity);
@@ -1255,7 +1265,7 @@ Deno.test("log example (lib/core/math.ts:193)", () => {
 });
 
 Deno.test("log1p example (lib/core/math.ts:214)", () => {
-  const log1p: typeof module38.log1p = module38.log1p;
+  const log1p: typeof module39.log1p = module39.log1p;
   assert.equal(log1p(0), 0);
   assert.equal(log1p(1e-20), 1e-20);
   assert.equal(log1p(1), Math.LN2);
@@ -1263,14 +1273,14 @@ Deno.test("log1p example (lib/core/math.ts:214)", () => {
 });
 
 Deno.test("log10 example (lib/core/math.ts:241)", () => {
-  const log10: typeof module38.log10 = module38.log10;
+  const log10: typeof module39.log10 = module39.log10;
   assert.equal(log10(1000), 3);
   assert.equal(log10(1e-5), -5);
   assert.equal(log10(2), 0.3010299956639812);
 });
 
 Deno.test("expm1 example (lib/core/math.ts:264)", () => {
-  const expm1: typeof module38.expm1 = module38.expm1;
+  const expm1: typeof module39.expm1 = module39.expm1;
   assert.equal(expm1(0), 0);
   assert.equal(expm1(1e-300), 1e-300);
   assert.equal(expm1(-Infinity), -1);
@@ -1279,53 +1289,53 @@ Deno.test("expm1 example (lib/core/math.ts:264)", () => {
 });
 
 Deno.test("roundToDouble example (lib/core/math_exact.ts:47)", () => {
-  const roundToDouble: typeof module39.roundToDouble = module39.roundToDouble;
+  const roundToDouble: typeof module40.roundToDouble = module40.roundToDouble;
   assert.equal(roundToDouble(3n, -1), 1.5);
   assert.equal(roundToDouble((1n << 54n) + 1n, -54), 1); // 1 + 2^-54 rounds to 1
   assert.equal(roundToDouble(3n, -1076), 2 ** -1074); // 0.75 of the smallest subnormal
 });
 
 Deno.test("expExact example (lib/core/math_exact.ts:95)", () => {
-  const expExact: typeof module39.expExact = module39.expExact;
+  const expExact: typeof module40.expExact = module40.expExact;
   assert.equal(expExact(1), Math.E);
   assert.equal(expExact(-745.2), 0);
 });
 
 Deno.test("logFixed example (lib/core/math_exact.ts:133)", () => {
-  const logFixed: typeof module39.logFixed = module39.logFixed;
-  const P: typeof module39.P = module39.P;
-  const roundToDouble: typeof module39.roundToDouble = module39.roundToDouble;
+  const logFixed: typeof module40.logFixed = module40.logFixed;
+  const P: typeof module40.P = module40.P;
+  const roundToDouble: typeof module40.roundToDouble = module40.roundToDouble;
   assert.equal(roundToDouble(logFixed(1n, 1), -P), Math.LN2);
 });
 
 Deno.test("logExact example (lib/core/math_exact.ts:161)", () => {
-  const logExact: typeof module39.logExact = module39.logExact;
+  const logExact: typeof module40.logExact = module40.logExact;
   assert.equal(logExact(1), 0);
   assert.equal(logExact(Math.E), 1);
 });
 
 Deno.test("log1pExact example (lib/core/math_exact.ts:180)", () => {
-  const log1pExact: typeof module39.log1pExact = module39.log1pExact;
+  const log1pExact: typeof module40.log1pExact = module40.log1pExact;
   assert.equal(log1pExact(1e-300), 1e-300);
   assert.equal(log1pExact(1), Math.LN2);
 });
 
 Deno.test("log10Exact example (lib/core/math_exact.ts:205)", () => {
-  const log10Exact: typeof module39.log10Exact = module39.log10Exact;
+  const log10Exact: typeof module40.log10Exact = module40.log10Exact;
   assert.equal(log10Exact(1e-300), -300);
   assert.equal(log10Exact(2), 0.3010299956639812);
 });
 
 Deno.test("splitDouble example (lib/core/math_exact.ts:231)", () => {
-  const logFixed: typeof module39.logFixed = module39.logFixed;
-  const splitDouble: typeof module39.splitDouble = module39.splitDouble;
+  const logFixed: typeof module40.logFixed = module40.logFixed;
+  const splitDouble: typeof module40.splitDouble = module40.splitDouble;
   const [hi, lo] = splitDouble(logFixed(1n, 1));
   assert.equal(hi, Math.LN2);
   assert.ok(lo !== 0 && Math.abs(lo) < 1e-16);
 });
 
 Deno.test("mathTables example (lib/core/math_exact.ts:270)", () => {
-  const mathTables: typeof module39.mathTables = module39.mathTables;
+  const mathTables: typeof module40.mathTables = module40.mathTables;
   const t = mathTables();
   assert.equal(t.exp2[0], 1);
   assert.equal(t.ln2[0] + t.ln2[1], Math.LN2);
@@ -1377,58 +1387,58 @@ Deno.test("linearPredictorRows example (lib/core/matrix.ts:153)", () => {
 });
 
 Deno.test("meanAbsolutePercentageError example (lib/core/metrics.ts:52)", () => {
-  const meanAbsolutePercentageError: typeof module40.meanAbsolutePercentageError =
-    module40.meanAbsolutePercentageError;
+  const meanAbsolutePercentageError: typeof module41.meanAbsolutePercentageError =
+    module41.meanAbsolutePercentageError;
   // |(2 − 1.9)/2| = 5 %, |(−4 − (−4.4))/(−4)| = 10 %: the mean is 7.5 %
   const e = meanAbsolutePercentageError([2, -4], [1.9, -4.4]);
   assert.ok(Math.abs(e - 7.5) < 1e-12);
 });
 
 Deno.test("maxAbsDifference example (lib/core/metrics.ts:85)", () => {
-  const maxAbsDifference: typeof module40.maxAbsDifference = module40.maxAbsDifference;
+  const maxAbsDifference: typeof module41.maxAbsDifference = module41.maxAbsDifference;
   assert.ok(maxAbsDifference([1, 2, 3], [1, 2.5, 2]) === 1);
 });
 
 Deno.test("distance example (lib/core/metrics.ts:108)", () => {
-  const distance: typeof module40.distance = module40.distance;
+  const distance: typeof module41.distance = module41.distance;
   assert.ok(distance([0, 0], [3, 4]) === 5);
 });
 
 Deno.test("checkInteger example (lib/core/validate.ts:15)", () => {
-  const checkInteger: typeof module41.checkInteger = module41.checkInteger;
+  const checkInteger: typeof module42.checkInteger = module42.checkInteger;
   checkInteger("epochs", 10, 1); // passes
 });
 
 Deno.test("checkFinite example (lib/core/validate.ts:31)", () => {
-  const checkFinite: typeof module41.checkFinite = module41.checkFinite;
+  const checkFinite: typeof module42.checkFinite = module42.checkFinite;
   checkFinite("learningRate", 0.001, { positive: true }); // passes
 });
 
 Deno.test("checkMatrix example (lib/core/validate.ts:54)", () => {
-  const checkMatrix: typeof module41.checkMatrix = module41.checkMatrix;
+  const checkMatrix: typeof module42.checkMatrix = module42.checkMatrix;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   checkMatrix("X", fromRows([[1, 2], [3, 4]]), { cols: 2 }); // passes
 });
 
 Deno.test("checkLabels example (lib/core/validate.ts:92)", () => {
-  const checkLabels: typeof module41.checkLabels = module41.checkLabels;
+  const checkLabels: typeof module42.checkLabels = module42.checkLabels;
   checkLabels("y", [0, 1, 1], 3); // passes
 });
 
 Deno.test("checkUnitInterval example (lib/core/validate.ts:124)", () => {
-  const checkUnitInterval: typeof module41.checkUnitInterval = module41.checkUnitInterval;
+  const checkUnitInterval: typeof module42.checkUnitInterval = module42.checkUnitInterval;
   checkUnitInterval("beta1", 0.9); // passes
   assert.throws(() => checkUnitInterval("beta1", 1), /must lie in \[0, 1\), got 1/);
 });
 
 Deno.test("checkVector example (lib/core/validate.ts:146)", () => {
-  const checkVector: typeof module41.checkVector = module41.checkVector;
+  const checkVector: typeof module42.checkVector = module42.checkVector;
   checkVector("theta", [0.5, -1], 2); // passes
   assert.throws(() => checkVector("theta", [0, NaN]), /holds NaN at position 2/);
 });
 
 Deno.test("checkOneOf example (lib/core/validate.ts:172)", () => {
-  const checkOneOf: typeof module41.checkOneOf = module41.checkOneOf;
+  const checkOneOf: typeof module42.checkOneOf = module42.checkOneOf;
   checkOneOf("type", "link", ["link", "response"]); // passes
   assert.throws(
     () => checkOneOf("type", "odds", ["link", "response"]),
@@ -1437,44 +1447,44 @@ Deno.test("checkOneOf example (lib/core/validate.ts:172)", () => {
 });
 
 Deno.test("checkBoolean example (lib/core/validate.ts:197)", () => {
-  const checkBoolean: typeof module41.checkBoolean = module41.checkBoolean;
+  const checkBoolean: typeof module42.checkBoolean = module42.checkBoolean;
   checkBoolean("shuffle", true); // passes
   assert.throws(() => checkBoolean("shuffle", 1), /must be true or false, got 1/);
 });
 
 Deno.test("startingWeights example (lib/core/validate.ts:215)", () => {
-  const startingWeights: typeof module41.startingWeights = module41.startingWeights;
+  const startingWeights: typeof module42.startingWeights = module42.startingWeights;
   assert.deepEqual(startingWeights(undefined, 2), new Float64Array(2));
   assert.throws(() => startingWeights([1], 2), /`init` must be an array of 2 starting weights/);
 });
 
 Deno.test("checkXyTheta example (lib/core/validate.ts:243)", () => {
-  const checkXyTheta: typeof module41.checkXyTheta = module41.checkXyTheta;
+  const checkXyTheta: typeof module42.checkXyTheta = module42.checkXyTheta;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   checkXyTheta(fromRows([[1, 2]]), [1], [0, 0]); // passes
   assert.throws(() => checkXyTheta(fromRows([[1, 2]]), [1], [0]), /`theta` has 1 entries/);
 });
 
 Deno.test("CsvError example (lib/data/csv.ts:17)", () => {
-  const CsvError: typeof module42.CsvError = module42.CsvError;
+  const CsvError: typeof module43.CsvError = module43.CsvError;
   const e = new CsvError("data.csv", 5, 'column "X3": "abc" is not a finite number', "X3");
   assert.ok(e.message === 'data.csv:5: column "X3": "abc" is not a finite number');
 });
 
 Deno.test("printableName example (lib/data/csv.ts:66)", () => {
-  const printableName: typeof module42.printableName = module42.printableName;
+  const printableName: typeof module43.printableName = module43.printableName;
   assert.equal(printableName("X1\u001b[2J"), "X1\\u001b[2J");
   assert.equal(printableName("Größe"), "Größe");
 });
 
 Deno.test("parseCsv example (lib/data/csv.ts:135)", () => {
-  const parseCsv: typeof module42.parseCsv = module42.parseCsv;
+  const parseCsv: typeof module43.parseCsv = module43.parseCsv;
   const ds = parseCsv("a,target,b\n1.5,1,2\n-3,0,4e-3\n");
   assert.ok(ds.names.join() === "a,b" && ds.X.data[3] === 0.004 && ds.y[0] === 1);
 });
 
 Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
-  const formatCsv: typeof module43.formatCsv = module43.formatCsv;
+  const formatCsv: typeof module44.formatCsv = module44.formatCsv;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const ds = {
     X: fromRows([[0.1 + 0.2, -0]]),
@@ -1486,7 +1496,7 @@ Deno.test("formatCsv example (lib/data/csv_file.ts:28)", () => {
 });
 
 Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
-  const generateData: typeof module44.generateData = module44.generateData;
+  const generateData: typeof module45.generateData = module45.generateData;
   const ds = generateData();
   // The tutorial's head(data) shows X1 = 1.6854792 and target = 1 in the first row.
   assert.ok(ds.X.rows === 1000 && ds.X.cols === 10);
@@ -1494,7 +1504,7 @@ Deno.test("generateData example (lib/data/dataset.ts:72)", () => {
 });
 
 Deno.test("head example (lib/data/dataset.ts:142)", () => {
-  const head: typeof module44.head = module44.head;
+  const head: typeof module45.head = module45.head;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const ds = {
     X: fromRows([[1, 2], [3, 4]]),
@@ -1506,15 +1516,15 @@ Deno.test("head example (lib/data/dataset.ts:142)", () => {
 });
 
 Deno.test("compareData example (lib/data/dataset.ts:176)", () => {
-  const compareData: typeof module44.compareData = module44.compareData;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const compareData: typeof module45.compareData = module45.compareData;
+  const generateData: typeof module45.generateData = module45.generateData;
   const c = compareData(generateData({ n: 5 }), generateData({ n: 5 }));
   assert.ok(c.identical === 55 && c.total === 55);
 });
 
 Deno.test("anova example (lib/glm/anova.ts:99)", () => {
-  const anova: typeof module45.anova = module45.anova;
-  const glm: typeof module45.glm = module45.glm;
+  const anova: typeof module46.anova = module46.anova;
+  const glm: typeof module46.glm = module46.glm;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0, 1], [1, 0], [2, 1], [3, 0], [4, 1], [5, 0], [6, 1], [7, 0]]);
   const y = [0, 0, 1, 0, 1, 0, 1, 1];
@@ -1533,9 +1543,9 @@ Deno.test("anova example (lib/glm/anova.ts:99)", () => {
 });
 
 Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
-  const binomialFit: typeof module46.binomialFit = module46.binomialFit;
-  const validateFamilyOptions: typeof module46.validateFamilyOptions =
-    module46.validateFamilyOptions;
+  const binomialFit: typeof module47.binomialFit = module47.binomialFit;
+  const validateFamilyOptions: typeof module47.validateFamilyOptions =
+    module47.validateFamilyOptions;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   // 20 trials at each of three doses: 4, 10 and 16 successes.
   const X = fromRows([[0], [1], [2]]), y = [0.2, 0.5, 0.8];
@@ -1553,8 +1563,8 @@ Deno.test("binomialFit example (lib/glm/binomial_fit.ts:120)", () => {
 });
 
 Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
-  const binomialLoop: typeof module47.binomialLoop = module47.binomialLoop;
-  const qrSolver: typeof module48.qrSolver = module48.qrSolver;
+  const binomialLoop: typeof module48.binomialLoop = module48.binomialLoop;
+  const qrSolver: typeof module49.qrSolver = module49.qrSolver;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3]]);
   const fit = binomialLoop(X, {
@@ -1570,14 +1580,14 @@ Deno.test("binomialLoop example (lib/glm/binomial_loop.ts:88)", () => {
 });
 
 Deno.test("createState example (lib/glm/binomial_rows.ts:42)", () => {
-  const createState: typeof module49.createState = module49.createState;
+  const createState: typeof module50.createState = module50.createState;
   const s = createState(3, "probit", null, null);
   assert.ok(s.mu.length === 3 && s.ex.length === 0 && s.valid);
 });
 
 Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
-  const createState: typeof module49.createState = module49.createState;
-  const muDevRows: typeof module49.muDevRows = module49.muDevRows;
+  const createState: typeof module50.createState = module50.createState;
+  const muDevRows: typeof module50.muDevRows = module50.muDevRows;
   const s = createState(2, "logit", Float64Array.of(1, 3), null);
   s.y.set([1, 0]); // η = 0: μ = ½, unit deviances 2·1·log 2 and 2·3·log 2
   const acc = new Float64Array(2);
@@ -1586,8 +1596,8 @@ Deno.test("muDevRows example (lib/glm/binomial_rows.ts:76)", () => {
 });
 
 Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
-  const createState: typeof module49.createState = module49.createState;
-  const startRows: typeof module49.startRows = module49.startRows;
+  const createState: typeof module50.createState = module50.createState;
+  const startRows: typeof module50.startRows = module50.startRows;
   const s = createState(2, "logit", Float64Array.of(2, 0), null);
   const { nonInteger } = startRows(s, [0.5, 0.7], undefined, undefined);
   assert.deepEqual(Array.from(s.y), [0.5, 0]); // weight 0: y is set to 0
@@ -1595,8 +1605,8 @@ Deno.test("startRows example (lib/glm/binomial_rows.ts:127)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
-  const createState: typeof module49.createState = module49.createState;
-  const updateRows: typeof module49.updateRows = module49.updateRows;
+  const createState: typeof module50.createState = module50.createState;
+  const updateRows: typeof module50.updateRows = module50.updateRows;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const s = createState(2, "cloglog", null, Float64Array.of(0.5, 0.5));
   s.y.set([1, 0]);
@@ -1605,9 +1615,9 @@ Deno.test("updateRows example (lib/glm/binomial_rows.ts:174)", () => {
 });
 
 Deno.test("fillRows example (lib/glm/binomial_rows.ts:204)", () => {
-  const createState: typeof module49.createState = module49.createState;
-  const fillRows: typeof module49.fillRows = module49.fillRows;
-  const muDevRows: typeof module49.muDevRows = module49.muDevRows;
+  const createState: typeof module50.createState = module50.createState;
+  const fillRows: typeof module50.fillRows = module50.fillRows;
+  const muDevRows: typeof module50.muDevRows = module50.muDevRows;
   const s = createState(1, "logit", Float64Array.of(4), null);
   s.y.set([1]);
   muDevRows(s, 0, 1, new Float64Array(2)); // η = 0: μ = ½, μ.η = ¼
@@ -1630,8 +1640,8 @@ Deno.test("choleskySolver example (lib/glm/cholesky.ts:39)", () => {
 });
 
 Deno.test("confint example (lib/glm/confint.ts:65)", () => {
-  const confint: typeof module45.confint = module45.confint;
-  const glm: typeof module45.glm = module45.glm;
+  const confint: typeof module46.confint = module46.confint;
+  const glm: typeof module46.glm = module46.glm;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true });
@@ -1643,14 +1653,14 @@ Deno.test("confint example (lib/glm/confint.ts:65)", () => {
 });
 
 Deno.test("glmThreads example (lib/glm/engine.ts:50)", () => {
-  const glmThreads: typeof module50.glmThreads = module50.glmThreads;
+  const glmThreads: typeof module51.glmThreads = module51.glmThreads;
   const before = glmThreads();
   assert.equal(glmThreads(1), 1);
   glmThreads(before);
 });
 
 Deno.test("normalEquationsFor example (lib/glm/engine.ts:78)", () => {
-  const normalEquationsFor: typeof module50.normalEquationsFor = module50.normalEquationsFor;
+  const normalEquationsFor: typeof module51.normalEquationsFor = module51.normalEquationsFor;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const source = normalEquationsFor(fromRows([[1], [2]]), false, "fast");
   const { A } = source.computeRows((_s, n, sw, zw) => {
@@ -1661,7 +1671,7 @@ Deno.test("normalEquationsFor example (lib/glm/engine.ts:78)", () => {
 });
 
 Deno.test("rowUpdate example (lib/glm/engine.ts:102)", () => {
-  const rowUpdate: typeof module50.rowUpdate = module50.rowUpdate;
+  const rowUpdate: typeof module51.rowUpdate = module51.rowUpdate;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const update = rowUpdate(fromRows([[1], [-1]]), false, "reference", false);
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
@@ -1670,8 +1680,8 @@ Deno.test("rowUpdate example (lib/glm/engine.ts:102)", () => {
 });
 
 Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:129)", () => {
-  const fusedBinomialLoop: typeof module50.fusedBinomialLoop = module50.fusedBinomialLoop;
-  const normalEquationsFor: typeof module50.normalEquationsFor = module50.normalEquationsFor;
+  const fusedBinomialLoop: typeof module51.fusedBinomialLoop = module51.fusedBinomialLoop;
+  const normalEquationsFor: typeof module51.normalEquationsFor = module51.normalEquationsFor;
   const choleskySolver: typeof module14.choleskySolver = module14.choleskySolver;
   const binomialLink: typeof module13.binomialLink = module13.binomialLink;
   const fromRows: typeof module11.fromRows = module11.fromRows;
@@ -1691,19 +1701,19 @@ Deno.test("fusedBinomialLoop example (lib/glm/engine.ts:129)", () => {
 });
 
 Deno.test("aicAndResiduals example (lib/glm/engine.ts:156)", () => {
-  const aicAndResiduals: typeof module50.aicAndResiduals = module50.aicAndResiduals;
+  const aicAndResiduals: typeof module51.aicAndResiduals = module51.aicAndResiduals;
   const dev = Float64Array.of(2 * Math.LN2, 2 * Math.LN2); // μ = ½, y = 1 and 0
   const m2ll = aicAndResiduals(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null, dev);
   assert.ok(Math.abs(m2ll - 4 * Math.LN2) < 1e-15 && dev[0] > 0 && dev[1] < 0);
 });
 
 Deno.test("startEta example (lib/glm/family.ts:19)", () => {
-  const startEta: typeof module51.startEta = module51.startEta;
+  const startEta: typeof module52.startEta = module52.startEta;
   assert.ok(Math.abs(startEta(1) - Math.log(3)) < 1e-15 && startEta(0) === -startEta(1));
 });
 
 Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
-  const workingWeights: typeof module51.workingWeights = module51.workingWeights;
+  const workingWeights: typeof module52.workingWeights = module52.workingWeights;
   const sw = new Float64Array(1), zw = new Float64Array(1);
   workingWeights(
     0,
@@ -1719,7 +1729,7 @@ Deno.test("workingWeights example (lib/glm/family.ts:36)", () => {
 });
 
 Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
-  const updateRows: typeof module51.updateRows = module51.updateRows;
+  const updateRows: typeof module52.updateRows = module52.updateRows;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const eta = new Float64Array(2), ex = new Float64Array(2), mu = new Float64Array(2);
   const dev = updateRows(
@@ -1735,22 +1745,22 @@ Deno.test("updateRows example (lib/glm/family.ts:72)", () => {
 });
 
 Deno.test("finalDeviance example (lib/glm/family.ts:111)", () => {
-  const finalDeviance: typeof module51.finalDeviance = module51.finalDeviance;
+  const finalDeviance: typeof module52.finalDeviance = module52.finalDeviance;
   const res = new Float64Array(2);
   const { deviance } = finalDeviance(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), res);
   assert.ok(Math.abs(deviance - 4 * Math.LN2) < 1e-15 && res[0] > 0 && res[1] < 0);
 });
 
 Deno.test("validateFamilyOptions example (lib/glm/family_options.ts:140)", () => {
-  const validateFamilyOptions: typeof module52.validateFamilyOptions =
-    module52.validateFamilyOptions;
+  const validateFamilyOptions: typeof module53.validateFamilyOptions =
+    module53.validateFamilyOptions;
   const s = validateFamilyOptions(2, [0.5, 1], { weights: [2, 1], link: "probit" });
   assert.ok(s.link === "probit" && s.weights![0] === 2 && s.offset === null);
   assert.throws(() => validateFamilyOptions(2, [0, 1], { weights: [1, -1] }), /`options.weights`/);
 });
 
 Deno.test("glm example (lib/glm/glm.ts:137)", () => {
-  const glm: typeof module53.glm = module53.glm;
+  const glm: typeof module54.glm = module54.glm;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1762,17 +1772,17 @@ Deno.test("glm example (lib/glm/glm.ts:137)", () => {
 });
 
 Deno.test("WARNING_NOT_CONVERGED example (lib/glm/glm_fit.ts:14)", () => {
-  const glm: typeof module53.glm = module53.glm;
-  const WARNING_NOT_CONVERGED: typeof module54.WARNING_NOT_CONVERGED =
-    module54.WARNING_NOT_CONVERGED;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const glm: typeof module54.glm = module54.glm;
+  const WARNING_NOT_CONVERGED: typeof module55.WARNING_NOT_CONVERGED =
+    module55.WARNING_NOT_CONVERGED;
+  const generateData: typeof module45.generateData = module45.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(glm(X, y, { maxit: 1 }).warnings.includes(WARNING_NOT_CONVERGED));
 });
 
 Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
-  const glm: typeof module53.glm = module53.glm;
-  const WARNING_FITTED_0_1: typeof module54.WARNING_FITTED_0_1 = module54.WARNING_FITTED_0_1;
+  const glm: typeof module54.glm = module54.glm;
+  const WARNING_FITTED_0_1: typeof module55.WARNING_FITTED_0_1 = module55.WARNING_FITTED_0_1;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   // x separates the labels completely: the likelihood has no maximum.
   const fit = glm(fromRows([[-2], [-1], [1], [2]]), [0, 0, 1, 1], { intercept: true });
@@ -1780,8 +1790,8 @@ Deno.test("WARNING_FITTED_0_1 example (lib/glm/glm_fit.ts:28)", () => {
 });
 
 Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
-  const glm: typeof module53.glm = module53.glm;
-  const WARNING_NON_INTEGER: typeof module54.WARNING_NON_INTEGER = module54.WARNING_NON_INTEGER;
+  const glm: typeof module54.glm = module54.glm;
+  const WARNING_NON_INTEGER: typeof module55.WARNING_NON_INTEGER = module55.WARNING_NON_INTEGER;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   // 0.5 × 1 successes: not a whole number.
   const fit = glm(fromRows([[1], [2], [3]]), [1, 0, 1], { weights: [0.5, 1, 2] });
@@ -1789,15 +1799,15 @@ Deno.test("WARNING_NON_INTEGER example (lib/glm/glm_fit.ts:45)", () => {
 });
 
 Deno.test("WARNING_NULL_NOT_CONVERGED example (lib/glm/glm_fit.ts:62)", () => {
-  const WARNING_NULL_NOT_CONVERGED: typeof module54.WARNING_NULL_NOT_CONVERGED =
-    module54.WARNING_NULL_NOT_CONVERGED;
+  const WARNING_NULL_NOT_CONVERGED: typeof module55.WARNING_NULL_NOT_CONVERGED =
+    module55.WARNING_NULL_NOT_CONVERGED;
   assert.match(WARNING_NULL_NOT_CONVERGED, /increase 'maxit'/);
 });
 
 Deno.test("irls example (lib/glm/irls_loop.ts:66)", () => {
-  const irls: typeof module55.irls = module55.irls;
-  const qrSolver: typeof module48.qrSolver = module48.qrSolver;
-  const rowUpdate: typeof module50.rowUpdate = module50.rowUpdate;
+  const irls: typeof module56.irls = module56.irls;
+  const qrSolver: typeof module49.qrSolver = module49.qrSolver;
+  const rowUpdate: typeof module51.rowUpdate = module51.rowUpdate;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 1], [1, 2], [1, 3], [1, 4]]);
   const settings = { intercept: false, maxit: 25, epsilon: 1e-8, names: ["a", "b"] };
@@ -1813,14 +1823,14 @@ Deno.test("irls example (lib/glm/irls_loop.ts:66)", () => {
 });
 
 Deno.test("irlsStart example (lib/glm/irls_step.ts:40)", () => {
-  const irlsStart: typeof module56.irlsStart = module56.irlsStart;
+  const irlsStart: typeof module57.irlsStart = module57.irlsStart;
   const eta = irlsStart([0, 1]);
   assert.ok(Math.abs(eta[1] - Math.log(3)) < 1e-15 && eta[0] === -eta[1]);
 });
 
 Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
-  const irlsStart: typeof module56.irlsStart = module56.irlsStart;
-  const irlsStep: typeof module56.irlsStep = module56.irlsStep;
+  const irlsStart: typeof module57.irlsStart = module57.irlsStart;
+  const irlsStep: typeof module57.irlsStep = module57.irlsStep;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const y = [1, 0, 1, 0];
@@ -1830,8 +1840,8 @@ Deno.test("irlsStep example (lib/glm/irls_step.ts:59)", () => {
 });
 
 Deno.test("irlsStepUnchecked example (lib/glm/irls_step.ts:91)", () => {
-  const irlsStart: typeof module56.irlsStart = module56.irlsStart;
-  const irlsStepUnchecked: typeof module56.irlsStepUnchecked = module56.irlsStepUnchecked;
+  const irlsStart: typeof module57.irlsStart = module57.irlsStart;
+  const irlsStepUnchecked: typeof module57.irlsStepUnchecked = module57.irlsStepUnchecked;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const s = irlsStepUnchecked(fromRows([[1], [2]]), [1, 0], irlsStart([1, 0]), 1e-11);
   assert.equal(s.beta.length, 1);
@@ -1856,14 +1866,14 @@ Deno.test("binomialDevResid example (lib/glm/links.ts:138)", () => {
 });
 
 Deno.test("binomialMinus2LogLik example (lib/glm/loglik.ts:23)", () => {
-  const binomialMinus2LogLik: typeof module57.binomialMinus2LogLik = module57.binomialMinus2LogLik;
+  const binomialMinus2LogLik: typeof module58.binomialMinus2LogLik = module58.binomialMinus2LogLik;
   const v = binomialMinus2LogLik(Float64Array.of(1, 0), Float64Array.of(0.5, 0.5), null);
   assert.ok(Math.abs(v - 4 * Math.LN2) < 1e-15);
 });
 
 Deno.test("logLik example (lib/glm/loglik.ts:63)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const logLik: typeof module45.logLik = module45.logLik;
+  const glm: typeof module46.glm = module46.glm;
+  const logLik: typeof module46.logLik = module46.logLik;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   const ll = logLik(fit);
@@ -1871,24 +1881,24 @@ Deno.test("logLik example (lib/glm/loglik.ts:63)", () => {
 });
 
 Deno.test("AIC example (lib/glm/loglik.ts:80)", () => {
-  const AIC: typeof module45.AIC = module45.AIC;
-  const glm: typeof module45.glm = module45.glm;
+  const AIC: typeof module46.AIC = module46.AIC;
+  const glm: typeof module46.glm = module46.glm;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(AIC(fit) - fit.aic) < 1e-12);
 });
 
 Deno.test("BIC example (lib/glm/loglik.ts:98)", () => {
-  const BIC: typeof module45.BIC = module45.BIC;
-  const glm: typeof module45.glm = module45.glm;
+  const BIC: typeof module46.BIC = module46.BIC;
+  const glm: typeof module46.glm = module46.glm;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5]]), [0, 1, 0, 1, 1], { intercept: true });
   assert.ok(Math.abs(BIC(fit) - (fit.aic - 4 + 2 * Math.log(5))) < 1e-12);
 });
 
 Deno.test("nobs example (lib/glm/loglik.ts:115)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const nobs: typeof module45.nobs = module45.nobs;
+  const glm: typeof module46.glm = module46.glm;
+  const nobs: typeof module46.nobs = module46.nobs;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 1, 0, 1, 1, 0], { intercept: true, weights: [1, 1, 1, 1, 1, 0] });
@@ -1909,15 +1919,15 @@ Deno.test("normalEquations example (lib/glm/normal_equations.ts:36)", () => {
 });
 
 Deno.test("nullDevianceAt example (lib/glm/null_deviance.ts:23)", () => {
-  const nullDevianceAt: typeof module58.nullDevianceAt = module58.nullDevianceAt;
+  const nullDevianceAt: typeof module59.nullDevianceAt = module59.nullDevianceAt;
   // Weighted mean ½: each of 4 (weighted) trials contributes 2 log 2.
   const dev = nullDevianceAt(Float64Array.of(1, 0), Float64Array.of(2, 2), null, true, "logit");
   assert.ok(Math.abs(dev - 8 * Math.LN2) < 1e-14);
 });
 
 Deno.test("predict example (lib/glm/predict.ts:54)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const predict: typeof module45.predict = module45.predict;
+  const glm: typeof module46.glm = module46.glm;
+  const predict: typeof module46.predict = module46.predict;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1928,8 +1938,8 @@ Deno.test("predict example (lib/glm/predict.ts:54)", () => {
 });
 
 Deno.test("predict example (lib/glm/predict.ts:76)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const predict: typeof module45.predict = module45.predict;
+  const glm: typeof module46.glm = module46.glm;
+  const predict: typeof module46.predict = module46.predict;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4]]), [0, 1, 0, 1], { intercept: true });
   const p = predict(fit, fromRows([[2.5]]), { type: "response", seFit: true });
@@ -1937,8 +1947,8 @@ Deno.test("predict example (lib/glm/predict.ts:76)", () => {
 });
 
 Deno.test("profile example (lib/glm/profile.ts:166)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const profile: typeof module45.profile = module45.profile;
+  const glm: typeof module46.glm = module46.glm;
+  const profile: typeof module46.profile = module46.profile;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 1], { intercept: true });
@@ -1949,8 +1959,8 @@ Deno.test("profile example (lib/glm/profile.ts:166)", () => {
 });
 
 Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const residuals: typeof module45.residuals = module45.residuals;
+  const glm: typeof module46.glm = module46.glm;
+  const residuals: typeof module46.residuals = module46.residuals;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1962,8 +1972,8 @@ Deno.test("residuals example (lib/glm/residuals.ts:25)", () => {
 });
 
 Deno.test("summary example (lib/glm/summary.ts:118)", () => {
-  const glm: typeof module53.glm = module53.glm;
-  const summary: typeof module59.summary = module59.summary;
+  const glm: typeof module54.glm = module54.glm;
+  const summary: typeof module60.summary = module60.summary;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2], [3], [4], [5], [6], [7], [8]]);
   const s = summary(glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true }));
@@ -1971,8 +1981,8 @@ Deno.test("summary example (lib/glm/summary.ts:118)", () => {
 });
 
 Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
-  const glm: typeof module45.glm = module45.glm;
-  const vcov: typeof module45.vcov = module45.vcov;
+  const glm: typeof module46.glm = module46.glm;
+  const vcov: typeof module46.vcov = module46.vcov;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const fit = glm(fromRows([[1], [2], [3], [4], [5], [6]]), [0, 0, 1, 0, 1, 1], {
     intercept: true,
@@ -1983,7 +1993,7 @@ Deno.test("vcov example (lib/glm/vcov.ts:17)", () => {
 });
 
 Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
-  const qrSolver: typeof module48.qrSolver = module48.qrSolver;
+  const qrSolver: typeof module49.qrSolver = module49.qrSolver;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const solver = qrSolver(fromRows([[1], [2]]), false, 1e-7);
   const step = solver.solve((_s, _n, sw, zw) => {
@@ -1994,14 +2004,14 @@ Deno.test("qrSolver example (lib/glm/wls.ts:49)", () => {
 });
 
 Deno.test("covarianceFromR example (lib/glm/wls.ts:110)", () => {
-  const covarianceFromR: typeof module48.covarianceFromR = module48.covarianceFromR;
+  const covarianceFromR: typeof module49.covarianceFromR = module49.covarianceFromR;
   // R = [[2, 1], [0, 4]] (column-major, n = 2): RᵀR = [[4, 2], [2, 17]], its inverse /64:
   const V = covarianceFromR(Float64Array.of(2, 0, 1, 4), 2, 2, Int32Array.of(0, 1), 2);
   assert.deepEqual(Array.from(V), [17 / 64, -2 / 64, -2 / 64, 4 / 64]);
 });
 
 Deno.test("adam example (lib/nn/adam.ts:164)", () => {
-  const adam: typeof module60.adam = module60.adam;
+  const adam: typeof module61.adam = module61.adam;
   const opt = adam();
   const w = new Float64Array([0]);
   opt.step(w, [2]); // first step: m = 0.2, v = 0.004, a = 0.001·√0.001/0.1, w = −a·m/(√v + ε)
@@ -2009,14 +2019,14 @@ Deno.test("adam example (lib/nn/adam.ts:164)", () => {
 });
 
 Deno.test("adamPaper example (lib/nn/adam.ts:182)", () => {
-  const adamPaper: typeof module60.adamPaper = module60.adamPaper;
+  const adamPaper: typeof module61.adamPaper = module61.adamPaper;
   const w = new Float64Array([0]);
   adamPaper().step(w, [2]); // m̂ = 2, v̂ = 4: w = −0.001·2/(2 + 1e-7)
   assert.ok(Math.abs(w[0] + 0.001) < 1e-9);
 });
 
 Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
-  const logit: typeof module61.logit = module61.logit;
+  const logit: typeof module62.logit = module62.logit;
   assert.equal(
     logit({ k: 2, useBias: true }, Float64Array.of(1, 2), 0, Float64Array.of(3, 4, 5)),
     16,
@@ -2024,13 +2034,13 @@ Deno.test("logit example (lib/nn/dense_unit.ts:57)", () => {
 });
 
 Deno.test("logitFloat32 example (lib/nn/dense_unit.ts:75)", () => {
-  const logitFloat32: typeof module61.logitFloat32 = module61.logitFloat32;
+  const logitFloat32: typeof module62.logitFloat32 = module62.logitFloat32;
   const z = logitFloat32({ k: 1, useBias: false }, Float64Array.of(3), 0, Float64Array.of(0.1));
   assert.equal(z, Math.fround(3 * 0.1));
 });
 
 Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
-  const forwardBackward: typeof module61.forwardBackward = module61.forwardBackward;
+  const forwardBackward: typeof module62.forwardBackward = module62.forwardBackward;
   const batch = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -2044,16 +2054,16 @@ Deno.test("forwardBackward example (lib/nn/dense_unit.ts:95)", () => {
 });
 
 Deno.test("forwardBackwardFloat32 example (lib/nn/dense_unit.ts:133)", () => {
-  const forwardBackwardFloat32: typeof module61.forwardBackwardFloat32 =
-    module61.forwardBackwardFloat32;
+  const forwardBackwardFloat32: typeof module62.forwardBackwardFloat32 =
+    module62.forwardBackwardFloat32;
   const batch = { X: Float64Array.of(1, 3), y: Float64Array.of(0, 1), start: 0, end: 2 };
   const g = new Float64Array(1);
   forwardBackwardFloat32({ k: 1, useBias: false }, batch, Float64Array.of(0), g);
   assert.equal(g[0], -0.5); // mean of (1/2 − y)x = (0.5 − 1.5)/2
 });
 
-Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
-  const batchPass: typeof module62.batchPass = module62.batchPass;
+Deno.test("batchPass example (lib/nn/engine.ts:79)", () => {
+  const batchPass: typeof module63.batchPass = module63.batchPass;
   const spec = {
     X: Float64Array.of(1, 0, 0, 1, 1, 1),
     y: Float64Array.of(1, 0, 1),
@@ -2068,15 +2078,29 @@ Deno.test("batchPass example (lib/nn/engine.ts:77)", () => {
   assert.deepEqual(Array.from(g), [-1 / 3, 0]); // the mean of (1/2 − y)x
 });
 
-Deno.test("fullBatchGradient example (lib/nn/engine.ts:184)", () => {
-  const fullBatchGradient: typeof module62.fullBatchGradient = module62.fullBatchGradient;
+Deno.test("fullBatchGradient example (lib/nn/engine.ts:186)", () => {
+  const fullBatchGradient: typeof module63.fullBatchGradient = module63.fullBatchGradient;
   const kern = fullBatchGradient(Float64Array.of(1, 3), Float64Array.of(0, 1), 2, 1);
   const g = new Float64Array(1);
   if (kern) assert.ok(kern.run(Float64Array.of(0), g) && g[0] === -1);
 });
 
+Deno.test("skipSamples example (lib/nn/engine.ts:209)", () => {
+  const skipSamples: typeof module63.skipSamples = module63.skipSamples;
+  const rRng: typeof module64.rRng = module64.rRng;
+  const a = rRng(42), b = rRng(42);
+  skipSamples(a, 1000, 5);
+  for (let i = 0; i < 5; i++) b.skipSample(1000);
+  assert.equal(a.unifRand(), b.unifRand());
+});
+
+Deno.test("sampleSkipsInWasm example (lib/nn/engine.ts:230)", () => {
+  const sampleSkipsInWasm: typeof module63.sampleSkipsInWasm = module63.sampleSkipsInWasm;
+  assert.equal(typeof sampleSkipsInWasm(), "boolean");
+});
+
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
-  const lipschitzStep: typeof module63.lipschitzStep = module63.lipschitzStep;
+  const lipschitzStep: typeof module65.lipschitzStep = module65.lipschitzStep;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   // XᵀX = diag(2, 8) for these rows, N = 2: L = 8/(4·2) = 1, the step is 1.
   const eta = lipschitzStep(fromRows([[1, 2], [1, -2]]));
@@ -2084,7 +2108,7 @@ Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
 });
 
 Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
-  const gradientDescent: typeof module63.gradientDescent = module63.gradientDescent;
+  const gradientDescent: typeof module65.gradientDescent = module65.gradientDescent;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 0.5], [1, -1], [1, 2], [1, 0]]);
   const { theta } = gradientDescent(X, [1, 0, 1, 0], { iterations: 2000 });
@@ -2092,35 +2116,35 @@ Deno.test("gradientDescent example (lib/nn/gradient_descent.ts:89)", () => {
 });
 
 Deno.test("constant example (lib/nn/layers.ts:30)", () => {
-  const constant: typeof module64.constant = module64.constant;
+  const constant: typeof module66.constant = module66.constant;
   assert.ok(constant(0).initialize(3, 1).every((w) => w === 0));
 });
 
 Deno.test("glorotUniform example (lib/nn/layers.ts:49)", () => {
-  const glorotUniform: typeof module64.glorotUniform = module64.glorotUniform;
+  const glorotUniform: typeof module66.glorotUniform = module66.glorotUniform;
   const w = glorotUniform({ seed: 1 }).initialize(10, 1);
   assert.ok(w.every((x) => Math.abs(x) <= Math.sqrt(6 / 11)));
 });
 
 Deno.test("input example (lib/nn/layers.ts:113)", () => {
-  const input: typeof module64.input = module64.input;
+  const input: typeof module66.input = module66.input;
   const inputs = input({ shape: [10] });
   assert.ok(inputs.shape[0] === null && inputs.shape[1] === 10);
 });
 
 Deno.test("Dense example (lib/nn/layers.ts:157)", () => {
-  const constant: typeof module64.constant = module64.constant;
-  const dense: typeof module64.dense = module64.dense;
-  const input: typeof module64.input = module64.input;
+  const constant: typeof module66.constant = module66.constant;
+  const dense: typeof module66.dense = module66.dense;
+  const input: typeof module66.input = module66.input;
   const layer = dense({ units: 1, activation: "sigmoid", kernelInitializer: constant(0) });
   const out = layer.apply(input({ shape: [3] }));
   assert.ok(out.shape[1] === 1);
 });
 
 Deno.test("dense example (lib/nn/layers.ts:239)", () => {
-  const constant: typeof module64.constant = module64.constant;
-  const dense: typeof module64.dense = module64.dense;
-  const input: typeof module64.input = module64.input;
+  const constant: typeof module66.constant = module66.constant;
+  const dense: typeof module66.dense = module66.dense;
+  const input: typeof module66.input = module66.input;
   const outputs = dense({
     units: 1,
     activation: "sigmoid",
@@ -2131,78 +2155,78 @@ Deno.test("dense example (lib/nn/layers.ts:239)", () => {
 });
 
 Deno.test("sigmoid example (lib/nn/loss.ts:49)", () => {
-  const sigmoid: typeof module65.sigmoid = module65.sigmoid;
+  const sigmoid: typeof module67.sigmoid = module67.sigmoid;
   assert.ok(sigmoid(0) === 0.5);
   assert.ok(sigmoid(-1000) === 0 && sigmoid(1000) === 1); // finite, never NaN
 });
 
 Deno.test("softplus example (lib/nn/loss.ts:66)", () => {
-  const softplus: typeof module65.softplus = module65.softplus;
+  const softplus: typeof module67.softplus = module67.softplus;
   assert.ok(softplus(0) === Math.LN2);
   assert.ok(softplus(1e4) === 1e4);
 });
 
 Deno.test("logSigmoid example (lib/nn/loss.ts:82)", () => {
-  const logSigmoid: typeof module65.logSigmoid = module65.logSigmoid;
+  const logSigmoid: typeof module67.logSigmoid = module67.logSigmoid;
   assert.ok(logSigmoid(-1e4) === -1e4);
   assert.ok(Math.abs(logSigmoid(0) + Math.LN2) < 1e-16);
 });
 
 Deno.test("linearPredictor example (lib/nn/loss.ts:101)", () => {
-  const linearPredictor: typeof module65.linearPredictor = module65.linearPredictor;
+  const linearPredictor: typeof module67.linearPredictor = module67.linearPredictor;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const z = linearPredictor(fromRows([[1, 2], [3, 4]]), [1, -1]);
   assert.ok(z[0] === -1 && z[1] === -1);
 });
 
 Deno.test("logitsOf example (lib/nn/loss.ts:119)", () => {
-  const logitsOf: typeof module65.logitsOf = module65.logitsOf;
+  const logitsOf: typeof module67.logitsOf = module67.logitsOf;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.deepEqual(Array.from(logitsOf(fromRows([[1, 2]]), [3, 4])), [11]);
 });
 
 Deno.test("binaryCrossEntropyWithLogits example (lib/nn/loss.ts:163)", () => {
-  const binaryCrossEntropyWithLogits: typeof module65.binaryCrossEntropyWithLogits =
-    module65.binaryCrossEntropyWithLogits;
+  const binaryCrossEntropyWithLogits: typeof module67.binaryCrossEntropyWithLogits =
+    module67.binaryCrossEntropyWithLogits;
   // one observation with p̂ = 0.5 costs log 2, whatever its label
   assert.ok(binaryCrossEntropyWithLogits([1, 0], [0, 0], { reduction: "mean" }) === Math.LN2);
   assert.ok(binaryCrossEntropyWithLogits([1], [-1e4]) === 1e4); // finite far out
 });
 
 Deno.test("crossEntropyOf example (lib/nn/loss.ts:196)", () => {
-  const crossEntropyOf: typeof module65.crossEntropyOf = module65.crossEntropyOf;
+  const crossEntropyOf: typeof module67.crossEntropyOf = module67.crossEntropyOf;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.equal(crossEntropyOf(fromRows([[1], [2]]), [1, 0], [0]), 2 * Math.LN2);
 });
 
 Deno.test("binaryCrossEntropy example (lib/nn/loss.ts:213)", () => {
-  const binaryCrossEntropy: typeof module65.binaryCrossEntropy = module65.binaryCrossEntropy;
+  const binaryCrossEntropy: typeof module67.binaryCrossEntropy = module67.binaryCrossEntropy;
   assert.ok(binaryCrossEntropy([1, 0], [0.5, 0.5]) === 2 * Math.LN2);
   // p̂ = 0 for a positive label is clipped to 1e-7: a large but finite cost
   assert.ok(Math.abs(binaryCrossEntropy([1], [0]) + Math.log(1e-7)) < 1e-12);
 });
 
 Deno.test("binaryCrossEntropyLoss example (lib/nn/loss.ts:250)", () => {
-  const binaryCrossEntropyLoss: typeof module65.binaryCrossEntropyLoss =
-    module65.binaryCrossEntropyLoss;
+  const binaryCrossEntropyLoss: typeof module67.binaryCrossEntropyLoss =
+    module67.binaryCrossEntropyLoss;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1], [2]]);
   assert.ok(binaryCrossEntropyLoss(X, [1, 0], [0]) === 2 * Math.LN2);
 });
 
 Deno.test("bernoulliLogLikelihood example (lib/nn/loss.ts:275)", () => {
-  const bernoulliLogLikelihood: typeof module65.bernoulliLogLikelihood =
-    module65.bernoulliLogLikelihood;
-  const binaryCrossEntropyLoss: typeof module65.binaryCrossEntropyLoss =
-    module65.binaryCrossEntropyLoss;
+  const bernoulliLogLikelihood: typeof module67.bernoulliLogLikelihood =
+    module67.bernoulliLogLikelihood;
+  const binaryCrossEntropyLoss: typeof module67.binaryCrossEntropyLoss =
+    module67.binaryCrossEntropyLoss;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1, 0.5], [2, -1], [0.3, 0.3]]), y = [1, 0, 1], theta = [0.2, -0.4];
   assert.ok(bernoulliLogLikelihood(X, y, theta) === -binaryCrossEntropyLoss(X, y, theta));
 });
 
 Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
-  const binaryCrossEntropyGradient: typeof module65.binaryCrossEntropyGradient =
-    module65.binaryCrossEntropyGradient;
+  const binaryCrossEntropyGradient: typeof module67.binaryCrossEntropyGradient =
+    module67.binaryCrossEntropyGradient;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   // at θ = 0 every p̂ is 1/2: gradient = Σ (1/2 − y) x = (0.5·1) + (−0.5·3) = −1
   const g = binaryCrossEntropyGradient(fromRows([[1], [3]]), [0, 1], [0]);
@@ -2210,7 +2234,7 @@ Deno.test("binaryCrossEntropyGradient example (lib/nn/loss.ts:298)", () => {
 });
 
 Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
-  const tutorialGradientInto: typeof module65.tutorialGradientInto = module65.tutorialGradientInto;
+  const tutorialGradientInto: typeof module67.tutorialGradientInto = module67.tutorialGradientInto;
   const g = new Float64Array(1);
   tutorialGradientInto(
     Float64Array.of(1, 3),
@@ -2226,17 +2250,17 @@ Deno.test("tutorialGradientInto example (lib/nn/loss.ts:334)", () => {
 });
 
 Deno.test("bernoulliLogLikelihoodGradient example (lib/nn/loss.ts:368)", () => {
-  const bernoulliLogLikelihoodGradient: typeof module65.bernoulliLogLikelihoodGradient =
-    module65.bernoulliLogLikelihoodGradient;
+  const bernoulliLogLikelihoodGradient: typeof module67.bernoulliLogLikelihoodGradient =
+    module67.bernoulliLogLikelihoodGradient;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   assert.ok(bernoulliLogLikelihoodGradient(fromRows([[1], [3]]), [0, 1], [0])[0] === 1);
 });
 
 Deno.test("Model example (lib/nn/model.ts:53)", () => {
-  const constant: typeof module64.constant = module64.constant;
-  const dense: typeof module64.dense = module64.dense;
-  const input: typeof module64.input = module64.input;
-  const model: typeof module66.model = module66.model;
+  const constant: typeof module66.constant = module66.constant;
+  const dense: typeof module66.dense = module66.dense;
+  const input: typeof module66.input = module66.input;
+  const model: typeof module68.model = module68.model;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const inputs = input({ shape: [1] });
   const m = model({
@@ -2256,12 +2280,12 @@ Deno.test("Model example (lib/nn/model.ts:53)", () => {
 });
 
 Deno.test("model example (lib/nn/model.ts:344)", async () => {
-  const adam: typeof module45.adam = module45.adam;
-  const constant: typeof module45.constant = module45.constant;
-  const dense: typeof module45.dense = module45.dense;
-  const fromRows: typeof module45.fromRows = module45.fromRows;
-  const input: typeof module45.input = module45.input;
-  const model: typeof module45.model = module45.model;
+  const adam: typeof module46.adam = module46.adam;
+  const constant: typeof module46.constant = module46.constant;
+  const dense: typeof module46.dense = module46.dense;
+  const fromRows: typeof module46.fromRows = module46.fromRows;
+  const input: typeof module46.input = module46.input;
+  const model: typeof module46.model = module46.model;
   const inputs = input({ shape: [2] });
   const outputs = dense({
     units: 1,
@@ -2279,31 +2303,31 @@ Deno.test("model example (lib/nn/model.ts:344)", async () => {
 });
 
 Deno.test("tutorialNetwork example (lib/nn/network.ts:60)", () => {
-  const tutorialNetwork: typeof module67.tutorialNetwork = module67.tutorialNetwork;
+  const tutorialNetwork: typeof module69.tutorialNetwork = module69.tutorialNetwork;
   const net = tutorialNetwork(10);
   assert.equal(net.countParams(), 10);
 });
 
 Deno.test("numericalGradient example (lib/nn/numerical_gradient.ts:16)", () => {
-  const numericalGradient: typeof module68.numericalGradient = module68.numericalGradient;
+  const numericalGradient: typeof module70.numericalGradient = module70.numericalGradient;
   const g = numericalGradient((t) => t[0] * t[0] + 3 * t[1], [2, 5]);
   assert.ok(Math.abs(g[0] - 4) < 1e-6 && Math.abs(g[1] - 3) < 1e-6);
 });
 
 Deno.test("checkDtype example (lib/nn/optimizer.ts:34)", () => {
-  const checkDtype: typeof module69.checkDtype = module69.checkDtype;
+  const checkDtype: typeof module71.checkDtype = module71.checkDtype;
   assert.equal(checkDtype("float32"), "float32");
   assert.throws(() => checkDtype("float16"), /must be "float64" or "float32", got float16/);
 });
 
 Deno.test("checkStep example (lib/nn/optimizer.ts:52)", () => {
-  const checkStep: typeof module69.checkStep = module69.checkStep;
+  const checkStep: typeof module71.checkStep = module71.checkStep;
   checkStep(new Float64Array(2), [0.1, 0.2], -1); // passes
   assert.throws(() => checkStep(new Float64Array(2), [0.1], -1), /`grads` has 1 entries/);
 });
 
 Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
-  const adam: typeof module60.adam = module60.adam;
+  const adam: typeof module61.adam = module61.adam;
   const opt = adam();
   opt.step(new Float64Array(1), [1]);
   opt.dtype = "float32"; // resets
@@ -2311,23 +2335,23 @@ Deno.test("OptimizerBase example (lib/nn/optimizer.ts:82)", () => {
 });
 
 Deno.test("getOptimizer example (lib/nn/optimizers.ts:21)", () => {
-  const getOptimizer: typeof module70.getOptimizer = module70.getOptimizer;
+  const getOptimizer: typeof module72.getOptimizer = module72.getOptimizer;
   assert.ok(getOptimizer("adam").learningRate === 0.001);
 });
 
 Deno.test("formatEpoch example (lib/nn/progress.ts:58)", () => {
-  const formatEpoch: typeof module71.formatEpoch = module71.formatEpoch;
+  const formatEpoch: typeof module73.formatEpoch = module73.formatEpoch;
   const line = formatEpoch(9, 1000, { loss: Math.LN2 }, 3.2);
   assert.ok(line === "Epoch 10/1000 - 3 ms - loss: 0.6931");
 });
 
 Deno.test("inJupyterKernel example (lib/nn/progress.ts:81)", () => {
-  const inJupyterKernel: typeof module71.inJupyterKernel = module71.inJupyterKernel;
+  const inJupyterKernel: typeof module73.inJupyterKernel = module73.inJupyterKernel;
   assert.ok(inJupyterKernel() === false); // under `deno test`
 });
 
 Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
-  const terminalProgress: typeof module71.terminalProgress = module71.terminalProgress;
+  const terminalProgress: typeof module73.terminalProgress = module73.terminalProgress;
   const out: string[] = [];
   const r = terminalProgress({ lines: 2, write: (s) => out.push(s) });
   r.onTrainBegin?.({ epochs: 4, steps: 1, samples: 10, batchSize: 10 });
@@ -2336,7 +2360,7 @@ Deno.test("terminalProgress example (lib/nn/progress.ts:102)", () => {
 });
 
 Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
-  const jupyterProgress: typeof module71.jupyterProgress = module71.jupyterProgress;
+  const jupyterProgress: typeof module73.jupyterProgress = module73.jupyterProgress;
   const calls: { update?: boolean }[] = [];
   const r = jupyterProgress({ display: (_b, o) => calls.push(o), minIntervalMs: 0 });
   r.onTrainBegin?.({ epochs: 3, steps: 1, samples: 10, batchSize: 10 });
@@ -2345,13 +2369,13 @@ Deno.test("jupyterProgress example (lib/nn/progress.ts:159)", () => {
 });
 
 Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
-  const progressFor: typeof module71.progressFor = module71.progressFor;
+  const progressFor: typeof module73.progressFor = module73.progressFor;
   assert.ok(progressFor(0) === undefined);
 });
 
 Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
-  const scratchAdam: typeof module72.scratchAdam = module72.scratchAdam;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const scratchAdam: typeof module74.scratchAdam = module74.scratchAdam;
+  const generateData: typeof module45.generateData = module45.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it
   const { theta } = scratchAdam(X, y, { rng });
   // R (the tutorial's loop): theta[3] = 0.14967359670324604
@@ -2359,14 +2383,14 @@ Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
 });
 
 Deno.test("sgd example (lib/nn/sgd.ts:70)", () => {
-  const sgd: typeof module73.sgd = module73.sgd;
+  const sgd: typeof module75.sgd = module75.sgd;
   const w = new Float64Array([1]);
   sgd({ learningRate: 0.1 }).step(w, [2]);
   assert.ok(Math.abs(w[0] - 0.8) < 1e-15);
 });
 
 Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
-  const CounterRng: typeof module74.CounterRng = module74.CounterRng;
+  const CounterRng: typeof module76.CounterRng = module76.CounterRng;
   const a = new CounterRng(7), b = new CounterRng(7);
   a.next();
   a.next();
@@ -2375,37 +2399,37 @@ Deno.test("CounterRng example (lib/nn/shuffle.ts:13)", () => {
 });
 
 Deno.test("RowOrder example (lib/nn/shuffle.ts:48)", () => {
-  const RowOrder: typeof module74.RowOrder = module74.RowOrder;
+  const RowOrder: typeof module76.RowOrder = module76.RowOrder;
   const order = new RowOrder(4, 0);
   const rows = Array.from(order.shuffle()!);
   assert.deepEqual([...rows].sort(), [0, 1, 2, 3]);
 });
 
 Deno.test("ModelSummary example (lib/nn/summary.ts:24)", () => {
-  const dense: typeof module64.dense = module64.dense;
-  const input: typeof module64.input = module64.input;
-  const model: typeof module66.model = module66.model;
+  const dense: typeof module66.dense = module66.dense;
+  const input: typeof module66.input = module66.input;
+  const model: typeof module68.model = module68.model;
   const inputs = input({ shape: [10] });
   const m = model({ inputs, outputs: dense({ units: 1, activation: "sigmoid" }).apply(inputs) });
   assert.ok(m.summary().toString().includes("Total params: 11"));
 });
 
 Deno.test("fitSettings example (lib/nn/train.ts:74)", () => {
-  const fitSettings: typeof module75.fitSettings = module75.fitSettings;
+  const fitSettings: typeof module77.fitSettings = module77.fitSettings;
   const s = fitSettings({ epochs: 5, batchSize: undefined });
   assert.ok(s.epochs === 5 && s.batchSize === 32 && s.engine === "fast");
 });
 
 Deno.test("trainParams example (lib/nn/train.ts:136)", () => {
-  const trainParams: typeof module75.trainParams = module75.trainParams;
+  const trainParams: typeof module77.trainParams = module77.trainParams;
   assert.deepEqual(trainParams(10, 4, 3), { epochs: 4, steps: 4, samples: 10, batchSize: 3 });
 });
 
 Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
-  const trainEpochs: typeof module75.trainEpochs = module75.trainEpochs;
-  const batchPass: typeof module62.batchPass = module62.batchPass;
-  const adam: typeof module60.adam = module60.adam;
-  const fitSettings: typeof module75.fitSettings = module75.fitSettings;
+  const trainEpochs: typeof module77.trainEpochs = module77.trainEpochs;
+  const batchPass: typeof module63.batchPass = module63.batchPass;
+  const adam: typeof module61.adam = module61.adam;
+  const fitSettings: typeof module77.fitSettings = module77.fitSettings;
   const unit = { k: 1, useBias: false }, X = Float64Array.of(-1, 1), y = Float64Array.of(0, 1);
   const settings = fitSettings({ epochs: 3, batchSize: 2, verbose: 0 });
   const pass = batchPass(
@@ -2420,9 +2444,9 @@ Deno.test("trainEpochs example (lib/nn/train.ts:152)", () => {
 });
 
 Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
-  const fromRows: typeof module45.fromRows = module45.fromRows;
-  const TrainingError: typeof module45.TrainingError = module45.TrainingError;
-  const tutorialNetwork: typeof module45.tutorialNetwork = module45.tutorialNetwork;
+  const fromRows: typeof module46.fromRows = module46.fromRows;
+  const TrainingError: typeof module46.TrainingError = module46.TrainingError;
+  const tutorialNetwork: typeof module46.tutorialNetwork = module46.tutorialNetwork;
   const X = fromRows([[1e200], [-1e200], [2e200], [-3e200]]);
   assert.throws(
     () => tutorialNetwork(1).fitSync(X, [1, 0, 1, 0], { epochs: 5, batchSize: 4, verbose: 0 }),
@@ -2432,15 +2456,15 @@ Deno.test("TrainingError example (lib/nn/training_checks.ts:19)", () => {
 });
 
 Deno.test("checkFloat32 example (lib/nn/training_checks.ts:48)", () => {
-  const checkFloat32: typeof module76.checkFloat32 = module76.checkFloat32;
+  const checkFloat32: typeof module78.checkFloat32 = module78.checkFloat32;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   checkFloat32("X", fromRows([[1, 3e38]]));
   assert.throws(() => checkFloat32("X", fromRows([[1, 4e38]])), /row 1, column 2/);
 });
 
 Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
-  const checkEpoch: typeof module76.checkEpoch = module76.checkEpoch;
-  const TrainingError: typeof module76.TrainingError = module76.TrainingError;
+  const checkEpoch: typeof module78.checkEpoch = module78.checkEpoch;
+  const TrainingError: typeof module78.TrainingError = module78.TrainingError;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[1e300], [2]]);
   checkEpoch(0, 10, 0.69, Float64Array.of(0.1), X, "float64", 0.001);
@@ -2451,14 +2475,14 @@ Deno.test("checkEpoch example (lib/nn/training_checks.ts:75)", () => {
 });
 
 Deno.test("logR example (lib/r/_libm.ts:147)", () => {
-  const logR: typeof module77.logR = module77.logR;
+  const logR: typeof module79.logR = module79.logR;
   assert.equal(logR(0.5), -Math.LN2);
   assert.equal(logR(2), Math.log(2)); // outside (0, 0.9375): Math.log
 });
 
 Deno.test("binomialSampler example (lib/r/binomial.ts:42)", () => {
-  const binomialSampler: typeof module78.binomialSampler = module78.binomialSampler;
-  const mersenneTwister: typeof module79.mersenneTwister = module79.mersenneTwister;
+  const binomialSampler: typeof module80.binomialSampler = module80.binomialSampler;
+  const mersenneTwister: typeof module81.mersenneTwister = module81.mersenneTwister;
   // R: set.seed(42); rbinom(3, 1, 0.5)  ->  1 1 0
   const draw = binomialSampler(mersenneTwister(42).unifRand, 1, 0.5);
   assert.deepEqual([draw(), draw(), draw()], [1, 1, 0]);
@@ -2472,32 +2496,32 @@ Deno.test("logDbinom example (lib/r/dbinom.ts:97)", () => {
 });
 
 Deno.test("dnorm example (lib/r/distributions.ts:21)", () => {
-  const dnorm: typeof module80.dnorm = module80.dnorm;
+  const dnorm: typeof module82.dnorm = module82.dnorm;
   assert.ok(Math.abs(dnorm(0) - 0.3989422804014327) < 1e-16 && dnorm(40) === 0);
 });
 
 Deno.test("roundHalfEven example (lib/r/distributions.ts:44)", () => {
-  const roundHalfEven: typeof module80.roundHalfEven = module80.roundHalfEven;
+  const roundHalfEven: typeof module82.roundHalfEven = module82.roundHalfEven;
   assert.deepEqual([0.5, 1.5, 2.5, -2.5, 2.6].map(roundHalfEven), [0, 2, 2, -2, 3]);
 });
 
 Deno.test("pcauchy example (lib/r/distributions.ts:71)", () => {
-  const pcauchy: typeof module80.pcauchy = module80.pcauchy;
+  const pcauchy: typeof module82.pcauchy = module82.pcauchy;
   assert.ok(pcauchy(0) === 0.5 && pcauchy(1) === 0.75 && pcauchy(-Infinity) === 0);
 });
 
 Deno.test("qcauchy example (lib/r/distributions.ts:91)", () => {
-  const qcauchy: typeof module80.qcauchy = module80.qcauchy;
+  const qcauchy: typeof module82.qcauchy = module82.qcauchy;
   assert.ok(qcauchy(0.5) === 0 && qcauchy(0.75) === 1 && qcauchy(0.25) === -1);
 });
 
 Deno.test("dcauchy example (lib/r/distributions.ts:115)", () => {
-  const dcauchy: typeof module80.dcauchy = module80.dcauchy;
+  const dcauchy: typeof module82.dcauchy = module82.dcauchy;
   assert.ok(dcauchy(0) === 1 / Math.PI);
 });
 
 Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
-  const formatColumn: typeof module81.formatColumn = module81.formatColumn;
+  const formatColumn: typeof module83.formatColumn = module83.formatColumn;
   // R: format(c(1.125289034, -0.003352472)) gives " 1.125289034" "-0.003352472"
   const [a, b] = formatColumn([1.125289034, -0.003352472]);
   assert.ok(a === "1.125289034" && b === "-0.003352472");
@@ -2506,73 +2530,73 @@ Deno.test("formatColumn example (lib/r/format.ts:18)", () => {
 });
 
 Deno.test("formatNumbers example (lib/r/format.ts:70)", () => {
-  const formatNumbers: typeof module81.formatNumbers = module81.formatNumbers;
+  const formatNumbers: typeof module83.formatNumbers = module83.formatNumbers;
   // R: format(c(-0.026, 1.247, NA), digits = 4) gives "-0.026" " 1.247" "    NA"
   assert.ok(formatNumbers([-0.026, 1.247, null], 4).join("|") === "-0.026| 1.247|    NA");
 });
 
 Deno.test("roundTo example (lib/r/format.ts:87)", () => {
-  const roundTo: typeof module81.roundTo = module81.roundTo;
+  const roundTo: typeof module83.roundTo = module83.roundTo;
   assert.equal(roundTo(1.23456, 2), 1.23);
 });
 
 Deno.test("formatPval example (lib/r/format.ts:101)", () => {
-  const formatPval: typeof module81.formatPval = module81.formatPval;
+  const formatPval: typeof module83.formatPval = module83.formatPval;
   assert.deepEqual(formatPval([0.0123, 1e-20], 3), ["0.0123", "<2e-16"]);
 });
 
 Deno.test("zapsmall example (lib/r/format.ts:142)", () => {
-  const zapsmall: typeof module81.zapsmall = module81.zapsmall;
+  const zapsmall: typeof module83.zapsmall = module83.zapsmall;
   assert.deepEqual(zapsmall([1, 1e-20], 7), [1, 0]);
 });
 
 Deno.test("clampedExp example (lib/r/logit.ts:22)", () => {
-  const clampedExp: typeof module82.clampedExp = module82.clampedExp;
+  const clampedExp: typeof module84.clampedExp = module84.clampedExp;
   assert.ok(clampedExp(1) === Math.exp(1) && clampedExp(-40) === Number.EPSILON);
 });
 
 Deno.test("linkinv example (lib/r/logit.ts:36)", () => {
-  const linkinv: typeof module82.linkinv = module82.linkinv;
+  const linkinv: typeof module84.linkinv = module84.linkinv;
   assert.ok(linkinv(0) === 0.5 && linkinv(1000) < 1);
 });
 
 Deno.test("muEta example (lib/r/logit.ts:52)", () => {
-  const clampedExp: typeof module82.clampedExp = module82.clampedExp;
-  const muEta: typeof module82.muEta = module82.muEta;
+  const clampedExp: typeof module84.clampedExp = module84.clampedExp;
+  const muEta: typeof module84.muEta = module84.muEta;
   assert.ok(muEta(0, clampedExp(0)) === 0.25 && muEta(31, clampedExp(31)) === Number.EPSILON);
 });
 
 Deno.test("devResid example (lib/r/logit.ts:72)", () => {
-  const devResid: typeof module82.devResid = module82.devResid;
+  const devResid: typeof module84.devResid = module84.devResid;
   assert.ok(devResid(1, 0.5) === 2 * Math.LN2 && devResid(0, 0.5) === 2 * Math.LN2);
 });
 
-Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:91)", () => {
-  const mersenneTwister: typeof module79.mersenneTwister = module79.mersenneTwister;
+Deno.test("mersenneTwister example (lib/r/mersenne_twister.ts:98)", () => {
+  const mersenneTwister: typeof module81.mersenneTwister = module81.mersenneTwister;
   // R: set.seed(42); runif(1)  ->  0.914806043496355
   assert.equal(mersenneTwister(42).unifRand(), 0.91480604349635541);
 });
 
 Deno.test("pnorm example (lib/r/nmath.ts:16)", () => {
-  const pnorm: typeof module83.pnorm = module83.pnorm;
+  const pnorm: typeof module85.pnorm = module85.pnorm;
   assert.ok(Math.abs(pnorm(1.959963984540054) - 0.975) < 1e-15);
 });
 
 Deno.test("pchisqUpper example (lib/r/pchisq.ts:35)", () => {
-  const pchisqUpper: typeof module84.pchisqUpper = module84.pchisqUpper;
+  const pchisqUpper: typeof module86.pchisqUpper = module86.pchisqUpper;
   assert.ok(Math.abs(pchisqUpper(3.841458820694124, 1) - 0.05) < 1e-15);
   assert.ok(Math.abs(pchisqUpper(2, 2) - Math.exp(-1)) < 1e-16);
   assert.equal(pchisqUpper(0, 3), 1);
 });
 
 Deno.test("qnorm example (lib/r/qnorm.ts:18)", () => {
-  const qnorm: typeof module85.qnorm = module85.qnorm;
+  const qnorm: typeof module87.qnorm = module87.qnorm;
   assert.ok(qnorm(0.5) === 0);
   assert.ok(Math.abs(qnorm(0.975) - 1.959963984540054) < 1e-15);
 });
 
 Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
-  const dqrdc2: typeof module86.dqrdc2 = module86.dqrdc2;
+  const dqrdc2: typeof module88.dqrdc2 = module88.dqrdc2;
   // Columns (1,1,1) and (2,2,2) are collinear: rank 1, the second column is pivoted out.
   const x = Float64Array.from([1, 1, 1, 2, 2, 2]);
   const pivot = Int32Array.from([0, 1]);
@@ -2581,14 +2605,14 @@ Deno.test("dqrdc2 example (lib/r/qr.ts:60)", () => {
 });
 
 Deno.test("qrls example (lib/r/qr.ts:187)", () => {
-  const qrls: typeof module86.qrls = module86.qrls;
+  const qrls: typeof module88.qrls = module88.qrls;
   // y = 1 + 2 t on t = 0, 1, 2: columns (1,1,1) and (0,1,2).
   const fit = qrls(Float64Array.from([1, 1, 1, 0, 1, 2]), 3, 2, Float64Array.from([1, 3, 5]), 1e-7);
   assert.ok(Math.abs(fit.coefficients[0] - 1) < 1e-12 && Math.abs(fit.coefficients[1] - 2) < 1e-12);
 });
 
 Deno.test("rRng example (lib/r/random.ts:137)", () => {
-  const rRng: typeof module87.rRng = module87.rRng;
+  const rRng: typeof module64.rRng = module64.rRng;
   // R: set.seed(42); runif(2)  ->  0.914806043496355 0.937075413297862
   const u = rRng(42).runif(2);
   assert.ok(u[0] === 0.91480604349635541 && u[1] === 0.93707541329786181);
@@ -2601,38 +2625,46 @@ Deno.test("rRng example (lib/r/random.ts:137)", () => {
   assert.ok(a.unifRand() === b.unifRand());
 });
 
-Deno.test("seedrandomRng example (lib/r/random.ts:174)", () => {
-  const seedrandomRng: typeof module87.seedrandomRng = module87.seedrandomRng;
+Deno.test("mersenneTwisterOf example (lib/r/random.ts:174)", () => {
+  const mersenneTwisterOf: typeof module64.mersenneTwisterOf = module64.mersenneTwisterOf;
+  const rRng: typeof module64.rRng = module64.rRng;
+  const seedrandomRng: typeof module64.seedrandomRng = module64.seedrandomRng;
+  assert.equal(mersenneTwisterOf(rRng(1))?.position, 624); // after set.seed(1): a twist first
+  assert.equal(mersenneTwisterOf(seedrandomRng(1)), undefined);
+});
+
+Deno.test("seedrandomRng example (lib/r/random.ts:195)", () => {
+  const seedrandomRng: typeof module64.seedrandomRng = module64.seedrandomRng;
   const a = seedrandomRng(42).rnorm(3), b = seedrandomRng("42").rnorm(3);
   assert.ok(a.every((x, i) => x === b[i]));
 });
 
 Deno.test("unifIndex example (lib/r/sample.ts:25)", () => {
-  const unifIndex: typeof module88.unifIndex = module88.unifIndex;
+  const unifIndex: typeof module89.unifIndex = module89.unifIndex;
   // 3 bits from u = 0.3: floor(0.3·65536) mod 8 = 19660 mod 8 = 4, which is below 5
   assert.equal(unifIndex(() => 0.3, 5), 4);
 });
 
 Deno.test("permutationInto example (lib/r/sample.ts:50)", () => {
-  const permutationInto: typeof module88.permutationInto = module88.permutationInto;
-  const rRng: typeof module87.rRng = module87.rRng;
+  const permutationInto: typeof module89.permutationInto = module89.permutationInto;
+  const rRng: typeof module64.rRng = module64.rRng;
   const out = new Int32Array(5);
   permutationInto(rRng(42).unifRand, 5, out, new Int32Array(5));
   assert.deepEqual(Array.from(out), [0, 4, 3, 2, 1]); // R: set.seed(42); sample(5) - 1
 });
 
 Deno.test("regularize example (lib/r/spline.ts:24)", () => {
-  const regularize: typeof module89.regularize = module89.regularize;
+  const regularize: typeof module90.regularize = module90.regularize;
   assert.deepEqual(regularize([2, 1, 2], [10, 5, 20]), { x: [1, 2], y: [5, 15] });
 });
 
 Deno.test("seqLength example (lib/r/spline.ts:51)", () => {
-  const seqLength: typeof module89.seqLength = module89.seqLength;
+  const seqLength: typeof module90.seqLength = module90.seqLength;
   assert.deepEqual(seqLength(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 Deno.test("spline example (lib/r/spline.ts:160)", () => {
-  const spline: typeof module89.spline = module89.spline;
+  const spline: typeof module90.spline = module90.spline;
   // Four points of y = x³: the fmm end conditions reproduce a cubic exactly.
   const s = spline([0, 1, 2, 3], [0, 1, 8, 27]);
   assert.equal(s.x.length, 12);
@@ -2640,17 +2672,17 @@ Deno.test("spline example (lib/r/spline.ts:160)", () => {
 });
 
 Deno.test("approx example (lib/r/spline.ts:182)", () => {
-  const approx: typeof module89.approx = module89.approx;
+  const approx: typeof module90.approx = module90.approx;
   assert.deepEqual(approx([0, 1, 2], [0, 10, 30], [0.5, 1.5, 3]), [5, 20, NaN]);
 });
 
 Deno.test("axisDomain example (lib/view/axes.ts:34)", () => {
-  const axisDomain: typeof module90.axisDomain = module90.axisDomain;
+  const axisDomain: typeof module91.axisDomain = module91.axisDomain;
   assert.deepEqual(axisDomain({ label: "x" }, [0, 10], "x"), [-0.5, 10.5]);
 });
 
 Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
-  const plotAxis: typeof module90.plotAxis = module90.plotAxis;
+  const plotAxis: typeof module91.plotAxis = module91.plotAxis;
   const { options, marks } = plotAxis(
     { label: "epochs", type: "log" },
     [10, 5000],
@@ -2662,12 +2694,12 @@ Deno.test("plotAxis example (lib/view/axes.ts:60)", () => {
 });
 
 Deno.test("countAxis example (lib/view/axes.ts:119)", () => {
-  const countAxis: typeof module90.countAxis = module90.countAxis;
+  const countAxis: typeof module91.countAxis = module91.countAxis;
   assert.deepEqual(countAxis("epochs", [10, 300]).ticks, [10, 20, 50, 100, 200]);
 });
 
 Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
-  const lineChart: typeof module91.lineChart = module91.lineChart;
+  const lineChart: typeof module92.lineChart = module92.lineChart;
   const panel = lineChart({
     series: [
       { name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] },
@@ -2683,7 +2715,7 @@ Deno.test("lineChart example (lib/view/charts.ts:90)", () => {
 });
 
 Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
-  const lineChartPlot: typeof module91.lineChartPlot = module91.lineChartPlot;
+  const lineChartPlot: typeof module92.lineChartPlot = module92.lineChartPlot;
   const options = lineChartPlot({
     series: [{ name: "a", points: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }],
     x: { label: "x" },
@@ -2693,53 +2725,53 @@ Deno.test("lineChartPlot example (lib/view/charts.ts:116)", () => {
 });
 
 Deno.test("groupBy example (lib/view/charts.ts:328)", () => {
-  const groupBy: typeof module91.groupBy = module91.groupBy;
+  const groupBy: typeof module92.groupBy = module92.groupBy;
   const g = groupBy([{ m: "b" }, { m: "a" }, { m: "b" }], (r) => r.m);
   assert.deepEqual([...g.keys()], ["b", "a"]);
 });
 
 Deno.test("networkDiagram example (lib/view/diagram.ts:31)", () => {
-  const networkDiagram: typeof module92.networkDiagram = module92.networkDiagram;
+  const networkDiagram: typeof module93.networkDiagram = module93.networkDiagram;
   const fig = networkDiagram(3);
   assert.ok(fig.svg.includes("x₃") && fig.svg.includes("θ₂") && fig.alt.includes("3 inputs"));
 });
 
 Deno.test("Table example (lib/view/display.ts:35)", () => {
-  const table: typeof module93.table = module93.table;
+  const table: typeof module94.table = module94.table;
   const t = table([[0.5, 1]], { columns: ["p", "y"], rowNames: ["1"] });
   assert.ok(t.toString() === "    p y\n1 0.5 1" && t.toHtml().startsWith("<table"));
 });
 
 Deno.test("table example (lib/view/display.ts:131)", () => {
-  const table: typeof module93.table = module93.table;
+  const table: typeof module94.table = module94.table;
   const t = table([[1.5, 1], [0.25, 0]], { columns: ["X1", "target"] });
   assert.ok(t.toString() === "  X1 target\n1.50      1\n0.25      0");
 });
 
 Deno.test("headTable example (lib/view/display.ts:159)", () => {
-  const headTable: typeof module93.headTable = module93.headTable;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const headTable: typeof module94.headTable = module94.headTable;
+  const generateData: typeof module45.generateData = module45.generateData;
   const t = headTable(generateData(), 1);
   assert.ok(t.toString().startsWith("        X1       X2"));
 });
 
 Deno.test("sideBySide example (lib/view/display.ts:180)", () => {
-  const sideBySide: typeof module93.sideBySide = module93.sideBySide;
+  const sideBySide: typeof module94.sideBySide = module94.sideBySide;
   const v = sideBySide(["R", "a"], ["TypeScript", "a"]);
   assert.ok(v.toString() === "R\na\n\nTypeScript\na");
 });
 
 Deno.test("Figure example (lib/view/figure.ts:25)", () => {
-  const Figure: typeof module94.Figure = module94.Figure;
-  const jupyterDisplay: typeof module37.jupyterDisplay = module37.jupyterDisplay;
+  const Figure: typeof module95.Figure = module95.Figure;
+  const jupyterDisplay: typeof module38.jupyterDisplay = module38.jupyterDisplay;
   const fig = new Figure('<svg xmlns="http://www.w3.org/2000/svg"></svg>', "An empty figure.");
   const bundle = fig[jupyterDisplay]();
   assert.ok(bundle["image/svg+xml"] === fig.svg && bundle["text/plain"] === "An empty figure.");
 });
 
 Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
-  const Plot = module95;
-  const renderPanel: typeof module94.renderPanel = module94.renderPanel;
+  const Plot = module96;
+  const renderPanel: typeof module95.renderPanel = module95.renderPanel;
   const p = renderPanel({
     width: 200,
     height: 100,
@@ -2749,17 +2781,17 @@ Deno.test("renderPanel example (lib/view/figure.ts:77)", () => {
 });
 
 Deno.test("composeFigure example (lib/view/figure.ts:122)", () => {
-  const Plot = module95;
-  const composeFigure: typeof module94.composeFigure = module94.composeFigure;
-  const renderPanel: typeof module94.renderPanel = module94.renderPanel;
+  const Plot = module96;
+  const composeFigure: typeof module95.composeFigure = module95.composeFigure;
+  const renderPanel: typeof module95.renderPanel = module95.renderPanel;
   const panel = renderPanel({ width: 300, height: 120, marks: [Plot.ruleY([0])] });
   const fig = composeFigure([panel], { caption: "A rule at zero.", alt: "One horizontal line." });
   assert.ok(fig.svg.includes("A rule at zero.") && fig.alt === "One horizontal line.");
 });
 
 Deno.test("plot example (lib/view/figure.ts:192)", () => {
-  const Plot = module95;
-  const plot: typeof module94.plot = module94.plot;
+  const Plot = module96;
+  const plot: typeof module95.plot = module95.plot;
   const fig = plot({ marks: [Plot.dot([{ x: 1, y: 2 }], { x: "x", y: "y" })] }, {
     caption: "One point.",
     alt: "A single dot at x = 1, y = 2.",
@@ -2768,7 +2800,7 @@ Deno.test("plot example (lib/view/figure.ts:192)", () => {
 });
 
 Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
-  const dodgeLabels: typeof module96.dodgeLabels = module96.dodgeLabels;
+  const dodgeLabels: typeof module97.dodgeLabels = module97.dodgeLabels;
   // Two labels 4 apart that need 12: each moves 4 away from the other.
   assert.deepEqual(dodgeLabels([100, 104], { gap: 12 }), [96, 108]);
   // Labels far apart do not move.
@@ -2778,18 +2810,18 @@ Deno.test("dodgeLabels example (lib/view/labels.ts:40)", () => {
 });
 
 Deno.test("textWidth example (lib/view/labels.ts:156)", () => {
-  const textWidth: typeof module96.textWidth = module96.textWidth;
+  const textWidth: typeof module97.textWidth = module97.textWidth;
   assert.ok(Math.abs(textWidth("0123456789", 10) - 63.6) < 1e-9);
   assert.ok(textWidth("ill", 10) < textWidth("www", 10));
 });
 
 Deno.test("wrapText example (lib/view/labels.ts:181)", () => {
-  const wrapText: typeof module96.wrapText = module96.wrapText;
+  const wrapText: typeof module97.wrapText = module97.wrapText;
   assert.deepEqual(wrapText("aaa bbb ccc", 45, 10), ["aaa bbb", "ccc"]);
 });
 
 Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
-  const powerOfTen: typeof module96.powerOfTen = module96.powerOfTen;
+  const powerOfTen: typeof module97.powerOfTen = module97.powerOfTen;
   assert.equal(powerOfTen(1e-4), "10⁻⁴");
   assert.equal(powerOfTen(1e3), "10³");
   assert.equal(powerOfTen(0.1), "0.1");
@@ -2797,7 +2829,7 @@ Deno.test("powerOfTen example (lib/view/labels.ts:228)", () => {
 });
 
 Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
-  const readableNumber: typeof module96.readableNumber = module96.readableNumber;
+  const readableNumber: typeof module97.readableNumber = module97.readableNumber;
   assert.equal(readableNumber(-0.21189), "−0.212");
   assert.equal(readableNumber(1.5e-8), "1.5·10⁻⁸");
   assert.equal(readableNumber(0), "0");
@@ -2805,69 +2837,69 @@ Deno.test("readableNumber example (lib/view/labels.ts:251)", () => {
 });
 
 Deno.test("logTicks example (lib/view/labels.ts:275)", () => {
-  const logTicks: typeof module96.logTicks = module96.logTicks;
+  const logTicks: typeof module97.logTicks = module97.logTicks;
   assert.deepEqual(logTicks(5e-5, 200, 10), [1e-4, 1e-3, 0.01, 0.1, 1, 10, 100]);
   assert.deepEqual(logTicks(1e-13, 1e3, 6), [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]);
 });
 
 Deno.test("countTicks example (lib/view/labels.ts:304)", () => {
-  const countTicks: typeof module96.countTicks = module96.countTicks;
+  const countTicks: typeof module97.countTicks = module97.countTicks;
   assert.deepEqual(countTicks(10, 5000), [10, 20, 50, 100, 200, 500, 1000, 2000, 5000]);
 });
 
 Deno.test("PALETTE example (lib/view/labels.ts:336)", () => {
-  const contrastRatio: typeof module96.contrastRatio = module96.contrastRatio;
-  const PALETTE: typeof module96.PALETTE = module96.PALETTE;
+  const contrastRatio: typeof module97.contrastRatio = module97.contrastRatio;
+  const PALETTE: typeof module97.PALETTE = module97.PALETTE;
   assert.ok(PALETTE.every((c) => contrastRatio(c, "#ffffff") >= 4.5));
 });
 
 Deno.test("contrastRatio example (lib/view/labels.ts:361)", () => {
-  const contrastRatio: typeof module96.contrastRatio = module96.contrastRatio;
+  const contrastRatio: typeof module97.contrastRatio = module97.contrastRatio;
   assert.equal(contrastRatio("#000000", "#ffffff"), 21);
 });
 
 Deno.test("featureHistograms example (lib/view/plots.ts:28)", () => {
-  const featureHistograms: typeof module97.featureHistograms = module97.featureHistograms;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const featureHistograms: typeof module98.featureHistograms = module98.featureHistograms;
+  const generateData: typeof module45.generateData = module45.generateData;
   const fig = featureHistograms(generateData({ n: 50, k: 2 }));
   assert.ok(fig.svg.includes("X2") && fig.alt.includes("2 histograms"));
 });
 
 Deno.test("targetBalance example (lib/view/plots.ts:103)", () => {
-  const targetBalance: typeof module97.targetBalance = module97.targetBalance;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const targetBalance: typeof module98.targetBalance = module98.targetBalance;
+  const generateData: typeof module45.generateData = module45.generateData;
   assert.ok(targetBalance(generateData({ n: 20 })).alt.includes("rows have target"));
 });
 
 Deno.test("irlsConvergence example (lib/view/plots.ts:139)", () => {
-  const irlsConvergence: typeof module97.irlsConvergence = module97.irlsConvergence;
-  const glm: typeof module53.glm = module53.glm;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const irlsConvergence: typeof module98.irlsConvergence = module98.irlsConvergence;
+  const glm: typeof module54.glm = module54.glm;
+  const generateData: typeof module45.generateData = module45.generateData;
   const { X, y } = generateData({ n: 200 });
   assert.ok(irlsConvergence(glm(X, y)).svg.includes("<path"));
 });
 
 Deno.test("sigmoidCurve example (lib/view/plots.ts:212)", () => {
-  const sigmoidCurve: typeof module97.sigmoidCurve = module97.sigmoidCurve;
+  const sigmoidCurve: typeof module98.sigmoidCurve = module98.sigmoidCurve;
   assert.ok(sigmoidCurve().svg.includes("<path"));
 });
 
 Deno.test("lossCurve example (lib/view/plots.ts:253)", () => {
-  const lossCurve: typeof module97.lossCurve = module97.lossCurve;
+  const lossCurve: typeof module98.lossCurve = module98.lossCurve;
   const fig = lossCurve({ epoch: [0, 1, 2], history: { loss: [0.69, 0.68, 0.675] } });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("0.675"));
 });
 
 Deno.test("lossGapCurve example (lib/view/plots.ts:292)", () => {
-  const lossGapCurve: typeof module97.lossGapCurve = module97.lossGapCurve;
+  const lossGapCurve: typeof module98.lossGapCurve = module98.lossGapCurve;
   const fig = lossGapCurve({ epoch: [0, 1, 2], history: { loss: [0.7, 0.65, 0.6001] } }, 0.6);
   assert.ok(fig.alt.includes("10⁻⁴ at epoch 3"));
 });
 
 Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
-  const confint: typeof module45.confint = module45.confint;
-  const glm: typeof module45.glm = module45.glm;
-  const profilePlot: typeof module45.profilePlot = module45.profilePlot;
+  const confint: typeof module46.confint = module46.confint;
+  const glm: typeof module46.glm = module46.glm;
+  const profilePlot: typeof module46.profilePlot = module46.profilePlot;
   const fromRows: typeof module11.fromRows = module11.fromRows;
   const X = fromRows([[0], [1], [2], [3], [4], [5], [6], [7]]);
   const fit = glm(X, [0, 0, 1, 0, 1, 0, 1, 1], { intercept: true, names: ["dose"] });
@@ -2876,15 +2908,15 @@ Deno.test("profilePlot example (lib/view/profile_plot.ts:24)", () => {
 });
 
 Deno.test("lossAlongCoefficient example (lib/view/surface.ts:36)", () => {
-  const lossAlongCoefficient: typeof module98.lossAlongCoefficient = module98.lossAlongCoefficient;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const lossAlongCoefficient: typeof module99.lossAlongCoefficient = module99.lossAlongCoefficient;
+  const generateData: typeof module45.generateData = module45.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
 Deno.test("logLikelihoodSurface example (lib/view/surface.ts:221)", () => {
-  const logLikelihoodSurface: typeof module98.logLikelihoodSurface = module98.logLikelihoodSurface;
-  const generateData: typeof module44.generateData = module44.generateData;
+  const logLikelihoodSurface: typeof module99.logLikelihoodSurface = module99.logLikelihoodSurface;
+  const generateData: typeof module45.generateData = module45.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
   const fig = logLikelihoodSurface(X, y, [0, 0], { indices: [0, 1], resolution: 11 });
   assert.ok(fig.svg.includes("<path") && fig.alt.includes("log-likelihood"));

@@ -1,14 +1,16 @@
 /**
- * Speed of the tutorial's from-scratch Adam: 1000 epochs, full batch, on the 1000×10 data
- * (issue 5 asks ≤ 10 ms median). Run: `deno bench --allow-read tests/scratch_adam_bench.ts`.
+ * Speed of the tutorial's from-scratch Adam: 1000 epochs, full batch, on the 1000×10 data.
+ * Run: `deno bench --allow-read tests/scratch_adam_bench.ts`.
  * The R loop's time: `deno task compare` runs it side by side (or `Rscript scripts/r/reference_adam.R`).
  *
- * Full batch never builds the permutations (`skipSample` advances R's stream instead) and takes
- * the gradient from a WebAssembly SIMD kernel; the skipSample benchmark is the generator's share.
+ * Full batch never builds the permutations (R's stream is advanced past them all at once, by
+ * `skipSamples` in WebAssembly) and takes the gradient from a WebAssembly SIMD kernel; the
+ * skipSamples benchmark is the generator's share, skipSample the readable version of it.
  */
 import { generateData } from "../lib/data/dataset.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 import { rRng } from "../lib/r/random.ts";
+import { skipSamples } from "../lib/nn/engine.ts";
 
 const { X, y } = generateData();
 
@@ -31,6 +33,13 @@ Deno.bench("skipSample(1000), 1000 times (what full batch draws instead)", () =>
   const rng = rRng(42);
   for (let e = 0; e < 1000; e++) rng.skipSample(1000);
 });
+
+Deno.bench(
+  "skipSamples(rng, 1000, 1000) (the same, in WebAssembly, as scratchAdam does it)",
+  () => {
+    skipSamples(rRng(42), 1000, 1000);
+  },
+);
 
 Deno.bench("1.1 million uniforms (the draws the shuffling needs)", () => {
   const rng = rRng(42);

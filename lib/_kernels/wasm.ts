@@ -196,6 +196,20 @@ export const i32 = {
   geU: [0x4f],
   /** `i32.and`. */
   and: [0x71],
+  /** `i32.eqz`. */
+  eqz: [0x45],
+  /** `i32.clz` (count of leading zero bits; 32 for 0). */
+  clz: [0x67],
+  /** `i32.shl`. */
+  shl: [0x74],
+  /** `i32.shr_u`. */
+  shrU: [0x76],
+  /** `i32.load offset` (alignment 2²), of the address on the stack plus `offset`. */
+  load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
+  /** `i32.store offset` (alignment 2²): the value on top, the address beneath it. */
+  store: (offset = 0): number[] => [0x36, 2, ...uleb(offset)],
+  /** `select`: of a, b and an i32 c on the stack, a if c ≠ 0, else b. */
+  select: [0x1b],
 };
 
 /** A SIMD instruction: prefix 0xfd, then its opcode as `uleb`. */
@@ -227,6 +241,14 @@ export const simd = {
   and: simdOp(0x4e),
   /** `v128.or`. */
   or: simdOp(0x50),
+  /** `v128.xor`. */
+  xor: simdOp(0x51),
+  /** `i32x4.shl` (four 32-bit integers; shift count: an i32 on the stack). */
+  i32shl: simdOp(0xab),
+  /** `i32x4.shr_s`. */
+  i32shrS: simdOp(0xac),
+  /** `i32x4.shr_u`. */
+  i32shrU: simdOp(0xad),
   /** `f64x2.nearest` (round to nearest, ties to even). */
   nearest: simdOp(0x94),
   /** `i64x2.shl` (shift count: an i32 on the stack). */

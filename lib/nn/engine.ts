@@ -19,6 +19,8 @@
 import { type BatchResult, float32Kernel, jsKernel, type Kernel } from "../_kernels/network_js.ts";
 import { wasmKernel } from "../_kernels/network_wasm.ts";
 import { type GradientKernel, gradientKernel } from "../_kernels/scratch_adam_wasm.ts";
+import { sampleSkipper } from "../_kernels/sample_skip_wasm.ts";
+import { mersenneTwisterOf, type Rng } from "../r/random.ts";
 import { ArgumentError } from "../core/errors.ts";
 import {
   type Batch,
@@ -196,4 +198,41 @@ export function fullBatchGradient(
   k: number,
 ): GradientKernel | undefined {
   return gradientKernel(data, labels, n, k);
+}
+
+/**
+ * Advances `rng` as `times` calls of `rng.skipSample(n)` would: for R's generator and n ≤ 2¹⁵
+ * with WebAssembly, all at once by `_kernels/sample_skip_wasm.ts` (the same words consumed, the
+ * same state after, several times faster); otherwise by those calls.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { skipSamples } from "./engine.ts";
+ * import { rRng } from "../r/random.ts";
+ * const a = rRng(42), b = rRng(42);
+ * skipSamples(a, 1000, 5);
+ * for (let i = 0; i < 5; i++) b.skipSample(1000);
+ * assert.equal(a.unifRand(), b.unifRand());
+ * ```
+ */
+export function skipSamples(rng: Rng, n: number, times: number): void {
+  const mt = mersenneTwisterOf(rng);
+  const skipper = mt && n >= 1 && n <= 32768 ? sampleSkipper() : undefined;
+  if (mt && skipper) mt.position = skipper.skip(mt.words, mt.position, n, times);
+  else for (let i = 0; i < times; i++) rng.skipSample(n);
+}
+
+/**
+ * Whether {@linkcode skipSamples} runs in WebAssembly here (for R's generator, n ≤ 2¹⁵).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sampleSkipsInWasm } from "./engine.ts";
+ * assert.equal(typeof sampleSkipsInWasm(), "boolean");
+ * ```
+ */
+export function sampleSkipsInWasm(): boolean {
+  return sampleSkipper() !== undefined;
 }

@@ -48,7 +48,7 @@ import {
 } from "../core/validate.ts";
 import { type Rng, rRng } from "../r/random.ts";
 import { permutationInto } from "../r/sample.ts";
-import { fullBatchGradient } from "./engine.ts";
+import { fullBatchGradient, skipSamples } from "./engine.ts";
 import { crossEntropyOf, tutorialGradientInto } from "./loss.ts";
 
 /** How the per-observation gradients of a batch are combined. */
@@ -206,12 +206,13 @@ export function scratchAdam(
     : undefined;
   const order = skip ? undefined : new Int32Array(n), work = new Int32Array(skip ? 0 : n);
   const unif = () => rng.unifRand();
+  // Then no step depends on the permutations: the stream is advanced past all of them at once.
+  if (skip) skipSamples(rng, n, epochs);
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     // split(sample(seq(1, N)), ceiling(seq_along(...) / batch_size)): a permutation of the rows,
     // cut into consecutive batches.
     if (order) permutationInto(unif, n, order, work);
-    else rng.skipSample(n);
     // The tutorial's bias correction uses the epoch, as R's `beta1^epoch`.
     const d1 = 1 - beta1 ** epoch, d2 = 1 - beta2 ** epoch;
     for (let start = 0; start < n; start += batchSize) {

@@ -81,6 +81,13 @@ export interface MersenneTwister {
   unifRand(): number;
   /** Advances the stream exactly as R's `sample(n)` does (n ≥ 0), without building it. */
   skipSample(n: number): void;
+  /**
+   * The state's 624 words, live (R's `.Random.seed[3:626]`): for code that advances the stream
+   * itself, as a faster skip does (`lib/_kernels/sample_skip_wasm.ts`).
+   */
+  readonly words: Int32Array;
+  /** The position in the words, 0..624 (R's `.Random.seed[2]`; at 624 a twist comes first). */
+  position: number;
 }
 
 /**
@@ -136,5 +143,18 @@ export function mersenneTwister(seed: number): MersenneTwister {
     mti = mtSkipDraws(mt, mti, left);
   }
 
-  return { unifRand, skipSample };
+  return {
+    unifRand,
+    skipSample,
+    words: mt,
+    get position() {
+      return mti;
+    },
+    set position(p: number) {
+      if (!(Number.isInteger(p) && p >= 0 && p <= N)) {
+        throw new RangeError(`position must be a whole number from 0 to ${N}, got ${p}`);
+      }
+      mti = p;
+    },
+  };
 }

@@ -22,7 +22,7 @@ import seedrandom from "seedrandom";
 import { ArgumentError } from "../core/errors.ts";
 import { checkFinite, checkInteger } from "../core/validate.ts";
 import { binomialSampler } from "./binomial.ts";
-import { mersenneTwister } from "./mersenne_twister.ts";
+import { type MersenneTwister, mersenneTwister } from "./mersenne_twister.ts";
 import { qnorm } from "./qnorm.ts";
 import { permutationInto, unifIndex } from "./sample.ts";
 
@@ -158,7 +158,28 @@ export function rRng(seed: number): Rng {
     );
   }
   const mt = mersenneTwister(seed);
-  return makeRng("r", mt.unifRand, mt.skipSample);
+  const rng = makeRng("r", mt.unifRand, mt.skipSample);
+  twisters.set(rng, mt);
+  return rng;
+}
+
+/** The Mersenne-Twister behind each generator {@linkcode rRng} made. */
+const twisters = new WeakMap<Rng, MersenneTwister>();
+
+/**
+ * The Mersenne-Twister behind `rng`, with its state, when `rng` came from {@linkcode rRng}
+ * (else `undefined`): for code that advances R's stream by other means, such as a faster skip.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { mersenneTwisterOf, rRng, seedrandomRng } from "./random.ts";
+ * assert.equal(mersenneTwisterOf(rRng(1))?.position, 624); // after set.seed(1): a twist first
+ * assert.equal(mersenneTwisterOf(seedrandomRng(1)), undefined);
+ * ```
+ */
+export function mersenneTwisterOf(rng: Rng): MersenneTwister | undefined {
+  return twisters.get(rng);
 }
 
 /**
