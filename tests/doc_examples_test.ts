@@ -647,25 +647,34 @@ Deno.test("wasmKernel example (lib/_kernels/network_wasm.ts:267)", () => {
   }
 });
 
-Deno.test("poolThreads example (lib/_kernels/pool.ts:122)", () => {
+Deno.test("poolThreads example (lib/_kernels/pool.ts:125)", () => {
   const poolThreads: typeof module23.poolThreads = module23.poolThreads;
   const before = poolThreads();
   assert.equal(poolThreads(1), 1);
   poolThreads(before);
 });
 
-Deno.test("poolState example (lib/_kernels/pool.ts:173)", () => {
+Deno.test("poolState example (lib/_kernels/pool.ts:177)", () => {
   const poolState: typeof module23.poolState = module23.poolState;
   assert.equal(typeof poolState().broken, "boolean");
 });
 
-Deno.test("startPool example (lib/_kernels/pool.ts:188)", () => {
+Deno.test("startPool example (lib/_kernels/pool.ts:192)", () => {
   const poolThreads: typeof module23.poolThreads = module23.poolThreads;
   const startPool: typeof module23.startPool = module23.startPool;
   assert.ok(startPool() <= poolThreads() - 1);
 });
 
-Deno.test("runBlocks example (lib/_kernels/pool.ts:223)", () => {
+Deno.test("poolReady example (lib/_kernels/pool.ts:222)", () => {
+  const poolReady: typeof module23.poolReady = module23.poolReady;
+  const poolState: typeof module23.poolState = module23.poolState;
+  const poolThreads: typeof module23.poolThreads = module23.poolThreads;
+  const startPool: typeof module23.startPool = module23.startPool;
+  startPool();
+  assert.equal(poolReady(), poolThreads() > 1 && poolState().workers > 0);
+});
+
+Deno.test("runBlocks example (lib/_kernels/pool.ts:245)", () => {
   const runBlocks: typeof module23.runBlocks = module23.runBlocks;
   // Block b writes b² into word 4 + b of a shared memory (the first four words are the control).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -692,7 +701,30 @@ Deno.test("runBlocks example (lib/_kernels/pool.ts:223)", () => {
   ]);
 });
 
-Deno.test("sharedMemory example (lib/_kernels/pool.ts:297)", () => {
+Deno.test("startBlocks example (lib/_kernels/pool.ts:268)", () => {
+  const startBlocks: typeof module23.startBlocks = module23.startBlocks;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const run = (
+    _e: WebAssembly.Exports[],
+    buf: ArrayBuffer | SharedArrayBuffer,
+    _p: Float64Array,
+    b: number,
+  ) => {
+    new Int32Array(buf)[4 + b] = b + 1;
+  };
+  const join = startBlocks({
+    run,
+    modules: [],
+    memory,
+    params: new Float64Array(0),
+    blocks: 3,
+    control: 0,
+  });
+  join();
+  assert.deepEqual(Array.from(new Int32Array(memory.buffer, 16, 3)), [1, 2, 3]);
+});
+
+Deno.test("sharedMemory example (lib/_kernels/pool.ts:347)", () => {
   const recycleMemory: typeof module23.recycleMemory = module23.recycleMemory;
   const sharedMemory: typeof module23.sharedMemory = module23.sharedMemory;
   const m = sharedMemory(100_000);
@@ -700,13 +732,25 @@ Deno.test("sharedMemory example (lib/_kernels/pool.ts:297)", () => {
   assert.equal(sharedMemory(70_000), m); // the spare, reused
 });
 
-Deno.test("sampleSkipper example (lib/_kernels/sample_skip_wasm.ts:152)", () => {
+Deno.test("sampleSkipper example (lib/_kernels/sample_skip_wasm.ts:158)", () => {
   const sampleSkipper: typeof module24.sampleSkipper = module24.sampleSkipper;
   const skipper = sampleSkipper();
   if (skipper) {
     const words = Int32Array.from({ length: 624 }, (_, i) => Math.imul(i + 1, 69069));
     assert.ok(skipper.skip(words, 624, 10, 3) > 0); // a twist, then 30 draws or a few more
   }
+});
+
+Deno.test("skipInBackground example (lib/_kernels/sample_skip_wasm.ts:225)", () => {
+  const sampleSkipper: typeof module24.sampleSkipper = module24.sampleSkipper;
+  const skipInBackground: typeof module24.skipInBackground = module24.skipInBackground;
+  const startPool: typeof module23.startPool = module23.startPool;
+  const words = () => Int32Array.from({ length: 624 }, (_, i) => Math.imul(i + 7, 69069));
+  const a = words(), b = words();
+  startPool();
+  const started = skipInBackground(a, 624, 1000, 20);
+  if (started) assert.equal(started.join(), sampleSkipper()!.skip(b, 624, 1000, 20));
+  if (started) assert.deepEqual(a, b);
 });
 
 Deno.test("gradientKernel example (lib/_kernels/scratch_adam_wasm.ts:163)", () => {
@@ -2094,7 +2138,19 @@ Deno.test("skipSamples example (lib/nn/engine.ts:209)", () => {
   assert.equal(a.unifRand(), b.unifRand());
 });
 
-Deno.test("sampleSkipsInWasm example (lib/nn/engine.ts:230)", () => {
+Deno.test("skipSamplesInBackground example (lib/nn/engine.ts:233)", () => {
+  const skipSamples: typeof module63.skipSamples = module63.skipSamples;
+  const skipSamplesInBackground: typeof module63.skipSamplesInBackground =
+    module63.skipSamplesInBackground;
+  const rRng: typeof module64.rRng = module64.rRng;
+  const a = rRng(42), b = rRng(42);
+  const join = skipSamplesInBackground(a, 1000, 5);
+  skipSamples(b, 1000, 5);
+  join();
+  assert.equal(a.unifRand(), b.unifRand());
+});
+
+Deno.test("sampleSkipsInWasm example (lib/nn/engine.ts:258)", () => {
   const sampleSkipsInWasm: typeof module63.sampleSkipsInWasm = module63.sampleSkipsInWasm;
   assert.equal(typeof sampleSkipsInWasm(), "boolean");
 });
@@ -2373,7 +2429,7 @@ Deno.test("progressFor example (lib/nn/progress.ts:215)", () => {
   assert.ok(progressFor(0) === undefined);
 });
 
-Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:176)", () => {
+Deno.test("scratchAdam example (lib/nn/scratch_adam.ts:179)", () => {
   const scratchAdam: typeof module74.scratchAdam = module74.scratchAdam;
   const generateData: typeof module45.generateData = module45.generateData;
   const { X, y, rng } = generateData(); // the tutorial's data, R's stream after it

@@ -6,9 +6,11 @@
 import assert from "node:assert/strict";
 import {
   type BlockFunction,
+  poolReady,
   poolState,
   poolThreads,
   runBlocks,
+  startBlocks,
   startPool,
 } from "../lib/_kernels/pool.ts";
 import { parallelCrossprod } from "../lib/_kernels/crossprod_parallel.ts";
@@ -31,6 +33,33 @@ function withThreads<T>(t: number, f: () => T): T {
 }
 
 const bits = (a: Float64Array) => Array.from(new BigUint64Array(Float64Array.from(a).buffer));
+
+Deno.test("startBlocks: the workers start at once, join runs what is left; every block once", () => {
+  const run: BlockFunction = (_e, buffer, _p, block) => {
+    Atomics.add(new Int32Array(buffer), 16 + block, 1);
+  };
+  for (const t of THREADS) {
+    withThreads(t, () => {
+      if (t > 1) startPool();
+      assert.equal(poolReady(), t > 1);
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      const job = {
+        run,
+        modules: [],
+        memory,
+        params: new Float64Array(0),
+        blocks: 300,
+        control: 0,
+      };
+      const join = startBlocks(job);
+      let busy = 0; // the calling thread's own work meanwhile
+      for (let i = 0; i < 1e5; i++) busy += Math.sqrt(i);
+      assert.ok(join() <= t - 1 && busy > 0);
+      assert.ok(new Int32Array(memory.buffer, 64, 300).every((c) => c === 1), `threads ${t}`);
+    });
+  }
+  assert.equal(poolState().broken, false);
+});
 
 Deno.test("runBlocks runs every block exactly once, on 1, 2 and 3 threads", () => {
   // Block b adds 1 to its counter (word 16 + b) and records the thread that ran it.

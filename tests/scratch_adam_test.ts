@@ -7,7 +7,8 @@ import { glm } from "../lib/glm/glm.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 import { formatColumn } from "../lib/r/format.ts";
 import { mersenneTwisterOf, rRng, seedrandomRng } from "../lib/r/random.ts";
-import { sampleSkipsInWasm, skipSamples } from "../lib/nn/engine.ts";
+import { sampleSkipsInWasm, skipSamples, skipSamplesInBackground } from "../lib/nn/engine.ts";
+import { poolReady, poolState, poolThreads, startPool } from "../lib/_kernels/pool.ts";
 import { referenceJson } from "./references.ts";
 
 interface TracePoint {
@@ -92,10 +93,49 @@ Deno.test("scratchAdam equals R's from-scratch loop (tutorial: 1000 epochs, full
 });
 
 Deno.test("scratchAdam leaves the generator where R's 1000 sample(1000) calls leave R's", () => {
-  // Full batch never builds the permutations, but must draw what R's sample() draws.
-  const { X, y, rng } = generateData();
-  scratchAdam(X, y, { rng });
-  assert.deepEqual(Array.from(rng.runif(5)), full.runif5_after);
+  // Full batch never builds the permutations, but must draw what R's sample() draws: on one
+  // thread, and with the thread pool running (the stream then moves on the second core).
+  const before = poolThreads();
+  try {
+    for (const threads of [1, 2]) {
+      poolThreads(threads);
+      if (threads > 1) assert.equal(startPool(), 1);
+      assert.equal(poolReady(), threads > 1);
+      const { X, y, rng } = generateData();
+      const { theta } = scratchAdam(X, y, { rng });
+      assert.deepEqual(Array.from(rng.runif(5)), full.runif5_after, `${threads} threads`);
+      assert.ok(maxRelDiff(theta, full.theta) < 1e-10);
+      const again = generateData();
+      assert.deepEqual(scratchAdam(again.X, again.y, { rng: again.rng }).theta, theta);
+    }
+    assert.equal(poolState().broken, false);
+  } finally {
+    poolThreads(before);
+  }
+});
+
+Deno.test("skipSamplesInBackground: the state of skipSamples, with the pool running or not", () => {
+  const before = poolThreads();
+  try {
+    for (const threads of [1, 2]) {
+      poolThreads(threads);
+      if (threads > 1) startPool();
+      for (
+        const [n, times, drawn] of [[1000, 300, 0], [7, 50, 624], [32768, 2, 3], [40000, 1, 0]]
+      ) {
+        const a = rRng(9), b = rRng(9);
+        a.runif(drawn);
+        b.runif(drawn);
+        const join = skipSamplesInBackground(a, n, times);
+        skipSamples(b, n, times);
+        join();
+        assert.deepEqual(mersenneTwisterOf(a)!.words, mersenneTwisterOf(b)!.words);
+        assert.equal(a.unifRand(), b.unifRand(), `n = ${n}, ${threads} threads`);
+      }
+    }
+  } finally {
+    poolThreads(before);
+  }
 });
 
 Deno.test("scratchAdam equals R's loop with minibatches, odd N and K, and |z| > 30 to 1e-10", () => {

@@ -60,6 +60,7 @@ const NEXT = 0, ACKS = 1, FAILED = 2;
 /** The workers' program: run the blocks of each job posted to it (see {@linkcode runBlocks}). */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+Atomics.store(new Int32Array(workerData.alive), workerData.thread, 1);
 const made = new Map();
 parentPort.on("message", (job) => {
   const c = new Int32Array(job.memory.buffer, job.control, 4);
@@ -87,7 +88,7 @@ interface NodeWorker {
 }
 type NodeWorkerConstructor = new (
   source: string,
-  options: { eval: true; workerData: { thread: number } },
+  options: { eval: true; workerData: { thread: number; alive: SharedArrayBuffer } },
 ) => NodeWorker;
 
 /** The worker constructor, where there is one (Deno, Node), else null (a browser). */
@@ -113,6 +114,8 @@ function defaultThreads(): number {
 let threads = defaultThreads();
 const workers: NodeWorker[] = [];
 let broken = false;
+/** Word t is set to 1 by worker t once it runs (so that a ready pool is known without waiting). */
+let alive: Int32Array | null = null;
 
 /**
  * The number of threads jobs run on (the calling thread included), and, given `n`, sets it:
@@ -145,10 +148,11 @@ function pool(): NodeWorker[] {
     const Worker = workerConstructor();
     if (Worker === null) return [];
     try {
+      alive ??= new Int32Array(new SharedArrayBuffer(4 * 65));
       while (workers.length < threads - 1) {
         const w = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { thread: workers.length + 1 },
+          workerData: { thread: workers.length + 1, alive: alive.buffer as SharedArrayBuffer },
         });
         w.unref();
         w.on("error", () => {
@@ -210,6 +214,24 @@ export function startPool(): number {
   });
 }
 
+/**
+ * Whether the pool's workers have all started and can take a job at once. Until they have, a job
+ * waits for them (tens of milliseconds, once per process; {@linkcode startPool} starts them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { poolReady, poolState, poolThreads, startPool } from "./pool.ts";
+ * startPool();
+ * assert.equal(poolReady(), poolThreads() > 1 && poolState().workers > 0);
+ * ```
+ */
+export function poolReady(): boolean {
+  if (broken || threads <= 1 || workers.length < threads - 1 || alive === null) return false;
+  for (let t = 1; t < threads; t++) if (Atomics.load(alive, t) === 0) return false;
+  return true;
+}
+
 /** How long the calling thread waits for a worker before giving up on the pool (ms). */
 const PATIENCE = 60_000;
 
@@ -233,20 +255,45 @@ const PATIENCE = 60_000;
  * ```
  */
 export function runBlocks(job: BlockJob): number {
+  return startBlocks(job)();
+}
+
+/**
+ * {@linkcode runBlocks} in two halves: posts `job` to the pool's workers, which start on its
+ * blocks at once, and returns `join`, which runs the blocks left in the calling thread, waits for
+ * the workers and returns how many took part. Between the two the calling thread is free for
+ * other work (not another job). Where the workers have not started yet, `join` waits for them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startBlocks } from "./pool.ts";
+ * const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+ * const run = (_e: WebAssembly.Exports[], buf: ArrayBuffer | SharedArrayBuffer, _p: Float64Array, b: number) => {
+ *   new Int32Array(buf)[4 + b] = b + 1;
+ * };
+ * const join = startBlocks({ run, modules: [], memory, params: new Float64Array(0), blocks: 3, control: 0 });
+ * join();
+ * assert.deepEqual(Array.from(new Int32Array(memory.buffer, 16, 3)), [1, 2, 3]);
+ * ```
+ */
+export function startBlocks(job: BlockJob): () => number {
   const shared = typeof SharedArrayBuffer === "function" &&
     job.memory.buffer instanceof SharedArrayBuffer;
   const helpers = shared ? pool() : [];
   const c = new Int32Array(job.memory.buffer, job.control, 4);
   c[NEXT] = c[ACKS] = c[FAILED] = 0;
-  const exports = job.modules.map((m) =>
-    new WebAssembly.Instance(m, { m: { mem: job.memory } }).exports
-  );
   const extra = job.extra ?? null;
+  const instances = () =>
+    job.modules.map((m) => new WebAssembly.Instance(m, { m: { mem: job.memory } }).exports);
   if (helpers.length === 0) {
-    for (let b = 0; b < job.blocks; b++) {
-      job.run(exports, job.memory.buffer, job.params, b, 0, extra);
-    }
-    return 0;
+    return () => {
+      const exports = instances();
+      for (let b = 0; b < job.blocks; b++) {
+        job.run(exports, job.memory.buffer, job.params, b, 0, extra);
+      }
+      return 0;
+    };
   }
   const message = {
     source: job.run.toString(),
@@ -258,27 +305,30 @@ export function runBlocks(job: BlockJob): number {
     extra,
   };
   for (const w of helpers) w.postMessage(message);
-  for (let b = Atomics.add(c, NEXT, 1); b < job.blocks; b = Atomics.add(c, NEXT, 1)) {
-    job.run(exports, job.memory.buffer, job.params, b, 0, extra);
-  }
-  const started = Date.now();
-  for (let acks = Atomics.load(c, ACKS); acks < helpers.length; acks = Atomics.load(c, ACKS)) {
-    if (Date.now() - started > PATIENCE || broken) {
-      c[FAILED] = 1;
-      break;
-    }
-    Atomics.wait(c, ACKS, acks, 100);
-  }
-  if (c[FAILED] !== 0) {
-    // Out of use from now on; this job's blocks, all of them, in this thread.
-    broken = true;
-    for (const w of workers.splice(0)) void w.terminate();
-    for (let b = 0; b < job.blocks; b++) {
+  return () => {
+    const exports = instances();
+    for (let b = Atomics.add(c, NEXT, 1); b < job.blocks; b = Atomics.add(c, NEXT, 1)) {
       job.run(exports, job.memory.buffer, job.params, b, 0, extra);
     }
-    return 0;
-  }
-  return helpers.length;
+    const started = Date.now();
+    for (let acks = Atomics.load(c, ACKS); acks < helpers.length; acks = Atomics.load(c, ACKS)) {
+      if (Date.now() - started > PATIENCE || broken) {
+        c[FAILED] = 1;
+        break;
+      }
+      Atomics.wait(c, ACKS, acks, 100);
+    }
+    if (c[FAILED] !== 0) {
+      // Out of use from now on; this job's blocks, all of them, in this thread.
+      broken = true;
+      for (const w of workers.splice(0)) void w.terminate();
+      for (let b = 0; b < job.blocks; b++) {
+        job.run(exports, job.memory.buffer, job.params, b, 0, extra);
+      }
+      return 0;
+    }
+    return helpers.length;
+  };
 }
 
 /**

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { type BlockFunction, poolReady, startBlocks } from "./pool.ts";
 import {
   br,
   brIf,
@@ -59,7 +60,7 @@ export interface SampleSkipper {
  * Every word is tempered once on entry; a twist (when the position reaches 624) makes and
  * tempers the next 624.
  */
-function assemble(): Uint8Array<ArrayBuffer> {
+function assemble(shared: boolean): Uint8Array<ArrayBuffer> {
   const POS = 0, NN = 1, TIMES = 2; // params; POS is kept in bytes (4 × the word index)
   const LEFT = 3, MASK = 4, LOW = 5, END = 6, KK = 7, BITS = 8; // i32
   const Y = 9, W = 10; // v128
@@ -139,10 +140,15 @@ function assemble(): Uint8Array<ArrayBuffer> {
     params: 3,
     locals: [[6, I32], [7, V128]],
     body: c,
-    memory: { export: "mem" },
+    memory: { import: ["m", "mem"], shared },
   });
 }
 
+const compiled = new Map<boolean, WebAssembly.Module | null>();
+const compiledFor = (shared: boolean) => {
+  if (!compiled.has(shared)) compiled.set(shared, compileModule(() => assemble(shared)));
+  return compiled.get(shared) ?? null;
+};
 let made: SampleSkipper | null | undefined;
 
 /**
@@ -161,28 +167,97 @@ let made: SampleSkipper | null | undefined;
  */
 export function sampleSkipper(): SampleSkipper | undefined {
   if (made === undefined) {
-    const mod = compileModule(assemble);
+    const mod = compiledFor(false);
     made = mod === null ? null : instantiate(mod);
   }
   return made ?? undefined;
 }
 
+/** The checks of `skip`'s arguments. */
+function checkSkip(words: Int32Array, position: number, n: number): void {
+  if (!(Number.isInteger(n) && n >= 1 && n <= 32768)) {
+    throw new RangeError(`sample skip: n must be a whole number from 1 to 32768, got ${n}`);
+  }
+  if (words.length !== N || !(Number.isInteger(position) && position >= 0 && position <= N)) {
+    throw new RangeError("sample skip: a Mersenne-Twister state is 624 words and a position");
+  }
+}
+
 function instantiate(mod: WebAssembly.Module): SampleSkipper {
-  const { exports } = new WebAssembly.Instance(mod);
-  const mem = exports.mem as WebAssembly.Memory;
-  const fn = exports.skip as (position: number, n: number, times: number) => void;
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const fn = new WebAssembly.Instance(mod, { m: { mem } }).exports.skip as (
+    position: number,
+    n: number,
+    times: number,
+  ) => void;
   const i32s = new Int32Array(mem.buffer);
   return {
     skip(words, position, n, times) {
-      if (!(Number.isInteger(n) && n >= 1 && n <= 32768)) {
-        throw new RangeError(`sample skip: n must be a whole number from 1 to 32768, got ${n}`);
-      }
-      if (words.length !== N || !(position >= 0 && position <= N)) {
-        throw new RangeError("sample skip: a Mersenne-Twister state is 624 words and a position");
-      }
+      checkSkip(words, position, n);
       if (times <= 0) return position;
       i32s.set(words, WORDS / 4);
       fn(position, n, times);
+      words.set(i32s.subarray(WORDS / 4, WORDS / 4 + N));
+      return i32s[RESULT / 4];
+    },
+  };
+}
+
+/** Where the pool's control words sit in a background skip's memory (after RESULT). */
+const CONTROL = RESULT + 16;
+
+/** One block: the skip, with its arguments from `params` (self-contained, for the workers). */
+const skipBlock: BlockFunction = (exports, _buffer, params) => {
+  (exports[0].skip as (position: number, n: number, times: number) => void)(
+    params[0],
+    params[1],
+    params[2],
+  );
+};
+
+/**
+ * The skip of {@linkcode SampleSkipper} started on the pool's worker, where the pool is running
+ * (else `undefined`: starting it takes tens of milliseconds, more than the skip): the calling thread goes on with other work, and `join()` (which does the skip
+ * itself if the worker has not taken it) returns the new position, the words updated in place.
+ * The words must not be used before `join()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sampleSkipper, skipInBackground } from "./sample_skip_wasm.ts";
+ * import { startPool } from "./pool.ts";
+ * const words = () => Int32Array.from({ length: 624 }, (_, i) => Math.imul(i + 7, 69069));
+ * const a = words(), b = words();
+ * startPool();
+ * const started = skipInBackground(a, 624, 1000, 20);
+ * if (started) assert.equal(started.join(), sampleSkipper()!.skip(b, 624, 1000, 20));
+ * if (started) assert.deepEqual(a, b);
+ * ```
+ */
+export function skipInBackground(
+  words: Int32Array,
+  position: number,
+  n: number,
+  times: number,
+): { join(): number } | undefined {
+  checkSkip(words, position, n);
+  const mod = compiledFor(true);
+  if (mod === null || times <= 0 || !poolReady()) return undefined;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const i32s = new Int32Array(memory.buffer);
+  i32s.set(words, WORDS / 4);
+  const params = Float64Array.of(position, n, times);
+  const finish = startBlocks({
+    run: skipBlock,
+    modules: [mod],
+    memory,
+    params,
+    blocks: 1,
+    control: CONTROL,
+  });
+  return {
+    join() {
+      finish();
       words.set(i32s.subarray(WORDS / 4, WORDS / 4 + N));
       return i32s[RESULT / 4];
     },

@@ -1,6 +1,6 @@
 /**
- * A tiny WebAssembly assembler, shared by the three SIMD kernels (`network_wasm.ts`,
- * `scratch_adam_wasm.ts`, `crossprod.ts`). Each kernel writes its own instruction sequence with
+ * A tiny WebAssembly assembler, shared by the kernels (`network_wasm.ts`, `scratch_adam_wasm.ts`,
+ * `crossprod.ts`, `sample_skip_wasm.ts` and the others of this folder). Each kernel writes its own instruction sequence with
  * these pieces and `wasmModule` (in `wasm_module.ts`, re-exported here with the binary format's
  * integers and sections) wraps it into a module; the bytes are made in memory, no toolchain or
  * binary blob is involved. Internal: not exported from `mod.ts`.

@@ -19,7 +19,7 @@
 import { type BatchResult, float32Kernel, jsKernel, type Kernel } from "../_kernels/network_js.ts";
 import { wasmKernel } from "../_kernels/network_wasm.ts";
 import { type GradientKernel, gradientKernel } from "../_kernels/scratch_adam_wasm.ts";
-import { sampleSkipper } from "../_kernels/sample_skip_wasm.ts";
+import { sampleSkipper, skipInBackground } from "../_kernels/sample_skip_wasm.ts";
 import { mersenneTwisterOf, type Rng } from "../r/random.ts";
 import { ArgumentError } from "../core/errors.ts";
 import {
@@ -221,6 +221,34 @@ export function skipSamples(rng: Rng, n: number, times: number): void {
   const skipper = mt && n >= 1 && n <= 32768 ? sampleSkipper() : undefined;
   if (mt && skipper) mt.position = skipper.skip(mt.words, mt.position, n, times);
   else for (let i = 0; i < times; i++) rng.skipSample(n);
+}
+
+/**
+ * {@linkcode skipSamples} on the second core, where the thread pool of `_kernels/pool.ts` is
+ * running (glm fits on large data start it; otherwise the skip is done here and now): returns
+ * `join`, to call before `rng` is used again, which waits for the worker (or does the skip itself
+ * if the worker has not taken it). The same state after as `skipSamples`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { skipSamples, skipSamplesInBackground } from "./engine.ts";
+ * import { rRng } from "../r/random.ts";
+ * const a = rRng(42), b = rRng(42);
+ * const join = skipSamplesInBackground(a, 1000, 5);
+ * skipSamples(b, 1000, 5);
+ * join();
+ * assert.equal(a.unifRand(), b.unifRand());
+ * ```
+ */
+export function skipSamplesInBackground(rng: Rng, n: number, times: number): () => void {
+  const mt = mersenneTwisterOf(rng);
+  const started = mt && n >= 1 && n <= 32768 && times > 0
+    ? skipInBackground(mt.words, mt.position, n, times)
+    : undefined;
+  if (mt && started) return () => void (mt.position = started.join());
+  skipSamples(rng, n, times);
+  return () => {};
 }
 
 /**

@@ -27,10 +27,13 @@
  * `engine: "reference"` runs exactly that: every epoch R's `sample(N)`, every batch's gradient
  * summed row by row in the shuffled order. `engine: "fast"` (the default) differs only with a
  * full batch, where the shuffle would only reorder a sum: the generator is advanced exactly as
- * R's `sample(N)` advances it without building the permutation, and the gradient of all rows
- * comes from a WebAssembly SIMD kernel (`lib/_kernels/scratch_adam_wasm.ts`, reached through
- * `engine.ts`; the readable sum where SIMD is missing or some |z| > 30). The two agree to rounding
- * (tested). The tutorial's 1000 epochs on 1000 × 10 take about 9 ms (R's loop: about 0.54 s).
+ * the epochs' `sample(N)` calls advance it, all at once and without building the permutations
+ * (in WebAssembly, `lib/_kernels/sample_skip_wasm.ts`, on the second core while the training
+ * runs when the thread pool is running), and the gradient of all rows comes from a WebAssembly
+ * SIMD kernel (`lib/_kernels/scratch_adam_wasm.ts`; both reached through `engine.ts`; the
+ * readable sum where SIMD is missing or some |z| > 30). The two agree to rounding (tested), and
+ * the generator ends where R's does. The tutorial's 1000 epochs on 1000 × 10 take about 4 ms with
+ * the thread pool running, 6 ms on one core (R's loop: about 0.6 s).
  *
  * @module
  */
@@ -48,7 +51,7 @@ import {
 } from "../core/validate.ts";
 import { type Rng, rRng } from "../r/random.ts";
 import { permutationInto } from "../r/sample.ts";
-import { fullBatchGradient, skipSamples } from "./engine.ts";
+import { fullBatchGradient, skipSamplesInBackground } from "./engine.ts";
 import { crossEntropyOf, tutorialGradientInto } from "./loss.ts";
 
 /** How the per-observation gradients of a batch are combined. */
@@ -206,9 +209,9 @@ export function scratchAdam(
     : undefined;
   const order = skip ? undefined : new Int32Array(n), work = new Int32Array(skip ? 0 : n);
   const unif = () => rng.unifRand();
-  // Then no step depends on the permutations: the stream is advanced past all of them at once.
-  if (skip) skipSamples(rng, n, epochs);
-
+  // Then no step depends on the permutations: the stream is advanced past all of them at once,
+  // on the second core while this one trains (`join` waits for it).
+  const join = skip ? skipSamplesInBackground(rng, n, epochs) : undefined;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     // split(sample(seq(1, N)), ceiling(seq_along(...) / batch_size)): a permutation of the rows,
     // cut into consecutive batches.
@@ -238,5 +241,6 @@ export function scratchAdam(
       if (s.trace === true) path.logLikelihood.push(-crossEntropyOf(X, labels, theta));
     }
   }
+  join?.(); // waits for the stream, if it is being advanced on the second core
   return path ? { theta, steps, trace: path } : { theta, steps };
 }
