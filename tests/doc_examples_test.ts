@@ -654,18 +654,18 @@ Deno.test("poolThreads example (lib/_kernels/pool.ts:125)", () => {
   poolThreads(before);
 });
 
-Deno.test("poolState example (lib/_kernels/pool.ts:177)", () => {
+Deno.test("poolState example (lib/_kernels/pool.ts:178)", () => {
   const poolState: typeof module23.poolState = module23.poolState;
   assert.equal(typeof poolState().broken, "boolean");
 });
 
-Deno.test("startPool example (lib/_kernels/pool.ts:192)", () => {
+Deno.test("startPool example (lib/_kernels/pool.ts:193)", () => {
   const poolThreads: typeof module23.poolThreads = module23.poolThreads;
   const startPool: typeof module23.startPool = module23.startPool;
   assert.ok(startPool() <= poolThreads() - 1);
 });
 
-Deno.test("poolReady example (lib/_kernels/pool.ts:222)", () => {
+Deno.test("poolReady example (lib/_kernels/pool.ts:223)", () => {
   const poolReady: typeof module23.poolReady = module23.poolReady;
   const poolState: typeof module23.poolState = module23.poolState;
   const poolThreads: typeof module23.poolThreads = module23.poolThreads;
@@ -674,7 +674,7 @@ Deno.test("poolReady example (lib/_kernels/pool.ts:222)", () => {
   assert.equal(poolReady(), poolThreads() > 1 && poolState().workers > 0);
 });
 
-Deno.test("runBlocks example (lib/_kernels/pool.ts:245)", () => {
+Deno.test("runBlocks example (lib/_kernels/pool.ts:246)", () => {
   const runBlocks: typeof module23.runBlocks = module23.runBlocks;
   // Block b writes b² into word 4 + b of a shared memory (the first four words are the control).
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -701,7 +701,7 @@ Deno.test("runBlocks example (lib/_kernels/pool.ts:245)", () => {
   ]);
 });
 
-Deno.test("startBlocks example (lib/_kernels/pool.ts:268)", () => {
+Deno.test("startBlocks example (lib/_kernels/pool.ts:269)", () => {
   const startBlocks: typeof module23.startBlocks = module23.startBlocks;
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   const run = (
@@ -724,7 +724,7 @@ Deno.test("startBlocks example (lib/_kernels/pool.ts:268)", () => {
   assert.deepEqual(Array.from(new Int32Array(memory.buffer, 16, 3)), [1, 2, 3]);
 });
 
-Deno.test("sharedMemory example (lib/_kernels/pool.ts:347)", () => {
+Deno.test("sharedMemory example (lib/_kernels/pool.ts:348)", () => {
   const recycleMemory: typeof module23.recycleMemory = module23.recycleMemory;
   const sharedMemory: typeof module23.sharedMemory = module23.sharedMemory;
   const m = sharedMemory(100_000);
@@ -732,7 +732,7 @@ Deno.test("sharedMemory example (lib/_kernels/pool.ts:347)", () => {
   assert.equal(sharedMemory(70_000), m); // the spare, reused
 });
 
-Deno.test("sampleSkipper example (lib/_kernels/sample_skip_wasm.ts:158)", () => {
+Deno.test("sampleSkipper example (lib/_kernels/sample_skip_wasm.ts:151)", () => {
   const sampleSkipper: typeof module24.sampleSkipper = module24.sampleSkipper;
   const skipper = sampleSkipper();
   if (skipper) {
@@ -741,7 +741,7 @@ Deno.test("sampleSkipper example (lib/_kernels/sample_skip_wasm.ts:158)", () => 
   }
 });
 
-Deno.test("skipInBackground example (lib/_kernels/sample_skip_wasm.ts:225)", () => {
+Deno.test("skipInBackground example (lib/_kernels/sample_skip_wasm.ts:218)", () => {
   const sampleSkipper: typeof module24.sampleSkipper = module24.sampleSkipper;
   const skipInBackground: typeof module24.skipInBackground = module24.skipInBackground;
   const startPool: typeof module23.startPool = module23.startPool;

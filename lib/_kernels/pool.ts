@@ -150,6 +150,7 @@ function pool(): NodeWorker[] {
     try {
       alive ??= new Int32Array(new SharedArrayBuffer(4 * 65));
       while (workers.length < threads - 1) {
+        Atomics.store(alive, workers.length + 1, 0); // (a worker stopped earlier had this index)
         const w = new Worker(WORKER_SOURCE, {
           eval: true,
           workerData: { thread: workers.length + 1, alive: alive.buffer as SharedArrayBuffer },

@@ -120,17 +120,10 @@ function assemble(shared: boolean): Uint8Array<ArrayBuffer> {
   // end = min(pos + 4(left − low), 4N)
   emit(get(POS), get(LEFT), get(LOW), i32.sub, i32c(2), i32.shl, i32.add, set(END));
   emit(i32c(4 * N), get(END), get(END), i32c(4 * N), i32.gtU, i32.select, set(END));
-  /** The draw of the word at POS + 4i: left − 1 if its bits & mask < left, else left. */
-  const draw = (i: number) => [
-    [...get(LEFT), ...i32c(1), ...i32.sub, ...get(LEFT), ...get(POS), ...i32.load(TOP + 4 * i)],
-    [...get(MASK), ...i32.and, ...get(LEFT), ...i32.ltU, ...i32.select, ...set(LEFT)],
-  ];
-  // four words at a time while four are left, then one at a time
-  emit(control.block, control.loop, get(END), get(POS), i32.sub, i32c(16), i32.ltU, brIf(1));
-  for (let i = 0; i < 4; i++) emit(...draw(i));
-  emit(get(POS), i32c(16), i32.add, set(POS), br(0), control.end, control.end);
-  emit(get(POS), get(END), i32.ne, control.if, control.loop, ...draw(0));
-  emit(get(POS), i32c(4), i32.add, tee(POS), get(END), i32.ne, brIf(0), control.end, control.end);
+  // each word: left − 1 if its bits & mask < left, else left (a select: no branch to mispredict)
+  emit(control.loop, get(LEFT), i32c(1), i32.sub, get(LEFT));
+  emit(get(POS), i32.load(TOP), get(MASK), i32.and, get(LEFT), i32.ltU, i32.select, set(LEFT));
+  emit(get(POS), i32c(4), i32.add, tee(POS), get(END), i32.ne, brIf(0), control.end);
   emit(get(LEFT), get(LOW), i32.gtU, brIf(0), control.end); // group
   emit(br(0), control.end, control.end); // draws: again; end of the loop and of the block
   emit(get(TIMES), i32c(1), i32.sub, tee(TIMES), brIf(0), control.end); // times
