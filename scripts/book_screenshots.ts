@@ -13,7 +13,7 @@
  * @module
  */
 
-import { chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { root } from "./jupyter.ts";
 
 /** The widths, in CSS pixels, at which every page is taken: a phone's and a desktop's. */
@@ -44,6 +44,11 @@ export function findChromium(): string | undefined {
     } catch { /* not there */ }
   }
   return undefined;
+}
+
+/** A headless Chromium (the binary at `executablePath`, with {@linkcode CHROMIUM_ARGS}). */
+export function launchHeadless(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: ["--headless", ...CHROMIUM_ARGS] });
 }
 
 /** The book's pages, relative to `site`: its own HTML pages, then the API reference's index. */
@@ -86,7 +91,7 @@ export async function screenshots(site: string, out = `${site}/screenshots`): Pr
     );
   }
   await Deno.mkdir(out, { recursive: true });
-  const browser = await chromium.launch({ executablePath, args: ["--headless", ...CHROMIUM_ARGS] });
+  const browser = await launchHeadless(executablePath);
   const written: string[] = [];
   try {
     for (const width of WIDTHS) {

@@ -8,7 +8,7 @@
 import * as Plot from "@observablehq/plot";
 import { composeFigure, type Figure, renderPanel } from "../view/figure.ts";
 import { PALETTE, readableNumber as num } from "../view/labels.ts";
-import { contourKey, surfaceGrid } from "../view/surface.ts";
+import { contourKey, surfaceContour, surfaceGrid } from "../view/surface.ts";
 import type { OptimiserPaths } from "./paths.ts";
 import { checkRows } from "./problem.ts";
 
@@ -64,19 +64,7 @@ export function optimiserPathsFigure(
     y: { label: `θ for ${n2}`, domain: grid.y },
     color: colorScale,
     marks: [
-      Plot.contour(Array.from(grid.values), {
-        width: resolution,
-        height: resolution,
-        x1: grid.x[0],
-        x2: grid.x[1],
-        y1: grid.y[1],
-        y2: grid.y[0],
-        fill: Plot.identity,
-        fillOpacity: 0.55,
-        stroke: "white",
-        strokeOpacity: 0.7,
-        thresholds,
-      }),
+      surfaceContour(grid, thresholds, { fillOpacity: 0.55, strokeOpacity: 0.7 }),
       ...lines.map((l) =>
         Plot.line(l.points, { x: "a", y: "b", stroke: l.color, strokeWidth: 2.25 })
       ),

@@ -151,6 +151,31 @@ export function surfaceGrid(
   };
 }
 
+/**
+ * The filled contours of a surface (its values as the colour, white lines between the bands), at
+ * `thresholds` ({@linkcode contourKey}'s): the mark of {@linkcode logLikelihoodSurface} and of the
+ * optimisers' paths of the book.
+ */
+export function surfaceContour(
+  grid: SurfaceGrid,
+  thresholds: number[],
+  style: { strokeOpacity: number; fillOpacity?: number },
+): Plot.Markish {
+  return Plot.contour(Array.from(grid.values), {
+    width: grid.resolution,
+    height: grid.resolution,
+    x1: grid.x[0],
+    x2: grid.x[1],
+    y1: grid.y[1],
+    y2: grid.y[0],
+    fill: Plot.identity,
+    ...(style.fillOpacity === undefined ? {} : { fillOpacity: style.fillOpacity }),
+    stroke: "white",
+    strokeOpacity: style.strokeOpacity,
+    thresholds,
+  });
+}
+
 /** Round step sizes for contour levels: 1, 2 or 5 times a power of ten. */
 function niceStep(span: number, count: number): number {
   const raw = span / count, p = 10 ** Math.floor(log10(raw));
@@ -251,18 +276,7 @@ export function logLikelihoodSurface(
     y: { label: names[1], domain: grid.y },
     color: colorScale,
     marks: [
-      Plot.contour(Array.from(grid.values), {
-        width: resolution,
-        height: resolution,
-        x1: grid.x[0],
-        x2: grid.x[1],
-        y1: grid.y[1],
-        y2: grid.y[0],
-        fill: Plot.identity,
-        stroke: "white",
-        strokeOpacity: 0.5,
-        thresholds,
-      }),
+      surfaceContour(grid, thresholds, { strokeOpacity: 0.5 }),
       Plot.dot([{ x: ca, y: cb }], { x: "x", y: "y", fill: "white", stroke: "black", r: 5 }),
       Plot.text([{ x: ca, y: cb }], {
         x: "x",

@@ -4,8 +4,8 @@ import { type BrowserContext, chromium } from "playwright-core";
 import { root } from "../../scripts/jupyter.ts";
 
 // Where Chromium is and the flags it starts with: the book's screenshots' (one definition).
-import { CHROMIUM_ARGS, findChromium } from "../../scripts/book_screenshots.ts";
-export { CHROMIUM_ARGS, findChromium };
+import { CHROMIUM_ARGS, findChromium, launchHeadless } from "../../scripts/book_screenshots.ts";
+export { CHROMIUM_ARGS, findChromium, launchHeadless };
 
 /** A Chromium started by {@link launchChromium}. */
 export interface Chromium {

@@ -10,8 +10,8 @@
  */
 
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
+import type { Browser, Page } from "playwright-core";
+import { findChromium, launchHeadless } from "./browser.ts";
 import { root } from "../../scripts/jupyter.ts";
 
 interface Output {
@@ -107,10 +107,7 @@ function measure(svg: string): Layout {
 const browserPath = findChromium();
 
 async function withPage(fn: (page: Page) => Promise<void>): Promise<void> {
-  const browser: Browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ["--headless", ...CHROMIUM_ARGS],
-  });
+  const browser: Browser = await launchHeadless(browserPath!);
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     await page.setContent("<!DOCTYPE html><html><body style='margin:0'></body></html>");

@@ -19,8 +19,8 @@
  */
 
 import assert from "node:assert/strict";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { findChromium, launchHeadless } from "./browser.ts";
 import { ENGINE_MODES, liveCalls } from "./live_calls.ts";
 import { root } from "../../scripts/jupyter.ts";
 
@@ -175,10 +175,7 @@ Deno.test({
     Deno.mkdirSync(OUT, { recursive: true });
     const server = serve(site);
     const base = `http://127.0.0.1:${server.addr.port}/`;
-    const b = await chromium.launch({
-      executablePath: browserPath,
-      args: ["--headless", ...CHROMIUM_ARGS],
-    });
+    const b = await launchHeadless(browserPath!);
     const problems: Problems = { list: [] };
     try {
       await t.step(
@@ -417,10 +414,7 @@ Deno.test({
   sanitizeOps: false,
   async fn(t) {
     await ensureSite();
-    const b = await chromium.launch({
-      executablePath: browserPath,
-      args: ["--headless", ...CHROMIUM_ARGS],
-    });
+    const b = await launchHeadless(browserPath!);
     try {
       for (
         const [mode, n] of [["native", 100], ["no-relaxed-simd", 10], ["no-wasm", 10]] as const

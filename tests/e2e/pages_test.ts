@@ -25,8 +25,8 @@
  */
 
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium } from "./browser.ts";
+import type { Browser, Page } from "playwright-core";
+import { findChromium, launchHeadless } from "./browser.ts";
 import { root } from "../../scripts/jupyter.ts";
 import { typeset } from "../../scripts/book_screenshots.ts";
 
@@ -262,10 +262,7 @@ Deno.test({
   sanitizeOps: false,
   async fn(t) {
     await ensureBook();
-    const browser = await chromium.launch({
-      executablePath: browserPath,
-      args: ["--headless", ...CHROMIUM_ARGS],
-    });
+    const browser = await launchHeadless(browserPath!);
     try {
       const names = pages();
       assert.ok(names.includes("index.html") && names.includes("references.html"), "pages missing");
