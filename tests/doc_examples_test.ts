@@ -2970,7 +2970,7 @@ Deno.test("lossAlongCoefficient example (lib/view/surface.ts:36)", () => {
   assert.ok(lossAlongCoefficient(X, y, [0, 0], { index: 1 }).svg.includes("<path"));
 });
 
-Deno.test("logLikelihoodSurface example (lib/view/surface.ts:221)", () => {
+Deno.test("logLikelihoodSurface example (lib/view/surface.ts:246)", () => {
   const logLikelihoodSurface: typeof module99.logLikelihoodSurface = module99.logLikelihoodSurface;
   const generateData: typeof module45.generateData = module45.generateData;
   const { X, y } = generateData({ n: 100, k: 2 });
