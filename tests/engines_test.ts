@@ -17,7 +17,7 @@ import { model } from "../lib/nn/model.ts";
 import { tutorialNetwork } from "../lib/nn/network.ts";
 import { scratchAdam } from "../lib/nn/scratch_adam.ts";
 import { rRng } from "../lib/r/random.ts";
-import { CASES, loadCase } from "./glm_cases.ts";
+import { CASES, fitCase } from "./glm_cases.ts";
 import { referenceJson, tutorialCsv } from "./references.ts";
 
 const EPS = Number.EPSILON;
@@ -163,15 +163,7 @@ Deno.test("scratchAdam: fast and reference agree (minibatches to the bit, a full
 for (const method of ["qr", "cholesky"] as const) {
   Deno.test(`glm with engine "reference" agrees with R's glm on every reference case (method ${method})`, () => {
     for (const name of CASES) {
-      const { ref, X } = loadCase(name);
-      const fit = glm(X, ref.y, {
-        intercept: ref.intercept,
-        maxit: ref.maxit,
-        epsilon: ref.epsilon,
-        names: ref.featureNames,
-        method,
-        engine: "reference",
-      });
+      const { ref, fit } = fitCase(name, method, { engine: "reference" });
       const r = ref.fit;
       // As the fast engine's tests: 1e-10, 1e-9 for forced normal equations under separation.
       const tol = method === "cholesky" && name.includes("separation") ? 1e-9 : 1e-10;

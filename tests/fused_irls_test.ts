@@ -15,7 +15,7 @@ import { choleskySolver } from "../lib/glm/cholesky.ts";
 import { normalEquations } from "../lib/glm/normal_equations.ts";
 import { fromColumnMajor } from "../lib/core/matrix.ts";
 import { rRng } from "../lib/r/random.ts";
-import { loadCase } from "./glm_cases.ts";
+import { fitCase, loadCase } from "./glm_cases.ts";
 
 /** The distance between x and the next double away from zero. */
 function ulp(x: number): number {
@@ -235,15 +235,8 @@ Deno.test("the fused path with unit weights gives R's iterations and warnings on
   // glm with weights runs binomialFit; "cholesky" keeps it on the fused passes (the row kernel's
   // range of μ gives the "fitted probabilities 0 or 1" warning, its last run the residuals).
   for (const name of ["quasi_separation", "complete_separation", "maxit2", "tutorial"]) {
-    const { ref, X } = loadCase(name);
-    const fit = glm(X, ref.y, {
-      intercept: ref.intercept,
-      maxit: ref.maxit,
-      epsilon: ref.epsilon,
-      names: ref.featureNames,
-      method: "cholesky",
-      weights: new Array(ref.n).fill(1),
-    });
+    const n = loadCase(name).ref.n;
+    const { ref, fit } = fitCase(name, "cholesky", { weights: new Array(n).fill(1) });
     assert.equal(fit.method, "cholesky", name);
     assert.equal(fit.iterations, ref.fit.iterations, name);
     assert.deepEqual(fit.warnings, ref.fit.warnings, name);

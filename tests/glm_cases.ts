@@ -3,7 +3,7 @@
  * scripts/r/reference_glm.R), shared by the glm and summary tests. Not a test file itself.
  */
 import { fromColumnMajor, type Matrix } from "../lib/core/matrix.ts";
-import { glm } from "../lib/glm/glm.ts";
+import { glm, type GlmOptions } from "../lib/glm/glm.ts";
 import type { GlmFit } from "../lib/glm/glm_fit.ts";
 import { referenceJson } from "./references.ts";
 
@@ -64,10 +64,14 @@ export function loadCase(name: string): { ref: RCase; X: Matrix } {
   return { ref, X: fromColumnMajor(ref.n, ref.k, ref.xColumnMajor) };
 }
 
-/** Fits a reference case with R's settings (and the given solver, default "auto"). */
+/**
+ * Fits a reference case with R's settings (and the given solver, default "auto", and any other
+ * options of `glm`).
+ */
 export function fitCase(
   name: string,
   method?: "auto" | "qr" | "cholesky",
+  more: GlmOptions = {},
 ): { ref: RCase; fit: GlmFit; X: Matrix } {
   const { ref, X } = loadCase(name);
   const fit = glm(X, ref.y, {
@@ -76,6 +80,7 @@ export function fitCase(
     epsilon: ref.epsilon,
     names: ref.featureNames,
     method,
+    ...more,
   });
   return { ref, fit, X };
 }
