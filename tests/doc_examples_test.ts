@@ -2150,11 +2150,6 @@ Deno.test("skipSamplesInBackground example (lib/nn/engine.ts:233)", () => {
   assert.equal(a.unifRand(), b.unifRand());
 });
 
-Deno.test("sampleSkipsInWasm example (lib/nn/engine.ts:258)", () => {
-  const sampleSkipsInWasm: typeof module63.sampleSkipsInWasm = module63.sampleSkipsInWasm;
-  assert.equal(typeof sampleSkipsInWasm(), "boolean");
-});
-
 Deno.test("lipschitzStep example (lib/nn/gradient_descent.ts:51)", () => {
   const lipschitzStep: typeof module65.lipschitzStep = module65.lipschitzStep;
   const fromRows: typeof module11.fromRows = module11.fromRows;

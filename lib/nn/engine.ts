@@ -250,17 +250,3 @@ export function skipSamplesInBackground(rng: Rng, n: number, times: number): () 
   skipSamples(rng, n, times);
   return () => {};
 }
-
-/**
- * Whether {@linkcode skipSamples} runs in WebAssembly here (for R's generator, n ≤ 2¹⁵).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sampleSkipsInWasm } from "./engine.ts";
- * assert.equal(typeof sampleSkipsInWasm(), "boolean");
- * ```
- */
-export function sampleSkipsInWasm(): boolean {
-  return sampleSkipper() !== undefined;
-}
